@@ -1,0 +1,74 @@
+"""The `leaderless` console script: one entry point, one exit-code convention.
+
+Exit codes, shared by every subcommand:
+  0  holds / proved          1  violated / refuted
+  2  bad input or usage      3  inconclusive / unknown
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+EXIT_HOLDS = 0
+EXIT_VIOLATED = 1
+EXIT_USAGE = 2
+EXIT_INCONCLUSIVE = 3
+
+# Subcommand name -> module. Each module offers `add_arguments(parser)` and
+# `run(args) -> int`; its docstring's first line is the subcommand's help.
+COMMANDS: dict[str, str] = {
+    "check": "checker.commands.check",
+    "replay": "checker.commands.replay",
+}
+
+
+class UsageError(Exception):
+    """Bad input that the user must fix; reported as one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse prints the whole usage block; one line naming the problem is kinder.
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="leaderless",
+        description="Model checker for leaderless (Dynamo-style) replication.",
+        epilog="Exit codes: 0 holds/proved, 1 violated/refuted, 2 bad input, 3 inconclusive.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        summary = (module.__doc__ or "").strip().splitlines()[0]
+        command_parser = sub.add_parser(name, help=summary, description=module.__doc__,
+                                        formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv:
+        # The quick start: `leaderless` alone runs the built-in default check.
+        argv = ["check"]
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        return args.run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_HOLDS
+
+
+if __name__ == "__main__":
+    sys.exit(main())
