@@ -61,7 +61,13 @@ def entry_hash(key: Key, version: Version) -> int:
 
 
 def inner_hash(left: int, right: int) -> int:
-    """The hash of an inner node from its two children's hashes."""
+    """The hash of an inner node from its two children's hashes; 0 for an empty subtree.
+
+    An empty leaf's XOR is 0, and keeping every empty subtree at 0 lets a new store
+    start from an all-zero tree without hashing anything.
+    """
+    if not left and not right:
+        return 0
     data = left.to_bytes(HASH_DIGEST, "big") + right.to_bytes(HASH_DIGEST, "big")
     digest = hashlib.blake2b(data, digest_size=HASH_DIGEST).digest()
     return int.from_bytes(digest, "big")
