@@ -1,0 +1,181 @@
+"""Exhaustive breadth-first exploration with fingerprints and shortest counterexamples.
+
+The explorer visits every reachable state (one per symmetry class when symmetry is
+on), checks every still-unviolated property on each new state, and keeps, per
+property, the first violating state in BFS order, so each counterexample is a
+shortest one. It does not stop at a violation: a property holds only when the
+whole space was explored.
+
+Memory: the visited set keeps a 60-bit fingerprint per state and the fingerprint of
+its parent (as TLC and Stateright do), not the states themselves; traces are rebuilt
+by replaying steps from an initial state. Two distinct states with the same
+fingerprint would hide one of them; `Exploration.collision_probability` bounds that
+chance (k states, 2^60 values: about k^2 / 2^61).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from checker.protocol import Model, State
+from checker.trace import Trace, rebuild_trace
+
+FINGERPRINT_BITS = 60
+_MASK = (1 << FINGERPRINT_BITS) - 1
+
+HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE = "holds", "violated", "n/a", "inconclusive"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    property_id: str
+    meaning: str
+    status: str  # holds / violated / n/a / inconclusive
+    trace: Trace | None = None  # the shortest counterexample, when violated
+    reason: str | None = None  # why it breaks, or which limit cut the search short
+
+
+@dataclass(frozen=True)
+class Progress:
+    states: int
+    transitions: int
+    depth: int
+    frontier: int
+    seconds: float
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Exploration:
+    states: int  # distinct states (symmetry classes when symmetry is on)
+    transitions: int  # steps taken, including those to states already seen
+    depth: int  # BFS depth of the deepest state reached
+    seconds: float
+    complete: bool  # the whole reachable space was explored
+    stopped_by: str | None  # the limit that cut the search short, in words
+    symmetry: bool
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def collision_probability(self) -> float:
+        return self.states * self.states / 2.0 ** (FINGERPRINT_BITS + 1)
+
+    def verdict(self, property_id: str) -> Verdict:
+        for verdict in self.verdicts:
+            if verdict.property_id == property_id:
+                return verdict
+        raise KeyError(property_id)
+
+
+class _Stop(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def explore(
+    model: Model,
+    *,
+    symmetry: bool = True,
+    max_states: int | None = None,
+    max_seconds: float | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    progress_every: float = 1.0,
+) -> Exploration:
+    """Explore `model` breadth-first; return counts and a verdict per property."""
+    started = time.monotonic()
+    representative = model.representative if symmetry else None
+
+    def fingerprint(state: State) -> int:
+        return hash(representative(state) if representative else state) & _MASK
+
+    properties = model.properties
+    applicable = model.applicable
+    wanted = applicable
+    first_violation: dict[int, int] = {}  # property index -> fingerprint
+    parents: dict[int, int | None] = {}
+    violations = model.violations
+
+    def record(broken: int, fp: int) -> None:
+        nonlocal wanted
+        wanted &= ~broken
+        for index in range(len(properties)):
+            if broken >> index & 1:
+                first_violation[index] = fp
+
+    frontier: list[tuple[State, int]] = []
+    for state in model.initial_states():
+        fp = fingerprint(state)
+        if fp not in parents:
+            parents[fp] = None
+            frontier.append((state, fp))
+            broken = violations(state, wanted) if wanted else 0
+            if broken:
+                record(broken, fp)
+
+    transitions = 0
+    depth = 0
+    stopped_by: str | None = None
+    next_report = started + progress_every
+    deadline = started + max_seconds if max_seconds is not None else None
+    successors = model.successors
+    next_frontier: list[tuple[State, int]] = []
+    try:
+        if max_states is not None and len(parents) >= max_states:
+            raise _Stop(f"--max-states {max_states} reached")
+        while frontier:
+            next_frontier = []
+            for position, (state, parent_fp) in enumerate(frontier):
+                for _, nxt in successors(state):
+                    transitions += 1
+                    fp = hash(representative(nxt) if representative else nxt) & _MASK
+                    if fp in parents:
+                        continue
+                    parents[fp] = parent_fp
+                    if wanted:
+                        broken = violations(nxt, wanted)
+                        if broken:
+                            record(broken, fp)
+                    next_frontier.append((nxt, fp))
+                if position & 255 == 0:
+                    now = time.monotonic()
+                    if deadline is not None and now >= deadline:
+                        raise _Stop(f"--max-seconds {max_seconds:g} reached")
+                    if progress is not None and now >= next_report:
+                        next_report = now + progress_every
+                        progress(Progress(len(parents), transitions, depth + 1,
+                                          len(frontier) - position + len(next_frontier),
+                                          now - started))
+                if max_states is not None and len(parents) >= max_states:
+                    raise _Stop(f"--max-states {max_states} reached")
+            frontier = next_frontier
+            if frontier:
+                depth += 1
+    except _Stop as stop:
+        stopped_by = stop.reason
+    except KeyboardInterrupt:
+        stopped_by = "interrupted (Ctrl-C)"
+    if stopped_by is not None and next_frontier:
+        depth += 1  # states one level further were already found
+    elapsed = time.monotonic() - started
+
+    complete = stopped_by is None
+    verdicts = []
+    for index, prop in enumerate(properties):
+        if not applicable >> index & 1:
+            verdicts.append(Verdict(prop.id, prop.meaning, NOT_APPLICABLE))
+        elif index in first_violation:
+            trace = rebuild_trace(model, parents, first_violation[index], fingerprint, index)
+            verdicts.append(Verdict(prop.id, prop.meaning, VIOLATED, trace, trace.reason))
+        elif complete:
+            verdicts.append(Verdict(prop.id, prop.meaning, HOLDS))
+        else:
+            reason = (f"{stopped_by} after {len(parents)} states at depth {depth}; "
+                      "no violation found so far")
+            verdicts.append(Verdict(prop.id, prop.meaning, INCONCLUSIVE, reason=reason))
+    return Exploration(len(parents), transitions, depth, elapsed, complete, stopped_by,
+                       symmetry, verdicts)

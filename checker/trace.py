@@ -1,0 +1,159 @@
+"""Counterexample traces as plain data: rebuilt by replaying steps, and replayable.
+
+A `Trace` is the run itself (model states and step labels). `trace_data` turns it
+into plain data (views of every state and action) for the renderers, which never
+recompute the model. `replay` checks such data against a model step by step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from checker.protocol import Label, Model, State
+
+
+class ReplayError(Exception):
+    """A trace that the model does not reproduce; the message says where and how."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    property_index: int
+    property_id: str
+    initial: State
+    steps: tuple[tuple[Label, State], ...]  # (label, state after the step)
+    reason: str  # why the last state violates the property
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @property
+    def final(self) -> State:
+        return self.steps[-1][1] if self.steps else self.initial
+
+
+def rebuild_trace(
+    model: Model,
+    parents: dict[int, int | None],
+    target: int,
+    fingerprint: Callable[[State], int],
+    property_index: int,
+) -> Trace:
+    """Replay from an initial state along the chain of parent fingerprints to `target`.
+
+    Under symmetry the chain names symmetry classes; each step picks the first
+    successor in the class, so the result is a concrete run of the model.
+    """
+    chain = []
+    fp: int | None = target
+    while fp is not None:
+        chain.append(fp)
+        fp = parents[fp]
+    chain.reverse()
+    state = next((s for s in model.initial_states() if fingerprint(s) == chain[0]), None)
+    if state is None:
+        raise RuntimeError("no initial state has the trace's first fingerprint; "
+                           "initial_states must be deterministic")
+    initial = state
+    steps = []
+    for depth, wanted in enumerate(chain[1:], start=1):
+        for label, nxt in model.successors(state):
+            if fingerprint(nxt) == wanted:
+                steps.append((label, nxt))
+                state = nxt
+                break
+        else:
+            raise RuntimeError(
+                f"cannot rebuild step {depth} of a trace: no successor has the recorded "
+                "fingerprint. The model's successors must be deterministic (the usual "
+                "cause is iterating over a set or dict whose order changes between runs)"
+            )
+    reason = model.explain(property_index, state) or "(the model gives no reason)"
+    return Trace(property_index, model.properties[property_index].id, initial, tuple(steps),
+                 reason)
+
+
+def trace_data(model: Model, trace: Trace) -> dict[str, Any]:
+    """The trace as plain data: every state's view and every action's view and words."""
+    states = [model.state_view(trace.initial)]
+    steps = []
+    before = trace.initial
+    for label, after in trace.steps:
+        steps.append({"action": model.action_view(label),
+                      "description": model.describe_action(label, before)})
+        states.append(model.state_view(after))
+        before = after
+    return {
+        "property": trace.property_id,
+        "length": len(trace.steps),
+        "reason": trace.reason,
+        "config": model.config_view(),
+        "states": states,
+        "steps": steps,
+    }
+
+
+def normalize(value: Any) -> Any:
+    """A view value as JSON data: sets become sorted lists, tuples lists."""
+    if isinstance(value, dict):
+        return {str(k): normalize(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted((normalize(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [normalize(v) for v in value]
+    return value
+
+
+def _first_difference(expected: Any, actual: Any, path: str = "") -> str:
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in sorted(set(expected) | set(actual)):
+            if expected.get(key) != actual.get(key):
+                return _first_difference(expected.get(key), actual.get(key), f"{path}.{key}")
+    return f"{path.lstrip('.') or 'state'} is {actual!r} in the model, {expected!r} in the trace"
+
+
+def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]:
+    """Replay trace data through `model`, checking every state; return the states and
+    the model's reason the property breaks in the last one (None if it does not).
+
+    Each recorded step is matched by its action view when the data has one, else by
+    the state it leads to. Raises ReplayError naming the first step that differs.
+    """
+    try:
+        recorded_states = data["states"]
+        recorded_steps = data.get("steps") or [None] * (len(recorded_states) - 1)
+        property_id = data["property"]
+    except (KeyError, TypeError) as error:
+        raise ReplayError(f"not a trace: missing {error}") from None
+    if len(recorded_steps) != len(recorded_states) - 1:
+        raise ReplayError(f"a trace of {len(recorded_steps)} steps needs "
+                          f"{len(recorded_steps) + 1} states, found {len(recorded_states)}")
+    ids = [p.id for p in model.properties]
+    if property_id not in ids:
+        raise ReplayError(f"unknown property {property_id!r}")
+    candidates = [s for s in model.initial_states()
+                  if normalize(model.state_view(s)) == recorded_states[0]]
+    if not candidates:
+        first = normalize(model.state_view(model.initial_states()[0]))
+        raise ReplayError("the initial state differs: "
+                          + _first_difference(recorded_states[0], first))
+    state = candidates[0]
+    states = [state]
+    for number, (step, expected) in enumerate(zip(recorded_steps, recorded_states[1:]), 1):
+        action = step.get("action") if isinstance(step, dict) else None
+        options = model.successors(state)
+        if action is not None:
+            options = [(lab, nxt) for lab, nxt in options if model.action_view(lab) == action]
+            if not options:
+                raise ReplayError(f"step {number}: the model has no step {action} here")
+        match = next((nxt for _, nxt in options
+                      if normalize(model.state_view(nxt)) == expected), None)
+        if match is None:
+            closest = normalize(model.state_view(options[0][1])) if options else {}
+            raise ReplayError(f"step {number}: the state after it differs: "
+                              + _first_difference(expected, closest))
+        state = match
+        states.append(state)
+    return states, model.explain(ids.index(property_id), state)

@@ -1,0 +1,369 @@
+"""The property catalogue: stable ids, one-line meanings, applicability, predicates.
+
+Every property is an invariant over one state. A predicate returns None when the
+state satisfies it, or a sentence saying why it breaks, so the checker's verdict and
+the trace's last line come from the same code.
+
+History properties read only the ops' history records (HIST), which most successors
+share with their parent; `Catalogue.violations` caches them per history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from model.config import Config
+from model.state import (
+    FAIL,
+    H_COMPLETED,
+    H_INVOKED,
+    H_RESULT,
+    H_STATUS,
+    H_VERSION,
+    HIST,
+    L_ACKS,
+    L_AWAITING,
+    L_RESPONSES,
+    LIVE,
+    NET,
+    NIL,
+    OK,
+    PENDING,
+    REPAIRING,
+    RREQ,
+    RRESP,
+    STORE,
+    UP,
+    WACK,
+    WREQ,
+    Scope,
+)
+
+
+@dataclass(frozen=True)
+class Property:
+    """A guarantee with a stable id, a one-line meaning and where it applies."""
+
+    id: str
+    meaning: str
+    applies: Callable[[Config], bool]
+
+
+def _writes(config: Config) -> bool:
+    return any("w" in script for script in config.clients)
+
+
+def _reads(config: Config) -> bool:
+    return any("r" in script for script in config.clients)
+
+
+CATALOGUE: tuple[Property, ...] = (
+    Property("stale-read",
+             "no ok read returns a value older than a write acknowledged before the read began",
+             lambda c: _writes(c) and _reads(c)),
+    Property("read-your-writes",
+             "a client's ok read never misses that client's own earlier acknowledged write",
+             lambda c: any("r" in script[script.find("w"):] for script in c.clients if "w" in script)),
+    Property("monotonic-reads",
+             "a client's later read never returns an older value than its earlier read",
+             lambda c: any(script.count("r") >= 2 for script in c.clients)),
+    Property("aborted-read",
+             "no ok read returns the value of a write that failed (Adya's G1a)",
+             lambda c: c.timeouts and _writes(c) and _reads(c)),
+    Property("write-atomicity",
+             "no live replica keeps the value of a failed write (no partial writes)",
+             lambda c: c.timeouts and _writes(c)),
+    Property("lww-order",
+             "a write never gets a lower timestamp than a write that finished before it began",
+             lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2),
+    Property("linearizable",
+             "the history is linearizable as a read/write register starting at NIL",
+             _reads),
+    Property("convergence",
+             "once quiet (and anti-entropy done, if on), all live replicas hold the same version",
+             lambda c: c.n >= 2 and _writes(c)),
+    Property("availability",
+             "every op in flight can still complete successfully",
+             lambda c: True),
+)
+PROPERTY_IDS = tuple(p.id for p in CATALOGUE)
+(STALE_READ, READ_YOUR_WRITES, MONOTONIC_READS, ABORTED_READ, WRITE_ATOMICITY, LWW_ORDER,
+ LINEARIZABLE, CONVERGENCE, AVAILABILITY) = (1 << i for i in range(len(CATALOGUE)))
+HISTORY_PROPERTIES = (STALE_READ | READ_YOUR_WRITES | MONOTONIC_READS | ABORTED_READ | LWW_ORDER
+                      | LINEARIZABLE)
+
+
+def _precedes(a: tuple, b: tuple) -> bool:
+    """a -> b: a has completed, b has been invoked, and a completed before b was invoked."""
+    return a[H_COMPLETED] != 0 and b[H_INVOKED] != 0 and a[H_COMPLETED] < b[H_INVOKED]
+
+
+class Catalogue:
+    """The predicates bound to one scope, with the per-history cache."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        config = scope.config
+        self.applicable = 0
+        for bit, prop in enumerate(CATALOGUE):
+            if prop.applies(config):
+                self.applicable |= 1 << bit
+        self._history_cache: dict[tuple, tuple[int, frozenset[int], bool]] = {}
+        self._on_history: dict[int, Callable[[tuple], str | None]] = {
+            STALE_READ: lambda hist: self.stale_read(hist, same_client=False),
+            READ_YOUR_WRITES: lambda hist: self.stale_read(hist, same_client=True),
+            MONOTONIC_READS: self.monotonic_reads,
+            ABORTED_READ: self.aborted_read,
+            LWW_ORDER: self.lww_order,
+            LINEARIZABLE: self.linearizable,
+        }
+        self._on_state: dict[int, Callable[[tuple], str | None]] = {
+            WRITE_ATOMICITY: self.write_atomicity,
+            CONVERGENCE: self.convergence,
+            AVAILABILITY: self.availability,
+        }
+
+    # Naming, for the sentences the predicates return.
+    def op_name(self, op: int) -> str:
+        client, k = self.scope.ops[op]
+        return f"{'w' if self.scope.is_write[op] else 'r'}({client},{k})"
+
+    def version_name(self, code: int) -> str:
+        ts, op = self.scope.version_parts(code)
+        if op is None:
+            return "NIL"
+        return self.op_name(op) if ts is None else f"{self.op_name(op)}@{ts}"
+
+    def _writer(self, code: int) -> int | None:
+        """The write whose value a version carries, None for NIL."""
+        return None if code == NIL else (code - 1) % self.scope.op_count
+
+    def _ok_reads(self, hist: tuple) -> list[int]:
+        is_write = self.scope.is_write
+        return [o for o, rec in enumerate(hist) if not is_write[o] and rec[H_STATUS] == OK]
+
+    # History properties.
+    def stale_read(self, hist: tuple, same_client: bool) -> str | None:
+        scope = self.scope
+        for read in self._ok_reads(hist):
+            x = self._writer(hist[read][H_RESULT])
+            for write, rec in enumerate(hist):
+                if not scope.is_write[write] or rec[H_STATUS] != OK:
+                    continue
+                if same_client and scope.ops[write][0] != scope.ops[read][0]:
+                    continue
+                if not _precedes(rec, hist[read]):
+                    continue
+                if x is None:
+                    return (f"read {self.op_name(read)} returned NIL, although write "
+                            f"{self.op_name(write)} was acknowledged before the read began")
+                if _precedes(hist[x], rec):
+                    return (f"read {self.op_name(read)} returned {self.op_name(x)}, which "
+                            f"finished before write {self.op_name(write)} began, and "
+                            f"{self.op_name(write)} was acknowledged before the read began")
+        return None
+
+    def monotonic_reads(self, hist: tuple) -> str | None:
+        reads = self._ok_reads(hist)
+        ops = self.scope.ops
+        for first in reads:
+            x1 = self._writer(hist[first][H_RESULT])
+            if x1 is None:
+                continue
+            for second in reads:
+                if ops[first][0] != ops[second][0] or not _precedes(hist[first], hist[second]):
+                    continue
+                x2 = self._writer(hist[second][H_RESULT])
+                if x2 is None or _precedes(hist[x2], hist[x1]):
+                    shown = "NIL" if x2 is None else self.op_name(x2)
+                    return (f"read {self.op_name(second)} returned {shown}, older than "
+                            f"{self.op_name(x1)} which the same client's earlier read "
+                            f"{self.op_name(first)} returned")
+        return None
+
+    def aborted_read(self, hist: tuple) -> str | None:
+        for read in self._ok_reads(hist):
+            x = self._writer(hist[read][H_RESULT])
+            if x is not None and hist[x][H_STATUS] == FAIL:
+                return (f"read {self.op_name(read)} returned the value of write "
+                        f"{self.op_name(x)}, which failed")
+        return None
+
+    def lww_order(self, hist: tuple) -> str | None:
+        writes = [o for o in range(len(hist)) if self.scope.is_write[o]]
+        for a in writes:
+            for b in writes:
+                if (hist[b][H_STATUS] == OK and _precedes(hist[a], hist[b])
+                        and hist[a][H_VERSION] > hist[b][H_VERSION]):
+                    return (f"write {self.op_name(b)} got {self.version_name(hist[b][H_VERSION])}, "
+                            f"below {self.version_name(hist[a][H_VERSION])} of write "
+                            f"{self.op_name(a)} which finished before it began: the older "
+                            "write wins")
+        return None
+
+    def linearizable(self, hist: tuple) -> str | None:
+        if _linearizable(self.scope.is_write, hist):
+            return None
+        shown = []
+        for op, rec in enumerate(hist):
+            status = rec[H_STATUS]
+            if status == OK or (self.scope.is_write[op] and status in (PENDING, FAIL)):
+                span = f"[{rec[H_INVOKED]},{rec[H_COMPLETED] or '..'}]"
+                result = ""
+                if not self.scope.is_write[op]:
+                    result = f"->{self.version_name(rec[H_RESULT])}"
+                elif status != OK:
+                    result = f" {('pending', 'failed')[status == FAIL]}"
+                shown.append(f"{self.op_name(op)}{span}{result}")
+        return ("no order of the operations respects real time with every read returning "
+                "the latest write before it: " + ", ".join(shown))
+
+    # State properties.
+    def write_atomicity(self, state: tuple) -> str | None:
+        failed = self._history(state[HIST])[1]
+        if not failed:
+            return None
+        up = state[UP]
+        for replica, version in enumerate(state[STORE]):
+            if version in failed and up >> replica & 1:
+                return (f"replica {replica} is up and stores {self.version_name(version)}, "
+                        f"the value of write {self.op_name(self._writer(version))}, which failed")
+        return None
+
+    def convergence(self, state: tuple) -> str | None:
+        if state[NET] or self._history(state[HIST])[2]:
+            return None
+        up = state[UP]
+        live = [(i, v) for i, v in enumerate(state[STORE]) if up >> i & 1]
+        if self.scope.config.anti_entropy:
+            # Pairwise max over live replicas reaches its fixpoint when all hold the max.
+            top = max((v for _, v in live), default=NIL)
+            live = [(i, top) for i, _ in live]
+        for i, vi in live:
+            for j, vj in live:
+                if vi != vj:
+                    return (f"nothing is in flight, yet live replicas {i} and {j} hold "
+                            f"{self.version_name(vi)} and {self.version_name(vj)}")
+        return None
+
+    def availability(self, state: tuple) -> str | None:
+        hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
+        if not self._history(hist)[2]:
+            return None
+        decode = self.scope.decode_message
+        in_flight = [decode(code) for code in net]
+        for op, rec in enumerate(hist):
+            status = rec[H_STATUS]
+            if status == PENDING and self.scope.is_write[op]:
+                acks = live[op][L_ACKS].bit_count()
+                acks_flying = sum(1 for m in in_flight if m.op == op and m.kind == WACK)
+                requests = sum(1 for m in in_flight
+                               if m.op == op and m.kind == WREQ and up >> m.replica & 1)
+                if acks + acks_flying + requests < self.scope.config.w:
+                    return (f"write {self.op_name(op)} can no longer reach "
+                            f"{self.scope.config.w} acks: {acks} received, {acks_flying} in "
+                            f"flight, {requests} requests to live replicas")
+            elif status == PENDING:
+                responses = len(live[op][L_RESPONSES])
+                flying = sum(1 for m in in_flight if m.op == op and m.kind in (RREQ, RRESP))
+                if responses + flying < self.scope.config.r:
+                    return (f"read {self.op_name(op)} can no longer reach "
+                            f"{self.scope.config.r} responses: {responses} received, "
+                            f"{flying} requests or responses in flight")
+            elif status == REPAIRING:
+                awaiting = live[op][L_AWAITING]
+                for replica in range(self.scope.n):
+                    if awaiting >> replica & 1 and not any(
+                            m.op == op and m.replica == replica and m.kind in (WACK, WREQ)
+                            for m in in_flight):
+                        return (f"read {self.op_name(op)} awaits the repair ack of replica "
+                                f"{replica}, but neither its repair nor its ack is in flight")
+        return None
+
+    # The checker's fast path.
+    def _history(self, hist: tuple) -> tuple[int, frozenset[int], bool]:
+        """(violated history properties, versions of failed writes, any op in flight)."""
+        entry = self._history_cache.get(hist)
+        if entry is None:
+            violated = 0
+            for bit, check in self._on_history.items():
+                if self.applicable & bit and check(hist) is not None:
+                    violated |= bit
+            scope = self.scope
+            failed = frozenset(
+                rec[H_VERSION] if scope.lww else op + 1
+                for op, rec in enumerate(hist)
+                if scope.is_write[op] and rec[H_STATUS] == FAIL
+            )
+            active = any(rec[H_STATUS] in (PENDING, REPAIRING) for rec in hist)
+            entry = self._history_cache[hist] = (violated, failed, active)
+        return entry
+
+    def violations(self, state: tuple, wanted: int) -> int:
+        """The properties among `wanted` (a bitmask) that `state` violates."""
+        violated, failed, active = self._history(state[HIST])
+        violated &= wanted
+        if wanted & WRITE_ATOMICITY and failed and self.write_atomicity(state) is not None:
+            violated |= WRITE_ATOMICITY
+        if wanted & CONVERGENCE and not active and not state[NET]:
+            if self.convergence(state) is not None:
+                violated |= CONVERGENCE
+        if wanted & AVAILABILITY and active and self.availability(state) is not None:
+            violated |= AVAILABILITY
+        return violated
+
+    def explain(self, bit: int, state: tuple) -> str | None:
+        """Why `state` violates the property, or None when it does not."""
+        if bit in self._on_history:
+            return self._on_history[bit](state[HIST])
+        return self._on_state[bit](state)
+
+
+def _linearizable(is_write: tuple[bool, ...], hist: tuple) -> bool:
+    """Search for a linearization of the ok ops plus any subset of pending/failed writes.
+
+    Depth-first over (ops placed, register value), placing next any op whose ok
+    real-time predecessors are all placed; a read may be placed only where it returns
+    the current value. Dead ends are remembered, so each (placed, value) is tried once.
+    """
+    required = []
+    optional = []
+    for op, rec in enumerate(hist):
+        status = rec[H_STATUS]
+        if status == OK:
+            required.append(op)
+        elif is_write[op] and status in (PENDING, FAIL):
+            optional.append(op)
+    members = required + optional
+    need = (1 << len(required)) - 1
+    op_count = len(hist)
+    # must_follow[p]: ok members placed before member p (a -> p with a ok).
+    must_follow = [
+        sum(1 << q for q, a in enumerate(required) if _precedes(hist[a], hist[e]))
+        for e in members
+    ]
+    returns = [
+        None if is_write[e] or hist[e][H_RESULT] == NIL else (hist[e][H_RESULT] - 1) % op_count
+        for e in members
+    ]
+    dead_ends: set[tuple[int, int | None]] = set()
+
+    def extend(placed: int, value: int | None) -> bool:
+        if placed & need == need:
+            return True
+        if (placed, value) in dead_ends:
+            return False
+        for position, e in enumerate(members):
+            bit = 1 << position
+            if placed & bit or must_follow[position] & ~placed:
+                continue
+            if is_write[e]:
+                if extend(placed | bit, e):
+                    return True
+            elif returns[position] == value and extend(placed | bit, value):
+                return True
+        dead_ends.add((placed, value))
+        return False
+
+    return extend(0, None)

@@ -1,0 +1,127 @@
+"""The state of MODEL.md, encoded as nested tuples of small ints for speed.
+
+Two states are the same exactly when every MODEL.md component is equal, and the
+encoding is one-to-one, so tuple equality is state equality. Readable views of a
+state (for traces, JSON and ITF) come from `model.views`.
+
+Layout of a state (a tuple, indexed by the constants below):
+
+    STORE    tuple of n version codes, the version each replica holds
+    UP       bitmask, bit i set while replica i is alive
+    NOW      real time: the number of invocations so far
+    NET      sorted tuple of message codes in flight (a set: no message is sent twice)
+    DROPS    drops spent
+    CRASHES  crashes spent
+    HIST     per op: (status, invoked, completed, version, result), what histories read
+    LIVE     per op: (acks, responses, awaiting), what only an op in flight uses
+
+Splitting an op's record into HIST and LIVE keeps the history part shared between a
+state and most of its successors, so history properties are computed once per history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from model.config import Config
+
+STORE, UP, NOW, NET, DROPS, CRASHES, HIST, LIVE = range(8)
+
+# Op status.
+IDLE, PENDING, REPAIRING, OK, FAIL = range(5)
+STATUS_NAMES = ("idle", "pending", "repairing", "ok", "fail")
+
+# HIST fields of one op. `invoked`/`completed` are 0 for none (times start at 1);
+# `version` is a write's version code under lww (0 otherwise), so it fixes the
+# timestamp; `result` is NO_RESULT unless a read returned.
+H_STATUS, H_INVOKED, H_COMPLETED, H_VERSION, H_RESULT = range(5)
+NO_RESULT = -1
+IDLE_HIST = (IDLE, 0, 0, 0, NO_RESULT)
+
+# LIVE fields of one op: acks and awaiting are replica bitmasks; responses is a
+# tuple of (replica, version) pairs sorted by replica (a replica answers once).
+L_ACKS, L_RESPONSES, L_AWAITING = range(3)
+NO_LIVE = (0, (), 0)
+
+# Message kinds, in the low two bits of a message code.
+WREQ, WACK, RREQ, RRESP = range(4)
+
+NIL = 0  # the version code of the initial value, below every version
+
+
+class Message(NamedTuple):
+    kind: int
+    op: int
+    replica: int
+    version: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A config's derived constants: op numbering and the version and message codes.
+
+    Ops are numbered in lexicographic (client, k) order, the order MODEL.md uses to
+    break timestamp ties, so comparing version codes compares versions.
+    """
+
+    config: Config
+    n: int
+    ops: tuple[tuple[int, int], ...]  # op index -> (client, k)
+    is_write: tuple[bool, ...]
+    ops_of_client: tuple[tuple[int, ...], ...]
+    lww: bool
+    all_up: int
+
+    @classmethod
+    def of(cls, config: Config) -> Scope:
+        ops = tuple((c, k) for c, script in enumerate(config.clients) for k in range(len(script)))
+        is_write = tuple(config.clients[c][k] == "w" for c, k in ops)
+        by_client = tuple(
+            tuple(index for index, (c, _) in enumerate(ops) if c == client)
+            for client in range(len(config.clients))
+        )
+        return cls(config, config.n, ops, is_write, by_client, config.resolution == "lww",
+                   (1 << config.n) - 1)
+
+    @property
+    def op_count(self) -> int:
+        return len(self.ops)
+
+    # Versions: NIL is 0; under lww (ts, op) is (ts + drift) * ops + op + 1, where
+    # ts + drift >= 1 because ts >= invoked - drift >= 1 - drift; under arrival op + 1.
+    def version(self, op: int, ts: int | None) -> int:
+        if ts is None:
+            return op + 1
+        return (ts + self.config.drift) * self.op_count + op + 1
+
+    def version_parts(self, code: int) -> tuple[int | None, int | None]:
+        """(timestamp, writer op) of a version code; (None, None) for NIL."""
+        if code == NIL:
+            return None, None
+        op = (code - 1) % self.op_count
+        if not self.lww:
+            return None, op
+        return (code - 1) // self.op_count - self.config.drift, op
+
+    def message(self, kind: int, op: int, replica: int, version: int = NIL) -> int:
+        return (((version * self.n + replica) * self.op_count + op) << 2) | kind
+
+    def decode_message(self, code: int) -> Message:
+        kind = code & 3
+        rest = code >> 2
+        op = rest % self.op_count
+        rest //= self.op_count
+        return Message(kind, op, rest % self.n, rest // self.n)
+
+    def initial_state(self) -> tuple:
+        return (
+            (NIL,) * self.n,
+            self.all_up,
+            0,
+            (),
+            0,
+            0,
+            (IDLE_HIST,) * self.op_count,
+            (NO_LIVE,) * self.op_count,
+        )

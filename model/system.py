@@ -1,0 +1,53 @@
+"""`ReplicationModel`: MODEL.md's state machine offered through the checker's protocol.
+
+>>> from model import Config, ReplicationModel
+>>> model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr")))
+>>> [p.id for p in model.properties][:2]
+['stale-read', 'read-your-writes']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from model.actions import Transitions
+from model.config import Config
+from model.properties import CATALOGUE, Catalogue
+from model.state import Scope
+from model.symmetry import Symmetry
+from model.views import Views
+
+
+class ReplicationModel:
+    """The leaderless register of MODEL.md for one configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.scope = Scope.of(config)
+        self.properties = CATALOGUE
+        self.catalogue = Catalogue(self.scope)
+        self.applicable = self.catalogue.applicable
+        self._transitions = Transitions(self.scope)
+        self._symmetry = Symmetry(self.scope)
+        self._views = Views(self.scope, self.catalogue)
+        self.successors = self._transitions.successors
+        self.violations = self.catalogue.violations
+        self.representative = self._symmetry.representative
+
+    def initial_states(self) -> list[tuple]:
+        return [self.scope.initial_state()]
+
+    def explain(self, property_index: int, state: tuple) -> str | None:
+        return self.catalogue.explain(1 << property_index, state)
+
+    def state_view(self, state: tuple) -> dict[str, Any]:
+        return self._views.state(state)
+
+    def action_view(self, label: tuple) -> dict[str, Any]:
+        return self._views.action(label)
+
+    def describe_action(self, label: tuple, before: tuple) -> str:
+        return self._views.describe(label, before)
+
+    def config_view(self) -> dict[str, Any]:
+        return self.config.to_json()
