@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -10,9 +11,12 @@ from checker import cli
 from checker.commands import anti_entropy
 from model.antientropy import Cost, SyncReport
 
+# Runs `leaderless anti-entropy ARGS` and returns (exit code, stdout, stderr).
+Leaderless = Callable[..., tuple[int, str, str]]
+
 
 @pytest.fixture
-def leaderless(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+def leaderless(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Leaderless:
     """Run `leaderless anti-entropy ARGS`, whatever else COMMANDS holds at the time."""
     monkeypatch.setattr(cli, "COMMANDS", {"anti-entropy": "checker.commands.anti_entropy"})
 
@@ -28,7 +32,7 @@ def without_time(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("time:"))
 
 
-def test_small_run_converges_and_prints_the_golden_table(leaderless) -> None:
+def test_small_run_converges_and_prints_the_golden_table(leaderless: Leaderless) -> None:
     code, out, err = leaderless("--keys", "2000", "--diverge", "1%", "--seed", "1")
     assert code == 0 and err == ""
     assert without_time(out) == GOLDEN
@@ -51,7 +55,7 @@ converged (merkle): all 3 replicas equal the LWW merge of 2014 writes after 1 pa
 converged (naive): all 3 replicas equal the LWW merge of 2014 writes after 1 pass over every pair"""
 
 
-def test_json_output_is_one_object_with_both_methods(leaderless) -> None:
+def test_json_output_is_one_object_with_both_methods(leaderless: Leaderless) -> None:
     code, out, _ = leaderless("--keys", "500", "--replicas", "4", "--diverge", "0.02", "--json")
     assert code == 0
     report = json.loads(out)
@@ -65,7 +69,7 @@ def test_json_output_is_one_object_with_both_methods(leaderless) -> None:
     assert set(report["seconds"]) == {"build", "merkle", "naive", "total"}
 
 
-def test_percentage_and_fraction_mean_the_same(leaderless) -> None:
+def test_percentage_and_fraction_mean_the_same(leaderless: Leaderless) -> None:
     runs = [
         json.loads(leaderless("--keys", "300", "--diverge", d, "--json")[1]) for d in ("5%", "0.05")
     ]
@@ -75,7 +79,7 @@ def test_percentage_and_fraction_mean_the_same(leaderless) -> None:
 
 
 def test_a_sync_that_does_not_converge_exits_1_and_says_where(
-    leaderless, monkeypatch: pytest.MonkeyPatch
+    leaderless: Leaderless, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(anti_entropy, "merkle_sync", lambda a, b: SyncReport(Cost(), (), ()))
     code, out, _ = leaderless("--keys", "300", "--diverge", "5%")
@@ -86,7 +90,7 @@ def test_a_sync_that_does_not_converge_exits_1_and_says_where(
 
 
 def test_progress_goes_to_stderr_for_large_runs_unless_quiet(
-    leaderless, monkeypatch: pytest.MonkeyPatch
+    leaderless: Leaderless, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(anti_entropy, "PROGRESS_KEYS", 100)
     code, out, err = leaderless("--keys", "100", "--json")
@@ -109,7 +113,9 @@ def test_progress_goes_to_stderr_for_large_runs_unless_quiet(
         (["--frobnicate"], "unrecognized arguments: --frobnicate"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(leaderless, argv: list[str], message: str) -> None:
+def test_bad_input_exits_2_with_one_line(
+    leaderless: Leaderless, argv: list[str], message: str
+) -> None:
     code, out, err = leaderless(*argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("error: ") and message in err
