@@ -88,10 +88,10 @@ def explore(
 ) -> Exploration:
     """Explore `model` breadth-first; return counts and a verdict per property."""
     started = time.monotonic()
-    representative = model.representative if symmetry else None
+    canonical_key = model.canonical_key if symmetry else None
 
     def fingerprint(state: State) -> int:
-        return hash(representative(state) if representative else state) & _MASK
+        return hash(canonical_key(state) if canonical_key else state) & _MASK
 
     properties = model.properties
     applicable = model.applicable
@@ -132,7 +132,7 @@ def explore(
             for position, (state, parent_fp) in enumerate(frontier):
                 for _, nxt in successors(state):
                     transitions += 1
-                    fp = hash(representative(nxt) if representative else nxt) & _MASK
+                    fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
                     if fp in parents:
                         continue
                     parents[fp] = parent_fp

@@ -5,7 +5,9 @@ deterministic order (a step is a label and the state it leads to), and invariant
 Properties are addressed by their index in `properties`; `violations` takes and
 returns bitmasks over those indices, so the checker can stop asking about a property
 once it has its shortest counterexample. `representative`, when symmetry reduction
-is used, maps a state to the same member of its symmetry class for every member.
+is used, maps a state to a hashable key that is equal for two states exactly when
+they are in the same symmetry class (Stateright's `representative`, without having
+to build the representative state).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class Model(Protocol):
 
     def violations(self, state: State, wanted: int) -> int: ...
 
-    def representative(self, state: State) -> State: ...
+    def canonical_key(self, state: State) -> Hashable: ...
 
     def explain(self, property_index: int, state: State) -> str | None: ...
 

@@ -38,6 +38,7 @@ from model.state import (
     WACK,
     WREQ,
     Message,
+    MessageTable,
     Scope,
 )
 
@@ -65,17 +66,13 @@ class Transitions:
         self.max_crashes = config.max_crashes
         self.timeouts = config.timeouts
         self.anti_entropy = config.anti_entropy
-        self._decoded: dict[int, Message] = {}
-
-    def decode(self, code: int) -> Message:
-        message = self._decoded.get(code)
-        if message is None:
-            message = self._decoded[code] = self.scope.decode_message(code)
-        return message
+        self.table = MessageTable(scope)
+        self.op_count = scope.op_count
 
     def _without_op(self, net: tuple, op: int, kinds: tuple[int, ...]) -> tuple:
-        decode = self.decode
-        return tuple(m for m in net if not (decode(m).op == op and (m & 3) in kinds))
+        # A code's op is (code >> 2) % op_count: no table lookup on this hot path.
+        op_count = self.op_count
+        return tuple([m for m in net if (m >> 2) % op_count != op or (m & 3) not in kinds])
 
     # 1. Invoke(c, t)
     def invoke(self, state: tuple, client: int) -> list[Step]:
@@ -239,9 +236,8 @@ class Transitions:
     def crash(self, state: tuple, replica: int) -> tuple | None:
         if state[CRASHES] >= self.max_crashes or not state[UP] >> replica & 1:
             return None
-        decode = self.decode
-        net = tuple(m for m in state[NET]
-                    if not ((m & 3) in (WREQ, RREQ) and decode(m).replica == replica))
+        table = self.table
+        net = tuple(m for m in state[NET] if (m & 3) in (WACK, RRESP) or table[m][2] != replica)
         return (state[STORE], state[UP] & ~(1 << replica), state[NOW], net, state[DROPS],
                 state[CRASHES] + 1, state[HIST], state[LIVE])
 
@@ -255,15 +251,19 @@ class Transitions:
         return (store, up) + state[NOW:]
 
     def successors(self, state: tuple) -> list[Step]:
-        """Every step enabled in `state`, in the fixed order of the module docstring."""
+        """Every step enabled in `state`, in the fixed order of the module docstring.
+
+        Guards that fail for most arguments are tested here, before the call, to keep
+        the explorer's inner loop short; each action still checks its own guard.
+        """
         steps: list[Step] = []
         for client in range(len(self.scope.ops_of_client)):
             steps.extend(self.invoke(state, client))
         net = state[NET]
-        decode = self.decode
+        table = self.table
         for index, code in enumerate(net):
-            m = decode(code)
-            kind = m.kind
+            m = table[code]
+            kind = m[0]
             if kind == WREQ:
                 nxt = self.deliver_write_request(state, index, m)
                 if nxt is not None:
@@ -280,19 +280,19 @@ class Transitions:
             for index, code in enumerate(net):
                 steps.append((("Drop", code), self.drop(state, index)))
         if self.timeouts:
-            for op in range(len(state[HIST])):
-                nxt = self.timeout(state, op)
-                if nxt is not None:
-                    steps.append((("Timeout", op), nxt))
+            for op, record in enumerate(state[HIST]):
+                if record[H_STATUS] == PENDING or record[H_STATUS] == REPAIRING:
+                    steps.append((("Timeout", op), self.timeout(state, op)))
         if state[CRASHES] < self.max_crashes:
+            up = state[UP]
             for replica in range(self.n):
-                nxt = self.crash(state, replica)
-                if nxt is not None:
-                    steps.append((("Crash", replica), nxt))
+                if up >> replica & 1:
+                    steps.append((("Crash", replica), self.crash(state, replica)))
         if self.anti_entropy:
+            store, up = state[STORE], state[UP]
             for i in range(self.n):
                 for j in range(i + 1, self.n):
-                    nxt = self.anti_entropy_exchange(state, i, j)
-                    if nxt is not None:
-                        steps.append((("AntiEntropy", i, j), nxt))
+                    if store[i] != store[j] and up >> i & 1 and up >> j & 1:
+                        steps.append((("AntiEntropy", i, j),
+                                      self.anti_entropy_exchange(state, i, j)))
         return steps

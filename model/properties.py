@@ -37,6 +37,7 @@ from model.state import (
     UP,
     WACK,
     WREQ,
+    MessageTable,
     Scope,
 )
 
@@ -109,7 +110,8 @@ class Catalogue:
         for bit, prop in enumerate(CATALOGUE):
             if prop.applies(config):
                 self.applicable |= 1 << bit
-        self._history_cache: dict[tuple, tuple[int, frozenset[int], bool]] = {}
+        self._history_cache: dict[tuple, tuple[int, frozenset[int], tuple[int, ...]]] = {}
+        self.table = MessageTable(scope)
         self._on_history: dict[int, Callable[[tuple], str | None]] = {
             STALE_READ: lambda hist: self.stale_read(hist, same_client=False),
             READ_YOUR_WRITES: lambda hist: self.stale_read(hist, same_client=True),
@@ -249,41 +251,50 @@ class Catalogue:
 
     def availability(self, state: tuple) -> str | None:
         hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
-        if not self._history(hist)[2]:
-            return None
-        decode = self.scope.decode_message
-        in_flight = [decode(code) for code in net]
-        for op, rec in enumerate(hist):
-            status = rec[H_STATUS]
+        table = self.table
+        config = self.scope.config
+        for op in self._history(hist)[2]:
+            status = hist[op][H_STATUS]
             if status == PENDING and self.scope.is_write[op]:
                 acks = live[op][L_ACKS].bit_count()
-                acks_flying = sum(1 for m in in_flight if m.op == op and m.kind == WACK)
-                requests = sum(1 for m in in_flight
-                               if m.op == op and m.kind == WREQ and up >> m.replica & 1)
-                if acks + acks_flying + requests < self.scope.config.w:
-                    return (f"write {self.op_name(op)} can no longer reach "
-                            f"{self.scope.config.w} acks: {acks} received, {acks_flying} in "
-                            f"flight, {requests} requests to live replicas")
+                acks_flying = requests = 0
+                for code in net:
+                    kind, m_op, replica, _ = table[code]
+                    if m_op == op:
+                        if kind == WACK:
+                            acks_flying += 1
+                        elif kind == WREQ and up >> replica & 1:
+                            requests += 1
+                if acks + acks_flying + requests < config.w:
+                    return (f"write {self.op_name(op)} can no longer reach {config.w} acks: "
+                            f"{acks} received, {acks_flying} in flight, {requests} requests "
+                            "to live replicas")
             elif status == PENDING:
                 responses = len(live[op][L_RESPONSES])
-                flying = sum(1 for m in in_flight if m.op == op and m.kind in (RREQ, RRESP))
-                if responses + flying < self.scope.config.r:
-                    return (f"read {self.op_name(op)} can no longer reach "
-                            f"{self.scope.config.r} responses: {responses} received, "
-                            f"{flying} requests or responses in flight")
-            elif status == REPAIRING:
+                flying = 0
+                for code in net:
+                    kind, m_op, _, _ = table[code]
+                    if m_op == op and (kind == RREQ or kind == RRESP):
+                        flying += 1
+                if responses + flying < config.r:
+                    return (f"read {self.op_name(op)} can no longer reach {config.r} "
+                            f"responses: {responses} received, {flying} requests or "
+                            "responses in flight")
+            else:
                 awaiting = live[op][L_AWAITING]
-                for replica in range(self.scope.n):
-                    if awaiting >> replica & 1 and not any(
-                            m.op == op and m.replica == replica and m.kind in (WACK, WREQ)
-                            for m in in_flight):
-                        return (f"read {self.op_name(op)} awaits the repair ack of replica "
-                                f"{replica}, but neither its repair nor its ack is in flight")
+                for code in net:
+                    kind, m_op, replica, _ = table[code]
+                    if m_op == op and (kind == WACK or kind == WREQ):
+                        awaiting &= ~(1 << replica)
+                if awaiting:
+                    replica = (awaiting & -awaiting).bit_length() - 1
+                    return (f"read {self.op_name(op)} awaits the repair ack of replica "
+                            f"{replica}, but neither its repair nor its ack is in flight")
         return None
 
     # The checker's fast path.
-    def _history(self, hist: tuple) -> tuple[int, frozenset[int], bool]:
-        """(violated history properties, versions of failed writes, any op in flight)."""
+    def _history(self, hist: tuple) -> tuple[int, frozenset[int], tuple[int, ...]]:
+        """(violated history properties, versions of failed writes, ops in flight)."""
         entry = self._history_cache.get(hist)
         if entry is None:
             violated = 0
@@ -296,7 +307,8 @@ class Catalogue:
                 for op, rec in enumerate(hist)
                 if scope.is_write[op] and rec[H_STATUS] == FAIL
             )
-            active = any(rec[H_STATUS] in (PENDING, REPAIRING) for rec in hist)
+            active = tuple(op for op, rec in enumerate(hist)
+                           if rec[H_STATUS] in (PENDING, REPAIRING))
             entry = self._history_cache[hist] = (violated, failed, active)
         return entry
 

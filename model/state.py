@@ -57,6 +57,18 @@ class Message(NamedTuple):
     version: int
 
 
+class MessageTable(dict):
+    """Message code -> Message, filled on first use: the hot path decodes by lookup."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self._decode = scope.decode_message
+
+    def __missing__(self, code: int) -> Message:
+        message = self[code] = self._decode(code)
+        return message
+
+
 @dataclass(frozen=True)
 class Scope:
     """A config's derived constants: op numbering and the version and message codes.
@@ -72,6 +84,7 @@ class Scope:
     ops_of_client: tuple[tuple[int, ...], ...]
     lww: bool
     all_up: int
+    op_count: int
 
     @classmethod
     def of(cls, config: Config) -> Scope:
@@ -82,11 +95,7 @@ class Scope:
             for client in range(len(config.clients))
         )
         return cls(config, config.n, ops, is_write, by_client, config.resolution == "lww",
-                   (1 << config.n) - 1)
-
-    @property
-    def op_count(self) -> int:
-        return len(self.ops)
+                   (1 << config.n) - 1, len(ops))
 
     # Versions: NIL is 0; under lww (ts, op) is (ts + drift) * ops + op + 1, where
     # ts + drift >= 1 because ts >= invoked - drift >= 1 - drift; under arrival op + 1.

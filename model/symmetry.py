@@ -1,17 +1,17 @@
 """Replica symmetry: every replica id plays the same role, so states that differ only
 by a renaming of replicas have the same futures and satisfy the same properties.
 
-`Symmetry.representative` maps a state to one member of its orbit under replica
-permutations, the same member for every state of the orbit, so the explorer can
-keep one state per orbit. To stay cheap it only tries the permutations that sort
-the replicas by a per-replica signature (stored version, alive), and takes the
-smallest result among those; the set of such permutations images is itself a
-function of the orbit, which is what makes the choice canonical.
+Every replica-dependent part of a state belongs to exactly one replica: its stored
+version, its up bit, the messages addressed to or sent by it, its ack, response and
+repair-ack slot in each op. Gathered per replica, these form the replica's
+*signature*; the state is its replica-free parts plus the multiset of signatures.
+So `canonical_key` (the signatures sorted, plus now, fault budgets and histories)
+is equal for two states exactly when one is a renaming of the other, with one sort
+and no search over permutations. `permute` renames replicas; tests use it to check
+that claim.
 """
 
 from __future__ import annotations
-
-from itertools import permutations, product
 
 from model.state import (
     CRASHES,
@@ -22,6 +22,7 @@ from model.state import (
     NOW,
     STORE,
     UP,
+    MessageTable,
     Scope,
 )
 
@@ -30,72 +31,53 @@ class Symmetry:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.n = scope.n
-        self._message_maps: dict[tuple[int, ...], dict[int, int]] = {}
-        self._mask_maps: dict[tuple[int, ...], tuple[int, ...]] = {}
-        self._identity = tuple(range(self.n))
+        self.table = MessageTable(scope)
+        # A message code with its replica field cleared, so it compares across replicas.
+        self._replica_stride = scope.op_count << 2
 
-    def _mask_map(self, perm: tuple[int, ...]) -> tuple[int, ...]:
-        table = self._mask_maps.get(perm)
-        if table is None:
-            table = tuple(
-                sum(1 << perm[i] for i in range(self.n) if mask >> i & 1)
-                for mask in range(1 << self.n)
-            )
-            self._mask_maps[perm] = table
-        return table
-
-    def _rename_message(self, perm: tuple[int, ...], table: dict[int, int], code: int) -> int:
-        renamed = table.get(code)
-        if renamed is None:
-            m = self.scope.decode_message(code)
-            renamed = table[code] = self.scope.message(m.kind, m.op, perm[m.replica], m.version)
-        return renamed
+    def canonical_key(self, state: tuple) -> tuple:
+        n = self.n
+        store, up = state[STORE], state[UP]
+        signatures: list[list] = [[store[i], up >> i & 1] for i in range(n)]
+        table = self.table
+        stride = self._replica_stride
+        for code in state[NET]:
+            replica = table[code][2]
+            signatures[replica].append(code - replica * stride)
+        # An op's slots are negative ints, apart from message codes and from each
+        # other by their residue mod 3: ack -1-3op, awaiting -2-3op, response -3(1+op+M*v).
+        op_count = self.scope.op_count
+        for op, (acks, responses, awaiting) in enumerate(state[LIVE]):
+            if acks:
+                for i in range(n):
+                    if acks >> i & 1:
+                        signatures[i].append(-1 - 3 * op)
+            if awaiting:
+                for i in range(n):
+                    if awaiting >> i & 1:
+                        signatures[i].append(-2 - 3 * op)
+            for i, version in responses:
+                signatures[i].append(-3 * (1 + op + op_count * version))
+        return (tuple(sorted(map(tuple, signatures))), state[NOW], state[DROPS], state[CRASHES],
+                state[HIST])
 
     def permute(self, state: tuple, perm: tuple[int, ...]) -> tuple:
         """The state with replica i renamed perm[i]."""
-        masks = self._mask_map(perm)
-        table = self._message_maps.setdefault(perm, {})
-        store = state[STORE]
-        new_store = [0] * self.n
-        for i, version in enumerate(store):
-            new_store[perm[i]] = version
-        rename = self._rename_message
-        net = tuple(sorted(rename(perm, table, code) for code in state[NET]))
-        live = tuple(
-            (masks[acks], tuple(sorted((perm[i], v) for i, v in responses)), masks[awaiting])
-            if (acks or responses or awaiting) else record
-            for record in state[LIVE]
-            for acks, responses, awaiting in (record,)
-        )
-        return (tuple(new_store), masks[state[UP]], state[NOW], net, state[DROPS],
-                state[CRASHES], state[HIST], live)
+        scope = self.scope
 
-    def representative(self, state: tuple) -> tuple:
-        store, up = state[STORE], state[UP]
-        signature = [(store[i], not up >> i & 1) for i in range(self.n)]
-        order = sorted(range(self.n), key=signature.__getitem__)
-        groups: list[list[int]] = []
-        for i in order:
-            if groups and signature[groups[-1][0]] == signature[i]:
-                groups[-1].append(i)
-            else:
-                groups.append([i])
-        if len(groups) == self.n:
-            perm = [0] * self.n
-            for position, i in enumerate(order):
-                perm[i] = position
-            perm_t = tuple(perm)
-            return state if perm_t == self._identity else self.permute(state, perm_t)
-        best = None
-        for arrangement in product(*(permutations(group) for group in groups)):
-            perm = [0] * self.n
-            position = 0
-            for group in arrangement:
-                for i in group:
-                    perm[i] = position
-                    position += 1
-            candidate = self.permute(state, tuple(perm))
-            if best is None or candidate < best:
-                best = candidate
-        assert best is not None
-        return best
+        def mask(bits: int) -> int:
+            return sum(1 << perm[i] for i in range(self.n) if bits >> i & 1)
+
+        store = [0] * self.n
+        for i, version in enumerate(state[STORE]):
+            store[perm[i]] = version
+        net = tuple(sorted(
+            scope.message(m.kind, m.op, perm[m.replica], m.version)
+            for m in map(scope.decode_message, state[NET])
+        ))
+        live = tuple(
+            (mask(acks), tuple(sorted((perm[i], v) for i, v in responses)), mask(awaiting))
+            for acks, responses, awaiting in state[LIVE]
+        )
+        return (tuple(store), mask(state[UP]), state[NOW], net, state[DROPS], state[CRASHES],
+                state[HIST], live)

@@ -32,7 +32,8 @@ class ReplicationModel:
         self._views = Views(self.scope, self.catalogue)
         self.successors = self._transitions.successors
         self.violations = self.catalogue.violations
-        self.representative = self._symmetry.representative
+        self.canonical_key = self._symmetry.canonical_key
+        self.permute = self._symmetry.permute
 
     def initial_states(self) -> list[tuple]:
         return [self.scope.initial_state()]

@@ -79,6 +79,22 @@ class _Method:
     seconds: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Everything one invocation reports, for the text and the JSON renderers alike."""
+
+    config: DivergenceConfig
+    writes: int  # writes issued, full and partial
+    diverged: int  # keys whose replicas disagreed before anti-entropy
+    methods: tuple[_Method, ...]  # merkle, then naive
+    build_seconds: float  # building, diverging and copying the replicas
+    total_seconds: float
+
+    @property
+    def converged(self) -> bool:
+        return not any(method.problems for method in self.methods)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         config = DivergenceConfig(
@@ -98,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         cluster = diverged_cluster(config, progress)
         naive_replicas = [replica.copy() for replica in cluster.replicas]
         built = time.perf_counter() - started
-        methods = [
+        methods = (
             _run_method(
                 "merkle",
                 cluster.replicas,
@@ -107,15 +123,15 @@ def run(args: argparse.Namespace) -> int:
                 progress,
             ),
             _run_method("naive", naive_replicas, naive_sync, cluster.expected, progress),
-        ]
-    total = time.perf_counter() - started
-    converged = not any(method.problems for method in methods)
-
+        )
+    outcome = _Run(
+        config, cluster.writes, cluster.diverged, methods, built, time.perf_counter() - started
+    )
     if args.json:
-        print(json.dumps(_as_json(config, cluster.writes, cluster.diverged, methods, built, total)))
+        print(json.dumps(_as_json(outcome)))
     else:
-        _print_text(config, cluster.writes, cluster.diverged, methods, built, total)
-    return EXIT_HOLDS if converged else EXIT_VIOLATED
+        _print_text(outcome)
+    return EXIT_HOLDS if outcome.converged else EXIT_VIOLATED
 
 
 def _run_method(
@@ -152,22 +168,17 @@ def _difference(content: Mapping[Key, Version], expected: Mapping[Key, Version])
     return f"differs from the LWW merge on {len(keys)} keys: {shown}"
 
 
-def _print_text(
-    config: DivergenceConfig,
-    writes: int,
-    diverged: int,
-    methods: list[_Method],
-    built: float,
-    total: float,
-) -> None:
-    merkle, naive = methods
+def _print_text(outcome: _Run) -> None:
+    config = outcome.config
+    merkle, naive = outcome.methods
     leaves = 1 << config.depth
     print(
         f"anti-entropy: {config.keys} keys on {config.replicas} replicas, "
-        f"{diverged} keys diverged ({config.diverge * 100:g}%), seed {config.seed}"
+        f"{outcome.diverged} keys diverged ({config.diverge * 100:g}%), seed {config.seed}"
     )
     print(
-        f"Merkle tree: depth {config.depth}, {leaves} leaves, {config.keys / leaves:.1f} keys per leaf"
+        f"Merkle tree: depth {config.depth}, {leaves} leaves, "
+        f"{config.keys / leaves:.1f} keys per leaf"
     )
     print()
     rows = [
@@ -183,30 +194,24 @@ def _print_text(
     table.append(["syncs", len(merkle.result.syncs), len(naive.result.syncs)])
     print(tabulate(table, headers=["cost (all syncs)", "merkle", "naive"], intfmt=","))
     print()
-    for method in methods:
+    for method in outcome.methods:
         if method.problems:
             for problem in method.problems:
                 print(f"NOT CONVERGED: {problem}")
         else:
             print(
                 f"converged ({method.name}): all {config.replicas} replicas equal the LWW merge "
-                f"of {writes} writes after {method.result.passes} pass"
+                f"of {outcome.writes} writes after {method.result.passes} pass"
                 f"{'' if method.result.passes == 1 else 'es'} over every pair"
             )
     print(
-        f"time: build {built:.2f} s, merkle sync {merkle.seconds:.3f} s, "
-        f"naive sync {naive.seconds:.3f} s, total {total:.2f} s"
+        f"time: build {outcome.build_seconds:.2f} s, merkle sync {merkle.seconds:.3f} s, "
+        f"naive sync {naive.seconds:.3f} s, total {outcome.total_seconds:.2f} s"
     )
 
 
-def _as_json(
-    config: DivergenceConfig,
-    writes: int,
-    diverged: int,
-    methods: list[_Method],
-    built: float,
-    total: float,
-) -> dict[str, Any]:
+def _as_json(outcome: _Run) -> dict[str, Any]:
+    config = outcome.config
     return {
         "keys": config.keys,
         "replicas": config.replicas,
@@ -214,9 +219,9 @@ def _as_json(
         "seed": config.seed,
         "depth": config.depth,
         "leaves": 1 << config.depth,
-        "writes": writes,
-        "diverged_keys": diverged,
-        "converged": not any(method.problems for method in methods),
+        "writes": outcome.writes,
+        "diverged_keys": outcome.diverged,
+        "converged": outcome.converged,
         **{
             method.name: {
                 **_cost_json(method.result.cost),
@@ -225,7 +230,7 @@ def _as_json(
                 "problems": list(method.problems),
                 "syncs": [
                     {
-                        "pass": sync.round,
+                        "pass": sync.pass_number,
                         "initiator": sync.initiator,
                         "responder": sync.responder,
                         **_cost_json(sync.cost),
@@ -233,12 +238,12 @@ def _as_json(
                     for sync in method.result.syncs
                 ],
             }
-            for method in methods
+            for method in outcome.methods
         },
         "seconds": {
-            "build": round(built, 4),
-            **{method.name: round(method.seconds, 4) for method in methods},
-            "total": round(total, 4),
+            "build": round(outcome.build_seconds, 4),
+            **{method.name: round(method.seconds, 4) for method in outcome.methods},
+            "total": round(outcome.total_seconds, 4),
         },
     }
 

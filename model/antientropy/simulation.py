@@ -72,17 +72,17 @@ class Cluster:
 class PairSync:
     """One sync in a reconciliation: which replicas, in which pass, at what cost."""
 
-    round: int  # pass over all pairs, from 1
-    initiator: int
-    responder: int
-    cost: Cost
+    pass_number: int  # which pass over all pairs, from 1
+    initiator: int  # replica that sends hashes first (the lower id)
+    responder: int  # replica that answers with bitmaps and its newer entries
+    cost: Cost  # what this one sync put on the wire
 
 
 @dataclass(frozen=True, slots=True)
 class Reconciliation:
     """Syncs run until the replicas agreed, or until the pass limit was reached."""
 
-    syncs: tuple[PairSync, ...]
+    syncs: tuple[PairSync, ...]  # in the order they ran
     agreed: bool  # every replica holds the same content
     passes: int  # passes over all pairs that were run
 
@@ -142,12 +142,12 @@ def reconcile(
     limit = len(replicas) if max_passes is None else max_passes
     pairs = [(i, j) for i in range(len(replicas)) for j in range(i + 1, len(replicas))]
     syncs: list[PairSync] = []
-    for round_ in range(1, limit + 1):
+    for pass_number in range(1, limit + 1):
         for i, j in pairs:
-            report(f"pass {round_}: sync replicas {i} and {j}")
-            syncs.append(PairSync(round_, i, j, sync(replicas[i], replicas[j])))
+            report(f"pass {pass_number}: sync replicas {i} and {j}")
+            syncs.append(PairSync(pass_number, i, j, sync(replicas[i], replicas[j])))
         if _agree(replicas):
-            return Reconciliation(tuple(syncs), True, round_)
+            return Reconciliation(tuple(syncs), True, pass_number)
     return Reconciliation(tuple(syncs), _agree(replicas), limit)
 
 
