@@ -1,8 +1,9 @@
 """Readable views of states and actions: plain data for traces, JSON and ITF.
 
-A state view is a dict of plain values (ints, strings, bools, None, lists, tuples,
-frozensets for sets, dicts for records) that names every MODEL.md component, so a
-trace file can be checked against the model component by component.
+A state view is a dict of plain values (ints, strings, bools, None, tuples,
+frozensets for sets, dicts for records and per-replica maps) that names every
+MODEL.md component, so a trace file can be checked against the model component by
+component.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ class Views:
                 "awaiting": _replicas(live[L_AWAITING], scope.n),
             }
         return {
-            "store": [self.version_name(v) for v in state[STORE]],
-            "up": [bool(state[UP] >> i & 1) for i in range(scope.n)],
+            "store": {i: self.version_name(v) for i, v in enumerate(state[STORE])},
+            "up": {i: bool(state[UP] >> i & 1) for i in range(scope.n)},
             "now": state[NOW],
             "ops": ops,
             "net": frozenset(self.message_name(code) for code in state[NET]),

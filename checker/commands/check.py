@@ -1,0 +1,134 @@
+"""Explore every reachable state of a configuration and give each property a verdict.
+
+Each violated property comes with its shortest counterexample. With no options it
+checks the built-in default (n=3 w=2 r=2, clients w,rr), which finishes in well
+under a second and shows properties both holding and violated.
+
+Exit codes: 0 every required property holds, 1 one is violated, 2 bad input,
+3 a required property is inconclusive (a limit or Ctrl-C stopped the search).
+By default every applicable property is required; --require names a subset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from checker.commands.options import add_model_arguments, config_from_args, property_ids
+from checker.commands.progress import ProgressPrinter
+from checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration, explore
+from checker.render import (
+    counts_line,
+    exploration_data,
+    to_json,
+    trace_itf,
+    trace_text,
+    verdict_table,
+)
+from checker.trace import trace_data
+from model import CATALOGUE, Config, ReplicationModel
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_arguments(parser)
+    search = parser.add_argument_group("search")
+    search.add_argument("--no-symmetry", action="store_true",
+                        help="explore the exact MODEL.md state space (no replica symmetry)")
+    search.add_argument("--max-states", type=int, metavar="K",
+                        help="stop after K distinct states (unviolated -> inconclusive)")
+    search.add_argument("--max-seconds", type=float, metavar="S",
+                        help="stop after S seconds (unviolated -> inconclusive)")
+    search.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    out = parser.add_argument_group("output")
+    out.add_argument("--require", metavar="P1,P2",
+                     help="properties that must hold for exit code 0 (default: all applicable)")
+    out.add_argument("--trace", metavar="PROP", help="print only PROP's trace, with full states")
+    out.add_argument("--json", action="store_true", help="print everything as JSON")
+    out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
+
+
+def required_properties(args: argparse.Namespace, model: ReplicationModel) -> list[str]:
+    applicable = [p.id for i, p in enumerate(CATALOGUE) if model.applicable >> i & 1]
+    if args.require is None:
+        return applicable
+    required = property_ids(args.require, "--require")
+    for prop in required:
+        if prop not in applicable:
+            raise UsageError(f"--require: {prop} does not apply to this configuration "
+                             f"({model.config.describe()}); see the README's applicability table")
+    return required
+
+
+def exit_code(exploration: Exploration, required: list[str]) -> int:
+    statuses = [exploration.verdict(prop).status for prop in required]
+    if VIOLATED in statuses:
+        return EXIT_VIOLATED
+    if INCONCLUSIVE in statuses or NOT_APPLICABLE in statuses:
+        return EXIT_INCONCLUSIVE
+    return EXIT_HOLDS
+
+
+def _check_limits(args: argparse.Namespace) -> None:
+    if args.max_states is not None and args.max_states < 1:
+        raise UsageError(f"--max-states: {args.max_states} is out of range; allowed >= 1")
+    if args.max_seconds is not None and args.max_seconds <= 0:
+        raise UsageError(f"--max-seconds: {args.max_seconds:g} is out of range; allowed > 0")
+
+
+def run_exploration(args: argparse.Namespace, config: Config) -> tuple[ReplicationModel, Exploration]:
+    model = ReplicationModel(config)
+    printer = None if args.quiet else ProgressPrinter()
+    exploration = explore(model, symmetry=not args.no_symmetry, max_states=args.max_states,
+                          max_seconds=args.max_seconds, progress=printer)
+    if printer is not None:
+        printer.done()
+    return model, exploration
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    _check_limits(args)
+    model = ReplicationModel(config)
+    required = required_properties(args, model)
+    if args.trace is not None:
+        property_ids(args.trace, "--trace")
+    model, exploration = run_exploration(args, config)
+    data = exploration_data(model, exploration)
+
+    if args.itf is not None:
+        directory = Path(args.itf)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            for verdict in exploration.verdicts:
+                if verdict.trace is not None:
+                    document = trace_itf(trace_data(model, verdict.trace))
+                    path = directory / f"{verdict.property_id}.itf.json"
+                    path.write_text(json.dumps(document, indent=2) + "\n")
+        except OSError as error:
+            raise UsageError(f"--itf: cannot write {args.itf}: {error.strerror}") from None
+
+    if args.json:
+        print(to_json(data))
+    elif args.trace is not None:
+        prop = next(p for p in data["properties"] if p["id"] == args.trace)
+        if prop["trace"] is None:
+            print(f"{args.trace}: {prop['verdict']}" + (f" ({prop['reason']})" if prop["reason"] else ""))
+        else:
+            print(trace_text(prop["trace"], full_states=True))
+    else:
+        print(f"leaderless check: {config.describe()}")
+        print(counts_line(data))
+        print()
+        print(verdict_table(data))
+        for prop in data["properties"]:
+            if prop["trace"] is not None:
+                print()
+                print(trace_text(prop["trace"]))
+        incomplete = [p for p in data["properties"] if p["verdict"] == INCONCLUSIVE]
+        if incomplete:
+            print(f"\ninconclusive: {incomplete[0]['reason']}")
+    sys.stdout.flush()
+    return exit_code(exploration, required)

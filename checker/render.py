@@ -1,0 +1,208 @@
+"""Renderers: exploration results and traces as text, JSON and ITF.
+
+Renderers take plain data (`exploration_data`, `trace_data`) and never call the
+model again, so every output format shows the same run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tabulate import tabulate
+
+from checker.explorer import VIOLATED, Exploration
+from checker.protocol import Model
+from checker.trace import normalize, trace_data
+
+ITF_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
+
+
+def exploration_data(model: Model, exploration: Exploration) -> dict[str, Any]:
+    """Everything a run found, as JSON-ready data."""
+    properties = []
+    for verdict in exploration.verdicts:
+        trace = trace_data(model, verdict.trace) if verdict.trace is not None else None
+        properties.append({
+            "id": verdict.property_id,
+            "meaning": verdict.meaning,
+            "verdict": verdict.status,
+            "length": len(verdict.trace) if verdict.trace is not None else None,
+            "reason": verdict.reason,
+            "trace": normalize(trace) if trace is not None else None,
+        })
+    return {
+        "config": model.config_view(),
+        "states": exploration.states,
+        "transitions": exploration.transitions,
+        "depth": exploration.depth,
+        "seconds": round(exploration.seconds, 3),
+        "complete": exploration.complete,
+        "stopped_by": exploration.stopped_by,
+        "symmetry": exploration.symmetry,
+        "fingerprint_collision_probability": exploration.collision_probability,
+        "properties": properties,
+    }
+
+
+def verdict_table(data: dict[str, Any]) -> str:
+    rows = []
+    for prop in data["properties"]:
+        shown = "VIOLATED" if prop["verdict"] == VIOLATED else prop["verdict"]
+        length = "" if prop["length"] is None else prop["length"]
+        rows.append((prop["id"], shown, length, prop["meaning"]))
+    return tabulate(rows, headers=("property", "verdict", "trace", "meaning"),
+                    tablefmt="simple", disable_numparse=True)
+
+
+def counts_line(data: dict[str, Any]) -> str:
+    unit = "symmetry classes of states" if data["symmetry"] else "distinct states"
+    status = "complete" if data["complete"] else f"INCOMPLETE: {data['stopped_by']}"
+    return (f"explored {data['states']:,} {unit}, {data['transitions']:,} transitions, "
+            f"depth {data['depth']}, in {data['seconds']:.2f} s; {status}")
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _delta(old: Any, new: Any) -> str:
+    if isinstance(old, list) and isinstance(new, list):
+        # Lists in normalized views are sets: show what entered and what left.
+        return " ".join([f"+{_show(v)}" for v in new if v not in old]
+                        + [f"-{_show(v)}" for v in old if v not in new])
+    return f"{_show(old)} -> {_show(new)}"
+
+
+def changes(before: Any, after: Any, path: str = "") -> list[str]:
+    """What differs between two normalized views: a line per changed record or value."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        if path and not any(isinstance(v, dict) for v in after.values()):
+            parts = [f"{key} {_delta(before.get(key), value)}"
+                     for key, value in after.items() if before.get(key) != value]
+            return [f"{path}: " + ", ".join(parts)]
+        found = []
+        for key, value in after.items():
+            if before.get(key) != value:
+                found.extend(changes(before.get(key), value, f"{path}.{key}" if path else key))
+        return found
+    return [f"{path}: {_delta(before, after)}"]
+
+
+def state_lines(view: dict[str, Any]) -> list[str]:
+    """A whole normalized state view, a line per component (a line per op for records)."""
+    lines = []
+    for key, value in view.items():
+        if isinstance(value, dict) and not any(isinstance(v, dict) for v in value.values()):
+            lines.append(f"{key}: " + ", ".join(f"{k}={_show(v)}" for k, v in value.items()))
+        elif isinstance(value, dict):
+            for name, record in value.items():
+                shown = ", ".join(f"{k}={_show(v)}" for k, v in record.items()
+                                  if v not in (None, []))
+                lines.append(f"{key}.{name}: {shown}")
+        else:
+            lines.append(f"{key}: {_show(value)}")
+    return lines
+
+
+def trace_text(trace: dict[str, Any], full_states: bool = False) -> str:
+    """A trace in words: numbered steps with the state they changed, then the violation."""
+    lines = [f"Counterexample to {trace['property']} ({trace['length']} steps):"]
+    states = trace["states"]
+    lines.append("  0. initial state")
+    if full_states:
+        lines.extend(f"       {line}" for line in state_lines(states[0]))
+    for number, step in enumerate(trace["steps"], start=1):
+        lines.append(f"{number:>3}. {step['description']}")
+        if full_states:
+            lines.extend(f"       {line}" for line in state_lines(states[number]))
+        else:
+            lines.extend(f"       {change}" for change in changes(states[number - 1], states[number]))
+    lines.append(f"  => {trace['property']} violated: {trace['reason']}")
+    return "\n".join(lines)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=False)
+
+
+def _itf_value(value: Any) -> Any:
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return {"#bigint": str(value)}
+    if value is None:
+        return {"tag": "None", "value": {"#tup": []}}
+    if isinstance(value, frozenset | set):
+        return {"#set": [_itf_value(v) for v in sorted(value, key=repr)]}
+    if isinstance(value, tuple):
+        return {"#tup": [_itf_value(v) for v in value]}
+    if isinstance(value, list):
+        return [_itf_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _itf_value(v) for k, v in value.items()}
+    raise TypeError(f"no ITF encoding for {type(value).__name__}")
+
+
+def trace_itf(trace_raw: dict[str, Any]) -> dict[str, Any]:
+    """A trace (from `trace_data`, not normalized) in the Informal Trace Format
+    (Apalache ADR-015, read by Quint). Each state's `#meta` holds the action that
+    led to it, so the file replays.
+    """
+    views = trace_raw["states"]
+    states = []
+    for index, view in enumerate(views):
+        meta: dict[str, Any] = {"index": index}
+        if index > 0:
+            step = trace_raw["steps"][index - 1]
+            meta["action"] = step["action"]
+            meta["description"] = step["description"]
+        states.append({"#meta": meta, **{k: _itf_value(v) for k, v in view.items()}})
+    return {
+        "#meta": {
+            "format": "ITF",
+            "format-description": ITF_DESCRIPTION,
+            "source": "leaderless",
+            "description": f"shortest counterexample to {trace_raw['property']}",
+            "property": trace_raw["property"],
+            "reason": trace_raw["reason"],
+            "config": trace_raw["config"],
+        },
+        "vars": list(views[0]),
+        "states": states,
+    }
+
+
+def _from_itf_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_from_itf_value(v) for v in value]
+    if isinstance(value, dict):
+        if "#bigint" in value:
+            return int(value["#bigint"])
+        if "#set" in value:
+            return sorted((_from_itf_value(v) for v in value["#set"]), key=repr)
+        if "#tup" in value:
+            return [_from_itf_value(v) for v in value["#tup"]]
+        if value.get("tag") == "None":
+            return None
+        return {k: _from_itf_value(v) for k, v in value.items() if k != "#meta"}
+    return value
+
+
+def itf_to_trace_data(document: dict[str, Any]) -> dict[str, Any]:
+    """Read an ITF trace written by `trace_itf` back into trace data for `replay`."""
+    meta = document.get("#meta", {})
+    states = document["states"]
+    steps = [{"action": state.get("#meta", {}).get("action")} for state in states[1:]]
+    return {
+        "property": meta.get("property"),
+        "config": meta.get("config"),
+        "states": [_from_itf_value(state) for state in states],
+        "steps": steps,
+    }
