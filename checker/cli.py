@@ -21,6 +21,7 @@ EXIT_INCONCLUSIVE = 3
 COMMANDS: dict[str, str] = {
     "check": "checker.commands.check",
     "replay": "checker.commands.replay",
+    "anti-entropy": "checker.commands.anti_entropy",
 }
 
 
