@@ -10,6 +10,8 @@ client, deliveries by message code, drops, timeouts, crashes, anti-entropy pairs
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from model.state import (
     CRASHES,
     DROPS,
@@ -75,7 +77,10 @@ class Transitions:
         return tuple([m for m in net if (m >> 2) % op_count != op or (m & 3) not in kinds])
 
     # 1. Invoke(c, t)
-    def invoke(self, state: tuple, client: int) -> list[Step]:
+    def invoke(self, state: tuple, client: int,
+               timestamps: Iterable[int] | None = None) -> list[Step]:
+        """One step per timestamp choice; `timestamps` replaces MODEL.md's window of
+        now ± drift, for clock models that read a client's own clock instead."""
         hist = state[HIST]
         op = None
         for candidate in self.scope.ops_of_client[client]:
@@ -93,7 +98,12 @@ class Transitions:
         scope = self.scope
         steps = []
         if scope.is_write[op]:
-            choices = range(now - self.drift, now + self.drift + 1) if self.lww else (None,)
+            if not self.lww:
+                choices: Iterable[int | None] = (None,)
+            elif timestamps is not None:
+                choices = timestamps
+            else:
+                choices = range(now - self.drift, now + self.drift + 1)
             for ts in choices:
                 version = scope.version(op, ts)
                 sent = tuple(scope.message(WREQ, op, i, version) for i in live_replicas)

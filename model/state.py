@@ -85,9 +85,12 @@ class Scope:
     lww: bool
     all_up: int
     op_count: int
+    min_timestamp: int  # the lowest timestamp a write may carry
 
     @classmethod
-    def of(cls, config: Config) -> Scope:
+    def of(cls, config: Config, min_timestamp: int | None = None) -> Scope:
+        """`min_timestamp` defaults to MODEL.md's 1 - drift (invoked >= 1); clock
+        models whose readings go lower pass their own floor."""
         ops = tuple((c, k) for c, script in enumerate(config.clients) for k in range(len(script)))
         is_write = tuple(config.clients[c][k] == "w" for c, k in ops)
         by_client = tuple(
@@ -95,14 +98,17 @@ class Scope:
             for client in range(len(config.clients))
         )
         return cls(config, config.n, ops, is_write, by_client, config.resolution == "lww",
-                   (1 << config.n) - 1, len(ops))
+                   (1 << config.n) - 1, len(ops),
+                   1 - config.drift if min_timestamp is None else min_timestamp)
 
-    # Versions: NIL is 0; under lww (ts, op) is (ts + drift) * ops + op + 1, where
-    # ts + drift >= 1 because ts >= invoked - drift >= 1 - drift; under arrival op + 1.
+    # Versions: NIL is 0; under lww (ts, op) is (ts - min_timestamp + 1) * ops + op + 1,
+    # which orders like (ts, op) and stays above NIL; under arrival op + 1.
     def version(self, op: int, ts: int | None) -> int:
         if ts is None:
             return op + 1
-        return (ts + self.config.drift) * self.op_count + op + 1
+        if ts < self.min_timestamp:
+            raise ValueError(f"timestamp {ts} is below this scope's floor {self.min_timestamp}")
+        return (ts - self.min_timestamp + 1) * self.op_count + op + 1
 
     def version_parts(self, code: int) -> tuple[int | None, int | None]:
         """(timestamp, writer op) of a version code; (None, None) for NIL."""
@@ -111,7 +117,7 @@ class Scope:
         op = (code - 1) % self.op_count
         if not self.lww:
             return None, op
-        return (code - 1) // self.op_count - self.config.drift, op
+        return (code - 1) // self.op_count - 1 + self.min_timestamp, op
 
     def message(self, kind: int, op: int, replica: int, version: int = NIL) -> int:
         return (((version * self.n + replica) * self.op_count + op) << 2) | kind

@@ -21,16 +21,16 @@ from model.views import Views
 class ReplicationModel:
     """The leaderless register of MODEL.md for one configuration."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, min_timestamp: int | None = None) -> None:
         self.config = config
-        self.scope = Scope.of(config)
+        self.scope = Scope.of(config, min_timestamp)
         self.properties = CATALOGUE
         self.catalogue = Catalogue(self.scope)
         self.applicable = self.catalogue.applicable
-        self._transitions = Transitions(self.scope)
+        self.transitions = Transitions(self.scope)
         self._symmetry = Symmetry(self.scope)
         self._views = Views(self.scope, self.catalogue)
-        self.successors = self._transitions.successors
+        self.successors = self.transitions.successors
         self.violations = self.catalogue.violations
         self.canonical_key = self._symmetry.canonical_key
         self.permute = self._symmetry.permute
