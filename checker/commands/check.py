@@ -15,11 +15,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.options import add_model_arguments, config_from_args, property_ids
 from checker.commands.progress import ProgressPrinter
 from checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration, explore
+from checker.html import write_html
+from checker.mermaid import render_mermaid
 from checker.render import (
     counts_line,
     exploration_data,
@@ -48,6 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--trace", metavar="PROP", help="print only PROP's trace, with full states")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
+    out.add_argument("--html", metavar="FILE",
+                     help="write a self-contained HTML report with a sequence diagram per trace")
+    out.add_argument("--mermaid", action="store_true",
+                     help="print traces as Mermaid sequence diagrams (for GitHub and Markdown)")
 
 
 def required_properties(args: argparse.Namespace, model: ReplicationModel) -> list[str]:
@@ -88,6 +95,12 @@ def run_exploration(args: argparse.Namespace, config: Config) -> tuple[Replicati
     return model, exploration
 
 
+def _mermaid_block(trace: dict[str, Any]) -> str:
+    # Fenced, so the output pastes into a GitHub issue or Markdown file as a diagram.
+    return (f"Counterexample to {trace['property']} ({trace['length']} steps):\n"
+            f"```mermaid\n{render_mermaid(trace)}```")
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_limits(args)
@@ -110,12 +123,17 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise UsageError(f"--itf: cannot write {args.itf}: {error.strerror}") from None
 
+    if args.html is not None:
+        write_html(args.html, data)
+
     if args.json:
         print(to_json(data))
     elif args.trace is not None:
         prop = next(p for p in data["properties"] if p["id"] == args.trace)
         if prop["trace"] is None:
             print(f"{args.trace}: {prop['verdict']}" + (f" ({prop['reason']})" if prop["reason"] else ""))
+        elif args.mermaid:
+            print(_mermaid_block(prop["trace"]))
         else:
             print(trace_text(prop["trace"], full_states=True))
     else:
@@ -126,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         for prop in data["properties"]:
             if prop["trace"] is not None:
                 print()
-                print(trace_text(prop["trace"]))
+                print(_mermaid_block(prop["trace"]) if args.mermaid else trace_text(prop["trace"]))
         incomplete = [p for p in data["properties"] if p["verdict"] == INCONCLUSIVE]
         if incomplete:
             print(f"\ninconclusive: {incomplete[0]['reason']}")
