@@ -253,32 +253,25 @@ class Catalogue:
         hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
         table = self.table
         config = self.scope.config
+        # A pending op's messages in flight all count towards its quorum, except
+        # requests to replicas that are down (only a repair can send one there).
+        in_flight = [0] * self.scope.op_count
+        for code in net:
+            kind, op, replica, _ = table[code]
+            if kind != WREQ or up >> replica & 1:
+                in_flight[op] += 1
         for op in self._history(hist)[2]:
             status = hist[op][H_STATUS]
             if status == PENDING and self.scope.is_write[op]:
                 acks = live[op][L_ACKS].bit_count()
-                acks_flying = requests = 0
-                for code in net:
-                    kind, m_op, replica, _ = table[code]
-                    if m_op == op:
-                        if kind == WACK:
-                            acks_flying += 1
-                        elif kind == WREQ and up >> replica & 1:
-                            requests += 1
-                if acks + acks_flying + requests < config.w:
+                if acks + in_flight[op] < config.w:
                     return (f"write {self.op_name(op)} can no longer reach {config.w} acks: "
-                            f"{acks} received, {acks_flying} in flight, {requests} requests "
-                            "to live replicas")
+                            f"{acks} received, {in_flight[op]} requests or acks in flight")
             elif status == PENDING:
                 responses = len(live[op][L_RESPONSES])
-                flying = 0
-                for code in net:
-                    kind, m_op, _, _ = table[code]
-                    if m_op == op and (kind == RREQ or kind == RRESP):
-                        flying += 1
-                if responses + flying < config.r:
+                if responses + in_flight[op] < config.r:
                     return (f"read {self.op_name(op)} can no longer reach {config.r} "
-                            f"responses: {responses} received, {flying} requests or "
+                            f"responses: {responses} received, {in_flight[op]} requests or "
                             "responses in flight")
             else:
                 awaiting = live[op][L_AWAITING]

@@ -13,53 +13,54 @@ that claim.
 
 from __future__ import annotations
 
-from model.state import (
-    CRASHES,
-    DROPS,
-    HIST,
-    LIVE,
-    NET,
-    NOW,
-    STORE,
-    UP,
-    MessageTable,
-    Scope,
-)
+from model.state import CRASHES, DROPS, HIST, LIVE, NET, NOW, STORE, UP, Scope
+
+
+class _SplitTable(dict):
+    """Message code -> (replica, code with the replica field cleared), filled on use."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self._decode = scope.decode_message
+        self._stride = scope.op_count << 2
+
+    def __missing__(self, code: int) -> tuple[int, int]:
+        replica = self._decode(code).replica
+        entry = self[code] = (replica, code - replica * self._stride)
+        return entry
 
 
 class Symmetry:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.n = scope.n
-        self.table = MessageTable(scope)
-        # A message code with its replica field cleared, so it compares across replicas.
-        self._replica_stride = scope.op_count << 2
+        self._split = _SplitTable(scope)
+        self._replicas_in = tuple(
+            tuple(i for i in range(scope.n) if mask >> i & 1) for mask in range(1 << scope.n)
+        )
 
     def canonical_key(self, state: tuple) -> tuple:
-        n = self.n
-        store, up = state[STORE], state[UP]
-        signatures: list[list] = [[store[i], up >> i & 1] for i in range(n)]
-        table = self.table
-        stride = self._replica_stride
-        for code in state[NET]:
-            replica = table[code][2]
-            signatures[replica].append(code - replica * stride)
+        store, up, now, net, drops, crashes, hist, live = state
+        signatures = [[version, up >> i & 1] for i, version in enumerate(store)]
+        split = self._split
+        for code in net:
+            replica, cleared = split[code]
+            signatures[replica].append(cleared)
         # An op's slots are negative ints, apart from message codes and from each
         # other by their residue mod 3: ack -1-3op, awaiting -2-3op, response -3(1+op+M*v).
+        replicas_in = self._replicas_in
         op_count = self.scope.op_count
-        for op, (acks, responses, awaiting) in enumerate(state[LIVE]):
+        for op, (acks, responses, awaiting) in enumerate(live):
             if acks:
-                for i in range(n):
-                    if acks >> i & 1:
-                        signatures[i].append(-1 - 3 * op)
+                for i in replicas_in[acks]:
+                    signatures[i].append(-1 - 3 * op)
             if awaiting:
-                for i in range(n):
-                    if awaiting >> i & 1:
-                        signatures[i].append(-2 - 3 * op)
+                for i in replicas_in[awaiting]:
+                    signatures[i].append(-2 - 3 * op)
             for i, version in responses:
                 signatures[i].append(-3 * (1 + op + op_count * version))
-        return (tuple(sorted(map(tuple, signatures))), state[NOW], state[DROPS], state[CRASHES],
-                state[HIST])
+        signatures.sort()
+        return (tuple(map(tuple, signatures)), now, drops, crashes, hist)
 
     def permute(self, state: tuple, perm: tuple[int, ...]) -> tuple:
         """The state with replica i renamed perm[i]."""

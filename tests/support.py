@@ -1,0 +1,33 @@
+"""Helpers shared by tests: run the explorer, pick steps by name, read state views."""
+
+from __future__ import annotations
+
+from checker.explorer import explore
+from checker.trace import normalize
+from model import Config, ReplicationModel
+
+
+def verdicts(config: Config, symmetry: bool = True) -> dict[str, tuple[str, int | None]]:
+    """property id -> (verdict, shortest trace length or None)."""
+    result = explore(ReplicationModel(config), symmetry=symmetry)
+    return {v.property_id: (v.status, len(v.trace) if v.trace else None) for v in result.verdicts}
+
+
+def step(model: ReplicationModel, state: tuple, action: str, **fields) -> tuple:
+    """The one successor of `state` by `action` whose action view has these fields."""
+    matches = []
+    for label, nxt in model.successors(state):
+        view = model.action_view(label)
+        if view["action"] == action and all(view.get(k) == v for k, v in fields.items()):
+            matches.append(nxt)
+    assert len(matches) == 1, f"{len(matches)} steps {action} {fields}"
+    return matches[0]
+
+
+def enabled(model: ReplicationModel, state: tuple, action: str) -> list[dict]:
+    return [model.action_view(label) for label, _ in model.successors(state)
+            if label[0] == action]
+
+
+def view(model: ReplicationModel, state: tuple) -> dict:
+    return normalize(model.state_view(state))
