@@ -15,16 +15,18 @@ anti-entropy) are notes. The violating step is shaded and ends with the reason.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from checker.sequence import DELIVERED, DROPPED, LOST, Arrow, Diagram, build_diagram
 
 VIOLATION_SHADE = "rgb(255, 228, 225)"
+_ENTITIES = {"#": "#35;", ";": "#59;", "\n": " "}
 
 
 def _text(text: str) -> str:
     # `#` and `;` end a Mermaid message; entity codes keep them in the text.
-    return text.replace("#", "#35;").replace(";", "#59;").replace("\n", " ")
+    return re.sub(r"[#;\n]", lambda m: _ENTITIES[m.group()], text)
 
 
 def _arrow_line(arrow: Arrow, number: int | None) -> str:
