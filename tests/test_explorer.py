@@ -1,0 +1,141 @@
+"""The explorer on a toy model: generic machinery, limits, honesty about incompleteness."""
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from checker.explorer import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, explore
+
+
+@dataclass(frozen=True)
+class _Prop:
+    id: str
+    meaning: str
+
+
+class Grid:
+    """Two counters 0..size, each step increments one. Properties: 'x below 3' (violated
+    at depth 3), 'sum below a million' (holds), and one that does not apply. Swapping the
+    counters is a symmetry."""
+
+    properties = (_Prop("x-below-3", "x < 3"), _Prop("sum-small", "x + y < 10**6"),
+                  _Prop("never", "does not apply"))
+    applicable = 0b011
+
+    def __init__(self, size: int = 5, interrupt_after: int | None = None) -> None:
+        self.size = size
+        self.calls = 0
+        self.interrupt_after = interrupt_after
+
+    def initial_states(self):
+        return [(0, 0)]
+
+    def successors(self, state):
+        self.calls += 1
+        if self.interrupt_after is not None and self.calls > self.interrupt_after:
+            self.interrupt_after = None  # one Ctrl-C, as a user presses it
+            raise KeyboardInterrupt
+        x, y = state
+        steps = []
+        if x < self.size:
+            steps.append((("inc", "x"), (x + 1, y)))
+        if y < self.size:
+            steps.append((("inc", "y"), (x, y + 1)))
+        return steps
+
+    def violations(self, state, wanted):
+        broken = 0
+        if wanted & 1 and state[0] >= 3:
+            broken |= 1
+        if wanted & 2 and sum(state) >= 10**6:
+            broken |= 2
+        return broken
+
+    def canonical_key(self, state):
+        return tuple(sorted(state))
+
+    def explain(self, index, state):
+        return f"x is {state[0]}" if index == 0 and state[0] >= 3 else None
+
+
+def test_whole_space_counts_and_shortest_violation():
+    result = explore(Grid(), symmetry=False)
+    assert (result.states, result.transitions, result.depth) == (36, 60, 10)
+    assert result.complete and result.stopped_by is None
+    statuses = [v.status for v in result.verdicts]
+    assert statuses == [VIOLATED, HOLDS, NOT_APPLICABLE]
+    trace = result.verdicts[0].trace
+    assert len(trace) == 3 and trace.final == (3, 0) and trace.reason == "x is 3"
+
+
+def test_symmetry_keeps_one_state_per_class_and_concrete_traces():
+    result = explore(Grid(), symmetry=True)
+    assert result.states == 21  # pairs {x, y} with x <= y
+    trace = result.verdicts[0].trace
+    # The class of (0, 3) was reached first; the rebuilt run still ends with x >= 3.
+    assert len(trace) == 3 and trace.final[0] == 3
+
+
+def test_state_limit_makes_unviolated_properties_inconclusive_never_holds():
+    result = explore(Grid(), symmetry=False, max_states=5)
+    assert not result.complete
+    assert "--max-states 5" in result.stopped_by
+    sum_small = result.verdict("sum-small")
+    assert sum_small.status == INCONCLUSIVE and "--max-states 5" in sum_small.reason
+    assert result.verdict("never").status == NOT_APPLICABLE
+
+
+def test_violations_found_before_a_limit_stay_violated_and_shortest():
+    result = explore(Grid(size=50), symmetry=False, max_states=40)
+    assert result.verdict("x-below-3").status == VIOLATED
+    assert len(result.verdict("x-below-3").trace) == 3
+    assert result.verdict("sum-small").status == INCONCLUSIVE
+
+
+def test_ctrl_c_reports_what_was_found_so_far():
+    result = explore(Grid(size=50, interrupt_after=20), symmetry=False)
+    assert result.stopped_by == "interrupted (Ctrl-C)"
+    assert result.verdict("x-below-3").status == VIOLATED
+    assert result.verdict("sum-small").status == INCONCLUSIVE
+
+
+def test_time_limit_and_progress_reports():
+    reports = []
+    result = explore(Grid(size=400), symmetry=False, max_seconds=0.3, progress=reports.append,
+                     progress_every=0.05)
+    assert result.stopped_by == "--max-seconds 0.3 reached"
+    assert reports and reports[-1].states > 0 and reports[-1].depth >= 1
+    assert result.verdict("sum-small").status == INCONCLUSIVE
+
+
+def test_collision_probability_is_reported():
+    result = explore(Grid(), symmetry=False)
+    assert 0 < result.collision_probability < 1e-15
+
+
+def test_the_checker_imports_nothing_from_the_model():
+    for path in Path("checker").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith("model"), path
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("model") for a in node.names), path
+
+
+@pytest.mark.parametrize("symmetry", [False, True])
+def test_nondeterministic_models_are_named_as_the_cause(symmetry):
+    expansions = 21 if symmetry else 36  # one per state of the space
+
+    class Flaky(Grid):
+        def successors(self, state):
+            steps = super().successors(state)
+            if self.calls <= expansions:
+                return steps
+            # Other states once the search is over: the rebuilt trace cannot follow.
+            return [(label, (x + 7, y)) for label, (x, y) in steps]
+
+    with pytest.raises(RuntimeError, match="must be deterministic"):
+        explore(Flaky(), symmetry=symmetry)
