@@ -70,6 +70,3 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_HOLDS
 
-
-if __name__ == "__main__":
-    sys.exit(main())
