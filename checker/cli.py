@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Searches catch Ctrl-C themselves and report what they found; this is the rest.
+        print("interrupted", file=sys.stderr)
+        return EXIT_INCONCLUSIVE
     except BrokenPipeError:
         return EXIT_HOLDS
 
