@@ -135,7 +135,9 @@ class Views:
             source = "" if self.scope.is_write[m.op] else f" (repair by read {op})"
             return f"replica {m.replica} applies {self.version_name(m.version)}{source}"
         if name == "DeliverWriteAck":
-            return f"{op} receives the ack of replica {m.replica}"
+            if self.scope.is_write[m.op]:
+                return f"write {op} receives the ack of replica {m.replica}"
+            return f"read {op} receives the repair ack of replica {m.replica}"
         if name == "DeliverReadRequest":
             return (f"replica {m.replica} answers read {op} with "
                     f"{self.version_name(before[STORE][m.replica])}")
