@@ -1,0 +1,157 @@
+"""Concrete quorum configurations: does every read quorum meet every write quorum?
+
+A direct finite encoding, independent of the parametric proof so that each checks
+the other: replica i is in a quorum when its 0/1 variable is 1, a quorum's size is
+the sum of its variables (a pseudo-boolean cardinality constraint), and Z3 looks for
+two disjoint quorums. `unsat` proves overlap; a model is a counterexample, which is
+re-checked in plain Python before it is reported.
+
+    >>> prove_overlap(5, 3, 3).verdict
+    'proved'
+    >>> sorted(prove_overlap(5, 2, 3).witness)
+    ['n', 'read', 'write']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import z3
+
+from proofs.result import InvalidInput, Obligation, Proved, Refuted, Result, Unknown
+from proofs.solve import arithmetic_solver, check, frame
+
+
+def validate(n: int, r: int, w: int) -> None:
+    """Raise InvalidInput naming the first parameter out of range."""
+    if n < 1:
+        raise InvalidInput(f"n = {n} is out of range: a configuration needs n >= 1 replicas")
+    for name, value in (("r", r), ("w", w)):
+        if not 1 <= value <= n:
+            raise InvalidInput(
+                f"{name} = {value} is out of range: it must be in 1..{n} for n = {n}"
+            )
+
+
+def _members(prefix: str, n: int) -> list[z3.ArithRef]:
+    return [z3.Int(f"{prefix}{i}") for i in range(n)]
+
+
+def _quorum_pair(n: int) -> tuple[list[z3.ArithRef], list[z3.ArithRef], list[z3.BoolRef]]:
+    """Two 0/1 membership vectors over n replicas, and the constraint that they are disjoint."""
+    first, second = _members("a", n), _members("b", n)
+    constraints = [z3.And(0 <= x, x <= 1) for x in first + second]
+    constraints += [x + y <= 1 for x, y in zip(first, second, strict=True)]
+    return first, second, constraints
+
+
+def _chosen(model: z3.ModelRef, members: Sequence[z3.ArithRef]) -> list[int]:
+    return [i for i, x in enumerate(members) if model.eval(x, model_completion=True).as_long()]
+
+
+def _disjoint_pair_is_valid(
+    n: int, first: list[int], size_first: int, second: list[int], size_second: int
+) -> bool:
+    return (
+        len(set(first)) == size_first
+        and len(set(second)) == size_second
+        and all(0 <= i < n for i in first + second)
+        and not set(first) & set(second)
+    )
+
+
+def _search_disjoint(
+    solver: z3.Solver, n: int, size_first: int, size_second: int, name: str, statement: str
+) -> tuple[Obligation, list[int], list[int]]:
+    """Within the solver's base constraints, look for disjoint quorums of the given sizes."""
+    first, second, disjoint = _quorum_pair(n)
+    with frame(solver):
+        solver.add(disjoint)
+        solver.add(z3.Sum(first) == size_first, z3.Sum(second) == size_second)
+        obligation, model = check(solver, name, statement)
+    if model is None:
+        return obligation, [], []
+    return obligation, _chosen(model, first), _chosen(model, second)
+
+
+def _decide(
+    claim: str,
+    obligation: Obligation,
+    witness: dict[str, object],
+    valid: bool,
+    proved_text: str,
+    refuted_text: str,
+) -> Result:
+    if obligation.z3_result == "unsat":
+        return Proved(claim, (obligation,), proved_text)
+    if obligation.z3_result == "unknown":
+        return Unknown(
+            claim,
+            f"{obligation.name}: Z3 answered unknown ({obligation.reason or 'no reason given'})",
+            (obligation,),
+        )
+    if not valid:
+        return Unknown(
+            claim,
+            f"{obligation.name}: Z3's model failed the plain-Python check {witness}",
+            (obligation,),
+        )
+    return Refuted(claim, witness, refuted_text, (obligation,))
+
+
+def prove_overlap(
+    n: int, r: int, w: int, timeout_ms: int | None = None, solver: z3.Solver | None = None
+) -> Result:
+    """Every r-replica read quorum meets every w-replica write quorum among n replicas?
+
+    Proved when r + w > n, else refuted with two disjoint replica sets (ids 0..n-1).
+    Pass `solver` to reuse one across many checks (each runs in its own frame).
+
+        >>> prove_overlap(3, 2, 2).verdict
+        'proved'
+    """
+    validate(n, r, w)
+    solver = solver if solver is not None else arithmetic_solver(timeout_ms)
+    obligation, read, write = _search_disjoint(
+        solver,
+        n,
+        r,
+        w,
+        f"overlap/n={n},r={r},w={w}",
+        f"no {r}-replica read quorum is disjoint from a {w}-replica write quorum",
+    )
+    return _decide(
+        f"with n={n}, every read quorum of {r} meets every write quorum of {w}",
+        obligation,
+        {"n": n, "read": read, "write": write},
+        _disjoint_pair_is_valid(n, read, r, write, w),
+        f"every read of {r} of the {n} replicas reaches at least one replica "
+        "that acknowledged the last completed write",
+        f"a read from replicas {read} misses a write acknowledged only by {write}: "
+        f"raise r or w until r + w > {n}",
+    )
+
+
+def prove_write_overlap(
+    n: int, w: int, timeout_ms: int | None = None, solver: z3.Solver | None = None
+) -> Result:
+    """Every two w-replica write quorums among n replicas meet? Proved iff 2w > n."""
+    validate(n, 1, w)
+    solver = solver if solver is not None else arithmetic_solver(timeout_ms)
+    obligation, first, second = _search_disjoint(
+        solver,
+        n,
+        w,
+        w,
+        f"write-write-overlap/n={n},w={w}",
+        f"no two {w}-replica write quorums are disjoint",
+    )
+    return _decide(
+        f"with n={n}, every two write quorums of {w} intersect",
+        obligation,
+        {"n": n, "write": first, "other_write": second},
+        _disjoint_pair_is_valid(n, first, w, second, w),
+        "two concurrent conflicting writes cannot both succeed on disjoint replicas",
+        f"concurrent writes acknowledged by {first} and by {second} both succeed "
+        f"without seeing each other: raise w until 2w > {n}",
+    )
