@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "check": "checker.commands.check",
     "replay": "checker.commands.replay",
     "anti-entropy": "checker.commands.anti_entropy",
+    "matrix": "checker.commands.matrix",
 }
 
 

@@ -33,6 +33,7 @@ from checker.render import (
 )
 from checker.trace import trace_data
 from model import CATALOGUE, Config, ReplicationModel
+from proofs.quorum import prove_overlap
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,14 +86,28 @@ def _check_limits(args: argparse.Namespace) -> None:
         raise UsageError(f"--max-seconds: {args.max_seconds:g} is out of range; allowed > 0")
 
 
-def run_exploration(args: argparse.Namespace, config: Config) -> tuple[ReplicationModel, Exploration]:
+def explore_config(config: Config, *, symmetry: bool = True, max_states: int | None = None,
+                   max_seconds: float | None = None,
+                   quiet: bool = False) -> tuple[ReplicationModel, Exploration]:
+    """Explore one configuration, with progress on stderr unless quiet; shared by the
+    subcommands that explore (check, matrix, gate), so their verdicts cannot differ."""
     model = ReplicationModel(config)
-    printer = None if args.quiet else ProgressPrinter()
-    exploration = explore(model, symmetry=not args.no_symmetry, max_states=args.max_states,
-                          max_seconds=args.max_seconds, progress=printer)
+    printer = None if quiet else ProgressPrinter()
+    exploration = explore(model, symmetry=symmetry, max_states=max_states,
+                          max_seconds=max_seconds, progress=printer)
     if printer is not None:
         printer.done()
     return model, exploration
+
+
+def overlap_line(config: Config, verdict: str) -> str:
+    """The Z3 quorum-overlap verdict beside the explored ones, in words."""
+    relation = ">" if config.r + config.w > config.n else "<="
+    meaning = {"proved": "every read quorum meets every write quorum",
+               "refuted": "a read quorum can miss every replica of a write quorum",
+               "unknown": "Z3 could not decide"}[verdict]
+    return (f"quorums: r + w = {config.r + config.w} {relation} n = {config.n}: {meaning} "
+            f"(Z3: {verdict})")
 
 
 def _mermaid_block(trace: dict[str, Any]) -> str:
@@ -108,8 +123,12 @@ def run(args: argparse.Namespace) -> int:
     required = required_properties(args, model)
     if args.trace is not None:
         property_ids(args.trace, "--trace")
-    model, exploration = run_exploration(args, config)
+    model, exploration = explore_config(config, symmetry=not args.no_symmetry,
+                                        max_states=args.max_states,
+                                        max_seconds=args.max_seconds, quiet=args.quiet)
     data = exploration_data(model, exploration)
+    overlap = prove_overlap(config.n, config.r, config.w)
+    data["quorum_overlap"] = overlap.to_json(times=False)
 
     if args.itf is not None:
         directory = Path(args.itf)
@@ -138,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
             print(trace_text(prop["trace"], full_states=True))
     else:
         print(f"leaderless check: {config.describe()}")
+        print(overlap_line(config, overlap.verdict))
         print(counts_line(data))
         print()
         print(verdict_table(data))
