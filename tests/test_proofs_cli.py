@@ -1,0 +1,113 @@
+"""`leaderless prove`: golden output, JSON, exit codes and one-line usage errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checker import cli
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "topologies"
+
+GOLDEN_QUORUM = """\
+PROVED: with n=5, every read quorum of 3 meets every write quorum of 3
+  every read of 3 of the 5 replicas reaches at least one replica that acknowledged the last completed write
+
+PROVED: with n=5, every two write quorums of 3 intersect
+  two concurrent conflicting writes cannot both succeed on disjoint replicas
+
+obligation                   z3     statement
+---------------------------  -----  ------------------------------------------------------------------
+overlap/n=5,r=3,w=3          unsat  no 3-replica read quorum is disjoint from a 3-replica write quorum
+write-write-overlap/n=5,w=3  unsat  no two 3-replica write quorums are disjoint
+"""
+
+
+@pytest.fixture
+def prove(monkeypatch, capsys):
+    monkeypatch.setitem(cli.COMMANDS, "prove", "checker.commands.prove")
+
+    def run(*argv):
+        code = cli.main(["prove", *map(str, argv)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_quorum_golden_output(prove):
+    code, out, _ = prove("quorum", "--n", 5, "--r", 3, "--w", 3, "--no-times")
+    assert code == 0
+    assert out == GOLDEN_QUORUM
+
+
+def test_quorum_refuted_exit_code_and_witness_table(prove):
+    code, out, _ = prove("quorum", "--n", 5, "--r", 2, "--w", 3)
+    assert code == 1
+    assert out.startswith("REFUTED: with n=5, every read quorum of 2")
+    assert "read " in out and "seconds" in out
+
+
+def test_quorum_json_is_deterministic(prove):
+    runs = [prove("quorum", "--n", 6, "--r", 3, "--w", 3, "--json", "--no-times") for _ in range(2)]
+    assert runs[0] == runs[1]
+    data = json.loads(runs[0][1])
+    assert data["read_write"]["verdict"] == "refuted"
+    assert data["write_write"]["witness"]["n"] == 6
+
+
+def test_parametric(prove):
+    code, out, _ = prove("parametric", "--no-times")
+    assert code == 0
+    assert out.count("PROVED:") == 2 and "overlap-lemma/step" in out
+
+
+def test_topology_uses_the_file_levels_and_cli_overrides(prove):
+    path = EXAMPLES / "two-dc-local-quorum.toml"
+    code, out, _ = prove("topology", path, "--no-times")
+    assert code == 1 and "dc2-a" in out and "survives losing DC" in out
+    code, out, _ = prove("topology", path, "--write", "EACH_QUORUM", "--json", "--no-times")
+    assert code == 0
+    data = json.loads(out)
+    assert data["read"] == "LOCAL_QUORUM(dc2)" and data["write"] == "EACH_QUORUM"
+    assert {
+        "level": "QUORUM",
+        "needs": "4 of 6 replicas in all datacenters",
+        "node_failures": 2,
+        "dc_losses": [],
+    } in data["levels"]
+
+
+def test_topology_sloppy_is_refuted(prove):
+    code, out, _ = prove("topology", EXAMPLES / "single-dc.toml", "--sloppy")
+    assert code == 1 and "dc1-hint-" in out
+
+
+def test_clocks(prove):
+    code, out, _ = prove("clocks", "--drift", 5, "--gap", 8)
+    assert code == 1 and "at least 11 ms apart" in out
+    assert prove("clocks", "--drift", 5, "--gap", 11)[0] == 0
+    assert prove("clocks", "--drift", "5/2", "--gap", "5.5", "--real")[0] == 0
+    assert prove("clocks")[0] == 0
+
+
+def test_a_timeout_exits_3(prove):
+    code, out, _ = prove("quorum", "--n", 256, "--r", 128, "--w", 129, "--timeout", 1)
+    assert code == 3 and out.startswith("UNKNOWN:")
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (("quorum", "--n", 3, "--r", 4, "--w", 1), "r = 4 is out of range"),
+        (("topology", EXAMPLES / "single-dc.toml", "--read", "ANY"), "ANY is a write level only"),
+        (("topology", "missing.toml"), "cannot read topology"),
+        (("clocks", "--drift", 5), "give both --drift and --gap"),
+        (("clocks", "--drift", "2.5", "--gap", 8), "not an integer"),
+        (("clocks", "--drift", "x", "--gap", 8), "'x' is not a number"),
+    ],
+)
+def test_bad_input_is_one_line_with_exit_2(prove, argv, message):
+    code, out, err = prove(*argv)
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
