@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "replay": "checker.commands.replay",
     "anti-entropy": "checker.commands.anti_entropy",
     "matrix": "checker.commands.matrix",
+    "gate": "checker.commands.gate",
 }
 
 

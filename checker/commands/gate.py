@@ -1,0 +1,181 @@
+"""Run a gate file's scenarios and fail CI when a guarantee it relies on breaks.
+
+Each scenario names what must hold (require) and the known weaknesses that must stay
+visible (expect_violated; one that starts holding fails the gate, so the file is
+updated to match). Cassandra-style scenarios (replication, read and write levels) are
+always proved with Z3 (`quorum-overlap`) and explored where the model can express them.
+
+Exit codes: 0 every expectation is met, 1 one is not, 2 the file or the command is
+wrong, 3 something is inconclusive (a limit cut a search short, or Z3 gave up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from checker.commands.check import explore_config
+from checker.commands.gate_file import QUORUM_OVERLAP, GateError, Scenario, load_gate
+from checker.explorer import HOLDS, INCONCLUSIVE, VIOLATED
+from checker.gate_report import FAIL, PASS, junit_xml, markdown
+from checker.html import write_html
+from checker.render import exploration_data, trace_text
+from proofs.quorum import prove_overlap
+from proofs.topology import prove_topology
+
+_OVERLAP_VERDICTS = {"proved": HOLDS, "refuted": VIOLATED, "unknown": INCONCLUSIVE}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", default="leaderless.toml",
+                        help="the gate file (default leaderless.toml)")
+    parser.add_argument("--junit", metavar="FILE", help="write JUnit XML")
+    parser.add_argument("--markdown", metavar="FILE", help="write a Markdown summary")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--html", metavar="FILE",
+                        help="write an HTML report of the first scenario with a failure "
+                             "(or the first scenario)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _outcome(expected: str, verdict: str) -> str:
+    if verdict == INCONCLUSIVE:
+        return INCONCLUSIVE
+    return PASS if verdict == expected else FAIL
+
+
+def _overlap_check(scenario: Scenario) -> dict[str, Any]:
+    if scenario.topology is not None:
+        result = prove_topology(scenario.topology, scenario.read_level, scenario.write_level,
+                                scenario.sloppy)
+    else:
+        config = scenario.config
+        result = prove_overlap(config.n, config.r, config.w)
+    data = result.to_json(times=False)
+    reason = data.get("explanation") or data.get("reason") or ""
+    details = reason
+    if "witness" in data:
+        details = f"{reason}\nwitness: {json.dumps(data['witness'])}"
+    return {"verdict": _OVERLAP_VERDICTS[result.verdict], "length": None, "reason": reason,
+            "details": details, "proof": data}
+
+
+def describe(scenario: Scenario) -> str:
+    if scenario.topology is None:
+        return scenario.config.describe()
+    dcs = ", ".join(f"{dc.name}={len(dc.replicas)}" for dc in scenario.topology.datacenters)
+    text = f"replication {dcs}; read {scenario.read_level}, write {scenario.write_level}"
+    if scenario.sloppy:
+        text += " (sloppy)"
+    if scenario.config is not None:
+        text += f"; model {scenario.config.describe()}"
+    return text
+
+
+def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict | None]:
+    """The scenario's checks with their outcomes, and its exploration report (if any)."""
+    started = time.monotonic()
+    found: dict[str, dict[str, Any]] = {}
+    report = None
+    if QUORUM_OVERLAP in scenario.checks:
+        found[QUORUM_OVERLAP] = _overlap_check(scenario)
+    if any(check != QUORUM_OVERLAP for check in scenario.checks):
+        model, exploration = explore_config(scenario.config, symmetry=scenario.symmetry,
+                                            max_states=scenario.max_states,
+                                            max_seconds=scenario.max_seconds, quiet=quiet)
+        report = exploration_data(model, exploration)
+        for prop in report["properties"]:
+            trace = prop["trace"]
+            found[prop["id"]] = {"verdict": prop["verdict"], "length": prop["length"],
+                                 "reason": prop["reason"],
+                                 "details": trace_text(trace) if trace else prop["reason"]}
+    checks = []
+    for check in scenario.checks:
+        expected = HOLDS if check in scenario.require else VIOLATED
+        result = found[check]
+        outcome = _outcome(expected, result["verdict"])
+        details = result["details"]
+        if outcome == FAIL and expected == VIOLATED:
+            details = (f"{check} was expected to be violated but holds: the known weakness "
+                       "is gone; move it from expect_violated to require")
+        checks.append({"id": check, "expected": expected, "verdict": result["verdict"],
+                       "outcome": outcome, "length": result["length"],
+                       "reason": result["reason"], "details": details,
+                       **({"proof": result["proof"]} if "proof" in result else {})})
+    summary = {"name": scenario.name, "description": describe(scenario),
+               "config": scenario.config.to_json() if scenario.config else None,
+               "model_note": scenario.model_note,
+               "seconds": round(time.monotonic() - started, 3), "checks": checks}
+    if report is not None:
+        summary["exploration"] = {k: report[k] for k in (
+            "states", "transitions", "depth", "complete", "stopped_by", "symmetry")}
+    return summary, report
+
+
+def _write(path: str, text: str, option: str) -> None:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{option}: cannot write {path}: {error.strerror}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        scenarios = load_gate(args.file)
+    except GateError as error:
+        raise UsageError(str(error)) from None
+    summaries = []
+    reports = []
+    for scenario in scenarios:
+        if not args.quiet:
+            print(f"gate: {scenario.name}", file=sys.stderr)
+        summary, report = run_scenario(scenario, args.quiet)
+        summaries.append(summary)
+        reports.append(report)
+    outcomes = [c["outcome"] for s in summaries for c in s["checks"]]
+    code = (EXIT_VIOLATED if FAIL in outcomes
+            else EXIT_INCONCLUSIVE if INCONCLUSIVE in outcomes else EXIT_HOLDS)
+    results = {"file": args.file, "exit_code": code, "scenarios": summaries}
+
+    if args.junit:
+        _write(args.junit, junit_xml(results), "--junit")
+    if args.markdown:
+        _write(args.markdown, markdown(results), "--markdown")
+    if args.html:
+        failing = [r for s, r in zip(summaries, reports)
+                   if r is not None and any(c["outcome"] != PASS for c in s["checks"])]
+        explored = failing or [r for r in reports if r is not None]
+        if explored:
+            write_html(args.html, explored[0], title="leaderless gate")
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return code
+    rows = []
+    for summary in summaries:
+        for check in summary["checks"]:
+            verdict = check["verdict"].upper() if check["verdict"] == VIOLATED else check["verdict"]
+            if check["length"] is not None:
+                verdict += f" ({check['length']})"
+            rows.append((summary["name"], check["id"], check["expected"], verdict,
+                         check["outcome"].upper() if check["outcome"] == FAIL
+                         else check["outcome"]))
+    print(f"leaderless gate: {args.file}")
+    print(tabulate(rows, headers=("scenario", "property", "expected", "verdict", "result"),
+                   disable_numparse=True))
+    for summary in summaries:
+        for check in summary["checks"]:
+            if check["outcome"] != PASS:
+                print(f"\n{summary['name']}: {check['id']} {check['outcome'].upper()}")
+                print(check["details"] or check["reason"])
+    passed = outcomes.count(PASS)
+    print(f"\n{passed} passed, {outcomes.count(FAIL)} failed, "
+          f"{outcomes.count(INCONCLUSIVE)} inconclusive")
+    return code

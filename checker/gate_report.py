@@ -1,0 +1,91 @@
+"""Gate results as JUnit XML and Markdown, from plain result data (see `leaderless gate`).
+
+The result data is a dict: {"file", "scenarios": [{"name", "description", "seconds",
+"checks": [{"id", "expected", "verdict", "outcome", "length", "reason", "details"}]}]};
+`outcome` is pass / fail / inconclusive, `details` the counterexample in words.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
+
+
+def _count(checks: list[dict[str, Any]], outcome: str) -> int:
+    return sum(1 for check in checks if check["outcome"] == outcome)
+
+
+def junit_xml(results: dict[str, Any]) -> str:
+    """One <testsuite> per scenario, one <testcase> per (scenario, property).
+
+    A violated requirement is a <failure> carrying the trace in words; an inconclusive
+    one is an <error> (the gate could not decide, which CI must not mistake for a pass).
+    """
+    every = [c for s in results["scenarios"] for c in s["checks"]]
+    root = ET.Element("testsuites", name="leaderless gate", tests=str(len(every)),
+                      failures=str(_count(every, FAIL)), errors=str(_count(every, INCONCLUSIVE)),
+                      time=f"{sum(s['seconds'] for s in results['scenarios']):.3f}")
+    for scenario in results["scenarios"]:
+        checks = scenario["checks"]
+        suite = ET.SubElement(root, "testsuite", name=scenario["name"], tests=str(len(checks)),
+                              failures=str(_count(checks, FAIL)),
+                              errors=str(_count(checks, INCONCLUSIVE)), skipped="0",
+                              time=f"{scenario['seconds']:.3f}")
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="configuration",
+                      value=scenario["description"])
+        for check in checks:
+            case = ET.SubElement(suite, "testcase", classname=f"leaderless.{scenario['name']}",
+                                 name=f"{check['id']} (expected {check['expected']})")
+            if check["outcome"] == FAIL:
+                failure = ET.SubElement(case, "failure", type=check["verdict"],
+                                        message=_summary(check))
+                failure.text = check["details"] or _summary(check)
+            elif check["outcome"] == INCONCLUSIVE:
+                error = ET.SubElement(case, "error", type="inconclusive", message=_summary(check))
+                error.text = check["reason"] or ""
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _summary(check: dict[str, Any]) -> str:
+    verdict = check["verdict"]
+    if verdict == "violated" and check["length"] is not None:
+        verdict = f"violated ({check['length']} steps)"
+    text = f"{check['id']}: expected {check['expected']}, {verdict}"
+    return f"{text}: {check['reason']}" if check["reason"] else text
+
+
+_ICONS = {PASS: "✅ pass", FAIL: "❌ FAIL", INCONCLUSIVE: "⚠️ inconclusive"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """A summary for a CI step summary: a table, then each failure's trace folded."""
+    every = [c for s in results["scenarios"] for c in s["checks"]]
+    lines = ["## leaderless gate", "",
+             f"`{results['file']}`: {_count(every, PASS)} passed, {_count(every, FAIL)} failed, "
+             f"{_count(every, INCONCLUSIVE)} inconclusive", "",
+             "| scenario | property | expected | verdict | result |",
+             "| --- | --- | --- | --- | --- |"]
+    for scenario in results["scenarios"]:
+        for check in scenario["checks"]:
+            verdict = check["verdict"]
+            if check["length"] is not None:
+                verdict += f" ({check['length']} steps)"
+            lines.append(f"| {_cell(scenario['name'])} | `{check['id']}` | {check['expected']} "
+                         f"| {verdict} | {_ICONS[check['outcome']]} |")
+    for scenario in results["scenarios"]:
+        for check in scenario["checks"]:
+            if check["outcome"] == PASS:
+                continue
+            lines += ["", "<details>",
+                      f"<summary>{_cell(scenario['name'])}: <code>{check['id']}</code> "
+                      f"{_ICONS[check['outcome']]}</summary>", "", "```",
+                      check["details"] or check["reason"] or "", "```", "</details>"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,244 @@
+"""`leaderless gate` and `leaderless matrix`: exit codes, reports, bad files, agreement."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.cli import main
+from checker.commands.gate_file import GateError, parse_gate
+
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "leaderless.toml"
+
+PASSING = """
+[[scenario]]
+name = "majority"
+n = 3
+w = 2
+r = 2
+clients = "w,r"
+require = ["quorum-overlap", "stale-read"]
+
+[[scenario]]
+name = "two DCs"
+replication = { dc1 = 3, dc2 = 3 }
+write = "LOCAL_QUORUM"
+write_dc = "dc1"
+read = "LOCAL_QUORUM"
+read_dc = "dc2"
+expect_violated = ["quorum-overlap"]
+"""
+
+FAILING = """
+[[scenario]]
+name = "quorums of one"
+n = 3
+w = 1
+r = 1
+clients = "w,r"
+require = ["stale-read", "convergence"]
+
+[[scenario]]
+name = "weakness gone"
+n = 3
+w = 2
+r = 2
+clients = "w,r"
+expect_violated = ["stale-read"]
+"""
+
+INCONCLUSIVE = """
+[[scenario]]
+name = "cut short"
+n = 3
+w = 2
+r = 2
+clients = "w,r"
+max_states = 20
+require = ["stale-read"]
+"""
+
+
+def gate(capsys, tmp_path, text, *options):
+    path = tmp_path / "leaderless.toml"
+    path.write_text(text)
+    code = main(["gate", str(path), "--quiet", *options])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_passing_file_exits_0(capsys, tmp_path):
+    code, out, _ = gate(capsys, tmp_path, PASSING)
+    assert code == 0
+    assert "3 passed, 0 failed, 0 inconclusive" in out
+
+
+def test_failing_file_exits_1_with_the_trace_and_the_gone_weakness(capsys, tmp_path):
+    code, out, _ = gate(capsys, tmp_path, FAILING)
+    assert code == 1
+    assert "quorums of one: stale-read FAIL" in out
+    assert "Counterexample to stale-read (6 steps):" in out
+    assert "weakness gone: stale-read FAIL" in out
+    assert "move it from expect_violated to require" in out
+    assert "1 passed, 2 failed, 0 inconclusive" in out
+
+
+def test_inconclusive_file_exits_3(capsys, tmp_path):
+    code, out, _ = gate(capsys, tmp_path, INCONCLUSIVE)
+    assert code == 3
+    assert re.search(r"stale-read\s+holds\s+inconclusive\s+inconclusive", out)
+
+
+def test_the_shipped_example_passes(capsys):
+    assert main(["gate", str(EXAMPLE), "--quiet"]) == 0
+    capsys.readouterr()
+
+
+def test_junit_xml_structure(capsys, tmp_path):
+    junit = tmp_path / "out" / "gate.xml"
+    gate(capsys, tmp_path, FAILING, "--junit", str(junit))
+    root = ET.parse(junit).getroot()
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "2", "0")
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["quorums of one", "weakness gone"]
+    cases = suites[0].findall("testcase")
+    assert [c.get("name") for c in cases] == ["stale-read (expected holds)",
+                                               "convergence (expected holds)"]
+    failure = cases[0].find("failure")
+    assert failure.get("type") == "violated"
+    assert "read r(1,0) returned NIL" in failure.get("message")
+    assert "Counterexample to stale-read (6 steps):" in failure.text
+    assert cases[1].find("failure") is None
+    props = suites[0].find("properties").findall("property")
+    assert props[0].get("value").startswith("n=3 w=1 r=1 clients=w,r")
+
+
+def test_junit_marks_inconclusive_as_error(capsys, tmp_path):
+    junit = tmp_path / "gate.xml"
+    gate(capsys, tmp_path, INCONCLUSIVE, "--junit", str(junit))
+    case = ET.parse(junit).getroot().find("testsuite/testcase")
+    assert case.find("error").get("type") == "inconclusive"
+
+
+def test_golden_markdown(capsys, tmp_path):
+    summary = tmp_path / "summary.md"
+    gate(capsys, tmp_path, FAILING, "--markdown", str(summary))
+    text = summary.read_text().replace(str(tmp_path / "leaderless.toml"), "leaderless.toml")
+    assert text == (GOLDEN / "gate_failing.md").read_text()
+
+
+def test_json_results(capsys, tmp_path):
+    code, out, _ = gate(capsys, tmp_path, PASSING, "--json")
+    data = json.loads(out)
+    assert data["exit_code"] == 0
+    two_dcs = data["scenarios"][1]
+    assert two_dcs["config"] is None and "no datacenters" in two_dcs["model_note"]
+    overlap = two_dcs["checks"][0]
+    assert overlap["verdict"] == "violated" and overlap["outcome"] == "pass"
+    assert overlap["proof"]["witness"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[[scenario]]\nname = 'a'\nn = 3\nrequires = ['stale-read']\n",
+     "leaderless.toml:4: unknown key 'requires' in scenario 'a'; did you mean 'require'?"),
+    ("[[scenario]]\nname = 'a'\nrequire = ['stale-reads']\n",
+     "leaderless.toml:3: unknown property 'stale-reads' in scenario 'a'; did you mean "
+     "'stale-read'?"),
+    ("[[scenario]]\nname = 'a'\nn = 'three'\nrequire = ['stale-read']\n",
+     "leaderless.toml:3: n in scenario 'a' must be an integer, got 'three'"),
+    ("[[scenario]]\nname = 'a'\nn = 3\nw = 5\nrequire = ['stale-read']\n",
+     "leaderless.toml:4: scenario 'a': w: 5 is out of range; allowed 1..3"),
+    ("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ANY'\nwrite = 'ONE'\n"
+     "require = ['quorum-overlap']\n", "leaderless.toml:4: scenario 'a': ANY is a write level"),
+    ("[[scenario]]\nname = 'a'\nreplication = { dc1 = 2 }\nread = 'THREE'\nwrite = 'ONE'\n"
+     "require = ['quorum-overlap']\n", "leaderless.toml:4: scenario 'a':"),
+    ("[[scenario]]\nname = 'a'\nclients = 'w'\nrequire = ['read-your-writes']\n",
+     "leaderless.toml:4: scenario 'a': read-your-writes does not apply"),
+    ("[[scenario\n", "leaderless.toml:1: not valid TOML"),
+    ("[[scenario]]\nname = 'a'\n", "leaderless.toml:1: scenario 'a' requires nothing"),
+    ("title = 'x'\n", "leaderless.toml:1: unknown top-level key 'title'"),
+    ("", "leaderless.toml:1: no scenario"),
+])
+def test_bad_gate_files_are_one_line_naming_file_and_line(capsys, tmp_path, text, message):
+    code, out, err = gate(capsys, tmp_path, text)
+    assert code == 2
+    assert err.strip().replace(str(tmp_path) + "/", "") .startswith(f"error: {message}")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_missing_gate_file(capsys, tmp_path):
+    assert main(["gate", str(tmp_path / "none.toml")]) == 2
+    assert "No such file" in capsys.readouterr().err
+
+
+_toml_values = st.recursive(
+    st.one_of(st.integers(-3, 10), st.booleans(), st.text(max_size=8),
+              st.sampled_from(["w,r", "QUORUM", "stale-read", "dc1"])),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+_keys = st.sampled_from(["name", "n", "w", "r", "clients", "require", "expect_violated",
+                         "replication", "read", "write", "read_dc", "drift", "max_states",
+                         "symmetry", "bogus"])
+
+
+def _toml(value) -> str:
+    return json.dumps(value) if not isinstance(value, dict) else (
+        "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }")
+
+
+@settings(max_examples=300)
+@given(st.lists(st.dictionaries(_keys, _toml_values, max_size=6), max_size=3))
+def test_the_parser_never_raises_anything_but_gate_errors(scenarios):
+    text = "\n".join("[[scenario]]\n" + "\n".join(f"{k} = {_toml(v)}" for k, v in s.items())
+                     for s in scenarios)
+    try:
+        parse_gate(text)
+    except GateError as error:
+        assert "\n" not in str(error) and str(error).startswith("leaderless.toml:")
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=200))
+def test_the_parser_survives_arbitrary_text(text):
+    try:
+        parse_gate(text)
+    except GateError as error:
+        assert "\n" not in str(error)
+
+
+def test_matrix_agrees_cell_by_cell_with_check(capsys):
+    assert main(["matrix", "--n", "2", "--clients", "w,rr", "--quiet", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(row["r"], row["w"]) for row in rows] == [(1, 1), (1, 2), (2, 1), (2, 2)]
+    for row in rows:
+        main(["check", "--n", "2", "--r", str(row["r"]), "--w", str(row["w"]),
+              "--clients", "w,rr", "--quiet", "--json"])
+        report = json.loads(capsys.readouterr().out)
+        for prop in report["properties"]:
+            assert row["verdicts"][prop["id"]] == {"verdict": prop["verdict"],
+                                                   "length": prop["length"]}
+        assert row["overlap"] == report["quorum_overlap"]["verdict"]
+        assert (row["reads_survive"], row["writes_survive"]) == (2 - row["r"], 2 - row["w"])
+
+
+@pytest.mark.parametrize("fmt", ["plain", "github", "markdown", "csv"])
+def test_matrix_formats(capsys, fmt):
+    assert main(["matrix", "--n", "2", "--clients", "w,r", "--quiet", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "stale-read" in out and "VIOLATED (6)" in out
+    assert "read-your-writes" not in out  # n/a in every row: left out of tables
+    if fmt == "csv":
+        assert out.splitlines()[1].startswith("1,1,refuted,1,1,VIOLATED (6)")
+
+
+def test_matrix_limit_is_inconclusive(capsys):
+    assert main(["matrix", "--n", "2", "--clients", "w,r", "--quiet", "--max-states", "5"]) == 3
+    assert "inconclusive" in capsys.readouterr().out
