@@ -16,9 +16,7 @@ from model.state import (
     CRASHES,
     DROPS,
     FAIL,
-    H_COMPLETED,
     H_INVOKED,
-    H_RESULT,
     H_STATUS,
     HIST,
     IDLE,
@@ -128,7 +126,7 @@ class Transitions:
             return None
         store = state[STORE]
         held = store[replica]
-        new = (m.version if m.version > held else held) if self.lww else m.version
+        new = (max(held, m.version)) if self.lww else m.version
         if new != held:
             store = _replace(store, replica, new)
         net = state[NET]

@@ -31,8 +31,6 @@ from model.state import (
     OK,
     PENDING,
     REPAIRING,
-    RREQ,
-    RRESP,
     STORE,
     UP,
     WACK,
