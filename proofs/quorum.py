@@ -15,6 +15,7 @@ re-checked in plain Python before it is reported.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import z3
 
@@ -33,16 +34,28 @@ def validate(n: int, r: int, w: int) -> None:
             )
 
 
-def _members(prefix: str, n: int) -> list[z3.ArithRef]:
-    return [z3.Int(f"{prefix}{i}") for i in range(n)]
+@dataclass(frozen=True)
+class QuorumSpace:
+    """Two disjoint 0/1 membership vectors over n replicas, asserted once in a solver.
+
+    Each check adds only the two cardinalities, in a frame of its own, so one space
+    serves every (r, w) of its n without rebuilding the 4n constraints.
+    """
+
+    n: int
+    solver: z3.Solver
+    first: tuple[z3.ArithRef, ...]  # first[i] = 1: replica i is in the first quorum
+    second: tuple[z3.ArithRef, ...]  # second[i] = 1: replica i is in the second quorum
 
 
-def _quorum_pair(n: int) -> tuple[list[z3.ArithRef], list[z3.ArithRef], list[z3.BoolRef]]:
-    """Two 0/1 membership vectors over n replicas, and the constraint that they are disjoint."""
-    first, second = _members("a", n), _members("b", n)
-    constraints = [z3.And(0 <= x, x <= 1) for x in first + second]
-    constraints += [x + y <= 1 for x, y in zip(first, second, strict=True)]
-    return first, second, constraints
+def quorum_space(n: int, timeout_ms: int | None = None) -> QuorumSpace:
+    validate(n, 1, 1)
+    first = tuple(z3.Int(f"a{i}") for i in range(n))
+    second = tuple(z3.Int(f"b{i}") for i in range(n))
+    solver = arithmetic_solver(timeout_ms)
+    solver.add([z3.And(0 <= x, x <= 1) for x in first + second])
+    solver.add([x + y <= 1 for x, y in zip(first, second, strict=True)])
+    return QuorumSpace(n, solver, first, second)
 
 
 def _chosen(model: z3.ModelRef, members: Sequence[z3.ArithRef]) -> list[int]:
@@ -61,17 +74,23 @@ def _disjoint_pair_is_valid(
 
 
 def _search_disjoint(
-    solver: z3.Solver, n: int, size_first: int, size_second: int, name: str, statement: str
+    space: QuorumSpace, size_first: int, size_second: int, name: str, statement: str
 ) -> tuple[Obligation, list[int], list[int]]:
-    """Within the solver's base constraints, look for disjoint quorums of the given sizes."""
-    first, second, disjoint = _quorum_pair(n)
-    with frame(solver):
-        solver.add(disjoint)
-        solver.add(z3.Sum(first) == size_first, z3.Sum(second) == size_second)
-        obligation, model = check(solver, name, statement)
+    """Look for disjoint quorums of the given sizes in the space."""
+    with frame(space.solver):
+        space.solver.add(z3.Sum(space.first) == size_first, z3.Sum(space.second) == size_second)
+        obligation, model = check(space.solver, name, statement)
     if model is None:
         return obligation, [], []
-    return obligation, _chosen(model, first), _chosen(model, second)
+    return obligation, _chosen(model, space.first), _chosen(model, space.second)
+
+
+def _space(n: int, timeout_ms: int | None, space: QuorumSpace | None) -> QuorumSpace:
+    if space is None:
+        return quorum_space(n, timeout_ms)
+    if space.n != n:
+        raise InvalidInput(f"a quorum space for n = {space.n} cannot check n = {n}")
+    return space
 
 
 def _decide(
@@ -100,21 +119,19 @@ def _decide(
 
 
 def prove_overlap(
-    n: int, r: int, w: int, timeout_ms: int | None = None, solver: z3.Solver | None = None
+    n: int, r: int, w: int, timeout_ms: int | None = None, space: QuorumSpace | None = None
 ) -> Result:
     """Every r-replica read quorum meets every w-replica write quorum among n replicas?
 
     Proved when r + w > n, else refuted with two disjoint replica sets (ids 0..n-1).
-    Pass `solver` to reuse one across many checks (each runs in its own frame).
+    Pass `space` (from `quorum_space(n)`) to share one solver across many checks.
 
         >>> prove_overlap(3, 2, 2).verdict
         'proved'
     """
     validate(n, r, w)
-    solver = solver if solver is not None else arithmetic_solver(timeout_ms)
     obligation, read, write = _search_disjoint(
-        solver,
-        n,
+        _space(n, timeout_ms, space),
         r,
         w,
         f"overlap/n={n},r={r},w={w}",
@@ -133,14 +150,12 @@ def prove_overlap(
 
 
 def prove_write_overlap(
-    n: int, w: int, timeout_ms: int | None = None, solver: z3.Solver | None = None
+    n: int, w: int, timeout_ms: int | None = None, space: QuorumSpace | None = None
 ) -> Result:
     """Every two w-replica write quorums among n replicas meet? Proved iff 2w > n."""
     validate(n, 1, w)
-    solver = solver if solver is not None else arithmetic_solver(timeout_ms)
     obligation, first, second = _search_disjoint(
-        solver,
-        n,
+        _space(n, timeout_ms, space),
         w,
         w,
         f"write-write-overlap/n={n},w={w}",

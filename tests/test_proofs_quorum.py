@@ -7,7 +7,7 @@ import z3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofs.quorum import prove_overlap, prove_write_overlap
+from proofs.quorum import prove_overlap, prove_write_overlap, quorum_space
 from proofs.result import InvalidInput, Proved, Refuted, Unknown
 from proofs.solve import check, frame
 
@@ -95,10 +95,11 @@ def test_a_timeout_on_a_hard_pigeonhole_instance_is_reported_as_unknown():
     assert len(solver.assertions()) == 0
 
 
-def test_one_solver_can_be_reused_across_configurations():
-    from proofs.solve import arithmetic_solver
-
-    solver = arithmetic_solver(None)
-    verdicts = [prove_overlap(6, r, 3, solver=solver).verdict for r in range(1, 7)]
+def test_one_space_serves_every_configuration_of_its_n():
+    space = quorum_space(6)
+    base = len(space.solver.assertions())
+    verdicts = [prove_overlap(6, r, 3, space=space).verdict for r in range(1, 7)]
     assert verdicts == ["refuted"] * 3 + ["proved"] * 3
-    assert len(solver.assertions()) == 0
+    assert len(space.solver.assertions()) == base
+    with pytest.raises(InvalidInput, match="quorum space for n = 6 cannot check n = 5"):
+        prove_overlap(5, 1, 1, space=space)
