@@ -1,0 +1,219 @@
+"""Search long random runs of large scopes for counterexamples (sampled, not complete).
+
+Hypothesis drives the model with random schedules, timestamps and faults, one
+search per property, and shrinks each violation to a short counterexample, shown
+as `check` shows its traces (text, --json, --itf). Finding nothing proves nothing:
+such a property is reported as "none found in N examples", never as holding; use
+`leaderless check` for a complete verdict on scopes small enough to explore.
+
+Clocks: by default each write's timestamp is within --drift of real time (MODEL.md,
+so results compare with `check`). --clock client gives each client one clock with
+an offset (--max-offset), a skew rate in percent (--max-skew) and up to
+--ntp-steps backward NTP corrections of up to --max-step ticks; its traces are
+reported with the drift that covers every timestamp they use, so they replay.
+
+Example: leaderless search --n 7 --w 4 --r 4 --clients ww,ww,rr --drift 2 --examples 300
+
+Exit codes: 1 a counterexample was found, 3 none was found (inconclusive, never 0),
+2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from checker.commands.options import add_model_arguments, config_from_args, property_ids
+from checker.commands.progress import ProgressPrinter
+from checker.render import to_json, trace_itf, trace_text
+from checker.trace import normalize, trace_data
+from model import CATALOGUE, Config, ConfigError
+from model.clocks import ClientClocks, Clock, PerWriteClock
+from model.search import NONE_FOUND, VIOLATED, Finding, SearchProgress, search, search_model
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_arguments(parser)
+    run = parser.add_argument_group("search")
+    run.add_argument("--examples", type=int, default=200, metavar="N",
+                     help="random runs per property (default %(default)s)")
+    run.add_argument("--seed", type=int, default=0, metavar="S",
+                     help="the random seed; the same seed repeats the search (default 0)")
+    run.add_argument("--steps", type=int, default=1000, metavar="K",
+                     help="most steps in one run (default %(default)s; runs end earlier "
+                          "once nothing is enabled)")
+    run.add_argument("--properties", metavar="P1,P2",
+                     help="properties to search (default: every applicable one)")
+    run.add_argument("--no-shrink", action="store_true",
+                     help="skip Hypothesis's shrinking (hundreds of re-runs); the faster "
+                          "pass that drops steps still shortens every counterexample")
+    run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    clocks = parser.add_argument_group("clocks")
+    clocks.add_argument("--clock", choices=("write", "client"), default="write",
+                        help="write: each write's timestamp within --drift of real time "
+                             "(MODEL.md); client: one drifting clock per client")
+    clocks.add_argument("--max-offset", type=int, metavar="O",
+                        help="client clocks: offset from real time within -O..O ticks")
+    clocks.add_argument("--max-skew", type=int, metavar="P",
+                        help="client clocks: rate within -P..P percent of real time (0..99)")
+    clocks.add_argument("--ntp-steps", type=int, metavar="K",
+                        help="client clocks: backward NTP corrections in a run, in total")
+    clocks.add_argument("--max-step", type=int, metavar="B",
+                        help="client clocks: ticks one NTP correction sets a clock back")
+    out = parser.add_argument_group("output")
+    out.add_argument("--json", action="store_true", help="print everything as JSON")
+    out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
+
+
+_CLIENT_OPTIONS = ("max_offset", "max_skew", "ntp_steps", "max_step")
+
+
+def clock_from_args(args: argparse.Namespace, config: Config) -> Clock:
+    given = [name for name in _CLIENT_OPTIONS if getattr(args, name) is not None]
+    try:
+        if args.clock == "write":
+            if given:
+                option = "--" + given[0].replace("_", "-")
+                raise UsageError(f"{option} sets a client clock; add --clock client")
+            return PerWriteClock(config.drift)
+        if config.drift:
+            raise UsageError("--drift bounds the per-write clock; with --clock client use "
+                             "--max-offset, --max-skew and --ntp-steps")
+        return ClientClocks(**{name: getattr(args, name) for name in given})
+    except ConfigError as error:
+        raise UsageError(f"--{str(error).replace('_', '-')}") from None
+
+
+def _check_limits(args: argparse.Namespace) -> None:
+    for option, value in (("--examples", args.examples), ("--steps", args.steps)):
+        if value < 1:
+            raise UsageError(f"{option}: {value} is out of range; allowed >= 1")
+
+
+class SearchProgressPrinter(ProgressPrinter):
+    """`check`'s progress line, for a search: property, runs, steps, seconds."""
+
+    def __call__(self, progress: SearchProgress) -> None:  # type: ignore[override]
+        line = (f"  {progress.property_id}: {progress.examples:,} runs  "
+                f"{progress.steps:,} steps  {progress.seconds:.0f} s")
+        self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
+        self.stream.flush()
+        self.printed = True
+
+
+def finding_data(finding: Finding, examples: int) -> dict[str, Any]:
+    trace = None
+    if finding.trace is not None and finding.model is not None:
+        trace = normalize(trace_data(finding.model, finding.trace))
+    reason = finding.trace.reason if finding.trace is not None else None
+    if finding.status == NONE_FOUND:
+        reason = f"none found in {finding.examples} examples (not a proof)"
+    return {
+        "id": finding.property_id,
+        "meaning": finding.meaning,
+        "verdict": finding.status,
+        "examples": finding.examples,
+        "requested_examples": examples,
+        "steps": finding.steps,
+        "seconds": round(finding.seconds, 3),
+        "seconds_to_first": None if finding.first_seconds is None
+        else round(finding.first_seconds, 3),
+        "length": len(finding.trace) if finding.trace is not None else None,
+        "reason": reason,
+        "trace": trace,
+    }
+
+
+def search_data(config: Config, clock: Clock, args: argparse.Namespace,
+                findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "config": config.to_json(),
+        "clock": {"mode": "client" if isinstance(clock, ClientClocks) else "write",
+                  "description": clock.describe()},
+        "seed": args.seed,
+        "examples": args.examples,
+        "steps": args.steps,
+        "complete": False,
+        "properties": [finding_data(f, args.examples) for f in findings],
+    }
+
+
+def result_table(data: dict[str, Any]) -> str:
+    rows = []
+    for prop in data["properties"]:
+        if prop["verdict"] == VIOLATED:
+            shown = f"VIOLATED (run {prop['examples']})"
+        elif prop["verdict"] == NONE_FOUND:
+            shown = f"none found in {prop['examples']}"
+        else:
+            shown = prop["verdict"]
+        length = "" if prop["length"] is None else prop["length"]
+        rows.append((prop["id"], shown, length, prop["meaning"]))
+    return tabulate(rows, headers=("property", "search", "trace", "meaning"),
+                    tablefmt="simple", disable_numparse=True)
+
+
+def _write_itf(directory_name: str, findings: list[Finding]) -> None:
+    directory = Path(directory_name)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for finding in findings:
+            if finding.trace is not None and finding.model is not None:
+                document = trace_itf(trace_data(finding.model, finding.trace))
+                path = directory / f"{finding.property_id}.itf.json"
+                path.write_text(json.dumps(document, indent=2) + "\n")
+    except OSError as error:
+        raise UsageError(f"--itf: cannot write {directory_name}: {error.strerror}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    _check_limits(args)
+    clock = clock_from_args(args, config)
+    model = search_model(config, clock)
+    applicable = [p.id for i, p in enumerate(CATALOGUE) if model.applicable >> i & 1]
+    wanted = applicable if args.properties is None else property_ids(args.properties,
+                                                                     "--properties")
+    for prop in wanted:
+        if prop not in applicable:
+            raise UsageError(f"--properties: {prop} does not apply to this configuration "
+                             f"({config.describe()}); see the README's applicability table")
+    printer = None if args.quiet else SearchProgressPrinter()
+    findings = search(config, clock=clock, properties=wanted, examples=args.examples,
+                      steps=args.steps, seed=args.seed, shrink=not args.no_shrink,
+                      progress=printer)
+    if printer is not None:
+        printer.done()
+    if args.itf is not None:
+        _write_itf(args.itf, findings)
+    data = search_data(config, clock, args, findings)
+    if args.json:
+        print(to_json(data))
+    else:
+        steps = sum(f.steps for f in findings)
+        seconds = sum(f.seconds for f in findings)
+        print(f"leaderless search: {config.describe()}")
+        print(f"{clock.describe()}; seed {args.seed}, up to {args.examples} runs per "
+              f"property, {steps:,} model steps in {seconds:.1f} s")
+        print()
+        print(result_table(data))
+        for finding, prop in zip(findings, data["properties"]):
+            if prop["trace"] is not None:
+                print()
+                assert finding.model is not None
+                if finding.model.config.drift != config.drift:
+                    print(f"(client clocks erred by up to {finding.model.config.drift}: the "
+                          f"trace replays as MODEL.md with --drift "
+                          f"{finding.model.config.drift})")
+                print(trace_text(prop["trace"]))
+        if any(f.status == NONE_FOUND for f in findings):
+            print("\nnone found is not holds: a search samples runs; "
+                  "`leaderless check` explores them all on small scopes.")
+    sys.stdout.flush()
+    return EXIT_VIOLATED if any(f.status == VIOLATED for f in findings) else EXIT_INCONCLUSIVE
