@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "anti-entropy": "checker.commands.anti_entropy",
     "matrix": "checker.commands.matrix",
     "gate": "checker.commands.gate",
+    "prove": "checker.commands.prove",
 }
 
 
