@@ -1,0 +1,661 @@
+"""MODEL.md's state machine in Z3: state variables per step, `init`, one transition
+formula per action kind, and each property of the catalogue as a formula over one state.
+
+The encoding is exact for the explicit model (`model.actions`): a decoded Z3 state is
+the explicit state tuple, and every symbolic step is one explicit step. Shortcuts,
+each sound because of how MODEL.md sends messages:
+
+- Every message is a boolean per step, keyed by (kind, op, replica). A write sends one
+  version only (its own), so `wreq` of a write carries no version variable: it is the
+  write's version. A read sends one repair version (its result) to every stale
+  responder, kept in the auxiliary `rv` (the result itself is erased by a timeout
+  while the repairs stay in flight). A replica answers a read once, so `rresp(o, i, .)`
+  is one boolean plus a version variable `rrespv`. No message is ever sent twice, so a
+  boolean per message is the set `net`.
+- Versions are the explicit model's integer codes (`Scope.version`), which order like
+  (ts, op) under lww; a write's version is a linear function of its invocation time.
+- Every action's guard implies it changes the state (it consumes a message, changes a
+  status, a replica or a store), so MODEL.md's "a step that changes nothing is not a
+  step" needs no extra conjunct and there is no stuttering step.
+
+`linearizable` is not encoded (it needs a search over orders of the history, a
+quantifier alternation); it stays with the explicit checker.
+
+>>> from model import Config
+>>> encoding = Encoding(Config(n=2, w=1, r=1, clients=("w", "r")))
+>>> s0, s1 = encoding.state("0"), encoding.state("1")
+>>> sorted(encoding.bad)[:2]
+['aborted-read', 'availability']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from model import CATALOGUE, Config
+from model.state import (
+    FAIL,
+    IDLE,
+    NIL,
+    NO_RESULT,
+    OK,
+    PENDING,
+    REPAIRING,
+    RREQ,
+    RRESP,
+    WACK,
+    WREQ,
+    Scope,
+)
+
+Key = tuple[Any, ...]  # ("store", i), ("status", o), ("wreq", o, i), ...
+NOT_ENCODED = {
+    "linearizable": "needs a search over orders of the history; "
+    "left to the explicit checker (leaderless check)"
+}
+
+
+def count(flags: Iterable[z3.BoolRef]) -> z3.ArithRef:
+    terms = [z3.If(flag, 1, 0) for flag in flags]
+    return z3.Sum(terms) if terms else z3.IntVal(0)
+
+
+def _max(values: Sequence[tuple[z3.BoolRef, z3.ArithRef]], floor: int) -> z3.ArithRef:
+    """The largest value among those whose flag is set, `floor` when none is."""
+    best: z3.ArithRef = z3.IntVal(floor)
+    for flag, value in values:
+        best = z3.If(z3.And(flag, value > best), value, best)
+    return best
+
+
+@dataclass(frozen=True)
+class SymState:
+    """The variables of one step, by key; `tag` names the step in variable names."""
+
+    tag: str
+    vars: dict[Key, z3.ExprRef]
+    act: z3.ArithRef  # the action instance of the step into this state
+
+    def __getitem__(self, key: Key | str) -> Any:
+        return self.vars[(key,) if isinstance(key, str) else key]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one action instance does: its guard, and the new values it gives."""
+
+    guard: Sequence[z3.BoolRef]
+    updates: dict[Key, z3.ExprRef]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One action with one choice of its arguments (a MODEL.md step kind, instantiated)."""
+
+    kind: str  # the MODEL.md action name
+    args: tuple[Any, ...]
+    effect: Callable[[SymState], Effect]
+
+
+class Encoding:
+    """The transition system of one configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.scope = Scope.of(config)
+        scope = self.scope
+        self.n = config.n
+        self.ops = range(scope.op_count)
+        self.writes = [o for o in self.ops if scope.is_write[o]]
+        self.reads = [o for o in self.ops if not scope.is_write[o]]
+        self.lww = scope.lww
+        self.repair = config.read_repair != "off"
+        self.blocking = config.read_repair == "blocking"
+        self.keys = self._keys()
+        self.key_set = {key for key, _ in self.keys}
+        self.instances = self._instances()
+        self.kinds = sorted({inst.kind for inst in self.instances}, key=_ACTION_ORDER.index)
+        self.bad: dict[str, Callable[[SymState], z3.BoolRef]] = {
+            "stale-read": lambda s: self.stale_read(s, same_client=False),
+            "read-your-writes": lambda s: self.stale_read(s, same_client=True),
+            "monotonic-reads": self.monotonic_reads,
+            "aborted-read": self.aborted_read,
+            "write-atomicity": self.write_atomicity,
+            "lww-order": self.lww_order,
+            "convergence": self.convergence,
+            "availability": self.availability,
+        }
+        assert set(self.bad) | set(NOT_ENCODED) == {p.id for p in CATALOGUE}
+
+    # State variables.
+    def _keys(self) -> list[tuple[Key, str]]:
+        """Every variable of a step and its sort ("int" or "bool")."""
+        n, keys = self.n, []
+        keys += [(("store", i), "int") for i in range(n)]  # version a replica holds
+        keys += [(("up", i), "bool") for i in range(n)]  # replica alive
+        keys += [(("now",), "int"), (("drops",), "int"), (("crashes",), "int")]
+        for o in self.ops:
+            keys += [(("status", o), "int"), (("invoked", o), "int"), (("completed", o), "int")]
+            if o in self.writes:
+                keys.append((("version", o), "int"))  # the write's version under lww, else 0
+                keys += [(("acks", o, i), "bool") for i in range(n)]
+                keys += [(("wreq", o, i), "bool") for i in range(n)]  # carries ("version", o)
+                keys += [(("wack", o, i), "bool") for i in range(n)]
+            else:
+                keys.append((("result", o), "int"))  # NO_RESULT until the read returns
+                keys += [(("has", o, i), "bool") for i in range(n)]  # responses: replica i...
+                keys += [(("resp", o, i), "int") for i in range(n)]  # ...with this version
+                keys += [(("rreq", o, i), "bool") for i in range(n)]
+                keys += [(("rresp", o, i), "bool") for i in range(n)]
+                keys += [(("rrespv", o, i), "int") for i in range(n)]  # version rresp carries
+                if self.repair:
+                    keys.append((("rv", o), "int"))  # version the repairs carry
+                    keys += [(("wreq", o, i), "bool") for i in range(n)]
+                if self.blocking:
+                    keys += [(("awaiting", o, i), "bool") for i in range(n)]
+                    keys += [(("wack", o, i), "bool") for i in range(n)]
+        return keys
+
+    def state(self, tag: str) -> SymState:
+        made: dict[Key, z3.ExprRef] = {}
+        for key, sort in self.keys:
+            name = f"{tag}.{key[0]}[{','.join(map(str, key[1:]))}]"
+            made[key] = z3.Bool(name) if sort == "bool" else z3.Int(name)
+        return SymState(tag, made, z3.Int(f"{tag}.act"))
+
+    def vcode(self, s: SymState, o: int) -> z3.ArithRef:
+        """The version write `o` writes."""
+        return s["version", o] if self.lww else z3.IntVal(o + 1)
+
+    def _ts_version(self, invoked: z3.ArithRef, o: int, delta: int) -> z3.ArithRef:
+        # Scope.version(o, invoked + delta), written out so that it stays linear.
+        ts = invoked + delta
+        return (ts - self.scope.min_timestamp + 1) * self.scope.op_count + o + 1
+
+    # Initial state.
+    def init(self, s: SymState) -> z3.BoolRef:
+        facts: list[z3.BoolRef] = []
+        for key, sort in self.keys:
+            if sort == "bool":
+                facts.append(s[key] == (key[0] == "up"))
+            elif key[0] == "status":
+                facts.append(s[key] == IDLE)
+            elif key[0] == "result":
+                facts.append(s[key] == NO_RESULT)
+            else:
+                facts.append(s[key] == 0)
+        return z3.And(*facts)
+
+    # 1. Invoke(c, t): `k` is the position of the client's next op, `delta` is t - now'.
+    def invoke(self, s: SymState, client: int, k: int, delta: int) -> Effect:
+        ops = self.scope.ops_of_client[client]
+        o = ops[k]
+        guard = [s["status", o] == IDLE]
+        guard += [z3.Or(s["status", p] == OK, s["status", p] == FAIL) for p in ops[:k]]
+        now = s["now"] + 1
+        updates: dict[Key, z3.ExprRef] = {
+            ("now",): now,
+            ("status", o): z3.IntVal(PENDING),
+            ("invoked", o): now,
+            ("completed", o): z3.IntVal(0),
+        }
+        if o in self.writes:
+            if self.lww:
+                updates["version", o] = self._ts_version(now, o, delta)
+            for i in range(self.n):
+                updates["wreq", o, i] = z3.Or(s["wreq", o, i], s["up", i])
+        else:
+            updates["result", o] = z3.IntVal(NO_RESULT)
+            for i in range(self.n):
+                updates["rreq", o, i] = z3.Or(s["rreq", o, i], s["up", i])
+        return Effect(guard, updates)
+
+    # 2. DeliverWriteRequest(wreq(o, i, v)), v is o's version (a write) or rv (a repair).
+    def deliver_write_request(self, s: SymState, o: int, i: int) -> Effect:
+        v = self.vcode(s, o) if o in self.writes else s["rv", o]
+        held = s["store", i]
+        stored = z3.If(v > held, v, held) if self.lww else v
+        updates: dict[Key, z3.ExprRef] = {("store", i): stored, ("wreq", o, i): z3.BoolVal(False)}
+        if o in self.writes:
+            updates["wack", o, i] = z3.Or(s["wack", o, i], s["status", o] == PENDING)
+        elif self.blocking:
+            updates["wack", o, i] = z3.Or(s["wack", o, i], s["status", o] == REPAIRING)
+        return Effect([s["wreq", o, i], s["up", i]], updates)
+
+    # 3. DeliverWriteAck(wack(o, i))
+    def deliver_write_ack(self, s: SymState, o: int, i: int) -> Effect:
+        n, status = self.n, s["status", o]
+        updates: dict[Key, z3.ExprRef] = {("wack", o, i): z3.BoolVal(False)}
+        if o in self.writes:
+            pending = status == PENDING
+            acks = [z3.Or(s["acks", o, j], j == i) for j in range(n)]
+            done = z3.And(pending, count(acks) >= self.config.w)
+            updates["status", o] = z3.If(done, OK, status)
+            updates["completed", o] = z3.If(done, s["now"], s["completed", o])
+            for j in range(n):
+                updates["acks", o, j] = z3.If(done, False, z3.If(pending, acks[j], s["acks", o, j]))
+                if j != i:
+                    updates["wack", o, j] = z3.And(s["wack", o, j], z3.Not(done))
+        else:
+            repairing = status == REPAIRING
+            awaiting = [z3.And(s["awaiting", o, j], j != i) for j in range(n)]
+            done = z3.And(repairing, z3.Not(z3.Or(*awaiting)))
+            updates["status", o] = z3.If(done, OK, status)
+            updates["completed", o] = z3.If(done, s["now"], s["completed", o])
+            for j in range(n):
+                updates["awaiting", o, j] = z3.If(repairing, awaiting[j], s["awaiting", o, j])
+                updates["has", o, j] = z3.And(s["has", o, j], z3.Not(done))
+                updates["resp", o, j] = z3.If(done, 0, s["resp", o, j])
+        return Effect([s["wack", o, i]], updates)
+
+    # 4. DeliverReadRequest(rreq(o, i))
+    def deliver_read_request(self, s: SymState, o: int, i: int) -> Effect:
+        updates: dict[Key, z3.ExprRef] = {
+            ("rreq", o, i): z3.BoolVal(False),
+            ("rresp", o, i): z3.BoolVal(True),
+            ("rrespv", o, i): s["store", i],
+        }
+        return Effect([s["rreq", o, i], s["up", i]], updates)
+
+    # 5. DeliverReadResponse(rresp(o, i, v)). `choice` None: the response does not
+    # decide ("wait"), or decides under lww ("max"); a replica j: an arrival-order
+    # read decides and returns j's version. A response to a read no longer pending is
+    # only consumed ("stray"; unreachable, kept for exactness).
+    def deliver_read_response(
+        self, s: SymState, o: int, i: int, mode: str, choice: int | None = None
+    ) -> Effect:
+        n = self.n
+        guard = [s["rresp", o, i]]
+        updates: dict[Key, z3.ExprRef] = {("rresp", o, i): z3.BoolVal(False)}
+        if mode == "stray":
+            return Effect(guard + [s["status", o] != PENDING], updates)
+        guard.append(s["status", o] == PENDING)
+        has = [z3.Or(s["has", o, j], j == i) for j in range(n)]
+        resp = [s["rrespv", o, i] if j == i else s["resp", o, j] for j in range(n)]
+        if mode == "wait":
+            guard.append(count(has) < self.config.r)
+            updates["has", o, i] = z3.BoolVal(True)
+            updates["resp", o, i] = resp[i]
+            return Effect(guard, updates)
+        guard.append(count(has) >= self.config.r)
+        if choice is None:
+            x = _max(list(zip(has, resp)), NIL)
+        else:
+            guard.append(has[choice])
+            x = resp[choice]
+        stale = [z3.And(has[j], resp[j] < x) for j in range(n)]
+        repairing = z3.Or(*stale) if self.blocking else z3.BoolVal(False)
+        updates["result", o] = x
+        updates["status", o] = z3.If(repairing, REPAIRING, OK)
+        updates["completed", o] = z3.If(repairing, 0, s["now"])
+        for j in range(n):
+            updates["rreq", o, j] = z3.BoolVal(False)
+            updates["rresp", o, j] = z3.BoolVal(False)
+            updates["has", o, j] = z3.BoolVal(False)
+            updates["resp", o, j] = z3.IntVal(0)
+            if self.repair:
+                updates["wreq", o, j] = z3.Or(s["wreq", o, j], stale[j])
+            if self.blocking:
+                updates["awaiting", o, j] = stale[j]
+        if self.repair:
+            updates["rv", o] = x
+        return Effect(guard, updates)
+
+    def _messages(self, o: int) -> list[tuple[int, Key]]:
+        """The (kind, key) of every message variable of op `o`."""
+        found = []
+        for i in range(self.n):
+            for kind, name in ((WREQ, "wreq"), (WACK, "wack"), (RREQ, "rreq"), (RRESP, "rresp")):
+                key = (name, o, i)
+                if key in self.key_set:
+                    found.append((kind, key))
+        return found
+
+    # 6. Drop(m)
+    def drop(self, s: SymState, message: Key) -> Effect:
+        guard = [s["drops"] < self.config.max_drops, s[message]]
+        return Effect(guard, {message: z3.BoolVal(False), ("drops",): s["drops"] + 1})
+
+    # 7. Timeout(o)
+    def timeout(self, s: SymState, o: int) -> Effect:
+        status = s["status", o]
+        guard = [z3.Or(status == PENDING, status == REPAIRING)]
+        updates: dict[Key, z3.ExprRef] = {
+            ("status", o): z3.IntVal(FAIL),
+            ("completed", o): s["now"],
+        }
+        if o in self.reads:
+            updates["result", o] = z3.IntVal(NO_RESULT)
+        for kind, key in self._messages(o):
+            if kind != WREQ:
+                updates[key] = z3.BoolVal(False)
+        empty: dict[str, z3.ExprRef] = {
+            "acks": z3.BoolVal(False),
+            "has": z3.BoolVal(False),
+            "resp": z3.IntVal(0),
+            "awaiting": z3.BoolVal(False),
+        }
+        for i in range(self.n):
+            for name, value in empty.items():
+                if (name, o, i) in self.key_set:
+                    updates[name, o, i] = value
+        return Effect(guard, updates)
+
+    # 8. Crash(i)
+    def crash(self, s: SymState, i: int) -> Effect:
+        guard = [s["crashes"] < self.config.max_crashes, s["up", i]]
+        updates: dict[Key, z3.ExprRef] = {
+            ("up", i): z3.BoolVal(False),
+            ("crashes",): s["crashes"] + 1,
+        }
+        for o in self.ops:
+            for kind, key in self._messages(o):
+                if key[2] == i and kind in (WREQ, RREQ):
+                    updates[key] = z3.BoolVal(False)
+        return Effect(guard, updates)
+
+    # 9. AntiEntropy(i, j)
+    def anti_entropy(self, s: SymState, i: int, j: int) -> Effect:
+        a, b = s["store", i], s["store", j]
+        merged = z3.If(a > b, a, b)
+        guard = [s["up", i], s["up", j], a != b]
+        return Effect(guard, {("store", i): merged, ("store", j): merged})
+
+    def _instances(self) -> list[Instance]:
+        """Every action instance the configuration allows, in MODEL.md's order."""
+        config, scope, n = self.config, self.scope, self.n
+        found: list[Instance] = []
+
+        def add(kind: str, args: tuple[Any, ...], fn: Callable[..., Effect]) -> None:
+            found.append(Instance(kind, args, lambda s: fn(s, *args)))
+
+        for client, ops in enumerate(scope.ops_of_client):
+            for k, o in enumerate(ops):
+                spread = config.drift if o in self.writes and self.lww else 0
+                for delta in range(-spread, spread + 1):
+                    add("Invoke", (client, k, delta), self.invoke)
+        for o in self.ops:
+            for i in range(n):
+                if ("wreq", o, i) in self.key_set:
+                    add("DeliverWriteRequest", (o, i), self.deliver_write_request)
+                if ("wack", o, i) in self.key_set:
+                    add("DeliverWriteAck", (o, i), self.deliver_write_ack)
+                if o in self.reads:
+                    add("DeliverReadRequest", (o, i), self.deliver_read_request)
+                    add("DeliverReadResponse", (o, i, "stray"), self.deliver_read_response)
+                    add("DeliverReadResponse", (o, i, "wait"), self.deliver_read_response)
+                    if self.lww:
+                        add("DeliverReadResponse", (o, i, "decide"), self.deliver_read_response)
+                    else:
+                        for j in range(n):
+                            add(
+                                "DeliverReadResponse",
+                                (o, i, "decide", j),
+                                self.deliver_read_response,
+                            )
+        if config.max_drops:
+            for o in self.ops:
+                for _, key in self._messages(o):
+                    add("Drop", (key,), self.drop)
+        if config.timeouts:
+            for o in self.ops:
+                add("Timeout", (o,), self.timeout)
+        if config.max_crashes:
+            for i in range(n):
+                add("Crash", (i,), self.crash)
+        if config.anti_entropy:
+            for i in range(n):
+                for j in range(i + 1, n):
+                    add("AntiEntropy", (i, j), self.anti_entropy)
+        return found
+
+    def chosen(self, kind: str | None = None) -> list[Instance]:
+        return [inst for inst in self.instances if kind is None or inst.kind == kind]
+
+    def transition(self, s: SymState, t: SymState, kind: str | None = None) -> z3.BoolRef:
+        """One step from `s` to `t`: any action instance, or any of one kind.
+
+        `t.act` names the instance taken (its index in `chosen(kind)`). Each variable
+        of `t` is one if-then-else over the instances that change it, framed to its
+        value in `s` otherwise, which keeps the formula linear in the instances.
+        """
+        chosen = self.chosen(kind)
+        act = t.act
+        parts = [act >= 0, act < len(chosen)]
+        values: dict[Key, z3.ExprRef] = {key: s[key] for key, _ in self.keys}
+        for index, inst in enumerate(chosen):
+            effect = inst.effect(s)
+            parts.append(z3.Implies(act == index, z3.And(*effect.guard)))
+            for key, value in effect.updates.items():
+                values[key] = z3.If(act == index, value, values[key])
+        parts += [t[key] == value for key, value in values.items()]
+        return z3.And(*parts)
+
+    # Properties: each `bad` formula holds exactly in the states that violate it.
+    def precedes(self, s: SymState, a: int, b: int) -> z3.BoolRef:
+        ca, ib = s["completed", a], s["invoked", b]
+        return z3.And(ca != 0, ib != 0, ca < ib)
+
+    def names(self, s: SymState, x: z3.ArithRef, w: int) -> z3.BoolRef:
+        """Version `x` is the value of write `w` (NIL names no write)."""
+        return z3.And(x != NIL, x == self.vcode(s, w))
+
+    def _ok_read(self, s: SymState, o: int) -> z3.BoolRef:
+        return s["status", o] == OK
+
+    def stale_read(self, s: SymState, same_client: bool) -> z3.BoolRef:
+        ops = self.scope.ops
+        cases = []
+        for r in self.reads:
+            x = s["result", r]
+            for w in self.writes:
+                if same_client and ops[w][0] != ops[r][0]:
+                    continue
+                older = z3.Or(
+                    x == NIL,
+                    *[z3.And(self.names(s, x, y), self.precedes(s, y, w)) for y in self.writes],
+                )
+                cases.append(
+                    z3.And(self._ok_read(s, r), s["status", w] == OK, self.precedes(s, w, r), older)
+                )
+        return z3.Or(*cases)
+
+    def monotonic_reads(self, s: SymState) -> z3.BoolRef:
+        ops = self.scope.ops
+        cases = []
+        for r1 in self.reads:
+            x1 = s["result", r1]
+            for r2 in self.reads:
+                if r1 == r2 or ops[r1][0] != ops[r2][0]:
+                    continue
+                x2 = s["result", r2]
+                older = z3.Or(
+                    x2 == NIL,
+                    *[
+                        z3.And(self.names(s, x1, a), self.names(s, x2, b), self.precedes(s, b, a))
+                        for a in self.writes
+                        for b in self.writes
+                    ],
+                )
+                cases.append(
+                    z3.And(
+                        self._ok_read(s, r1),
+                        self._ok_read(s, r2),
+                        x1 != NIL,
+                        self.precedes(s, r1, r2),
+                        older,
+                    )
+                )
+        return z3.Or(*cases)
+
+    def aborted_read(self, s: SymState) -> z3.BoolRef:
+        return z3.Or(
+            *[
+                z3.And(
+                    self._ok_read(s, r), self.names(s, s["result", r], w), s["status", w] == FAIL
+                )
+                for r in self.reads
+                for w in self.writes
+            ]
+        )
+
+    def write_atomicity(self, s: SymState) -> z3.BoolRef:
+        return z3.Or(
+            *[
+                z3.And(s["status", w] == FAIL, s["up", i], s["store", i] == self.vcode(s, w))
+                for w in self.writes
+                for i in range(self.n)
+            ]
+        )
+
+    def lww_order(self, s: SymState) -> z3.BoolRef:
+        if not self.lww:
+            return z3.BoolVal(False)
+        return z3.Or(
+            *[
+                z3.And(
+                    s["status", b] == OK, self.precedes(s, a, b), s["version", a] > s["version", b]
+                )
+                for a in self.writes
+                for b in self.writes
+            ]
+        )
+
+    def quiescent(self, s: SymState) -> z3.BoolRef:
+        quiet = [z3.Not(s[key]) for o in self.ops for _, key in self._messages(o)]
+        quiet += [z3.And(s["status", o] != PENDING, s["status", o] != REPAIRING) for o in self.ops]
+        return z3.And(*quiet)
+
+    def convergence(self, s: SymState) -> z3.BoolRef:
+        if self.config.anti_entropy:
+            return z3.BoolVal(False)  # every live replica then holds the largest version
+        return z3.And(
+            self.quiescent(s),
+            z3.Or(
+                *[
+                    z3.And(s["up", i], s["up", j], s["store", i] != s["store", j])
+                    for i in range(self.n)
+                    for j in range(i + 1, self.n)
+                ]
+            ),
+        )
+
+    def availability(self, s: SymState) -> z3.BoolRef:
+        n, cases = self.n, []
+        for o in self.writes:
+            have = count(
+                [s["acks", o, i] for i in range(n)]
+                + [s["wack", o, i] for i in range(n)]
+                + [z3.And(s["wreq", o, i], s["up", i]) for i in range(n)]
+            )
+            cases.append(z3.And(s["status", o] == PENDING, have < self.config.w))
+        for o in self.reads:
+            have = count([s[name, o, i] for name in ("has", "rreq", "rresp") for i in range(n)])
+            cases.append(z3.And(s["status", o] == PENDING, have < self.config.r))
+            if self.blocking:
+                cases.append(
+                    z3.And(
+                        s["status", o] == REPAIRING,
+                        z3.Or(
+                            *[
+                                z3.And(
+                                    s["awaiting", o, i],
+                                    z3.Not(s["wack", o, i]),
+                                    z3.Not(s["wreq", o, i]),
+                                )
+                                for i in range(n)
+                            ]
+                        ),
+                    )
+                )
+        return z3.Or(*cases)
+
+    # Decoding a Z3 model into the explicit state tuple (model.state's layout).
+    def decode(self, m: z3.ModelRef, s: SymState) -> tuple:
+        def num(key: Key) -> int:
+            return m.eval(s[key], model_completion=True).as_long()
+
+        def flag(key: Key) -> bool:
+            return z3.is_true(m.eval(s[key], model_completion=True))
+
+        scope, n = self.scope, self.n
+        store = tuple(num(("store", i)) for i in range(n))
+        up = sum(1 << i for i in range(n) if flag(("up", i)))
+        net: list[int] = []
+        hist, live = [], []
+        for o in self.ops:
+            for kind, key in self._messages(o):
+                if not flag(key):
+                    continue
+                i = key[2]
+                if kind == WREQ:
+                    v = (
+                        (num(("version", o)) if self.lww else o + 1)
+                        if o in self.writes
+                        else num(("rv", o))
+                    )
+                    net.append(scope.message(WREQ, o, i, v))
+                elif kind == RRESP:
+                    net.append(scope.message(RRESP, o, i, num(("rrespv", o, i))))
+                else:
+                    net.append(scope.message(kind, o, i))
+            is_write = o in self.writes
+            hist.append(
+                (
+                    num(("status", o)),
+                    num(("invoked", o)),
+                    num(("completed", o)),
+                    num(("version", o)) if is_write and self.lww else 0,
+                    NO_RESULT if is_write else num(("result", o)),
+                )
+            )
+            acks = sum(1 << i for i in range(n) if is_write and flag(("acks", o, i)))
+            responses = (
+                ()
+                if is_write
+                else tuple((i, num(("resp", o, i))) for i in range(n) if flag(("has", o, i)))
+            )
+            awaiting = sum(
+                1 << i
+                for i in range(n)
+                if not is_write and self.blocking and flag(("awaiting", o, i))
+            )
+            live.append((acks, responses, awaiting))
+        return (
+            store,
+            up,
+            num(("now",)),
+            tuple(sorted(net)),
+            num(("drops",)),
+            num(("crashes",)),
+            tuple(hist),
+            tuple(live),
+        )
+
+
+_ACTION_ORDER = (
+    "Invoke",
+    "DeliverWriteRequest",
+    "DeliverWriteAck",
+    "DeliverReadRequest",
+    "DeliverReadResponse",
+    "Drop",
+    "Timeout",
+    "Crash",
+    "AntiEntropy",
+)
+
+
+@contextmanager
+def solver_frame(solver: z3.Solver) -> Iterator[z3.Solver]:
+    """A push/pop pair that pops even when the body raises."""
+    solver.push()
+    try:
+        yield solver
+    finally:
+        solver.pop()
