@@ -23,7 +23,8 @@ import z3
 
 from checker.trace import Trace
 from model import CATALOGUE, ReplicationModel
-from proofs.symbolic import NOT_ENCODED, Encoding, SymState, solver_frame
+from proofs.solve import frame
+from proofs.symbolic import NOT_ENCODED, Encoding, SymState
 
 VIOLATED, NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN = (
     "violated",
@@ -124,7 +125,7 @@ def bmc(
         bad = {p: encoding.bad[p](last) for p in open_ids}
         if bad:
             clock = time.monotonic()
-            with solver_frame(solver):
+            with frame(solver):
                 solver.add(z3.Or(*bad.values()))
                 any_bad = solver.check()
             share = (time.monotonic() - clock) / len(bad)
@@ -133,7 +134,7 @@ def bmc(
             if any_bad != z3.unsat:
                 for p, formula in bad.items():
                     clock = time.monotonic()
-                    with solver_frame(solver):
+                    with frame(solver):
                         solver.add(formula)
                         answer = solver.check()
                         found = solver.model() if answer == z3.sat else None

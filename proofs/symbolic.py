@@ -30,8 +30,7 @@ quantifier alternation); it stays with the explicit checker.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,7 +171,7 @@ class Encoding:
         """The version write `o` writes."""
         return s["version", o] if self.lww else z3.IntVal(o + 1)
 
-    def _ts_version(self, invoked: z3.ArithRef, o: int, delta: int) -> z3.ArithRef:
+    def ts_version(self, invoked: z3.ArithRef, o: int, delta: int) -> z3.ArithRef:
         # Scope.version(o, invoked + delta), written out so that it stays linear.
         ts = invoked + delta
         return (ts - self.scope.min_timestamp + 1) * self.scope.op_count + o + 1
@@ -206,7 +205,7 @@ class Encoding:
         }
         if o in self.writes:
             if self.lww:
-                updates["version", o] = self._ts_version(now, o, delta)
+                updates["version", o] = self.ts_version(now, o, delta)
             for i in range(self.n):
                 updates["wreq", o, i] = z3.Or(s["wreq", o, i], s["up", i])
         else:
@@ -306,7 +305,7 @@ class Encoding:
             updates["rv", o] = x
         return Effect(guard, updates)
 
-    def _messages(self, o: int) -> list[tuple[int, Key]]:
+    def messages(self, o: int) -> list[tuple[int, Key]]:
         """The (kind, key) of every message variable of op `o`."""
         found = []
         for i in range(self.n):
@@ -331,7 +330,7 @@ class Encoding:
         }
         if o in self.reads:
             updates["result", o] = z3.IntVal(NO_RESULT)
-        for kind, key in self._messages(o):
+        for kind, key in self.messages(o):
             if kind != WREQ:
                 updates[key] = z3.BoolVal(False)
         empty: dict[str, z3.ExprRef] = {
@@ -354,7 +353,7 @@ class Encoding:
             ("crashes",): s["crashes"] + 1,
         }
         for o in self.ops:
-            for kind, key in self._messages(o):
+            for kind, key in self.messages(o):
                 if key[2] == i and kind in (WREQ, RREQ):
                     updates[key] = z3.BoolVal(False)
         return Effect(guard, updates)
@@ -400,7 +399,7 @@ class Encoding:
                             )
         if config.max_drops:
             for o in self.ops:
-                for _, key in self._messages(o):
+                for _, key in self.messages(o):
                     add("Drop", (key,), self.drop)
         if config.timeouts:
             for o in self.ops:
@@ -527,7 +526,7 @@ class Encoding:
         )
 
     def quiescent(self, s: SymState) -> z3.BoolRef:
-        quiet = [z3.Not(s[key]) for o in self.ops for _, key in self._messages(o)]
+        quiet = [z3.Not(s[key]) for o in self.ops for _, key in self.messages(o)]
         quiet += [z3.And(s["status", o] != PENDING, s["status", o] != REPAIRING) for o in self.ops]
         return z3.And(*quiet)
 
@@ -589,7 +588,7 @@ class Encoding:
         net: list[int] = []
         hist, live = [], []
         for o in self.ops:
-            for kind, key in self._messages(o):
+            for kind, key in self.messages(o):
                 if not flag(key):
                     continue
                 i = key[2]
@@ -650,12 +649,3 @@ _ACTION_ORDER = (
     "AntiEntropy",
 )
 
-
-@contextmanager
-def solver_frame(solver: z3.Solver) -> Iterator[z3.Solver]:
-    """A push/pop pair that pops even when the body raises."""
-    solver.push()
-    try:
-        yield solver
-    finally:
-        solver.pop()
