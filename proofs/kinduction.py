@@ -274,14 +274,17 @@ class KInduction:
         return data
 
 
-class _Prover:
-    """The obligations of one configuration, on one solver per check."""
+class Prover:
+    """The obligations of one configuration, on one solver per check. The
+    strengthening invariants are pruned once and shared by every property proved."""
 
-    def __init__(self, model: ReplicationModel, timeout_ms: int | None) -> None:
+    def __init__(self, model: ReplicationModel, timeout_ms: int | None = None) -> None:
         self.model = model
         self.encoding = Encoding(model.config)
         self.timeout_ms = timeout_ms
         self.obligations: list[Obligation] = []
+        self._strengthened: tuple[list[Invariant], list[tuple[str, str]], str | None] | None = None
+        self._shared: list[Obligation] = []
 
     def _check(self, name: str, statement: str, facts: list[z3.BoolRef]
                ) -> tuple[Obligation, z3.ModelRef | None]:
@@ -292,7 +295,15 @@ class _Prover:
         self.obligations.append(obligation)
         return obligation, found
 
-    def strengthen(self) -> tuple[list[Invariant], list[tuple[str, str]], str | None]:
+    def strengthening(self) -> tuple[list[Invariant], list[tuple[str, str]], str | None]:
+        """`_strengthen`, computed once; leaves its obligations in `self.obligations`."""
+        if self._strengthened is None:
+            self._strengthened = self._strengthen()
+            self._shared = list(self.obligations)
+        self.obligations = list(self._shared)
+        return self._strengthened
+
+    def _strengthen(self) -> tuple[list[Invariant], list[tuple[str, str]], str | None]:
         """Houdini: the largest subset of INVARIANTS that is inductive; the dropped
         ones with the obligation that broke them; a reason if Z3 gave up."""
         e = self.encoding
@@ -364,8 +375,9 @@ class _Prover:
 
 
 def prove(model: ReplicationModel, property_id: str, max_k: int = 2,
-          timeout_ms: int | None = None) -> KInduction:
-    """Try k = 1..max_k; see the module docstring for the outcomes."""
+          timeout_ms: int | None = None, prover: Prover | None = None) -> KInduction:
+    """Try k = 1..max_k; see the module docstring for the outcomes. Pass one `prover`
+    to several calls on the same model to prune the invariants only once."""
     started = time.monotonic()
     index = [p.id for p in CATALOGUE].index(property_id)
     if not model.applicable >> index & 1:
@@ -373,8 +385,8 @@ def prove(model: ReplicationModel, property_id: str, max_k: int = 2,
     if property_id in NOT_ENCODED:
         return KInduction(property_id, NOT_ENCODED_STATUS, None, None)
     claim = (f"{property_id} holds in every reachable state of {model.config.describe()}")
-    prover = _Prover(model, timeout_ms)
-    kept, dropped, gave_up = prover.strengthen()
+    prover = prover if prover is not None else Prover(model, timeout_ms)
+    kept, dropped, gave_up = prover.strengthening()
     names = tuple(inv.name for inv in kept)
 
     def finish(outcome: str, k: int | None, result: Result, **extra: Any) -> KInduction:
