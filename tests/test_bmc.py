@@ -1,0 +1,133 @@
+"""BMC and k-induction against the explicit explorer: two engines, one semantics.
+
+On each small configuration the explorer gives every property a verdict and a
+shortest trace; BMC, unrolled to the explorer's depth, must find a violation of
+exactly that length, none where the explorer says the property holds, and traces
+that replay through the explicit model (`checker.trace.replay`, by views).
+k-induction must never prove a property the explorer finds violated.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from checker.commands import bmc as bmc_command
+from checker.explorer import HOLDS, NOT_APPLICABLE, VIOLATED, explore
+from checker.trace import normalize, replay, trace_data
+from model import Config, ReplicationModel
+from proofs import bmc as bmc_module
+from proofs.kinduction import NOT_INDUCTIVE, PROVED, REFUTED, Prover, prove
+
+SUITE = [
+    Config(n=3, w=1, r=1, clients=("w", "r")),
+    Config(n=2, w=1, r=1, clients=("w", "w"), resolution="arrival"),
+    Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True),
+    Config(n=2, w=2, r=1, clients=("w", "r"), read_repair="blocking", max_drops=1),
+    Config(n=2, w=1, r=2, clients=("w", "r"), read_repair="async", anti_entropy=True),
+    Config(n=2, w=1, r=1, clients=("ww", "r"), drift=1),
+    Config(n=2, w=1, r=2, clients=("w", "r"), resolution="arrival", timeouts=True),
+    Config(n=2, w=1, r=1, clients=("w", "r"), max_crashes=1),
+]
+
+
+@pytest.fixture(scope="module", params=SUITE, ids=lambda c: c.describe())
+def engines(request: pytest.FixtureRequest) -> tuple:
+    model = ReplicationModel(request.param)
+    exploration = explore(model, symmetry=False)
+    return model, exploration, bmc_module.bmc(model, exploration.depth)
+
+
+def test_bmc_agrees_with_the_explorer(engines: tuple) -> None:
+    _, exploration, result = engines
+    for verdict in exploration.verdicts:
+        found = result.verdict(verdict.property_id)
+        if verdict.property_id == "linearizable" and verdict.status != NOT_APPLICABLE:
+            assert found.status == bmc_module.NOT_ENCODED_STATUS
+        elif verdict.status == VIOLATED:
+            assert verdict.trace is not None
+            assert (found.status, found.depth) == (bmc_module.VIOLATED, len(verdict.trace)), \
+                verdict.property_id
+        elif verdict.status == HOLDS:
+            assert found.status == bmc_module.NONE_WITHIN, verdict.property_id
+        else:
+            assert found.status == bmc_module.NOT_APPLICABLE, verdict.property_id
+
+
+def test_every_bmc_trace_replays(engines: tuple) -> None:
+    model, _, result = engines
+    for found in result.verdicts:
+        if found.trace is not None:
+            data = normalize(trace_data(model, found.trace))
+            states, reason = replay(model, data)
+            assert len(states) == found.depth + 1
+            assert reason == found.reason
+
+
+def test_k_induction_never_proves_a_violated_property(engines: tuple) -> None:
+    model, exploration, _ = engines
+    prover = Prover(model)
+    for verdict in exploration.verdicts:
+        if verdict.status in (HOLDS, VIOLATED) and verdict.property_id != "linearizable":
+            outcome = prove(model, verdict.property_id, max_k=1, prover=prover).outcome
+            assert outcome != PROVED or verdict.status == HOLDS, verdict.property_id
+
+
+def test_model_md_fact_monotonic_reads_at_twelve_steps() -> None:
+    model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr")))
+    found = bmc_module.bmc(model, 12, ["monotonic-reads"]).verdict("monotonic-reads")
+    assert (found.status, found.depth) == (bmc_module.VIOLATED, 12)
+
+
+def test_quorum_overlap_proves_stale_read_and_lww_order_for_every_depth() -> None:
+    model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "w", "r")))
+    prover = Prover(model)
+    for prop in ("stale-read", "lww-order", "convergence", "availability"):
+        proof = prove(model, prop, prover=prover)
+        assert (proof.outcome, proof.k) == (PROVED, 1), prop
+        names = [ob.name for ob in proof.result.obligations]  # type: ignore[union-attr]
+        assert f"step1/DeliverReadResponse/{prop}" in names
+        assert "DeliverWriteAck/write-quorum" in names
+        assert all(ob.z3_result == "unsat" for ob in proof.result.obligations  # type: ignore
+                   if not ob.name.startswith("init/"))
+
+
+def test_no_overlap_leaves_a_counterexample_to_induction() -> None:
+    model = ReplicationModel(Config(n=3, w=1, r=1, clients=("w", "r")))
+    proof = prove(model, "stale-read", max_k=1)
+    assert proof.outcome == NOT_INDUCTIVE
+    assert proof.cti is not None and proof.cti["last_action"] == "DeliverReadResponse"
+    assert ("reads-see-writes", "DeliverReadResponse") in proof.dropped
+
+
+def test_base_case_refutes_with_a_replayable_trace() -> None:
+    model = ReplicationModel(Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True))
+    proof = prove(model, "write-atomicity", max_k=4)
+    assert proof.outcome == REFUTED and proof.trace is not None and len(proof.trace) == 3
+    replay(model, normalize(trace_data(model, proof.trace)))
+
+
+def _run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    bmc_command.add_arguments(parser)
+    return bmc_command.run(parser.parse_args(argv))
+
+
+def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    small = ["--n", "3", "--w", "1", "--r", "1", "--clients", "w,r"]
+    assert _run(small + ["--depth", "6"]) == 1
+    assert "Counterexample to stale-read (6 steps)" in capsys.readouterr().out
+    assert _run(small + ["--depth", "4"]) == 3
+    assert "linearizable: not encoded" in capsys.readouterr().out
+    overlap = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
+               "--k-induction", "--json", "--no-times"]
+    assert _run(overlap) == 0
+    assert '"outcome": "proved"' in capsys.readouterr().out
+
+
+def test_cli_rejects_a_negative_depth() -> None:
+    from checker.cli import UsageError
+
+    with pytest.raises(UsageError, match="--depth"):
+        _run(["--depth", "-1"])
