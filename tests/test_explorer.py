@@ -103,7 +103,7 @@ def test_ctrl_c_reports_what_was_found_so_far():
 
 def test_time_limit_and_progress_reports():
     reports = []
-    result = explore(Grid(size=400), symmetry=False, max_seconds=0.3, progress=reports.append,
+    result = explore(Grid(size=10**6), symmetry=False, max_seconds=0.3, progress=reports.append,
                      progress_every=0.05)
     assert result.stopped_by == "--max-seconds 0.3 reached"
     assert reports and reports[-1].states > 0 and reports[-1].depth >= 1
