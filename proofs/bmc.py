@@ -64,7 +64,7 @@ def replay_states(model: ReplicationModel, states: list[tuple], property_id: str
     initial = model.initial_states()[0]
     if states[0] != initial:
         raise EncodingMismatch(f"decoded initial state {states[0]} is not {initial}")
-    steps = []
+    steps: list[tuple[tuple, tuple]] = []
     for number, wanted in enumerate(states[1:], start=1):
         before = steps[-1][1] if steps else initial
         match = next(

@@ -134,7 +134,8 @@ class Encoding:
     # State variables.
     def _keys(self) -> list[tuple[Key, str]]:
         """Every variable of a step and its sort ("int" or "bool")."""
-        n, keys = self.n, []
+        n = self.n
+        keys: list[tuple[Key, str]] = []
         keys += [(("store", i), "int") for i in range(n)]  # version a replica holds
         keys += [(("up", i), "bool") for i in range(n)]  # replica alive
         keys += [(("now",), "int"), (("drops",), "int"), (("crashes",), "int")]

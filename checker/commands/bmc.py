@@ -19,6 +19,8 @@ import argparse
 import sys
 from typing import Any
 
+from tabulate import tabulate
+
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.options import add_model_arguments, config_from_args, property_ids
 from checker.render import to_json, trace_text
@@ -26,6 +28,7 @@ from checker.trace import normalize, trace_data
 from model import ReplicationModel
 from proofs.bmc import NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, VIOLATED, BmcResult, bmc
 from proofs.kinduction import PROVED, KInduction, Prover, prove
+from proofs.result import Proved, Unknown
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -90,8 +93,6 @@ def _data(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
 
 def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction],
           times: bool) -> str:
-    from tabulate import tabulate
-
     lines = [f"leaderless bmc: {model.config.describe()}",
              f"unrolled {result.bound} steps" + (f" in {result.seconds:.2f} s" if times else "")]
     rows = []
@@ -113,12 +114,11 @@ def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
         if v.status == NOT_ENCODED_STATUS:
             lines.append(f"\n{v.property_id}: not encoded in Z3 ({v.reason})")
     for proof in proofs.values():
-        if proof.outcome == PROVED:
+        if isinstance(proof.result, Proved):
             lines.append(f"\n{proof.property_id}: proved for all depths "
-                         f"({proof.result.explanation if proof.result is not None else ''})")
-        elif proof.result is not None and proof.outcome != "refuted":
-            lines.append(f"\n{proof.property_id}: {proof.outcome}: "
-                         f"{getattr(proof.result, 'reason', '')}")
+                         f"({proof.result.explanation})")
+        elif isinstance(proof.result, Unknown):
+            lines.append(f"\n{proof.property_id}: {proof.outcome}: {proof.result.reason}")
         if proof.dropped:
             dropped = ", ".join(f"{name} (broken by {action})" for name, action in proof.dropped)
             lines.append(f"  candidate invariants dropped: {dropped}")
