@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from hypothesis import HealthCheck, Phase, Verbosity, settings, target
+from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import seed as fix_seed
 from hypothesis import strategies as st
 from hypothesis.internal.conjecture.data import Status
@@ -41,7 +41,7 @@ from checker.trace import Trace
 from model.clocks import ClientClock, ClientClocks, Clock, PerWriteClock, clock_error
 from model.config import Config, ConfigError
 from model.properties import CATALOGUE, PROPERTY_IDS
-from model.state import H_COMPLETED, H_INVOKED, H_STATUS, HIST, IDLE, NOW, PENDING, REPAIRING
+from model.state import H_STATUS, HIST, IDLE, NOW, PENDING, REPAIRING
 from model.system import ReplicationModel
 
 VIOLATED, NONE_FOUND, NOT_APPLICABLE = "violated", "none found", "n/a"
@@ -122,7 +122,6 @@ class ReplicationMachine(RuleBasedStateMachine):
         self.steps: list[Step] = []
         self._enabled: dict[str, list[Step]] | None = None
         self._violated: tuple[tuple, int] | None = None
-        self.aimed = False
         self.concurrency = len(self.model.config.clients)
         # Hypothesis's swarm testing disables a random subset of the rules for each
         # run. A run of this model needs every kind of delivery to get anywhere, so
@@ -239,22 +238,7 @@ class ReplicationMachine(RuleBasedStateMachine):
                   and not any(kind != "Invoke" for kind in self.enabled_kinds()))
     @rule(data=st.data())
     def finished(self, data: st.DataObject) -> None:
-        self.aim()
         data.conjecture_data.conclude_test(Status.VALID)
-
-    def teardown(self) -> None:
-        if not self.aimed:
-            self.aim()
-
-    def aim(self) -> None:
-        """Steer Hypothesis's targeting phase toward runs whose ops follow one another
-        in real time: every history property compares ops that do (a -> b)."""
-        self.aimed = True
-        hist = self.state[HIST]
-        ends = [rec[H_COMPLETED] for rec in hist if rec[H_COMPLETED]]
-        starts = [rec[H_INVOKED] for rec in hist if rec[H_INVOKED]]
-        target(float(sum(1 for end in ends for start in starts if end < start)),
-               label="ops in real-time order")
 
     def holds(self, property_index: int) -> None:
         if self._violated is None or self._violated[0] is not self.state:
@@ -468,7 +452,7 @@ def search_property(model: ReplicationModel, clock: Clock, property_index: int, 
 
     if seed_value is not None:
         factory = fix_seed(seed_value)(factory)
-    phases = (Phase.generate, Phase.target) + ((Phase.shrink,) if shrink else ())
+    phases = (Phase.generate,) + ((Phase.shrink,) if shrink else ())
     chosen = settings(max_examples=examples, stateful_step_count=steps, database=None,
                       deadline=None, phases=phases,
                       report_multiple_bugs=False, suppress_health_check=list(HealthCheck),
