@@ -48,10 +48,11 @@ class PerWriteClock:
     def lowest_reading(self, op_count: int) -> int:
         return 1 - self.drift
 
-    def allows(self, invoked: int, ts: int, first_invoked: int) -> bool:
-        """Whether a write invoked at `invoked` may carry `ts` (its run, when shortened,
-        may move it from `first_invoked`: this clock does not care)."""
-        return abs(ts - invoked) <= self.drift
+    def retime(self, invoked: int, ts: int, first_invoked: int) -> int | None:
+        """The timestamp a write that read `ts` at `first_invoked` carries when a
+        shortened run invokes it at `invoked`: `ts` while the window allows it (the
+        run's messages name the version), else the same error from real time."""
+        return ts if abs(ts - invoked) <= self.drift else ts + invoked - first_invoked
 
     def describe(self) -> str:
         return f"clock=write (each write's timestamp within {self.drift} of real time)"
@@ -91,10 +92,10 @@ class ClientClocks:
         slowest = min(now + (now * -self.max_skew) // 100 for now in range(1, op_count + 1))
         return slowest - self.max_offset - self.ntp_steps * self.max_step
 
-    def allows(self, invoked: int, ts: int, first_invoked: int) -> bool:
-        # A reading depends on when the write was invoked, so a shortened run may keep
-        # a write only at the real time its clock was read.
-        return invoked == first_invoked
+    def retime(self, invoked: int, ts: int, first_invoked: int) -> int | None:
+        # A reading depends on the client's clock, so a shortened run may keep a write
+        # only at the real time that clock was read.
+        return ts if invoked == first_invoked else None
 
     def describe(self) -> str:
         return (f"clock=client (offset within {self.max_offset}, skew within "

@@ -322,14 +322,17 @@ def _apply(model: ReplicationModel, state: tuple, label: tuple) -> tuple | None:
 
 def _rerun(model: ReplicationModel, clock: Clock, items: Sequence[tuple[tuple, int]],
            wanted: int) -> list[Step] | None:
-    """Replay labels (each with the real time its invoke first had), up to the first
-    state violating `wanted`; None when a step is not possible or nothing breaks."""
+    """Replay labels (each with the real time its step first had), retiming writes the
+    clock's way, up to the first state violating `wanted`; None when a step is not
+    possible or nothing breaks."""
     state = model.initial_states()[0]
     steps: list[Step] = []
-    for label, first_invoked in items:
-        if label[0] == "Invoke" and label[2] is not None and not clock.allows(
-                state[NOW] + 1, label[2], first_invoked):
-            return None
+    for label, first_now in items:
+        if label[0] == "Invoke" and label[2] is not None:
+            ts = clock.retime(state[NOW] + 1, label[2], first_now)
+            if ts is None:
+                return None
+            label = (label[0], label[1], ts)
         nxt = _apply(model, state, label)
         if nxt is None:
             return None
@@ -365,13 +368,18 @@ def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
     ops = [_op_of(model, state, label) for state, (label, _) in zip(before, steps)]
     items = [(label, nxt[NOW]) for label, nxt in steps]
     best = list(steps)
-    for op in sorted({op for op in ops if op is not None}, reverse=True):
-        candidate = [item for item, owner in zip(items, ops) if owner != op]
-        shorter = _rerun(model, clock, candidate, wanted)
-        if shorter is not None:
-            best = shorter
-            kept = [owner for owner in ops if owner != op]
-            items, ops = candidate[:len(shorter)], kept[:len(shorter)]
+    # Removing one op can let another go (a later op of its client, a write it
+    # overwrote), so this pass repeats until no op can.
+    removed = True
+    while removed:
+        removed = False
+        for op in sorted({op for op in ops if op is not None}, reverse=True):
+            candidate = [item for item, owner in zip(items, ops) if owner != op]
+            shorter = _rerun(model, clock, candidate, wanted)
+            if shorter is not None:
+                best, removed = shorter, True
+                items = [(label, nxt[NOW]) for label, nxt in shorter]
+                ops = [owner for owner in ops if owner != op][:len(shorter)]
     chunk = max(len(items) // 2, 1)
     while True:
         start = 0
@@ -382,7 +390,7 @@ def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
                 start += chunk
             else:
                 best = shorter
-                items = candidate[:len(shorter)]
+                items = [(label, nxt[NOW]) for label, nxt in shorter]
         if chunk == 1:
             return best
         chunk //= 2
