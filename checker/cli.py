@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "matrix": "checker.commands.matrix",
     "gate": "checker.commands.gate",
     "prove": "checker.commands.prove",
+    "search": "checker.commands.search",
 }
 
 

@@ -31,6 +31,7 @@ from tabulate import tabulate
 from checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.options import add_model_arguments, config_from_args, property_ids
 from checker.commands.progress import ProgressPrinter
+from checker.html import write_html
 from checker.render import to_json, trace_itf, trace_text
 from checker.trace import normalize, trace_data
 from model import CATALOGUE, Config, ConfigError
@@ -69,6 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
+    out.add_argument("--html", metavar="FILE",
+                     help="write a self-contained HTML report with a sequence diagram per trace")
 
 
 _CLIENT_OPTIONS = ("max_offset", "max_skew", "ntp_steps", "max_step")
@@ -193,6 +196,8 @@ def run(args: argparse.Namespace) -> int:
     if args.itf is not None:
         _write_itf(args.itf, findings)
     data = search_data(config, clock, args, findings)
+    if args.html is not None:
+        write_html(args.html, data, title="leaderless search")
     if args.json:
         print(to_json(data))
     else:
