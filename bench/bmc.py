@@ -1,8 +1,8 @@
 """Beyond enumeration: configurations the explorer cannot finish within its budget,
 where BMC and k-induction still answer. Prints times for all three; asserts nothing.
 
-    python -m bench.bmc                  # explorer budget 180 s per configuration
-    python -m bench.bmc --explore-seconds 30
+    python bench/bmc.py                  # explorer budget 180 s per configuration
+    python bench/bmc.py --explore-seconds 30
 """
 
 from __future__ import annotations

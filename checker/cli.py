@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "gate": "checker.commands.gate",
     "prove": "checker.commands.prove",
     "search": "checker.commands.search",
+    "bmc": "checker.commands.bmc",
 }
 
 

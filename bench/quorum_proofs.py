@@ -1,7 +1,7 @@
 """Time the Z3 proofs: the parametric theorem, and every concrete (n <= 32, all r, w) check.
 
-    python -m bench.proofs            # n up to 32 (or: python bench/proofs.py)
-    python -m bench.proofs --max-n 8  # a quick run
+    python bench/quorum_proofs.py            # n up to 32
+    python bench/quorum_proofs.py --max-n 8  # a quick run
 
 Prints figures only; it asserts nothing about time. It does check that every
 concrete verdict is the one the parametric theorem predicts (r + w > n), since a
