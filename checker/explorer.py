@@ -174,7 +174,7 @@ def explore(
         elif complete:
             verdicts.append(Verdict(prop.id, prop.meaning, HOLDS))
         else:
-            reason = (f"{stopped_by} after {len(parents)} states at depth {depth}; "
+            reason = (f"{stopped_by} after {len(parents):,} states at depth {depth}; "
                       "no violation found so far")
             verdicts.append(Verdict(prop.id, prop.meaning, INCONCLUSIVE, reason=reason))
     return Exploration(len(parents), transitions, depth, elapsed, complete, stopped_by,
