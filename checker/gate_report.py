@@ -69,8 +69,8 @@ def markdown(results: dict[str, Any]) -> str:
     """A summary for a CI step summary: a table, then each failure's trace folded."""
     every = [c for s in results["scenarios"] for c in s["checks"]]
     lines = ["## leaderless gate", "",
-             f"`{results['file']}`: {_count(every, PASS)} passed, {_count(every, FAIL)} failed, "
-             f"{_count(every, INCONCLUSIVE)} inconclusive", "",
+             (f"`{results['file']}`: {_count(every, PASS)} passed, {_count(every, FAIL)} failed, "
+             f"{_count(every, INCONCLUSIVE)} inconclusive"), "",
              "| scenario | property | expected | verdict | result |",
              "| --- | --- | --- | --- | --- |"]
     for scenario in results["scenarios"]:
@@ -85,7 +85,7 @@ def markdown(results: dict[str, Any]) -> str:
             if check["outcome"] == PASS:
                 continue
             lines += ["", "<details>",
-                      f"<summary>{_cell(scenario['name'])}: <code>{check['id']}</code> "
-                      f"{_ICONS[check['outcome']]}</summary>", "", "```",
+                      (f"<summary>{_cell(scenario['name'])}: <code>{check['id']}</code> "
+                      f"{_ICONS[check['outcome']]}</summary>"), "", "```",
                       check["details"] or check["reason"] or "", "```", "</details>"]
     return "\n".join(lines) + "\n"

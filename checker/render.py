@@ -133,7 +133,7 @@ def to_json(data: Any) -> str:
 
 
 def _itf_value(value: Any) -> Any:
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return {"#bigint": str(value)}

@@ -309,9 +309,9 @@ class Catalogue:
         violated &= wanted
         if wanted & WRITE_ATOMICITY and failed and self.write_atomicity(state) is not None:
             violated |= WRITE_ATOMICITY
-        if wanted & CONVERGENCE and not active and not state[NET]:
-            if self.convergence(state) is not None:
-                violated |= CONVERGENCE
+        if (wanted & CONVERGENCE and not active and not state[NET]
+                and self.convergence(state) is not None):
+            violated |= CONVERGENCE
         if wanted & AVAILABILITY and active and self.availability(state) is not None:
             violated |= AVAILABILITY
         return violated

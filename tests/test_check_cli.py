@@ -79,7 +79,7 @@ def test_unknown_subcommand_is_usage_error(capsys):
 
 
 def test_json_has_config_counts_verdicts_and_traces(capsys):
-    code, out, _ = run(capsys, "check", "--quiet", "--json", "--no-symmetry")
+    _code, out, _ = run(capsys, "check", "--quiet", "--json", "--no-symmetry")
     data = json.loads(out)
     assert data["config"]["clients"] == ["w", "rr"]
     assert data["symmetry"] is False and data["complete"] is True
@@ -91,7 +91,7 @@ def test_json_has_config_counts_verdicts_and_traces(capsys):
 
 
 def test_trace_option_prints_full_states(capsys):
-    code, out, _ = run(capsys, "check", "--quiet", "--trace", "linearizable")
+    _code, out, _ = run(capsys, "check", "--quiet", "--trace", "linearizable")
     assert out.startswith("Counterexample to linearizable (12 steps):")
     assert "store: 0=NIL, 1=NIL, 2=NIL" in out
     assert "Counterexample to monotonic-reads" not in out
@@ -144,6 +144,6 @@ def test_replay_missing_file(capsys, tmp_path):
 
 def test_console_script_prints_no_traceback():
     result = subprocess.run([sys.executable, "-m", "checker", "check", "--w", "9"],
-                            capture_output=True, text=True)
+                            check=False, capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip() == "error: w: 9 is out of range; allowed 1..3"

@@ -134,7 +134,7 @@ def test_golden_markdown(capsys, tmp_path):
 
 
 def test_json_results(capsys, tmp_path):
-    code, out, _ = gate(capsys, tmp_path, PASSING, "--json")
+    _code, out, _ = gate(capsys, tmp_path, PASSING, "--json")
     data = json.loads(out)
     assert data["exit_code"] == 0
     two_dcs = data["scenarios"][1]
@@ -148,16 +148,16 @@ def test_json_results(capsys, tmp_path):
     ("[[scenario]]\nname = 'a'\nn = 3\nrequires = ['stale-read']\n",
      "leaderless.toml:4: unknown key 'requires' in scenario 'a'; did you mean 'require'?"),
     ("[[scenario]]\nname = 'a'\nrequire = ['stale-reads']\n",
-     "leaderless.toml:3: unknown property 'stale-reads' in scenario 'a'; did you mean "
-     "'stale-read'?"),
+     ("leaderless.toml:3: unknown property 'stale-reads' in scenario 'a'; did you mean "
+     "'stale-read'?")),
     ("[[scenario]]\nname = 'a'\nn = 'three'\nrequire = ['stale-read']\n",
      "leaderless.toml:3: n in scenario 'a' must be an integer, got 'three'"),
     ("[[scenario]]\nname = 'a'\nn = 3\nw = 5\nrequire = ['stale-read']\n",
      "leaderless.toml:4: scenario 'a': w: 5 is out of range; allowed 1..3"),
-    ("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ANY'\nwrite = 'ONE'\n"
-     "require = ['quorum-overlap']\n", "leaderless.toml:4: scenario 'a': ANY is a write level"),
-    ("[[scenario]]\nname = 'a'\nreplication = { dc1 = 2 }\nread = 'THREE'\nwrite = 'ONE'\n"
-     "require = ['quorum-overlap']\n", "leaderless.toml:4: scenario 'a':"),
+    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ANY'\nwrite = 'ONE'\n"
+     "require = ['quorum-overlap']\n"), "leaderless.toml:4: scenario 'a': ANY is a write level"),
+    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 2 }\nread = 'THREE'\nwrite = 'ONE'\n"
+     "require = ['quorum-overlap']\n"), "leaderless.toml:4: scenario 'a':"),
     ("[[scenario]]\nname = 'a'\nclients = 'w'\nrequire = ['read-your-writes']\n",
      "leaderless.toml:4: scenario 'a': read-your-writes does not apply"),
     ("[[scenario\n", "leaderless.toml:1: not valid TOML"),
@@ -166,7 +166,7 @@ def test_json_results(capsys, tmp_path):
     ("", "leaderless.toml:1: no scenario"),
 ])
 def test_bad_gate_files_are_one_line_naming_file_and_line(capsys, tmp_path, text, message):
-    code, out, err = gate(capsys, tmp_path, text)
+    code, _out, err = gate(capsys, tmp_path, text)
     assert code == 2
     assert err.strip().replace(str(tmp_path) + "/", "") .startswith(f"error: {message}")
     assert len(err.strip().splitlines()) == 1

@@ -10,7 +10,10 @@ from checker.cli import UsageError
 from model import PROPERTY_IDS, Config, ConfigError, parse_clients
 
 
-def add_model_arguments(parser: argparse.ArgumentParser, default: Config = Config()) -> None:
+DEFAULT = Config()
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, default: Config = DEFAULT) -> None:
     group = parser.add_argument_group("model (MODEL.md)")
     group.add_argument("--n", type=int, default=default.n, help="replicas (>= 1)")
     group.add_argument("--w", type=int, default=default.w, help="write quorum (1..n)")
