@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from checker.cli import UsageError
 from model import PROPERTY_IDS, Config, ConfigError, parse_clients
 
-
 DEFAULT = Config()
 
 
