@@ -286,21 +286,23 @@ class Transitions:
                 steps.extend(self.deliver_read_response(state, index, code, m))
         if state[DROPS] < self.max_drops:
             for index, code in enumerate(net):
-                steps.append((("Drop", code), self.drop(state, index)))
+                if (nxt := self.drop(state, index)) is not None:
+                    steps.append((("Drop", code), nxt))
         if self.timeouts:
             for op, record in enumerate(state[HIST]):
-                if record[H_STATUS] == PENDING or record[H_STATUS] == REPAIRING:
-                    steps.append((("Timeout", op), self.timeout(state, op)))
+                if ((record[H_STATUS] == PENDING or record[H_STATUS] == REPAIRING)
+                        and (nxt := self.timeout(state, op)) is not None):
+                    steps.append((("Timeout", op), nxt))
         if state[CRASHES] < self.max_crashes:
             up = state[UP]
             for replica in range(self.n):
-                if up >> replica & 1:
-                    steps.append((("Crash", replica), self.crash(state, replica)))
+                if up >> replica & 1 and (nxt := self.crash(state, replica)) is not None:
+                    steps.append((("Crash", replica), nxt))
         if self.anti_entropy:
             store, up = state[STORE], state[UP]
             for i in range(self.n):
                 for j in range(i + 1, self.n):
-                    if store[i] != store[j] and up >> i & 1 and up >> j & 1:
-                        steps.append((("AntiEntropy", i, j),
-                                      self.anti_entropy_exchange(state, i, j)))
+                    if (store[i] != store[j] and up >> i & 1 and up >> j & 1
+                            and (nxt := self.anti_entropy_exchange(state, i, j)) is not None):
+                        steps.append((("AntiEntropy", i, j), nxt))
         return steps

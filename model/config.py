@@ -110,7 +110,7 @@ class Config:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Config:
+    def from_json(cls, data: Any) -> Config:
         """Rebuild a configuration written by `to_json`; unknown keys are errors."""
         if not isinstance(data, dict):
             raise ConfigError(f"config: expected an object, got {type(data).__name__}")

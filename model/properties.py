@@ -227,8 +227,9 @@ class Catalogue:
         up = state[UP]
         for replica, version in enumerate(state[STORE]):
             if version in failed and up >> replica & 1:
+                writer = (version - 1) % self.scope.op_count  # not NIL: failed writes have one
                 return (f"replica {replica} is up and stores {self.version_name(version)}, "
-                        f"the value of write {self.op_name(self._writer(version))}, which failed")
+                        f"the value of write {self.op_name(writer)}, which failed")
         return None
 
     def convergence(self, state: tuple) -> str | None:

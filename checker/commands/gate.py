@@ -52,11 +52,12 @@ def _outcome(expected: str, verdict: str) -> str:
 
 
 def _overlap_check(scenario: Scenario) -> dict[str, Any]:
-    if scenario.topology is not None:
+    if (scenario.topology is not None and scenario.read_level is not None
+            and scenario.write_level is not None):
         result = prove_topology(scenario.topology, scenario.read_level, scenario.write_level,
                                 scenario.sloppy)
     else:
-        config = scenario.config
+        config = scenario.model_config
         result = prove_overlap(config.n, config.r, config.w)
     data = result.to_json(times=False)
     reason = data.get("explanation") or data.get("reason") or ""
@@ -69,7 +70,7 @@ def _overlap_check(scenario: Scenario) -> dict[str, Any]:
 
 def describe(scenario: Scenario) -> str:
     if scenario.topology is None:
-        return scenario.config.describe()
+        return scenario.model_config.describe()
     dcs = ", ".join(f"{dc.name}={len(dc.replicas)}" for dc in scenario.topology.datacenters)
     text = f"replication {dcs}; read {scenario.read_level}, write {scenario.write_level}"
     if scenario.sloppy:
@@ -87,7 +88,7 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
     if QUORUM_OVERLAP in scenario.checks:
         found[QUORUM_OVERLAP] = _overlap_check(scenario)
     if any(check != QUORUM_OVERLAP for check in scenario.checks):
-        model, exploration = explore_config(scenario.config, symmetry=scenario.symmetry,
+        model, exploration = explore_config(scenario.model_config, symmetry=scenario.symmetry,
                                             max_states=scenario.max_states,
                                             max_seconds=scenario.max_seconds, quiet=quiet)
         report = exploration_data(model, exploration)

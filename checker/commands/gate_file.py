@@ -100,6 +100,13 @@ class Scenario:
     def checks(self) -> tuple[str, ...]:
         return self.require + self.expect_violated
 
+    @property
+    def model_config(self) -> Config:
+        """The model configuration; the parser admits model checks only where there is one."""
+        if self.config is None:
+            raise ValueError(f"scenario {self.name!r}: {self.model_note}")
+        return self.config
+
 
 class _Locator:
     """Finds the line of a key in the file's text, for messages: tomllib keeps no positions."""
