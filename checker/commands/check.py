@@ -102,7 +102,7 @@ def explore_config(config: Config, *, symmetry: bool = True, max_states: int | N
 
 def overlap_line(config: Config, verdict: str) -> str:
     """The Z3 quorum-overlap verdict beside the explored ones, in words."""
-    relation = ">" if config.r + config.w > config.n else "<="
+    relation = ">" if config.quorums_overlap else "<="
     meaning = {"proved": "every read quorum meets every write quorum",
                "refuted": "a read quorum can miss every replica of a write quorum",
                "unknown": "Z3 could not decide"}[verdict]
