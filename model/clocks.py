@@ -48,11 +48,15 @@ class PerWriteClock:
     def lowest_reading(self, op_count: int) -> int:
         return 1 - self.drift
 
-    def retime(self, invoked: int, ts: int, first_invoked: int) -> int | None:
+    def retime(self, invoked: int, ts: int, first_invoked: int,
+               keep_error: bool = False) -> int | None:
         """The timestamp a write that read `ts` at `first_invoked` carries when a
-        shortened run invokes it at `invoked`: `ts` while the window allows it (the
-        run's messages name the version), else the same error from real time."""
-        return ts if abs(ts - invoked) <= self.drift else ts + invoked - first_invoked
+        shortened run invokes it at `invoked`: `ts` while the window allows it, else
+        (or when asked to `keep_error`) the same error from real time, which keeps the
+        order of writes that all moved alike."""
+        if not keep_error and abs(ts - invoked) <= self.drift:
+            return ts
+        return ts + invoked - first_invoked
 
     def describe(self) -> str:
         return f"clock=write (each write's timestamp within {self.drift} of real time)"
@@ -92,7 +96,8 @@ class ClientClocks:
         slowest = min(now + (now * -self.max_skew) // 100 for now in range(1, op_count + 1))
         return slowest - self.max_offset - self.ntp_steps * self.max_step
 
-    def retime(self, invoked: int, ts: int, first_invoked: int) -> int | None:
+    def retime(self, invoked: int, ts: int, first_invoked: int,
+               keep_error: bool = False) -> int | None:
         # A reading depends on the client's clock, so a shortened run may keep a write
         # only at the real time that clock was read.
         return ts if invoked == first_invoked else None

@@ -20,7 +20,7 @@ never "holds".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
@@ -310,90 +310,191 @@ def search_model(config: Config, clock: Clock) -> ReplicationModel:
     return ReplicationModel(config, min_timestamp=clock.lowest_reading(op_count))
 
 
-def _apply(model: ReplicationModel, state: tuple, label: tuple) -> tuple | None:
-    """The state `label` leads to from `state`, or None when the model has no such step."""
+# Steps that act on one message; its code names the version it carries.
+_MESSAGE_ACTIONS = frozenset({"DeliverWriteRequest", "DeliverWriteAck", "DeliverReadRequest",
+                              "DeliverReadResponse", "Drop"})
+
+
+def _match_key(model: ReplicationModel, label: tuple,
+               renamed: Mapping[int, int] | None = None) -> tuple:
+    """What a step is across runs whose timestamps differ. A message's code names its
+    version, which changes when a shortened run retimes the write, while the message
+    (kind, op, replica) is still the one meant: a replica gets one request per op.
+    `renamed` maps ops of the old run to the ops that stand in for them."""
+    if label[0] in _MESSAGE_ACTIONS:
+        m = model.transitions.table[label[1]]
+        op = renamed.get(m.op, m.op) if renamed else m.op
+        return (label[0], m.kind, op, m.replica)
+    if label[0] == "Timeout" and renamed:
+        return (label[0], renamed.get(label[1], label[1]))
+    return label
+
+
+def _replay_step(model: ReplicationModel, clock: Clock, state: tuple, label: tuple,
+                 first_now: int, renamed: Mapping[int, int], keep_error: bool) -> Step | None:
+    """The step of `state` that `label` (first taken at real time `first_now`) stands
+    for: a write retimed the clock's way, another step matched by `_match_key`,
+    preferring the very same label; None when the model has no such step."""
     if label[0] == "Invoke":
-        timestamps = None if label[2] is None else [label[2]]
-        options = model.transitions.invoke(state, label[1], timestamps)
-    else:
-        options = model.successors(state)
-    return next((nxt for candidate, nxt in options if candidate == label), None)
-
-
-def _rerun(model: ReplicationModel, clock: Clock, items: Sequence[tuple[tuple, int]],
-           wanted: int) -> list[Step] | None:
-    """Replay labels (each with the real time its step first had), retiming writes the
-    clock's way, up to the first state violating `wanted`; None when a step is not
-    possible or nothing breaks."""
-    state = model.initial_states()[0]
-    steps: list[Step] = []
-    for label, first_now in items:
-        if label[0] == "Invoke" and label[2] is not None:
-            ts = clock.retime(state[NOW] + 1, label[2], first_now)
+        timestamps = None
+        if label[2] is not None:
+            ts = clock.retime(state[NOW] + 1, label[2], first_now, keep_error)
             if ts is None:
                 return None
-            label = (label[0], label[1], ts)
-        nxt = _apply(model, state, label)
-        if nxt is None:
-            return None
-        steps.append((label, nxt))
-        state = nxt
-        if model.violations(state, wanted):
-            return steps
-    return None
+            timestamps = [ts]
+        options = model.transitions.invoke(state, label[1], timestamps)
+        return options[0] if options else None
+    key = _match_key(model, label, renamed)
+    found = None
+    for candidate, nxt in model.successors(state):
+        if candidate[0] == label[0] and _match_key(model, candidate) == key:
+            if candidate == label:
+                return candidate, nxt
+            if found is None:
+                found = (candidate, nxt)
+    return found
 
 
-def _op_of(model: ReplicationModel, before: tuple, label: tuple) -> int | None:
-    """The op a step belongs to (its invoke, its messages, its timeout), if any."""
-    kind = label[0]
-    if kind == "Invoke":
-        hist = before[HIST]
-        return next(op for op in model.scope.ops_of_client[label[1]]
-                    if hist[op][H_STATUS] == IDLE)
-    if kind == "Timeout":
-        return label[1]
-    if kind in ("Crash", "AntiEntropy"):
-        return None
-    return model.scope.decode_message(label[1]).op
+class _Shortener:
+    """A violating run and the states it visits, made shorter by dropping sets of steps.
+
+    A candidate keeps the run's steps before the first one it drops, so replay starts
+    from the state recorded there; the rest is replayed with `_replay_step`, so the
+    result is always a run of the model, cut at its first violating state.
+    """
+
+    def __init__(self, model: ReplicationModel, clock: Clock, steps: Sequence[Step],
+                 property_index: int) -> None:
+        self.model = model
+        self.clock = clock
+        self.wanted = 1 << property_index
+        self.steps = list(steps)
+        self.states = [model.initial_states()[0]] + [nxt for _, nxt in self.steps]
+
+    def drop(self, indices: Collection[int], renamed: Mapping[int, int] | None = None) -> bool:
+        """Drop these steps if the rest, its ops `renamed`, still replays to a violation;
+        whether it did. Dropping an invoke moves every later write in real time: the
+        clock first keeps their timestamps, else their errors (the order among them)."""
+        if not indices:
+            return False
+        if self._replay(indices, renamed or {}, keep_error=False):
+            return True
+        moved = any(self.steps[i][0][0] == "Invoke" for i in indices)
+        return moved and self._replay(indices, renamed or {}, keep_error=True)
+
+    def _replay(self, indices: Collection[int], renamed: Mapping[int, int],
+                keep_error: bool) -> bool:
+        start = min(indices)
+        state = self.states[start]
+        steps = self.steps[:start]
+        states = self.states[:start + 1]
+        for index in range(start, len(self.steps)):
+            if index in indices:
+                continue
+            label, nxt = self.steps[index]
+            step = _replay_step(self.model, self.clock, state, label, nxt[NOW], renamed,
+                                keep_error)
+            if step is None:
+                return False
+            state = step[1]
+            steps.append(step)
+            states.append(state)
+            if self.model.violations(state, self.wanted):
+                self.steps, self.states = steps, states
+                return True
+        return False
+
+    def owners(self) -> list[tuple[int | None, int | None]]:
+        """Per step, the op it belongs to (its invoke, its messages, its timeout) and the
+        replica it concerns (a message to or from it, its crash), each if any."""
+        table, ops_of_client = self.model.transitions.table, self.model.scope.ops_of_client
+        owners: list[tuple[int | None, int | None]] = []
+        for (label, _), before in zip(self.steps, self.states):
+            if label[0] in _MESSAGE_ACTIONS:
+                m = table[label[1]]
+                owners.append((m.op, m.replica))
+            elif label[0] == "Invoke":
+                hist = before[HIST]
+                owners.append((next(op for op in ops_of_client[label[1]]
+                                    if hist[op][H_STATUS] == IDLE), None))
+            elif label[0] == "Timeout":
+                owners.append((label[1], None))
+            elif label[0] == "Crash":
+                owners.append((None, label[1]))
+            else:
+                owners.append((None, None))
+        return owners
+
+    def client_ops(self) -> bool:
+        """Drop a client's ops from some op on, else one op, its client's later ops
+        each standing in for the one before: the script must then agree (a read for a
+        read), since the client invokes its next op in the dropped one's place."""
+        dropped = False
+        scope = self.model.scope
+        for ops in scope.ops_of_client:
+            for k in range(len(ops)):
+                tail = set(ops[k:])
+                if self.drop({i for i, (op, _) in enumerate(self.owners()) if op in tail}):
+                    dropped = True
+                    break
+            for k in range(len(ops) - 1, -1, -1):
+                owners = self.owners()
+                used = {op for op, _ in owners if op in ops[k + 1:]}
+                if all(scope.is_write[op] == scope.is_write[op - 1] for op in used):
+                    dropped |= self.drop({i for i, (op, _) in enumerate(owners) if op == ops[k]},
+                                         {op: op - 1 for op in used})
+        return dropped
+
+    def replicas(self) -> bool:
+        """Drop everything one replica does: most runs reach a quorum with replicas
+        to spare, and its steps lie scattered across the run."""
+        dropped = False
+        for replica in range(self.model.scope.n):
+            dropped |= self.drop({i for i, (_, owner) in enumerate(self.owners())
+                                  if owner == replica})
+        return dropped
+
+    def exchanges(self) -> bool:
+        """Drop one op's exchange with one replica (a request and its answer), which
+        only go together and seldom lie side by side."""
+        dropped = False
+        pairs = sorted({(op, replica) for op, replica in self.owners()
+                        if op is not None and replica is not None}, reverse=True)
+        for pair in pairs:
+            dropped |= self.drop({i for i, owner in enumerate(self.owners()) if owner == pair})
+        return dropped
+
+    def chunks(self) -> bool:
+        """Delta debugging's complement step: drop runs of halves, quarters, ..., single
+        steps, for whatever the grouped passes cannot name."""
+        dropped = False
+        chunk = max(len(self.steps) // 2, 1)
+        while True:
+            start = 0
+            while start < len(self.steps):
+                if self.drop(range(start, min(start + chunk, len(self.steps)))):
+                    dropped = True
+                else:
+                    start += chunk
+            if chunk == 1:
+                return dropped
+            chunk //= 2
 
 
 def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
             property_index: int) -> list[Step]:
-    """Drop steps while the run still violates the property: first every step of one
-    op at a time, then halves, quarters, ..., single steps. Hypothesis shrinks the
-    choices it drew; a dropped step shifts which message every later choice picks,
-    so this pass, working on the steps themselves, often removes more."""
-    wanted = 1 << property_index
-    before = [model.initial_states()[0]] + [nxt for _, nxt in steps[:-1]]
-    ops = [_op_of(model, state, label) for state, (label, _) in zip(before, steps)]
-    items = [(label, nxt[NOW]) for label, nxt in steps]
-    best = list(steps)
-    # Removing one op can let another go (a later op of its client, a write it
-    # overwrote), so this pass repeats until no op can.
-    removed = True
-    while removed:
-        removed = False
-        for op in sorted({op for op in ops if op is not None}, reverse=True):
-            candidate = [item for item, owner in zip(items, ops) if owner != op]
-            shorter = _rerun(model, clock, candidate, wanted)
-            if shorter is not None:
-                best, removed = shorter, True
-                items = [(label, nxt[NOW]) for label, nxt in shorter]
-                ops = [owner for owner in ops if owner != op][:len(shorter)]
-    chunk = max(len(items) // 2, 1)
-    while True:
-        start = 0
-        while start < len(items):
-            candidate = items[:start] + items[start + chunk:]
-            shorter = _rerun(model, clock, candidate, wanted)
-            if shorter is None:
-                start += chunk
-            else:
-                best = shorter
-                items = [(label, nxt[NOW]) for label, nxt in shorter]
-        if chunk == 1:
-            return best
-        chunk //= 2
+    """Drop steps while the run still violates the property: a client's last ops, a
+    replica's part, an op's exchange with a replica, then chunks, until none goes.
+    Hypothesis shrinks the choices it drew; a dropped step shifts which message every
+    later choice picks, so this pass, working on the steps themselves, removes more."""
+    shortener = _Shortener(model, clock, steps, property_index)
+    passes = (shortener.client_ops, shortener.replicas, shortener.exchanges,
+              shortener.chunks)
+    # Each pass can free steps for another (an op gone leaves a replica idle), so they
+    # repeat until a whole round drops nothing.
+    while any(run() for run in passes):
+        pass
+    return shortener.steps
 
 
 def report_config(config: Config, steps: Sequence[Step]) -> Config:
