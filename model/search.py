@@ -333,8 +333,9 @@ def _match_key(model: ReplicationModel, label: tuple,
 def _replay_step(model: ReplicationModel, clock: Clock, state: tuple, label: tuple,
                  first_now: int, renamed: Mapping[int, int], keep_error: bool) -> Step | None:
     """The step of `state` that `label` (first taken at real time `first_now`) stands
-    for: a write retimed the clock's way, another step matched by `_match_key`,
-    preferring the very same label; None when the model has no such step."""
+    for: an invoke by the client its op moved to, a write retimed the clock's way,
+    another step matched by `_match_key`, preferring the very same label; None when
+    the model has no such step."""
     if label[0] == "Invoke":
         timestamps = None
         if label[2] is not None:
@@ -342,7 +343,12 @@ def _replay_step(model: ReplicationModel, clock: Clock, state: tuple, label: tup
             if ts is None:
                 return None
             timestamps = [ts]
-        options = model.transitions.invoke(state, label[1], timestamps)
+        client = label[1]
+        if renamed:
+            ops = model.scope.ops
+            client = next((ops[new][0] for old, new in renamed.items()
+                           if ops[old][0] == client), client)
+        options = model.transitions.invoke(state, client, timestamps)
         return options[0] if options else None
     key = _match_key(model, label, renamed)
     found = None
@@ -445,6 +451,30 @@ class _Shortener:
                                          {op: op - 1 for op in used})
         return dropped
 
+    def recast(self) -> bool:
+        """Hand a client's ops from some op on to a client with no step in the run whose
+        script starts alike, dropping the ops before them: a write that a client does
+        only after two reads can then be done without them."""
+        dropped = False
+        scope = self.model.scope
+        for ops in scope.ops_of_client:
+            for k in range(1, len(ops)):
+                owners = self.owners()
+                used = sorted({op for op, _ in owners if op in ops[k:]})
+                idle = set(range(len(scope.ops_of_client))) - {
+                    scope.ops[op][0] for op, _ in owners if op is not None}
+                for other in sorted(idle):
+                    target = scope.ops_of_client[other]
+                    moves = dict(zip(used, target))
+                    if (used and len(moves) == len(used)
+                            and all(scope.is_write[a] == scope.is_write[b]
+                                    for a, b in moves.items())
+                            and self.drop({i for i, (op, _) in enumerate(owners)
+                                           if op in ops[:k]}, moves)):
+                        dropped = True
+                        break
+        return dropped
+
     def replicas(self) -> bool:
         """Drop everything one replica does: most runs reach a quorum with replicas
         to spare, and its steps lie scattered across the run."""
@@ -488,7 +518,7 @@ def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
     Hypothesis shrinks the choices it drew; a dropped step shifts which message every
     later choice picks, so this pass, working on the steps themselves, removes more."""
     shortener = _Shortener(model, clock, steps, property_index)
-    passes = (shortener.client_ops, shortener.replicas, shortener.exchanges,
+    passes = (shortener.client_ops, shortener.recast, shortener.replicas, shortener.exchanges,
               shortener.chunks)
     # Each pass can free steps for another (an op gone leaves a replica idle), so they
     # repeat until a whole round drops nothing.
