@@ -17,13 +17,14 @@ successor equal to the decoded state: every trace returned is a concrete run of
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import z3
 
 from checker.trace import Trace
 from model import CATALOGUE, ReplicationModel
-from proofs.solve import frame
+from proofs.solve import frame, interruptible_check
 from proofs.symbolic import NOT_ENCODED, Encoding, SymState
 
 VIOLATED, NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN = (
@@ -95,11 +96,14 @@ def bmc(
     depth: int,
     properties: list[str] | None = None,
     timeout_ms: int | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> BmcResult:
     """Search runs of 0..`depth` steps for the shortest violation of each property.
 
     `properties` limits the search (default: every applicable one); `timeout_ms`
-    bounds each solver call, past which the property is `unknown`.
+    bounds each solver call, past which the property is `unknown`. `progress` hears
+    (depth about to be searched, properties still open, seconds so far). Ctrl-C stops
+    the search at the depth reached, keeping what was found.
     """
     started = time.monotonic()
     encoding = Encoding(model.config)
@@ -120,14 +124,40 @@ def bmc(
         solver.set("timeout", timeout_ms)
     path = [encoding.state("0")]
     solver.add(encoding.init(path[0]))
+    searched = -1  # the deepest depth every open property was asked about
+    try:
+        searched = _unroll(model, encoding, solver, path, depth, open_ids, finished, spent,
+                           started, progress, timed=timeout_ms is not None)
+    except KeyboardInterrupt:
+        searched = len(path) - 2
+    open_ids = [p for p in open_ids if p not in finished]
+    stopped = "" if searched == depth else "interrupted (Ctrl-C): "
+    for p in open_ids:
+        finished[p] = BmcVerdict(
+            p,
+            NONE_WITHIN,
+            reason=f"{stopped}no violation in runs of at most {searched} steps",
+            seconds=spent[p],
+        )
+    verdicts = [finished[p.id] for p in CATALOGUE if p.id in finished]
+    return BmcResult(searched, time.monotonic() - started, verdicts)
+
+
+def _unroll(model: ReplicationModel, encoding: Encoding, solver: z3.Solver,
+            path: list[SymState], depth: int, open_ids: list[str],
+            finished: dict[str, BmcVerdict], spent: dict[str, float], started: float,
+            progress: Callable[[int, int, float], None] | None, timed: bool) -> int:
+    """Unroll depth by depth, asking each open property at each depth; returns `depth`."""
     for d in range(depth + 1):
+        if progress is not None:
+            progress(d, len(open_ids), time.monotonic() - started)
         last = path[-1]
         bad = {p: encoding.bad[p](last) for p in open_ids}
         if bad:
             clock = time.monotonic()
             with frame(solver):
                 solver.add(z3.Or(*bad.values()))
-                any_bad = solver.check()
+                any_bad = interruptible_check(solver, timed)
             share = (time.monotonic() - clock) / len(bad)
             for p in bad:
                 spent[p] += share
@@ -136,7 +166,7 @@ def bmc(
                     clock = time.monotonic()
                     with frame(solver):
                         solver.add(formula)
-                        answer = solver.check()
+                        answer = interruptible_check(solver, timed)
                         found = solver.model() if answer == z3.sat else None
                     spent[p] += time.monotonic() - clock
                     if found is not None:
@@ -153,12 +183,4 @@ def bmc(
         if d < depth:
             path.append(encoding.state(str(d + 1)))
             solver.add(encoding.transition(path[-2], path[-1]))
-    for p in open_ids:
-        finished[p] = BmcVerdict(
-            p,
-            NONE_WITHIN,
-            reason=f"no violation in runs of at most {depth} steps",
-            seconds=spent[p],
-        )
-    verdicts = [finished[p.id] for p in CATALOGUE if p.id in finished]
-    return BmcResult(depth, time.monotonic() - started, verdicts)
+    return depth

@@ -45,10 +45,27 @@ def frame(solver: z3.Solver) -> Iterator[z3.Solver]:
         solver.pop()
 
 
+def interruptible_check(solver: z3.Solver, timed: bool = True) -> z3.CheckSatResult:
+    """`solver.check()`, but Ctrl-C raises KeyboardInterrupt.
+
+    Z3 catches SIGINT itself during a check and answers `unknown`; left at that, a
+    Ctrl-C would read as one undecided obligation and the work would carry on. Z3
+    words it "interrupted from keyboard" or, depending on where the signal lands,
+    "canceled", which a timeout can also give: pass `timed=False` for a solver
+    without a timeout, so that "canceled" can only be Ctrl-C.
+    """
+    answer = solver.check()
+    if answer == z3.unknown:
+        reason = solver.reason_unknown()
+        if reason == "interrupted from keyboard" or (reason == "canceled" and not timed):
+            raise KeyboardInterrupt
+    return answer
+
+
 def check(solver: z3.Solver, name: str, statement: str) -> tuple[Obligation, z3.ModelRef | None]:
     """Run one check; return the obligation record and, when `sat`, the model."""
     started = time.perf_counter()
-    answer = solver.check()
+    answer = interruptible_check(solver)
     seconds = time.perf_counter() - started
     model = solver.model() if answer == z3.sat else None
     reason = solver.reason_unknown() if answer == z3.unknown else ""

@@ -46,8 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="bound each Z3 call; past it the answer is unknown")
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
+    out.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     out.add_argument("--no-times", action="store_true",
                      help="leave timings out (stable output for tests and diffs)")
+
+
+def _progress(depth: int, open_properties: int, seconds: float) -> None:
+    print(f"  depth {depth}: {open_properties} properties open, {seconds:.1f} s",
+          file=sys.stderr, flush=True)
 
 
 def _check_limits(args: argparse.Namespace) -> None:
@@ -98,7 +104,8 @@ def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
     rows = []
     for v in result.verdicts:
         proof = proofs.get(v.property_id)
-        shown = "VIOLATED" if v.status == VIOLATED else v.status
+        shown = ("VIOLATED" if v.status == VIOLATED
+                 else f"none within {result.bound}" if v.status == NONE_WITHIN else v.status)
         k_text = ""
         if proof is not None:
             k_text = proof.outcome + (f" (k={proof.k})" if proof.k is not None else "")
@@ -136,7 +143,11 @@ def run(args: argparse.Namespace) -> int:
     _check_limits(args)
     wanted = property_ids(args.properties, "--properties") if args.properties else None
     model = ReplicationModel(config)
-    result = bmc(model, args.depth, wanted, args.timeout_ms)
+    result = bmc(model, args.depth, wanted, args.timeout_ms,
+                 progress=None if args.quiet else _progress)
+    if result.bound < args.depth:
+        print(f"bmc: interrupted; runs of at most {result.bound} steps were searched",
+              file=sys.stderr)
     proofs: dict[str, KInduction] = {}
     if args.k_induction:
         prover = Prover(model, args.timeout_ms)

@@ -1,0 +1,35 @@
+"""Ctrl-C keeps what was found: BMC stops at the depth it reached."""
+
+import z3
+
+from model import Config, ReplicationModel
+from proofs.bmc import NONE_WITHIN, VIOLATED, bmc
+from proofs.solve import interruptible_check
+
+
+def test_bmc_interrupted_reports_the_depth_searched():
+    def press_ctrl_c_at_depth_7(depth, open_properties, seconds):
+        if depth == 7:
+            raise KeyboardInterrupt
+
+    model = ReplicationModel(Config(n=3, w=1, r=1, clients=("w", "r")))
+    result = bmc(model, 10, progress=press_ctrl_c_at_depth_7)
+    assert result.bound == 6
+    assert result.verdict("stale-read").status == VIOLATED  # found at 6, kept
+    convergence = result.verdict("convergence")
+    assert convergence.status == NONE_WITHIN
+    assert convergence.reason == "interrupted (Ctrl-C): no violation in runs of at most 6 steps"
+
+
+def test_a_solver_timeout_is_not_mistaken_for_ctrl_c():
+    solver = z3.Solver()
+    solver.set("timeout", 1)
+    n = 10
+    holes = [[z3.Bool(f"p{i}_{j}") for j in range(n - 1)] for i in range(n)]
+    for row in holes:
+        solver.add(z3.Or(row))
+    for j in range(n - 1):
+        for i in range(n):
+            for k in range(i + 1, n):
+                solver.add(z3.Or(z3.Not(holes[i][j]), z3.Not(holes[k][j])))
+    assert interruptible_check(solver, timed=True) == z3.unknown
