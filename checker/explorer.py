@@ -26,6 +26,7 @@ FINGERPRINT_BITS = 60
 _MASK = (1 << FINGERPRINT_BITS) - 1
 
 HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE = "holds", "violated", "n/a", "inconclusive"
+INTERRUPTED = "interrupted (Ctrl-C)"
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def explore(
     except _Stop as stop:
         stopped_by = stop.reason
     except KeyboardInterrupt:
-        stopped_by = "interrupted (Ctrl-C)"
+        stopped_by = INTERRUPTED
     if stopped_by is not None and next_frontier:
         depth += 1  # states one level further were already found
     elapsed = time.monotonic() - started

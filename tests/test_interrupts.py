@@ -33,3 +33,39 @@ def test_a_solver_timeout_is_not_mistaken_for_ctrl_c():
             for k in range(i + 1, n):
                 solver.add(z3.Or(z3.Not(holes[i][j]), z3.Not(holes[k][j])))
     assert interruptible_check(solver, timed=True) == z3.unknown
+
+
+def _press_ctrl_c_in_every_exploration(monkeypatch):
+    from checker import explorer
+
+    def interrupted_explore(model, **options):
+        def successors(state):
+            raise KeyboardInterrupt
+
+        model.successors = successors
+        return explorer.explore(model, **options)
+
+    monkeypatch.setattr("checker.commands.check.explore", interrupted_explore)
+
+
+def test_ctrl_c_stops_the_whole_gate(monkeypatch, tmp_path, capsys):
+    from checker.cli import main
+
+    _press_ctrl_c_in_every_exploration(monkeypatch)
+    gate = tmp_path / "leaderless.toml"
+    gate.write_text('[[scenario]]\nname = "first"\nclients = "w,r"\nrequire = ["stale-read"]\n\n'
+                    '[[scenario]]\nname = "second"\nclients = "w,r"\nrequire = ["stale-read"]\n')
+    assert main(["gate", str(gate), "--quiet"]) == 3
+    out = capsys.readouterr().out
+    assert "interrupted (Ctrl-C) after 1 states" in out
+    assert "second: stale-read INCONCLUSIVE\nnot run: the gate was interrupted (Ctrl-C)" in out
+
+
+def test_ctrl_c_ends_the_matrix_with_the_rows_so_far(monkeypatch, capsys):
+    from checker.cli import main
+
+    _press_ctrl_c_in_every_exploration(monkeypatch)
+    assert main(["matrix", "--n", "2", "--clients", "w,r", "--quiet", "--format", "csv"]) == 3
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2  # the header and the first row
+    assert "matrix: interrupted after 1 of 4 rows" in captured.err

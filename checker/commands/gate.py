@@ -23,7 +23,7 @@ from tabulate import tabulate
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.check import explore_config
 from checker.commands.gate_file import QUORUM_OVERLAP, GateError, Scenario, load_gate
-from checker.explorer import HOLDS, INCONCLUSIVE, VIOLATED
+from checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
 from checker.gate_report import FAIL, PASS, junit_xml, markdown
 from checker.html import write_html
 from checker.render import exploration_data, trace_text
@@ -120,6 +120,16 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
     return summary, report
 
 
+def not_run(scenario: Scenario, reason: str) -> dict[str, Any]:
+    """A scenario left out: every check inconclusive, for the reason given."""
+    checks = [{"id": check, "expected": HOLDS if check in scenario.require else VIOLATED,
+               "verdict": INCONCLUSIVE, "outcome": INCONCLUSIVE, "length": None,
+               "reason": reason, "details": reason} for check in scenario.checks]
+    return {"name": scenario.name, "description": describe(scenario),
+            "config": scenario.config.to_json() if scenario.config else None,
+            "model_note": scenario.model_note, "seconds": 0.0, "checks": checks}
+
+
 def _write(path: str, text: str, option: str) -> None:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -134,13 +144,20 @@ def run(args: argparse.Namespace) -> int:
     except GateError as error:
         raise UsageError(str(error)) from None
     summaries = []
-    reports = []
+    reports: list[dict | None] = []
+    interrupted = False
     for scenario in scenarios:
+        if interrupted:
+            summaries.append(not_run(scenario, f"not run: the gate was {INTERRUPTED}"))
+            reports.append(None)
+            continue
         if not args.quiet:
             print(f"gate: {scenario.name}", file=sys.stderr)
         summary, report = run_scenario(scenario, args.quiet)
         summaries.append(summary)
         reports.append(report)
+        # One Ctrl-C stops the gate, not just the scenario it lands in.
+        interrupted = summary.get("exploration", {}).get("stopped_by") == INTERRUPTED
     outcomes = [c["outcome"] for s in summaries for c in s["checks"]]
     code = (EXIT_VIOLATED if FAIL in outcomes
             else EXIT_INCONCLUSIVE if INCONCLUSIVE in outcomes else EXIT_HOLDS)

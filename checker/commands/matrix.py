@@ -23,7 +23,7 @@ from tabulate import tabulate
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, UsageError
 from checker.commands.check import explore_config
 from checker.commands.options import add_model_arguments, config_from_args
-from checker.explorer import VIOLATED
+from checker.explorer import INTERRUPTED, VIOLATED
 from model import CATALOGUE, Config, ConfigError
 from proofs.quorum import prove_overlap
 
@@ -60,6 +60,7 @@ def matrix_rows(base: Config, symmetry: bool, max_states: int | None,
                 print(f"matrix: r={r} w={w}", file=sys.stderr)
             _, exploration = explore_config(config, symmetry=symmetry, max_states=max_states,
                                             max_seconds=max_seconds, quiet=quiet)
+            interrupted = exploration.stopped_by == INTERRUPTED
             rows.append({
                 "r": r,
                 "w": w,
@@ -72,6 +73,9 @@ def matrix_rows(base: Config, symmetry: bool, max_states: int | None,
                                              "length": len(v.trace) if v.trace else None}
                              for v in exploration.verdicts},
             })
+            if interrupted:
+                # One Ctrl-C ends the matrix: the rows so far are what it found.
+                return rows
     return rows
 
 
@@ -104,4 +108,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format not in ("json", "csv"):
         print(f"leaderless matrix: {base.describe().replace('w=1 r=1 ', 'every r, w; ')}")
     print(render(rows, args.format))
-    return EXIT_HOLDS if all(row["complete"] for row in rows) else EXIT_INCONCLUSIVE
+    if len(rows) < base.n * base.n:
+        print(f"matrix: interrupted after {len(rows)} of {base.n * base.n} rows", file=sys.stderr)
+    complete = len(rows) == base.n * base.n and all(row["complete"] for row in rows)
+    return EXIT_HOLDS if complete else EXIT_INCONCLUSIVE
