@@ -1,0 +1,1 @@
+"""Generic model-checking machinery (explorer, traces, renderers) and the `leaderless` CLI."""

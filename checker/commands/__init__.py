@@ -1,0 +1,1 @@
+"""The `leaderless` subcommands: one module each, with `add_arguments` and `run`."""
