@@ -70,6 +70,7 @@ class Finding:
     first_seconds: float | None = None  # time until the first violation
     trace: Trace | None = None  # the shortened counterexample, when violated
     model: ReplicationModel | None = None  # the model `trace` replays in (see `report_config`)
+    interrupted: bool = False  # Ctrl-C cut this search short (or kept it from starting)
 
 
 class Violation(AssertionError):
@@ -604,6 +605,9 @@ def search_property(model: ReplicationModel, clock: Clock, property_index: int, 
         assert shared.first_run is not None
         return Finding(prop.id, prop.meaning, VIOLATED, shared.first_run, shared.steps,
                        seconds, shared.first_seconds, trace, target)
+    except KeyboardInterrupt:
+        return Finding(prop.id, prop.meaning, NONE_FOUND, shared.runs, shared.steps,
+                       time.monotonic() - shared.started, interrupted=True)
     return Finding(prop.id, prop.meaning, NONE_FOUND, shared.runs, shared.steps,
                    time.monotonic() - shared.started)
 
@@ -617,7 +621,14 @@ def search(config: Config, *, clock: Clock | None = None,
     clock = PerWriteClock(config.drift) if clock is None else clock
     model = search_model(config, clock)
     wanted = PROPERTY_IDS if properties is None else properties
-    return [search_property(model, clock, PROPERTY_IDS.index(prop), examples=examples,
-                            steps=steps, seed_value=seed, shrink=shrink,
-                            progress=progress)
-            for prop in wanted]
+    findings: list[Finding] = []
+    for prop in wanted:
+        index = PROPERTY_IDS.index(prop)
+        if findings and findings[-1].interrupted:
+            # One Ctrl-C stops the whole search; what was found so far is kept.
+            findings.append(Finding(prop, CATALOGUE[index].meaning, NONE_FOUND, 0, 0, 0.0,
+                                    interrupted=True))
+            continue
+        findings.append(search_property(model, clock, index, examples=examples, steps=steps,
+                                        seed_value=seed, shrink=shrink, progress=progress))
+    return findings

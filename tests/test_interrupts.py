@@ -69,3 +69,30 @@ def test_ctrl_c_ends_the_matrix_with_the_rows_so_far(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 2  # the header and the first row
     assert "matrix: interrupted after 1 of 4 rows" in captured.err
+
+
+def test_ctrl_c_in_a_search_keeps_what_was_found(monkeypatch):
+    from model import Config
+    from model import search as search_module
+
+    real = search_module.search_property
+    calls = []
+
+    def interrupted_second_property(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == 2:
+            prop = search_module.CATALOGUE[args[2]]
+            return search_module.Finding(prop.id, prop.meaning, search_module.NONE_FOUND, 7, 70,
+                                         0.1, interrupted=True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "search_property", interrupted_second_property)
+    findings = search_module.search(
+        Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True),
+        properties=["write-atomicity", "stale-read", "convergence"], examples=30, seed=0)
+    assert [(f.property_id, f.status, f.interrupted) for f in findings] == [
+        ("write-atomicity", "violated", False),
+        ("stale-read", "none found", True),
+        ("convergence", "none found", True),
+    ]
+    assert len(calls) == 2  # nothing searched after the Ctrl-C

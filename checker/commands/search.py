@@ -129,6 +129,7 @@ def finding_data(finding: Finding, examples: int) -> dict[str, Any]:
         else round(finding.first_seconds, 3),
         "length": len(finding.trace) if finding.trace is not None else None,
         "reason": reason,
+        "interrupted": finding.interrupted,
         "trace": trace,
     }
 
@@ -154,6 +155,8 @@ def result_table(data: dict[str, Any]) -> str:
             shown = f"VIOLATED (run {prop['examples']})"
         elif prop["verdict"] == NONE_FOUND:
             shown = f"none found in {prop['examples']}"
+            if prop["interrupted"]:
+                shown += " (interrupted)"
         else:
             shown = prop["verdict"]
         length = "" if prop["length"] is None else prop["length"]
@@ -217,6 +220,8 @@ def run(args: argparse.Namespace) -> int:
                           f"trace replays as MODEL.md with --drift "
                           f"{finding.model.config.drift})")
                 print(trace_text(prop["trace"]))
+        if any(f.interrupted for f in findings):
+            print("\ninterrupted (Ctrl-C): the search stopped early; what it found is above.")
         if any(f.status == NONE_FOUND for f in findings):
             print("\nnone found is not holds: a search samples runs; "
                   "`leaderless check` explores them all on small scopes.")
