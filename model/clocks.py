@@ -23,17 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from model.config import ConfigError
+from model.config import ConfigError, check_int
 
 MAX_SKEW = 99  # percent: a clock running at rate <= 0 would stand still or run backwards
-
-
-def _check(name: str, value: object, low: int, high: int | None = None) -> None:
-    allowed = f"{low}..{high}" if high is not None else f">= {low}"
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name}: {value!r} is not an integer; allowed {allowed}")
-    if value < low or (high is not None and value > high):
-        raise ConfigError(f"{name}: {value} is out of range; allowed {allowed}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +35,7 @@ class PerWriteClock:
     drift: int = 0  # the largest error of any one timestamp
 
     def __post_init__(self) -> None:
-        _check("drift", self.drift, 0)
+        check_int("drift", self.drift, 0)
 
     def lowest_reading(self, op_count: int) -> int:
         return 1 - self.drift
@@ -81,10 +73,10 @@ class ClientClocks:
     max_step: int = 1  # ticks one backward step may set a clock back, 1..max_step
 
     def __post_init__(self) -> None:
-        _check("max_offset", self.max_offset, 0)
-        _check("max_skew", self.max_skew, 0, MAX_SKEW)
-        _check("ntp_steps", self.ntp_steps, 0)
-        _check("max_step", self.max_step, 1)
+        check_int("max_offset", self.max_offset, 0)
+        check_int("max_skew", self.max_skew, 0, MAX_SKEW)
+        check_int("ntp_steps", self.ntp_steps, 0)
+        check_int("max_step", self.max_step, 1)
 
     @staticmethod
     def reading(clock: ClientClock, now: int) -> int:

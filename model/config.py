@@ -43,7 +43,8 @@ def _check_scripts(scripts: tuple[str, ...], shown: object) -> None:
             )
 
 
-def _check_int(name: str, value: object, low: int, high: int | None) -> None:
+def check_int(name: str, value: object, low: int, high: int | None = None) -> None:
+    """Raise ConfigError unless `value` is an integer in low..high (no upper bound if None)."""
     allowed = f"{low}..{high}" if high is not None else f">= {low}"
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{name}: {value!r} is not an integer; allowed {allowed}")
@@ -68,15 +69,15 @@ class Config:
     resolution: str = "lww"  # lww (timestamps) / arrival (last arrival wins)
 
     def __post_init__(self) -> None:
-        _check_int("n", self.n, 1, None)
-        _check_int("w", self.w, 1, self.n)
-        _check_int("r", self.r, 1, self.n)
+        check_int("n", self.n, 1, None)
+        check_int("w", self.w, 1, self.n)
+        check_int("r", self.r, 1, self.n)
         if isinstance(self.clients, str):
             raise ConfigError(f"clients: {self.clients!r} is a string; pass a tuple of scripts")
         _check_scripts(tuple(self.clients), shown=",".join(map(str, self.clients)))
-        _check_int("drift", self.drift, 0, None)
-        _check_int("max_drops", self.max_drops, 0, None)
-        _check_int("max_crashes", self.max_crashes, 0, self.n)
+        check_int("drift", self.drift, 0, None)
+        check_int("max_drops", self.max_drops, 0, None)
+        check_int("max_crashes", self.max_crashes, 0, self.n)
         for flag in ("timeouts", "anti_entropy"):
             if not isinstance(getattr(self, flag), bool):
                 raise ConfigError(f"{flag}: {getattr(self, flag)!r} is not a boolean")
