@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from model.config import ConfigError, check_int
+from model.config import check_int
 
 MAX_SKEW = 99  # percent: a clock running at rate <= 0 would stand still or run backwards
 
