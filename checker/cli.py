@@ -21,12 +21,12 @@ EXIT_INCONCLUSIVE = 3
 COMMANDS: dict[str, str] = {
     "check": "checker.commands.check",
     "replay": "checker.commands.replay",
-    "anti-entropy": "checker.commands.anti_entropy",
     "matrix": "checker.commands.matrix",
     "gate": "checker.commands.gate",
     "prove": "checker.commands.prove",
     "search": "checker.commands.search",
     "bmc": "checker.commands.bmc",
+    "anti-entropy": "checker.commands.anti_entropy",
 }
 
 
