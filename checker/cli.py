@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import sys
 
 EXIT_HOLDS = 0
@@ -46,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Model checker for leaderless (Dynamo-style) replication.",
         epilog="Exit codes: 0 holds/proved, 1 violated/refuted, 2 bad input, 3 inconclusive.",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"leaderless {importlib.metadata.version('leaderless')}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
