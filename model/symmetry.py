@@ -13,7 +13,7 @@ that claim.
 
 from __future__ import annotations
 
-from model.state import CRASHES, DROPS, HIST, LIVE, NET, NOW, STORE, UP, Scope
+from model.state import CRASHES, DROPS, HIST, LIVE, NET, NO_LIVE, NOW, STORE, UP, Scope
 
 
 class _SplitTable(dict):
@@ -42,23 +42,27 @@ class Symmetry:
     def canonical_key(self, state: tuple) -> tuple:
         store, up, now, net, drops, crashes, hist, live = state
         signatures = [[version, up >> i & 1] for i, version in enumerate(store)]
+        append = [signature.append for signature in signatures]
         split = self._split
         for code in net:
             replica, cleared = split[code]
-            signatures[replica].append(cleared)
+            append[replica](cleared)
         # An op's slots are negative ints, apart from message codes and from each
         # other by their residue mod 3: ack -1-3op, awaiting -2-3op, response -3(1+op+M*v).
         replicas_in = self._replicas_in
         op_count = self.scope.op_count
-        for op, (acks, responses, awaiting) in enumerate(live):
+        for op, record in enumerate(live):
+            if record is NO_LIVE:
+                continue
+            acks, responses, awaiting = record
             if acks:
                 for i in replicas_in[acks]:
-                    signatures[i].append(-1 - 3 * op)
+                    append[i](-1 - 3 * op)
             if awaiting:
                 for i in replicas_in[awaiting]:
-                    signatures[i].append(-2 - 3 * op)
+                    append[i](-2 - 3 * op)
             for i, version in responses:
-                signatures[i].append(-3 * (1 + op + op_count * version))
+                append[i](-3 * (1 + op + op_count * version))
         signatures.sort()
         return (tuple(map(tuple, signatures)), now, drops, crashes, hist)
 
