@@ -132,38 +132,71 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=False)
 
 
-def _itf_value(value: Any) -> Any:
+ACTION_TAKEN = "mbt::actionTaken"  # Quint's model-based-testing variable for the step's action
+
+
+def _optional_paths(views: list[Any], path: tuple = ()) -> set[tuple]:
+    """Paths (record keys, with None for any map entry) that are None in some state:
+    ITF has no null, so such values are Quint option variants in every state."""
+    found: set[tuple] = set()
+    for view in views:
+        if view is None:
+            found.add(path)
+    records = [v for v in views if isinstance(v, dict)]
+    if records:
+        keys = {k for record in records for k in record}
+        for key in keys:
+            child = key if _is_record(records[0]) else None
+            found |= _optional_paths([r.get(key) for r in records], path + (child,))
+    return found
+
+
+def _is_record(value: dict) -> bool:
+    return all(isinstance(k, str) and k.isidentifier() for k in value)
+
+
+def _itf_value(value: Any, optional: set[tuple], path: tuple = ()) -> Any:
+    if path in optional:
+        if value is None:
+            return {"tag": "None", "value": {"#tup": []}}
+        return {"tag": "Some", "value": _itf_value(value, set(), path)}
     if isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return {"#bigint": str(value)}
-    if value is None:
-        return {"tag": "None", "value": {"#tup": []}}
     if isinstance(value, frozenset | set):
-        return {"#set": [_itf_value(v) for v in sorted(value, key=repr)]}
+        return {"#set": [_itf_value(v, optional) for v in sorted(value, key=repr)]}
     if isinstance(value, tuple):
-        return {"#tup": [_itf_value(v) for v in value]}
+        return {"#tup": [_itf_value(v, optional) for v in value]}
     if isinstance(value, list):
-        return [_itf_value(v) for v in value]
+        return [_itf_value(v, optional) for v in value]
+    if isinstance(value, dict) and _is_record(value):
+        return {k: _itf_value(v, optional, path + (k,)) for k, v in value.items()}
     if isinstance(value, dict):
-        return {str(k): _itf_value(v) for k, v in value.items()}
+        return {"#map": [[_itf_value(k, set()), _itf_value(v, optional, path + (None,))]
+                         for k, v in value.items()]}
     raise TypeError(f"no ITF encoding for {type(value).__name__}")
 
 
 def trace_itf(trace_raw: dict[str, Any]) -> dict[str, Any]:
     """A trace (from `trace_data`, not normalized) in the Informal Trace Format
-    (Apalache ADR-015, read by Quint). Each state's `#meta` holds the action that
-    led to it, so the file replays.
+    (Apalache ADR-015, read by Quint): ints as #bigint, sets as #set, per-replica and
+    per-op tables as #map, values that may be absent as Some/None variants. Each
+    state carries the action that led to it in `mbt::actionTaken` (as Quint's
+    model-based testing does) and, in full, in its `#meta`, so the file replays.
     """
     views = trace_raw["states"]
+    optional = _optional_paths(views)
     states = []
     for index, view in enumerate(views):
         meta: dict[str, Any] = {"index": index}
+        action = "init"
         if index > 0:
             step = trace_raw["steps"][index - 1]
             meta["action"] = step["action"]
             meta["description"] = step["description"]
-        states.append({"#meta": meta, **{k: _itf_value(v) for k, v in view.items()}})
+            action = step["action"]["action"]
+        states.append({"#meta": meta, **_itf_value(view, optional), ACTION_TAKEN: action})
     return {
         "#meta": {
             "format": "ITF",
@@ -174,12 +207,13 @@ def trace_itf(trace_raw: dict[str, Any]) -> dict[str, Any]:
             "reason": trace_raw["reason"],
             "config": trace_raw["config"],
         },
-        "vars": list(views[0]),
+        "vars": [*views[0], ACTION_TAKEN],
         "states": states,
     }
 
 
 def _from_itf_value(value: Any) -> Any:
+    """An ITF value back in the normalized JSON form of `checker.trace.normalize`."""
     if isinstance(value, list):
         return [_from_itf_value(v) for v in value]
     if isinstance(value, dict):
@@ -189,9 +223,14 @@ def _from_itf_value(value: Any) -> Any:
             return sorted((_from_itf_value(v) for v in value["#set"]), key=repr)
         if "#tup" in value:
             return [_from_itf_value(v) for v in value["#tup"]]
+        if "#map" in value:
+            return {str(_from_itf_value(k)): _from_itf_value(v) for k, v in value["#map"]}
         if value.get("tag") == "None":
             return None
-        return {k: _from_itf_value(v) for k, v in value.items() if k != "#meta"}
+        if value.get("tag") == "Some":
+            return _from_itf_value(value["value"])
+        return {k: _from_itf_value(v) for k, v in value.items()
+                if k != "#meta" and not k.startswith("mbt::")}
     return value
 
 
