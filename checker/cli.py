@@ -41,7 +41,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; given the subcommand about to run, only its module is imported (the
+    others pull in Z3 and Hypothesis, which a plain `check` does not need to wait for)."""
     parser = _Parser(
         prog="leaderless",
         description="Model checker for leaderless (Dynamo-style) replication.",
@@ -51,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
                         version=f"leaderless {importlib.metadata.version('leaderless')}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
+        if command in COMMANDS and name != command:
+            sub.add_parser(name)
+            continue
         module = importlib.import_module(module_name)
         summary = (module.__doc__ or "").strip().splitlines()[0]
         command_parser = sub.add_parser(name, help=summary, description=module.__doc__,
@@ -62,10 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
     if not argv:
         # The quick start: `leaderless` alone runs the built-in default check.
         argv = ["check"]
+    parser = build_parser(argv[0])
     try:
         args = parser.parse_args(argv)
         if args.command is None:
