@@ -147,3 +147,17 @@ def test_console_script_prints_no_traceback():
                             check=False, capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip() == "error: w: 9 is out of range; allowed 1..3"
+
+
+def test_help_lists_every_subcommand_and_version_prints(capsys):
+    from checker.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for name in COMMANDS:
+        assert f"    {name}" in out
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("leaderless 0.")
