@@ -30,14 +30,24 @@ class _SplitTable(dict):
         return entry
 
 
+class _ReplicasIn(dict):
+    """Replica bitmask -> the replicas in it, filled on use (a full table is 2^n long)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self._n = n
+
+    def __missing__(self, mask: int) -> tuple[int, ...]:
+        replicas = self[mask] = tuple(i for i in range(self._n) if mask >> i & 1)
+        return replicas
+
+
 class Symmetry:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.n = scope.n
         self._split = _SplitTable(scope)
-        self._replicas_in = tuple(
-            tuple(i for i in range(scope.n) if mask >> i & 1) for mask in range(1 << scope.n)
-        )
+        self._replicas_in = _ReplicasIn(scope.n)
 
     def canonical_key(self, state: tuple) -> tuple:
         store, up, now, net, drops, crashes, hist, live = state
