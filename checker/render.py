@@ -59,7 +59,8 @@ def counts_line(data: dict[str, Any]) -> str:
     unit = "symmetry classes of states" if data["symmetry"] else "distinct states"
     status = "complete" if data["complete"] else f"INCOMPLETE: {data['stopped_by']}"
     return (f"explored {data['states']:,} {unit}, {data['transitions']:,} transitions, "
-            f"depth {data['depth']}, in {data['seconds']:.2f} s; {status}")
+            f"depth {data['depth']}, in {data['seconds']:.2f} s; {status}; chance that a "
+            f"fingerprint collision hid a state: {data['fingerprint_collision_probability']:.0e}")
 
 
 def _show(value: Any) -> str:
