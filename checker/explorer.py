@@ -16,6 +16,7 @@ chance (k states, 2^60 values: about k^2 / 2^61).
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -108,59 +109,65 @@ def explore(
             if broken >> index & 1:
                 first_violation[index] = fp
 
-    frontier: list[tuple[State, int]] = []
+    # One FIFO queue holds the BFS frontier; an expanded state leaves it at once, so at
+    # any moment only the unexpanded rest of one level and the next level are in memory.
+    queue: deque[tuple[State, int]] = deque()
     for state in model.initial_states():
         fp = fingerprint(state)
         if fp not in parents:
             parents[fp] = None
-            frontier.append((state, fp))
+            queue.append((state, fp))
             broken = violations(state, wanted) if wanted else 0
             if broken:
                 record(broken, fp)
 
     transitions = 0
     depth = 0
+    left_in_level = len(queue)
+    found_for_next_level = 0
+    expanded = 0
     stopped_by: str | None = None
     next_report = started + progress_every
     deadline = started + max_seconds if max_seconds is not None else None
     successors = model.successors
-    next_frontier: list[tuple[State, int]] = []
+    popleft, push = queue.popleft, queue.append
     try:
         if max_states is not None and len(parents) >= max_states:
             raise _Stop(f"--max-states {max_states} reached")
-        while frontier:
-            next_frontier = []
-            for position, (state, parent_fp) in enumerate(frontier):
-                for _, nxt in successors(state):
-                    transitions += 1
-                    fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
-                    if fp in parents:
-                        continue
-                    parents[fp] = parent_fp
-                    if wanted:
-                        broken = violations(nxt, wanted)
-                        if broken:
-                            record(broken, fp)
-                    next_frontier.append((nxt, fp))
-                if position & 255 == 0:
-                    now = time.monotonic()
-                    if deadline is not None and now >= deadline:
-                        raise _Stop(f"--max-seconds {max_seconds:g} reached")
-                    if progress is not None and now >= next_report:
-                        next_report = now + progress_every
-                        progress(Progress(len(parents), transitions, depth + 1,
-                                          len(frontier) - position + len(next_frontier),
-                                          now - started))
-                if max_states is not None and len(parents) >= max_states:
-                    raise _Stop(f"--max-states {max_states} reached")
-            frontier = next_frontier
-            if frontier:
+        while queue:
+            state, parent_fp = popleft()
+            for _, nxt in successors(state):
+                transitions += 1
+                fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
+                if fp in parents:
+                    continue
+                parents[fp] = parent_fp
+                if wanted:
+                    broken = violations(nxt, wanted)
+                    if broken:
+                        record(broken, fp)
+                push((nxt, fp))
+                found_for_next_level += 1
+            expanded += 1
+            left_in_level -= 1
+            if left_in_level == 0 and queue:
                 depth += 1
+                left_in_level, found_for_next_level = len(queue), 0
+            if expanded & 255 == 0:
+                now = time.monotonic()
+                if deadline is not None and now >= deadline:
+                    raise _Stop(f"--max-seconds {max_seconds:g} reached")
+                if progress is not None and now >= next_report:
+                    next_report = now + progress_every
+                    progress(Progress(len(parents), transitions, depth + 1, len(queue),
+                                      now - started))
+            if max_states is not None and len(parents) >= max_states:
+                raise _Stop(f"--max-states {max_states} reached")
     except _Stop as stop:
         stopped_by = stop.reason
     except KeyboardInterrupt:
         stopped_by = INTERRUPTED
-    if stopped_by is not None and next_frontier:
+    if stopped_by is not None and found_for_next_level:
         depth += 1  # states one level further were already found
     elapsed = time.monotonic() - started
 
