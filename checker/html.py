@@ -369,15 +369,16 @@ def _state_html(diagram: Diagram, step: int) -> str:
     return "\n".join(out)
 
 
-def _anchor(property_id: str) -> str:
-    return f"trace-{property_id}"
+def _anchor(property_id: str, prefix: str = "") -> str:
+    # The prefix keeps anchors apart when one page shows several reports (a gate's).
+    return f"{prefix}trace-{property_id}"
 
 
-def _trace_section(prop: dict[str, Any]) -> str:
+def _trace_section(prop: dict[str, Any], prefix: str = "") -> str:
     diagram = build_diagram(prop["trace"])
     last = diagram.violation_step
     states = "\n".join(_state_html(diagram, step) for step in range(last + 1))
-    return f"""<section class="trace" id="{escape(_anchor(prop['id']))}" data-steps="{last}"
+    return f"""<section class="trace" id="{escape(_anchor(prop['id'], prefix))}" data-steps="{last}"
   tabindex="0">
 <h2>Counterexample to <code>{escape(prop['id'])}</code>, {last} steps</h2>
 <p class="muted">{escape(prop.get('meaning') or '')}</p>
@@ -396,12 +397,12 @@ def _verdict_class(verdict: str) -> str:
     return "v-na" if verdict == "n/a" else f"v-{verdict}"
 
 
-def _verdicts_html(report: dict[str, Any]) -> str:
+def _verdicts_html(report: dict[str, Any], prefix: str = "") -> str:
     rows = []
     for prop in report.get("properties", []):
         name = escape(prop["id"])
         if prop.get("trace") is not None:
-            name = f'<a href="#{escape(_anchor(prop["id"]))}">{name}</a>'
+            name = f'<a href="#{escape(_anchor(prop["id"], prefix))}">{name}</a>'
         steps = "" if prop.get("length") is None else str(prop["length"])
         detail = escape(prop.get("meaning") or "")
         if prop.get("reason"):
@@ -440,13 +441,7 @@ def _describe_config(config: dict[str, Any]) -> str:
     return " ".join(shown)
 
 
-def render_html(report: dict[str, Any], title: str = "leaderless check") -> str:
-    """The report (`exploration_data` output) as one self-contained HTML page."""
-    heading = f"{title}: {_describe_config(report.get('config') or {})}".rstrip(": ")
-    violated = [p for p in report.get("properties", []) if p.get("trace") is not None]
-    traces = "\n".join(_trace_section(prop) for prop in violated)
-    if not violated:
-        traces = '<p class="muted">No property is violated, so there is no trace to draw.</p>'
+def _page(heading: str, body: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -455,20 +450,57 @@ def render_html(report: dict[str, Any], title: str = "leaderless check") -> str:
 <style>{STYLE}</style></head>
 <body>
 <h1>{escape(heading)}</h1>
-{_config_html(report)}
-<h2>Verdicts</h2>
-{_verdicts_html(report)}
-{traces}
+{body}
 <script>{SCRIPT}</script>
 </body></html>
 """
 
 
+def _report_body(report: dict[str, Any], prefix: str = "", level: int = 2) -> str:
+    violated = [p for p in report.get("properties", []) if p.get("trace") is not None]
+    traces = "\n".join(_trace_section(prop, prefix) for prop in violated)
+    if not violated:
+        traces = '<p class="muted">No property is violated, so there is no trace to draw.</p>'
+    return (f"{_config_html(report)}\n<h{level}>Verdicts</h{level}>\n"
+            f"{_verdicts_html(report, prefix)}\n{traces}")
+
+
+def render_html(report: dict[str, Any], title: str = "leaderless check") -> str:
+    """The report (`exploration_data` output) as one self-contained HTML page."""
+    heading = f"{title}: {_describe_config(report.get('config') or {})}".rstrip(": ")
+    return _page(heading, _report_body(report))
+
+
+def render_html_sections(title: str, summary: tuple[list[str], list[list[str]]],
+                         sections: list[tuple[str, dict[str, Any]]]) -> str:
+    """Several reports on one page (a gate's scenarios): a summary table of plain
+    strings, then a section per (heading, report) with its own verdicts and traces."""
+    headers, rows = summary
+    table = ("<table class=\"verdicts\"><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
+             + "</tr>" + "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                                 for row in rows) + "</table>")
+    parts = [table]
+    for index, (heading, report) in enumerate(sections):
+        parts.append(f"<h2>{escape(heading)}</h2>")
+        parts.append(_report_body(report, prefix=f"s{index}-", level=3))
+    return _page(title, "\n".join(parts))
+
+
 def write_html(path: str | Path, report: dict[str, Any], title: str = "leaderless check") -> None:
     """Write `render_html(report)` to `path`; a failure is a UsageError naming --html."""
+    _write(path, render_html(report, title))
+
+
+def write_html_sections(path: str | Path, title: str, summary: tuple[list[str], list[list[str]]],
+                        sections: list[tuple[str, dict[str, Any]]]) -> None:
+    """Write `render_html_sections(...)` to `path`, as `write_html` does."""
+    _write(path, render_html_sections(title, summary, sections))
+
+
+def _write(path: str | Path, text: str) -> None:
     try:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_html(report, title), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"--html: cannot write {path}: {error.strerror}") from None

@@ -29,15 +29,20 @@ def test_search_html(tmp_path, capsys):
     assert "write-atomicity" in _report(path) and "<svg" in _report(path)
 
 
-def test_gate_html_shows_the_failing_scenario(tmp_path, capsys):
+def test_gate_html_has_every_scenario_and_the_summary(tmp_path, capsys):
     gate = tmp_path / "leaderless.toml"
     gate.write_text('[[scenario]]\nname = "ok"\nclients = "w,r"\nrequire = ["stale-read"]\n\n'
                     '[[scenario]]\nname = "ones"\nn = 3\nw = 1\nr = 1\nclients = "w,r"\n'
-                    'require = ["stale-read"]\n')
+                    'require = ["stale-read"]\n\n'
+                    '[[scenario]]\nname = "dcs"\nreplication = { dc1 = 3, dc2 = 3 }\n'
+                    'write = "LOCAL_QUORUM"\nwrite_dc = "dc1"\nread = "LOCAL_QUORUM"\n'
+                    'read_dc = "dc2"\nexpect_violated = ["quorum-overlap"]\n')
     path = tmp_path / "gate.html"
     assert main(["gate", str(gate), "--quiet", "--html", str(path)]) == 1
     capsys.readouterr()
     text = _report(path)
-    # The report is the failing scenario's: w = r = 1, a stale-read diagram.
-    assert ('<td class="mono">3</td><td class="mono">1</td><td class="mono">1</td>' in text)
-    assert "<svg" in text and "stale-read" in text
+    # The summary lists every check, Z3-only scenarios included.
+    assert text.count("<td>quorum-overlap</td>") == 1 and "<td>FAIL</td>" in text
+    # A section per explored scenario, anchors kept apart.
+    assert "<h2>ok: n=3 w=2 r=2" in text and "<h2>ones: n=3 w=1 r=1" in text
+    assert 'id="s1-trace-stale-read"' in text and text.count("<svg") == 2

@@ -25,7 +25,7 @@ from checker.commands.check import explore_config
 from checker.commands.gate_file import QUORUM_OVERLAP, GateError, Scenario, load_gate
 from checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
 from checker.gate_report import FAIL, PASS, junit_xml, markdown
-from checker.html import write_html
+from checker.html import write_html_sections
 from checker.render import exploration_data, trace_text
 from proofs.quorum import prove_overlap
 from proofs.topology import prove_topology
@@ -40,8 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", metavar="FILE", help="write a Markdown summary")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--html", metavar="FILE",
-                        help="write an HTML report of the first scenario with a failure "
-                             "(or the first scenario)")
+                        help="write an HTML report: the summary, then every explored "
+                             "scenario with its counterexamples")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -167,27 +167,26 @@ def run(args: argparse.Namespace) -> int:
         _write(args.junit, junit_xml(results), "--junit")
     if args.markdown:
         _write(args.markdown, markdown(results), "--markdown")
-    if args.html:
-        failing = [r for s, r in zip(summaries, reports)
-                   if r is not None and any(c["outcome"] != PASS for c in s["checks"])]
-        explored = failing or [r for r in reports if r is not None]
-        if explored:
-            write_html(args.html, explored[0], title="leaderless gate")
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return code
+    headers = ["scenario", "property", "expected", "verdict", "result"]
     rows = []
     for summary in summaries:
         for check in summary["checks"]:
             verdict = check["verdict"].upper() if check["verdict"] == VIOLATED else check["verdict"]
             if check["length"] is not None:
                 verdict += f" ({check['length']})"
-            rows.append((summary["name"], check["id"], check["expected"], verdict,
+            rows.append([summary["name"], check["id"], check["expected"], verdict,
                          check["outcome"].upper() if check["outcome"] == FAIL
-                         else check["outcome"]))
+                         else check["outcome"]])
+    if args.html:
+        sections = [(f"{s['name']}: {s['description']}", r)
+                    for s, r in zip(summaries, reports) if r is not None]
+        write_html_sections(args.html, f"leaderless gate: {args.file}", (headers, rows),
+                            sections)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return code
     print(f"leaderless gate: {args.file}")
-    print(tabulate(rows, headers=("scenario", "property", "expected", "verdict", "result"),
-                   disable_numparse=True))
+    print(tabulate(rows, headers=headers, disable_numparse=True))
     for summary in summaries:
         for check in summary["checks"]:
             if check["outcome"] != PASS:
