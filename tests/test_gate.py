@@ -242,3 +242,13 @@ def test_matrix_formats(capsys, fmt):
 def test_matrix_limit_is_inconclusive(capsys):
     assert main(["matrix", "--n", "2", "--clients", "w,r", "--quiet", "--max-states", "5"]) == 3
     assert "inconclusive" in capsys.readouterr().out
+
+
+def test_a_cassandra_scenario_is_always_proved_with_z3(capsys, tmp_path):
+    text = ('[[scenario]]\nname = "one DC"\nreplication = { dc1 = 3 }\nwrite = "ONE"\n'
+            'read = "ONE"\nclients = "w,r"\nexpect_violated = ["stale-read"]\n')
+    code, out, _ = gate(capsys, tmp_path, text)
+    assert code == 0
+    assert "one DC: Z3 topology proof: read and write quorums may miss each other" in out
+    _, out, _ = gate(capsys, tmp_path, text, "--json")
+    assert json.loads(out)["scenarios"][0]["quorum_overlap"]["verdict"] == "violated"
