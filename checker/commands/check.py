@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import add_model_arguments, config_from_args, property_ids
+from checker.commands.options import (
+    add_model_arguments,
+    applicable_ids,
+    config_from_args,
+    property_ids,
+)
 from checker.commands.progress import ProgressPrinter
 from checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration, explore
 from checker.html import write_html
@@ -32,7 +37,7 @@ from checker.render import (
     verdict_table,
 )
 from checker.trace import trace_data
-from model import CATALOGUE, Config, ReplicationModel
+from model import Config, ReplicationModel
 from proofs.quorum import prove_overlap
 
 
@@ -56,18 +61,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="write a self-contained HTML report with a sequence diagram per trace")
     out.add_argument("--mermaid", action="store_true",
                      help="print traces as Mermaid sequence diagrams (for GitHub and Markdown)")
-
-
-def required_properties(args: argparse.Namespace, model: ReplicationModel) -> list[str]:
-    applicable = [p.id for i, p in enumerate(CATALOGUE) if model.applicable >> i & 1]
-    if args.require is None:
-        return applicable
-    required = property_ids(args.require, "--require")
-    for prop in required:
-        if prop not in applicable:
-            raise UsageError(f"--require: {prop} does not apply to this configuration "
-                             f"({model.config.describe()}); see the README's applicability table")
-    return required
 
 
 def exit_code(exploration: Exploration, required: list[str]) -> int:
@@ -120,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_limits(args)
     model = ReplicationModel(config)
-    required = required_properties(args, model)
+    required = applicable_ids(args.require, "--require", model)
     if args.trace is not None:
         property_ids(args.trace, "--trace")
     model, exploration = explore_config(config, symmetry=not args.no_symmetry,

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterable
 
 from checker.cli import UsageError
-from model import PROPERTY_IDS, Config, ConfigError, parse_clients
+from model import CATALOGUE, PROPERTY_IDS, Config, ConfigError, ReplicationModel, parse_clients
 
 DEFAULT = Config()
 
@@ -54,4 +54,18 @@ def property_ids(text: str, option: str, known: Iterable[str] = PROPERTY_IDS) ->
             close = difflib.get_close_matches(prop, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
             raise UsageError(f"{option}: unknown property {prop!r}{hint}")
+    return ids
+
+
+def applicable_ids(text: str | None, option: str, model: ReplicationModel) -> list[str]:
+    """The properties an option names (all that apply when it is not given); naming one
+    that cannot apply to the model's configuration is a usage error."""
+    applicable = [p.id for i, p in enumerate(CATALOGUE) if model.applicable >> i & 1]
+    if text is None:
+        return applicable
+    ids = property_ids(text, option)
+    for prop in ids:
+        if prop not in applicable:
+            raise UsageError(f"{option}: {prop} does not apply to this configuration "
+                             f"({model.config.describe()}); see the README's applicability table")
     return ids

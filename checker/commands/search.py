@@ -29,12 +29,12 @@ from typing import Any
 from tabulate import tabulate
 
 from checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import add_model_arguments, config_from_args, property_ids
+from checker.commands.options import add_model_arguments, applicable_ids, config_from_args
 from checker.commands.progress import ProgressPrinter
 from checker.html import write_html
 from checker.render import to_json, trace_itf, trace_text
 from checker.trace import normalize, trace_data
-from model import CATALOGUE, Config, ConfigError
+from model import Config, ConfigError
 from model.clocks import ClientClocks, Clock, PerWriteClock
 from model.search import NONE_FOUND, VIOLATED, Finding, SearchProgress, search, search_model
 
@@ -183,13 +183,7 @@ def run(args: argparse.Namespace) -> int:
     _check_limits(args)
     clock = clock_from_args(args, config)
     model = search_model(config, clock)
-    applicable = [p.id for i, p in enumerate(CATALOGUE) if model.applicable >> i & 1]
-    wanted = applicable if args.properties is None else property_ids(args.properties,
-                                                                     "--properties")
-    for prop in wanted:
-        if prop not in applicable:
-            raise UsageError(f"--properties: {prop} does not apply to this configuration "
-                             f"({config.describe()}); see the README's applicability table")
+    wanted = applicable_ids(args.properties, "--properties", model)
     printer = None if args.quiet else SearchProgressPrinter()
     findings = search(config, clock=clock, properties=wanted, examples=args.examples,
                       steps=args.steps, seed=args.seed, shrink=not args.no_shrink,
