@@ -138,6 +138,7 @@ def explore(
             state, parent_fp = popleft()
             for _, nxt in successors(state):
                 transitions += 1
+                # fingerprint(), inlined: a call per transition costs a few percent here.
                 fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
                 if fp in parents:
                     continue

@@ -80,7 +80,7 @@ def test_deliver_read_request_answers_with_the_stored_version():
     assert "rreq(r(1,0), 1)" not in view(model, state)["net"]
 
 
-def _read_with_responses(model, repair_from_replica_1: bool = True):
+def _read_with_responses(model):
     state = step(model, model.initial_states()[0], "Invoke", client=0)
     state = step(model, state, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
     state = step(model, state, "Invoke", client=1)
