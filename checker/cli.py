@@ -3,6 +3,9 @@
 Exit codes, shared by every subcommand:
   0  holds / proved          1  violated / refuted
   2  bad input or usage      3  inconclusive / unknown
+  4  internal error (a bug in leaderless, never a verdict)
+
+Set LEADERLESS_DEBUG=1 (or pass --debug) to see the traceback of an internal error.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import os
 import sys
+import traceback
 
 EXIT_HOLDS = 0
 EXIT_VIOLATED = 1
 EXIT_USAGE = 2
 EXIT_INCONCLUSIVE = 3
+EXIT_INTERNAL = 4
 
 # Subcommand name -> module. Each module offers `add_arguments(parser)` and
 # `run(args) -> int`; its docstring's first line is the subcommand's help.
@@ -47,8 +53,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="leaderless",
         description="Model checker for leaderless (Dynamo-style) replication.",
-        epilog="Exit codes: 0 holds/proved, 1 violated/refuted, 2 bad input, 3 inconclusive.",
+        epilog="Exit codes: 0 holds/proved, 1 violated/refuted, 2 bad input, 3 inconclusive, "
+               "4 internal error.",
     )
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an internal error (or set LEADERLESS_DEBUG=1)")
     parser.add_argument("--version", action="version",
                         version=f"leaderless {importlib.metadata.version('leaderless')}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -65,13 +74,53 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _StdoutGuard:
+    """Stdout that a closed pipe cannot break: `leaderless check | head -1` must still exit
+    with the verdict's code, so once the reader is gone the rest of the output is
+    discarded instead of raising BrokenPipeError mid-report."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._discard_from_now_on()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._discard_from_now_on()
+
+    def _discard_from_now_on(self) -> None:
+        # Point the descriptor at /dev/null so buffered bytes and the interpreter's final
+        # flush go nowhere instead of raising again at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stream.fileno())
+        except (OSError, ValueError):
+            pass  # not a real descriptor (captured output); dropping writes is enough
+        finally:
+            os.close(devnull)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         # The quick start: `leaderless` alone runs the built-in default check.
         argv = ["check"]
-    parser = build_parser(argv[0])
+    debug = bool(os.environ.get("LEADERLESS_DEBUG")) or "--debug" in argv
+    command = next((word for word in argv if not word.startswith("-")), None)
+    stdout = sys.stdout
+    sys.stdout = _StdoutGuard(stdout)
     try:
+        parser = build_parser(command)
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
@@ -84,6 +133,15 @@ def main(argv: list[str] | None = None) -> int:
         # Searches catch Ctrl-C themselves and report what they found; this is the rest.
         print("interrupted", file=sys.stderr)
         return EXIT_INCONCLUSIVE
-    except BrokenPipeError:
-        return EXIT_HOLDS
-
+    except Exception as error:  # noqa: BLE001 - a crash must never read as a verdict
+        if debug:
+            traceback.print_exc()
+        detail = f"{type(error).__name__}: {error}".strip().rstrip(":")
+        print(f"internal error: {detail[:300]} (a bug in leaderless; exit 4; "
+              "rerun with --debug for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        try:
+            sys.stdout.flush()
+        finally:
+            sys.stdout = stdout
