@@ -6,8 +6,8 @@ Everything is inline (CSS, SVG, a small script), so the file opens offline and c
 attached to an issue. The report is drawn from `exploration_data` alone, through the
 diagram model of `checker.sequence`; nothing here calls the model.
 
-    >>> report = exploration_data(model, exploration)
-    >>> write_html("report.html", report)  # or: leaderless check --html report.html
+    report = exploration_data(model, exploration)
+    write_html("report.html", report)  # or: leaderless check --html report.html
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ ended it (delivered, dropped or lost), labelled with the step that sent it; mess
 still in flight come last. Steps that send nothing (invocations, crashes, timeouts,
 anti-entropy) are notes. The violating step is shaded and ends with the reason.
 
-    >>> print(render_mermaid(trace))  # trace: data from checker.trace.trace_data
+    print(render_mermaid(trace))  # trace: data from checker.trace.trace_data
     sequenceDiagram
         participant C0 as client 0 (w)
         ...

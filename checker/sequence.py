@@ -7,9 +7,9 @@ timeouts, crashes, anti-entropy) and each replica's stored version over time. It
 reads only the recorded states and actions, so the HTML and Mermaid renderers draw
 exactly the run that the checker found.
 
-    >>> # the stale-read trace of `leaderless check --clients w,r --r 1 --timeouts`
-    >>> diagram = build_diagram(trace)
-    >>> [(a.label, a.source, a.target, a.sent, a.ended, a.fate) for a in diagram.arrows][0]
+    # the stale-read trace of `leaderless check --clients w,r --r 1 --timeouts`
+    diagram = build_diagram(trace)
+    [(a.label, a.source, a.target, a.sent, a.ended, a.fate) for a in diagram.arrows][0]
     ('wreq w(0,0)@1', 'C0', 'R0', 1, 2, 'delivered')
 """
 

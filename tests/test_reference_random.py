@@ -9,11 +9,11 @@ import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_model import PROPERTY_IDS, RefConfig
+from reference_model import explore as reference_explore
 
 from checker.explorer import explore
 from model import Config, ReplicationModel
-from tests.reference_model import PROPERTY_IDS, RefConfig
-from tests.reference_model import explore as reference_explore
 
 # 600 random scopes agreed when this test was written (about 4 minutes); CI runs 100.
 EXAMPLES = int(os.environ.get("LEADERLESS_REFERENCE_EXAMPLES", "100"))
