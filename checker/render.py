@@ -7,6 +7,7 @@ model again, so every output format shows the same run.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tabulate import tabulate
@@ -213,36 +214,98 @@ def trace_itf(trace_raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _from_itf_value(value: Any) -> Any:
+class TraceFormatError(ValueError):
+    """A trace file that is not in the shape leaderless writes; the message says where."""
+
+
+_BIGINT = re.compile(r"-?[0-9]{1,4000}")  # Python's int() refuses more than 4300 digits
+
+
+def _from_itf_value(value: Any, where: str) -> Any:
     """An ITF value back in the normalized JSON form of `checker.trace.normalize`."""
     if isinstance(value, list):
-        return [_from_itf_value(v) for v in value]
-    if isinstance(value, dict):
-        if "#bigint" in value:
-            return int(value["#bigint"])
-        if "#set" in value:
-            return sorted((_from_itf_value(v) for v in value["#set"]), key=repr)
-        if "#tup" in value:
-            return [_from_itf_value(v) for v in value["#tup"]]
-        if "#map" in value:
-            return {str(_from_itf_value(k)): _from_itf_value(v) for k, v in value["#map"]}
-        if value.get("tag") == "None":
-            return None
-        if value.get("tag") == "Some":
-            return _from_itf_value(value["value"])
-        return {k: _from_itf_value(v) for k, v in value.items()
-                if k != "#meta" and not k.startswith("mbt::")}
-    return value
+        return [_from_itf_value(v, where) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "#bigint" in value:
+        digits = value["#bigint"]
+        if not isinstance(digits, str) or not _BIGINT.fullmatch(digits):
+            raise TraceFormatError(f"{where}: #bigint {digits!r} is not a decimal integer")
+        return int(digits)
+    for key in ("#set", "#tup", "#map"):
+        if key in value and not isinstance(value[key], list):
+            raise TraceFormatError(f"{where}: {key} holds {value[key]!r}, not a list")
+    if "#set" in value:
+        return sorted((_from_itf_value(v, where) for v in value["#set"]), key=repr)
+    if "#tup" in value:
+        return [_from_itf_value(v, where) for v in value["#tup"]]
+    if "#map" in value:
+        entries = {}
+        for entry in value["#map"]:
+            if not isinstance(entry, list) or len(entry) != 2:
+                raise TraceFormatError(f"{where}: a #map entry must be a [key, value] pair, "
+                                       f"got {entry!r}")
+            entries[str(_from_itf_value(entry[0], where))] = _from_itf_value(entry[1], where)
+        return entries
+    if value.get("tag") in ("None", "Some") and set(value) == {"tag", "value"}:
+        return None if value["tag"] == "None" else _from_itf_value(value["value"], where)
+    return {k: _from_itf_value(v, where) for k, v in value.items()}
 
 
 def itf_to_trace_data(document: dict[str, Any]) -> dict[str, Any]:
-    """Read an ITF trace written by `trace_itf` back into trace data for `replay`."""
+    """Read an ITF trace written by `trace_itf` back into trace data for `replay`.
+
+    Every variable the trace lists must be in every state and nothing else may be:
+    the model variables are compared with the model's states, and `mbt::actionTaken`
+    travels with each step (as `taken`) for the replay to compare with the model's
+    action. Raises TraceFormatError for anything else.
+    """
     meta = document.get("#meta", {})
-    states = document["states"]
-    steps = [{"action": state.get("#meta", {}).get("action")} for state in states[1:]]
-    return {
-        "property": meta.get("property"),
-        "config": meta.get("config"),
-        "states": [_from_itf_value(state) for state in states],
-        "steps": steps,
-    }
+    variables = document.get("vars")
+    states = document.get("states")
+    if not isinstance(meta, dict):
+        raise TraceFormatError("#meta must be an object")
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+        raise TraceFormatError("vars must be a list of variable names")
+    if len(set(variables)) != len(variables):
+        raise TraceFormatError("vars lists a variable twice")
+    if not isinstance(states, list) or not states:
+        raise TraceFormatError("states must be a nonempty list")
+    unknown = sorted(v for v in variables if v.startswith("mbt::") and v != ACTION_TAKEN)
+    if unknown:
+        raise TraceFormatError(f"vars lists {unknown[0]}, which leaderless cannot check; "
+                               f"the only mbt:: variable it reads is {ACTION_TAKEN}")
+    trace_states, steps = [], []
+    for index, state in enumerate(states):
+        where = f"state {index}"
+        if not isinstance(state, dict):
+            raise TraceFormatError(f"{where} must be an object")
+        present = set(state) - {"#meta"}
+        if present != set(variables):
+            extra, missing = sorted(present - set(variables)), sorted(set(variables) - present)
+            raise TraceFormatError(f"{where} " + (f"has {extra[0]!r}, which vars does not list"
+                                                  if extra else f"lacks the variable {missing[0]!r}"))
+        state_meta = state.get("#meta", {})
+        if not isinstance(state_meta, dict):
+            raise TraceFormatError(f"{where}: #meta must be an object")
+        trace_states.append({k: _from_itf_value(v, f"{where}, {k}") for k, v in state.items()
+                             if k != "#meta" and k != ACTION_TAKEN})
+        taken = state.get(ACTION_TAKEN)
+        if ACTION_TAKEN in state and not isinstance(taken, str):
+            raise TraceFormatError(f"{where}: {ACTION_TAKEN} must be a string, got {taken!r}")
+        if index == 0:
+            if ACTION_TAKEN in state and taken != "init":
+                raise TraceFormatError(f"{where}: {ACTION_TAKEN} of the initial state must be "
+                                       f"'init', got {taken!r}")
+            continue
+        step: dict[str, Any] = {"action": state_meta.get("action")}
+        if "description" in state_meta:
+            step["description"] = state_meta["description"]
+        if ACTION_TAKEN in state:
+            step["taken"] = taken
+        steps.append(step)
+    data = {"property": meta.get("property"), "config": meta.get("config"),
+            "states": trace_states, "steps": steps}
+    if "reason" in meta:
+        data["reason"] = meta["reason"]
+    return data

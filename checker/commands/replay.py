@@ -1,8 +1,10 @@
 """Replay a trace file (from `check --json` or `--itf`) through the model, step by step.
 
-Every recorded state must be reproduced exactly, and the last one must violate the
-trace's property. Exit codes: 0 every trace in the file replays to its violation,
-1 a trace diverges from the model or does not end in a violation, 2 bad file.
+Every recorded state must be reproduced exactly, every recorded action, description
+and reason (and an ITF trace's `mbt::actionTaken`) must be the model's own, and the
+last state must violate the trace's property. Exit codes: 0 every trace in the file
+replays to its violation, 1 a trace diverges from the model or does not end in a
+violation, 2 bad file.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ import json
 from typing import Any
 
 from checker.cli import EXIT_HOLDS, EXIT_VIOLATED, UsageError
-from checker.render import itf_to_trace_data
+from checker.render import TraceFormatError, itf_to_trace_data
 from checker.trace import ReplayError, replay
 from model import Config, ConfigError, ReplicationModel
+
+# Replay tries every timestamp a write may take (2 * drift + 1 of them) at each write;
+# beyond this a single step could take minutes, and no explorable trace needs it.
+MAX_REPLAY_DRIFT = 50_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,16 +32,87 @@ def traces_in(document: Any) -> list[dict[str, Any]]:
     if not isinstance(document, dict):
         raise UsageError("not a leaderless trace file: expected a JSON object")
     if "vars" in document and "states" in document:
-        return [itf_to_trace_data(document)]
-    if "properties" in document:
-        traces = [p["trace"] for p in document["properties"] if p.get("trace")]
+        try:
+            traces = [itf_to_trace_data(document)]
+        except TraceFormatError as error:
+            raise UsageError(f"not a valid ITF trace: {error}") from None
+    elif "properties" in document:
+        properties = document["properties"]
+        if not isinstance(properties, list) or not all(isinstance(p, dict) for p in properties):
+            raise UsageError("not a leaderless report: 'properties' must be a list of objects")
+        traces = [p["trace"] for p in properties if p.get("trace")]
         for trace in traces:
-            trace.setdefault("config", document.get("config"))
-        return traces
-    if "states" in document and "property" in document:
-        return [document]
-    raise UsageError("not a leaderless trace file: no 'states' and 'property', "
-                     "no 'properties', no ITF 'vars'")
+            if isinstance(trace, dict):
+                trace.setdefault("config", document.get("config"))
+    elif "states" in document and "property" in document:
+        traces = [document]
+    else:
+        raise UsageError("not a leaderless trace file: no 'states' and 'property', "
+                         "no 'properties', no ITF 'vars'")
+    for number, trace in enumerate(traces, 1):
+        _check_shape(trace, f"trace {number}" if len(traces) > 1 else "the trace")
+    return traces
+
+
+def _check_shape(trace: Any, which: str) -> None:
+    """What the replay relies on, checked up front so a malformed file is bad input."""
+    if not isinstance(trace, dict):
+        raise UsageError(f"{which} must be an object")
+    if not isinstance(trace.get("property"), str):
+        raise UsageError(f"{which} has no property name ('property' must be a string)")
+    states, steps = trace.get("states"), trace.get("steps")
+    if not isinstance(states, list) or not states:
+        raise UsageError(f"{which}: 'states' must be a nonempty list")
+    if steps is not None and (not isinstance(steps, list)
+                              or not all(isinstance(s, dict) for s in steps)):
+        raise UsageError(f"{which}: 'steps' must be a list of objects")
+    for key in ("reason", "length"):
+        wanted = str if key == "reason" else int
+        if key in trace and not isinstance(trace[key], wanted):
+            raise UsageError(f"{which}: '{key}' must be a {wanted.__name__}")
+    if "length" in trace and trace["length"] != len(states) - 1:
+        raise UsageError(f"{which}: 'length' says {trace['length']} steps, but it has "
+                         f"{len(states)} states")
+
+
+def _model_of(trace: dict[str, Any]) -> ReplicationModel:
+    try:
+        config = Config.from_json(trace.get("config"))
+    except (ConfigError, TypeError) as error:
+        raise UsageError(f"bad config in trace: {error}") from None
+    # The model is as large as the config says, so a config that does not match the
+    # recorded states is refused before it is built (n = 10**25 would not fit memory).
+    first = trace["states"][0]
+    store = first.get("store") if isinstance(first, dict) else None
+    if not isinstance(store, dict) or len(store) != config.n:
+        held = len(store) if isinstance(store, dict) else "no"
+        raise UsageError(f"bad config in trace: n={config.n}, but the initial state has "
+                         f"{held} replicas in 'store'")
+    if config.drift > MAX_REPLAY_DRIFT:
+        raise UsageError(f"bad config in trace: drift {config.drift} is more than replay "
+                         f"handles (at most {MAX_REPLAY_DRIFT})")
+    return ReplicationModel(config)
+
+
+def check_recorded_words(model: ReplicationModel, trace: dict[str, Any], states: list,
+                         reason: str | None) -> None:
+    """The parts of a trace that are not states must be the model's own too: a step's
+    description and ITF `mbt::actionTaken`, and the reason it gives for the violation.
+    Raises ReplayError naming the first that differs."""
+    for number, step in enumerate(trace.get("steps") or [], 1):
+        before, after = states[number - 1], states[number]
+        labels = [label for label, nxt in model.successors(before) if nxt == after]
+        names = sorted({model.action_view(label)["action"] for label in labels})
+        if "taken" in step and step["taken"] not in names:
+            raise ReplayError(f"step {number}: mbt::actionTaken is {step['taken']!r}, but "
+                              f"the model's step here is {' or '.join(names)}")
+        described = sorted({model.describe_action(label, before) for label in labels})
+        if "description" in step and step["description"] not in described:
+            raise ReplayError(f"step {number}: the description {step['description']!r} is "
+                              f"not the model's ({' or '.join(map(repr, described))})")
+    if reason is not None and "reason" in trace and trace["reason"] != reason:
+        raise ReplayError(f"the trace gives the reason {trace['reason']!r}; the model's "
+                          f"is {reason!r}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,22 +121,31 @@ def run(args: argparse.Namespace) -> int:
             document = json.load(handle)
     except OSError as error:
         raise UsageError(f"{args.file}: {error.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.file}: not a text file (UTF-8)") from None
+    except (ValueError, RecursionError) as error:
+        # JSONDecodeError is a ValueError; so is an integer of more than 4300 digits.
         raise UsageError(f"{args.file}: not valid JSON ({error})") from None
+    try:
+        return _replay_all(args.file, document)
+    except UsageError as error:
+        raise UsageError(f"{args.file}: {error}") from None
+    except RecursionError:
+        raise UsageError(f"{args.file}: values nested too deeply for a trace") from None
+
+
+def _replay_all(filename: str, document: Any) -> int:
     traces = traces_in(document)
     if not traces:
-        print(f"{args.file}: no traces to replay (no property was violated)")
+        print(f"{filename}: no traces to replay (no property was violated)")
         return EXIT_HOLDS
     code = EXIT_HOLDS
     for trace in traces:
-        try:
-            config = Config.from_json(trace.get("config"))
-        except (ConfigError, TypeError) as error:
-            raise UsageError(f"{args.file}: bad config in trace: {error}") from None
-        model = ReplicationModel(config)
-        name = trace.get("property")
+        model = _model_of(trace)
+        name = trace["property"]
         try:
             states, reason = replay(model, trace)
+            check_recorded_words(model, trace, states, reason)
         except ReplayError as error:
             print(f"{name}: does NOT replay: {error}")
             code = EXIT_VIOLATED
