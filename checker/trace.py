@@ -18,6 +18,11 @@ class ReplayError(Exception):
     """A trace that the model does not reproduce; the message says where and how."""
 
 
+class InconsistentModel(RuntimeError):
+    """The model contradicts itself (nondeterministic successors, or violations() and
+    explain() disagreeing): an internal error, never a verdict."""
+
+
 @dataclass(frozen=True)
 class Trace:
     property_index: int
@@ -54,7 +59,7 @@ def rebuild_trace(
     chain.reverse()
     state = next((s for s in model.initial_states() if fingerprint(s) == chain[0]), None)
     if state is None:
-        raise RuntimeError("no initial state has the trace's first fingerprint; "
+        raise InconsistentModel("no initial state has the trace's first fingerprint; "
                            "initial_states must be deterministic")
     initial = state
     steps = []
@@ -65,12 +70,19 @@ def rebuild_trace(
                 state = nxt
                 break
         else:
-            raise RuntimeError(
+            raise InconsistentModel(
                 f"cannot rebuild step {depth} of a trace: no successor has the recorded "
                 "fingerprint. The model's successors must be deterministic (the usual "
                 "cause is iterating over a set or dict whose order changes between runs)"
             )
-    reason = model.explain(property_index, state) or "(the model gives no reason)"
+    reason = model.explain(property_index, state)
+    if reason is None:
+        # The search recorded a violation that the model's own explanation denies: a
+        # verdict resting on it would be a guess, so this is a bug to report, not a finding.
+        raise InconsistentModel(
+            f"the rebuilt trace to {model.properties[property_index].id} ends in a state "
+            "that the model's explain() says does not violate it; violations() and "
+            "explain() must agree")
     return Trace(property_index, model.properties[property_index].id, initial, tuple(steps),
                  reason)
 

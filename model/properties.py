@@ -4,8 +4,9 @@ Every property is an invariant over one state. A predicate returns None when the
 state satisfies it, or a sentence saying why it breaks, so the checker's verdict and
 the trace's last line come from the same code.
 
-History properties read only the ops' history records (HIST), which most successors
-share with their parent; `Catalogue.violations` caches them per history.
+Each entry says what its predicate reads (see READS): history properties read only
+the ops' history records (HIST), which most successors share with their parent, so
+`Catalogue.violations` caches them per history.
 """
 
 from __future__ import annotations
@@ -39,14 +40,27 @@ from model.state import (
     Scope,
 )
 
+# What a property's predicate reads, which decides when the checker evaluates it.
+HISTORY = "history"  # the ops' history records (HIST) alone: evaluated once per history
+STATE = "state"  # the whole state: evaluated on every state
+QUIESCENT = "quiescent state"  # the whole state, only once no op is in flight and NET is empty
+READS = (HISTORY, STATE, QUIESCENT)
+
 
 @dataclass(frozen=True)
 class Property:
-    """A guarantee with a stable id, a one-line meaning and where it applies."""
+    """A guarantee with a stable id, a one-line meaning, where it applies and its predicate.
+
+    `check(catalogue, x)` gets the history (reads=HISTORY) or the state (otherwise) and
+    returns None when the property holds there, else why it breaks. The checker
+    evaluates every applicable entry through `reads`, so a new entry cannot go unchecked.
+    """
 
     id: str
     meaning: str
     applies: Callable[[Config], bool]
+    reads: str
+    check: Callable[[Catalogue, tuple], str | None]
 
 
 def _writes(config: Config) -> bool:
@@ -60,37 +74,42 @@ def _reads(config: Config) -> bool:
 CATALOGUE: tuple[Property, ...] = (
     Property("stale-read",
              "no ok read returns a value older than a write acknowledged before the read began",
-             lambda c: _writes(c) and _reads(c)),
+             lambda c: _writes(c) and _reads(c),
+             HISTORY, lambda cat, hist: cat.stale_read(hist, same_client=False)),
     Property("read-your-writes",
              "a client's ok read never misses that client's own earlier acknowledged write",
-             lambda c: any("r" in script[script.find("w"):] for script in c.clients if "w" in script)),
+             lambda c: any("r" in script[script.find("w"):] for script in c.clients if "w" in script),
+             HISTORY, lambda cat, hist: cat.stale_read(hist, same_client=True)),
     Property("monotonic-reads",
              "a client's later read never returns an older value than its earlier read",
-             lambda c: any(script.count("r") >= 2 for script in c.clients)),
+             lambda c: any(script.count("r") >= 2 for script in c.clients),
+             HISTORY, lambda cat, hist: cat.monotonic_reads(hist)),
     Property("aborted-read",
              "no ok read returns the value of a write that failed (Adya's G1a)",
-             lambda c: c.timeouts and _writes(c) and _reads(c)),
+             lambda c: c.timeouts and _writes(c) and _reads(c),
+             HISTORY, lambda cat, hist: cat.aborted_read(hist)),
     Property("write-atomicity",
              "no live replica keeps the value of a failed write (no partial writes)",
-             lambda c: c.timeouts and _writes(c)),
+             lambda c: c.timeouts and _writes(c),
+             STATE, lambda cat, state: cat.write_atomicity(state)),
     Property("lww-order",
              "a write never gets a lower timestamp than a write that finished before it began",
-             lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2),
+             lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2,
+             HISTORY, lambda cat, hist: cat.lww_order(hist)),
     Property("linearizable",
              "the history is linearizable as a read/write register starting at NIL",
-             _reads),
+             _reads,
+             HISTORY, lambda cat, hist: cat.linearizable(hist)),
     Property("convergence",
              "once quiet (and anti-entropy done, if on), all live replicas hold the same version",
-             lambda c: c.n >= 2 and _writes(c)),
+             lambda c: c.n >= 2 and _writes(c),
+             QUIESCENT, lambda cat, state: cat.convergence(state)),
     Property("availability",
              "every op in flight can still complete successfully",
-             lambda c: True),
+             lambda c: True,
+             STATE, lambda cat, state: cat.availability(state)),
 )
 PROPERTY_IDS = tuple(p.id for p in CATALOGUE)
-(STALE_READ, READ_YOUR_WRITES, MONOTONIC_READS, ABORTED_READ, WRITE_ATOMICITY, LWW_ORDER,
- LINEARIZABLE, CONVERGENCE, AVAILABILITY) = (1 << i for i in range(len(CATALOGUE)))
-HISTORY_PROPERTIES = (STALE_READ | READ_YOUR_WRITES | MONOTONIC_READS | ABORTED_READ | LWW_ORDER
-                      | LINEARIZABLE)
 
 
 def _precedes(a: tuple, b: tuple) -> bool:
@@ -101,28 +120,27 @@ def _precedes(a: tuple, b: tuple) -> bool:
 class Catalogue:
     """The predicates bound to one scope, with the per-history cache."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, properties: tuple[Property, ...] = CATALOGUE) -> None:
         self.scope = scope
+        self.properties = properties
         config = scope.config
         self.applicable = 0
-        for bit, prop in enumerate(CATALOGUE):
+        by_reads: dict[str, list[tuple[int, Callable[[Catalogue, tuple], str | None]]]] = {
+            kind: [] for kind in READS}
+        for index, prop in enumerate(properties):
+            if prop.reads not in by_reads:
+                raise ValueError(f"property {prop.id}: reads {prop.reads!r}; "
+                                 f"allowed {', '.join(READS)}")
             if prop.applies(config):
-                self.applicable |= 1 << bit
+                self.applicable |= 1 << index
+                by_reads[prop.reads].append((1 << index, prop.check))
+        self._on_history = tuple(by_reads[HISTORY])
+        self._on_state = tuple(by_reads[STATE])
+        self._on_quiescent = tuple(by_reads[QUIESCENT])
+        self._state_bits = sum(bit for bit, _ in self._on_state)
+        self._quiescent_bits = sum(bit for bit, _ in self._on_quiescent)
         self._history_cache: dict[tuple, tuple[int, frozenset[int], tuple[int, ...]]] = {}
         self.table = MessageTable(scope)
-        self._on_history: dict[int, Callable[[tuple], str | None]] = {
-            STALE_READ: lambda hist: self.stale_read(hist, same_client=False),
-            READ_YOUR_WRITES: lambda hist: self.stale_read(hist, same_client=True),
-            MONOTONIC_READS: self.monotonic_reads,
-            ABORTED_READ: self.aborted_read,
-            LWW_ORDER: self.lww_order,
-            LINEARIZABLE: self.linearizable,
-        }
-        self._on_state: dict[int, Callable[[tuple], str | None]] = {
-            WRITE_ATOMICITY: self.write_atomicity,
-            CONVERGENCE: self.convergence,
-            AVAILABILITY: self.availability,
-        }
 
     # Naming, for the sentences the predicates return.
     def op_name(self, op: int) -> str:
@@ -233,8 +251,7 @@ class Catalogue:
         return None
 
     def convergence(self, state: tuple) -> str | None:
-        if state[NET] or self._history(state[HIST])[2]:
-            return None
+        """Read on quiescent states only (see QUIESCENT)."""
         up = state[UP]
         live = [(i, v) for i, v in enumerate(state[STORE]) if up >> i & 1]
         if self.scope.config.anti_entropy:
@@ -250,6 +267,9 @@ class Catalogue:
 
     def availability(self, state: tuple) -> str | None:
         hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
+        active = self._history(hist)[2]
+        if not active:
+            return None
         table = self.table
         config = self.scope.config
         # A pending op's messages in flight all count towards its quorum, except
@@ -259,7 +279,7 @@ class Catalogue:
             kind, op, replica, _ = table[code]
             if kind != WREQ or up >> replica & 1:
                 in_flight[op] += 1
-        for op in self._history(hist)[2]:
+        for op in active:
             status = hist[op][H_STATUS]
             if status == PENDING and self.scope.is_write[op]:
                 acks = live[op][L_ACKS].bit_count()
@@ -290,8 +310,8 @@ class Catalogue:
         entry = self._history_cache.get(hist)
         if entry is None:
             violated = 0
-            for bit, check in self._on_history.items():
-                if self.applicable & bit and check(hist) is not None:
+            for bit, check in self._on_history:
+                if check(self, hist) is not None:
                     violated |= bit
             scope = self.scope
             failed = frozenset(
@@ -306,22 +326,26 @@ class Catalogue:
 
     def violations(self, state: tuple, wanted: int) -> int:
         """The properties among `wanted` (a bitmask) that `state` violates."""
-        violated, failed, active = self._history(state[HIST])
+        violated, _, active = self._history(state[HIST])
         violated &= wanted
-        if wanted & WRITE_ATOMICITY and failed and self.write_atomicity(state) is not None:
-            violated |= WRITE_ATOMICITY
-        if (wanted & CONVERGENCE and not active and not state[NET]
-                and self.convergence(state) is not None):
-            violated |= CONVERGENCE
-        if wanted & AVAILABILITY and active and self.availability(state) is not None:
-            violated |= AVAILABILITY
+        if wanted & self._state_bits:
+            for bit, check in self._on_state:
+                if wanted & bit and check(self, state) is not None:
+                    violated |= bit
+        if wanted & self._quiescent_bits and not active and not state[NET]:
+            for bit, check in self._on_quiescent:
+                if wanted & bit and check(self, state) is not None:
+                    violated |= bit
         return violated
 
     def explain(self, bit: int, state: tuple) -> str | None:
         """Why `state` violates the property, or None when it does not."""
-        if bit in self._on_history:
-            return self._on_history[bit](state[HIST])
-        return self._on_state[bit](state)
+        prop = self.properties[bit.bit_length() - 1]
+        if prop.reads == HISTORY:
+            return prop.check(self, state[HIST])
+        if prop.reads == QUIESCENT and (state[NET] or self._history(state[HIST])[2]):
+            return None
+        return prop.check(self, state)
 
 
 def _linearizable(is_write: tuple[bool, ...], hist: tuple) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from model.actions import Transitions
 from model.config import Config
-from model.properties import CATALOGUE, Catalogue
+from model.properties import CATALOGUE, Catalogue, Property
 from model.state import Scope
 from model.symmetry import Symmetry
 from model.views import Views
@@ -21,11 +21,12 @@ from model.views import Views
 class ReplicationModel:
     """The leaderless register of MODEL.md for one configuration."""
 
-    def __init__(self, config: Config, min_timestamp: int | None = None) -> None:
+    def __init__(self, config: Config, min_timestamp: int | None = None,
+                 properties: tuple[Property, ...] = CATALOGUE) -> None:
         self.config = config
         self.scope = Scope.of(config, min_timestamp)
-        self.properties = CATALOGUE
-        self.catalogue = Catalogue(self.scope)
+        self.properties = properties
+        self.catalogue = Catalogue(self.scope, properties)
         self.applicable = self.catalogue.applicable
         self.transitions = Transitions(self.scope)
         self._symmetry = Symmetry(self.scope)

@@ -1,0 +1,61 @@
+"""Every catalogue entry is evaluated through what it reads: none can hold unexamined."""
+
+import pytest
+
+from checker.explorer import HOLDS, VIOLATED, explore
+from model import CATALOGUE, Config, Property, ReplicationModel
+from model.properties import HISTORY, QUIESCENT, READS, STATE
+
+CONFIG = Config(n=2, w=1, r=1, clients=("w", "r"))
+
+
+def _always(reads: str) -> Property:
+    return Property(f"always-{reads.replace(' ', '-')}", "fires everywhere", lambda c: True,
+                    reads, lambda catalogue, x: f"fires on any {reads}")
+
+
+@pytest.mark.parametrize("reads", READS)
+def test_an_entry_that_always_fires_is_violated_in_the_initial_state(reads):
+    model = ReplicationModel(CONFIG, properties=(*CATALOGUE, _always(reads)))
+    verdict = explore(model).verdict(_always(reads).id)
+    assert verdict.status == VIOLATED
+    assert len(verdict.trace) == 0  # the initial state breaks it: a trace of no steps
+    assert verdict.reason == f"fires on any {reads}"
+
+
+def test_each_kind_sees_what_it_reads():
+    seen = {HISTORY: set(), STATE: set(), QUIESCENT: set()}
+
+    def spy(reads):
+        def check(catalogue, x):
+            seen[reads].add(x)
+        return Property(f"spy-{reads.replace(' ', '-')}", "records", lambda c: True, reads, check)
+
+    model = ReplicationModel(CONFIG, properties=tuple(spy(reads) for reads in READS))
+    result = explore(model, symmetry=False)
+    assert all(v.status == HOLDS for v in result.verdicts)
+    # Histories: a strict subset of state components; states: every state; quiescent:
+    # only states with nothing in flight, and there are some beyond the initial one.
+    assert len(seen[STATE]) == result.states
+    assert all(len(h) == 2 for h in seen[HISTORY]) and 1 < len(seen[HISTORY]) < result.states
+    assert 1 < len(seen[QUIESCENT]) < result.states
+    assert all(state[3] == () for state in seen[QUIESCENT])  # NET is empty
+
+
+def test_an_entry_that_does_not_apply_is_never_evaluated():
+    def boom(catalogue, x):
+        raise AssertionError("evaluated although it does not apply")
+
+    never = Property("never", "does not apply", lambda c: False, STATE, boom)
+    model = ReplicationModel(CONFIG, properties=(*CATALOGUE, never))
+    assert explore(model).verdict("never").status == "n/a"
+
+
+def test_an_entry_must_say_what_it_reads():
+    odd = Property("odd", "reads nothing known", lambda c: True, "the future", lambda c, x: None)
+    with pytest.raises(ValueError, match="property odd: reads 'the future'; allowed history"):
+        ReplicationModel(CONFIG, properties=(odd,))
+
+
+def test_every_built_in_entry_reads_a_known_kind():
+    assert {p.reads for p in CATALOGUE} <= set(READS)
