@@ -15,6 +15,8 @@ chance (k states, 2^60 values: about k^2 / 2^61).
 
 from __future__ import annotations
 
+import resource
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +27,9 @@ from checker.trace import Trace, rebuild_trace
 
 FINGERPRINT_BITS = 60
 _MASK = (1 << FINGERPRINT_BITS) - 1
+_PAGE_SIZE = resource.getpagesize()
+_LOOK_SECONDS = 0.05  # how often the search looks at the clock and at memory
+_MAX_LOOK_EVERY = 1 << 14  # transitions between looks, at most
 
 HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE = "holds", "violated", "n/a", "inconclusive"
 INTERRUPTED = "interrupted (Ctrl-C)"
@@ -79,16 +84,38 @@ class _Stop(Exception):
         self.reason = reason
 
 
+def memory_in_use() -> int:
+    """Bytes of memory this process holds now (resident set), cheap enough to poll."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        # No /proc (macOS): the peak instead, which only makes the ceiling stricter.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
+def _describe_bytes(count: int) -> str:
+    return f"{count / 2**30:.1f} GiB" if count >= 2**30 else f"{count / 2**20:.0f} MiB"
+
+
 def explore(
     model: Model,
     *,
     symmetry: bool = True,
     max_states: int | None = None,
     max_seconds: float | None = None,
+    max_memory: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     progress_every: float = 1.0,
 ) -> Exploration:
-    """Explore `model` breadth-first; return counts and a verdict per property."""
+    """Explore `model` breadth-first; return counts and a verdict per property.
+
+    Limits (`max_states` distinct states, `max_seconds`, `max_memory` bytes of resident
+    memory) stop the search as inconclusive. Time and memory are looked at every few
+    hundredths of a second whatever one state or one step costs: the number of
+    transitions between two looks adapts to how long they take.
+    """
     started = time.monotonic()
     canonical_key = model.canonical_key if symmetry else None
 
@@ -101,6 +128,7 @@ def explore(
     first_violation: dict[int, int] = {}  # property index -> fingerprint
     parents: dict[int, int | None] = {}
     violations = model.violations
+    state_limit = max_states if max_states is not None else -1
 
     def record(broken: int, fp: int) -> None:
         nonlocal wanted
@@ -112,36 +140,64 @@ def explore(
     # One FIFO queue holds the BFS frontier; an expanded state leaves it at once, so at
     # any moment only the unexpanded rest of one level and the next level are in memory.
     queue: deque[tuple[State, int]] = deque()
-    for state in model.initial_states():
-        fp = fingerprint(state)
-        if fp not in parents:
-            parents[fp] = None
-            queue.append((state, fp))
-            broken = violations(state, wanted) if wanted else 0
-            if broken:
-                record(broken, fp)
-
     transitions = 0
     depth = 0
-    left_in_level = len(queue)
     found_for_next_level = 0
-    expanded = 0
     stopped_by: str | None = None
-    next_report = started + progress_every
     deadline = started + max_seconds if max_seconds is not None else None
-    successors = model.successors
-    popleft, push = queue.popleft, queue.append
+    next_report = started + progress_every
+    # The inner loop only compares `transitions` with `look_at`; `look` does the rest.
+    look_every = 1
+    look_at = 1
+    last_look = started
+
+    def look() -> None:
+        """Time, memory and progress; then when to look again, about _LOOK_SECONDS on."""
+        nonlocal look_every, look_at, last_look, next_report
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            raise _Stop(f"--max-seconds {max_seconds:g} reached")
+        if max_memory is not None and memory_in_use() >= max_memory:
+            raise _Stop(f"--max-memory {_describe_bytes(max_memory)} reached")
+        if progress is not None and now >= next_report:
+            next_report = now + progress_every
+            progress(Progress(len(parents), transitions, depth + 1, len(queue), now - started))
+        elapsed = now - last_look
+        if elapsed < _LOOK_SECONDS / 2:
+            look_every = min(look_every * 2, _MAX_LOOK_EVERY)
+        elif elapsed > _LOOK_SECONDS * 2:
+            look_every = max(look_every // 2, 1)
+        last_look = now
+        look_at = transitions + look_every
+
     try:
-        if max_states is not None and len(parents) >= max_states:
-            raise _Stop(f"--max-states {max_states} reached")
+        for state in model.initial_states():
+            fp = fingerprint(state)
+            if fp not in parents:
+                if len(parents) == state_limit:
+                    raise _Stop(f"--max-states {max_states} reached")
+                parents[fp] = None
+                queue.append((state, fp))
+                broken = violations(state, wanted) if wanted else 0
+                if broken:
+                    record(broken, fp)
+        left_in_level = len(queue)
+        successors = model.successors
+        popleft, push = queue.popleft, queue.append
         while queue:
             state, parent_fp = popleft()
             for _, nxt in successors(state):
                 transitions += 1
+                if transitions >= look_at:
+                    look()
                 # fingerprint(), inlined: a call per transition costs a few percent here.
                 fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
                 if fp in parents:
                     continue
+                if len(parents) == state_limit:
+                    # Only a state beyond the K-th stops the search: a space of exactly
+                    # K states is still explored completely.
+                    raise _Stop(f"--max-states {max_states} reached")
                 parents[fp] = parent_fp
                 if wanted:
                     broken = violations(nxt, wanted)
@@ -149,25 +205,17 @@ def explore(
                         record(broken, fp)
                 push((nxt, fp))
                 found_for_next_level += 1
-            expanded += 1
             left_in_level -= 1
             if left_in_level == 0 and queue:
                 depth += 1
                 left_in_level, found_for_next_level = len(queue), 0
-            if expanded & 255 == 0:
-                now = time.monotonic()
-                if deadline is not None and now >= deadline:
-                    raise _Stop(f"--max-seconds {max_seconds:g} reached")
-                if progress is not None and now >= next_report:
-                    next_report = now + progress_every
-                    progress(Progress(len(parents), transitions, depth + 1, len(queue),
-                                      now - started))
-            if max_states is not None and len(parents) >= max_states:
-                raise _Stop(f"--max-states {max_states} reached")
     except _Stop as stop:
         stopped_by = stop.reason
     except KeyboardInterrupt:
         stopped_by = INTERRUPTED
+    except MemoryError:
+        stopped_by = "out of memory (lower --max-memory to stop sooner)"
+    queue.clear()  # the frontier is not needed for verdicts; rebuilding traces may be
     if stopped_by is not None and found_for_next_level:
         depth += 1  # states one level further were already found
     elapsed = time.monotonic() - started

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import pytest
 
 from checker.explorer import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, explore
+from checker.trace import InconsistentModel
+from model import Config, ReplicationModel
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,65 @@ def test_symmetry_keeps_one_state_per_class_and_concrete_traces():
 
 def test_state_limit_makes_unviolated_properties_inconclusive_never_holds():
     result = explore(Grid(), symmetry=False, max_states=5)
+    # BFS holds (0,0); (1,0) (0,1); then (2,0) (1,1) and stops at (0,2), the sixth.
+    assert (result.states, result.transitions, result.depth) == (5, 6, 2)
     assert not result.complete
     assert "--max-states 5" in result.stopped_by
     sum_small = result.verdict("sum-small")
     assert sum_small.status == INCONCLUSIVE and "--max-states 5" in sum_small.reason
     assert result.verdict("never").status == NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(("symmetry", "limit", "counts"), [
+    (True, 1, (1, 1, 0)),
+    (True, 50, (50, 111, 5)),
+    (False, 50, (50, 65, 4)),
+    (False, 1000, (1000, 2567, 7)),
+])
+def test_exact_counts_after_a_state_limit_on_the_model(symmetry, limit, counts):
+    result = explore(ReplicationModel(Config()), symmetry=symmetry, max_states=limit)
+    assert (result.states, result.transitions, result.depth) == counts
+    assert result.stopped_by == f"--max-states {limit} reached" and not result.complete
+
+
+def test_a_limit_equal_to_the_space_still_completes():
+    assert explore(Grid(), symmetry=False, max_states=36).complete  # 36 states in all
+    assert not explore(Grid(), symmetry=False, max_states=35).complete
+    assert explore(ReplicationModel(Config()), max_states=2310).complete
+
+
+def test_a_violating_initial_state_gives_a_trace_of_no_steps():
+    class BadStart(Grid):
+        def violations(self, state, wanted):
+            return wanted & 1
+
+        def explain(self, index, state):
+            return "broken from the start" if index == 0 else None
+
+    result = explore(BadStart(), symmetry=False)
+    verdict = result.verdict("x-below-3")
+    assert verdict.status == VIOLATED and len(verdict.trace) == 0
+    assert verdict.trace.final == (0, 0) and verdict.reason == "broken from the start"
+    assert result.verdict("sum-small").status == HOLDS and result.states == 36
+
+
+def test_a_violation_the_model_cannot_explain_is_an_internal_error():
+    class Mute(Grid):
+        def explain(self, index, state):
+            return None  # violations() says x >= 3 breaks it; explain() disagrees
+
+    with pytest.raises(InconsistentModel, match="x-below-3 .* explain\\(\\) must agree"):
+        explore(Mute(), symmetry=False)
+
+
+def test_the_cli_maps_an_inconsistent_model_to_exit_4(monkeypatch, capsys):
+    from checker.cli import main
+
+    monkeypatch.setattr("model.system.ReplicationModel.explain", lambda self, i, s: None)
+    assert main(["check", "--quiet"]) == 4
+    captured = capsys.readouterr()
+    assert "VIOLATED" not in captured.out and "no reason" not in captured.out
+    assert "internal error: InconsistentModel" in captured.err
 
 
 def test_violations_found_before_a_limit_stay_violated_and_shortest():
