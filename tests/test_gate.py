@@ -1,6 +1,8 @@
 """`leaderless gate` and `leaderless matrix`: exit codes, reports, bad files, agreement."""
 
 import json
+import math
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -10,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.cli import main
-from checker.commands.gate_file import GateError, parse_gate
+from checker.commands.gate_file import SCENARIO_KEYS, GateError, parse_gate
 
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "leaderless.toml"
@@ -164,6 +166,37 @@ def test_json_results(capsys, tmp_path):
     ("[[scenario]]\nname = 'a'\n", "leaderless.toml:1: scenario 'a' requires nothing"),
     ("title = 'x'\n", "leaderless.toml:1: unknown top-level key 'title'"),
     ("", "leaderless.toml:1: no scenario"),
+    ("[[scenario]]\nname = 'a'\nclients = ['w', 5]\nrequire = ['stale-read']\n",
+     "leaderless.toml:3: clients in scenario 'a' must list scripts as strings"),
+    # Quoted keys are found on their own line.
+    ("[[scenario]]\nname = 'a'\nn = 3\n\"w\" = \"two\"\nrequire = ['stale-read']\n",
+     "leaderless.toml:4: w in scenario 'a' must be an integer, got 'two'"),
+    ("[[scenario]]\nname = 'a'\nn = 3\n'w' = 9\nrequire = ['stale-read']\n",
+     "leaderless.toml:4: scenario 'a': w: 9 is out of range"),
+    # An error at the end of the document is at its last line.
+    ("[[scenario]]\nname = 'a'\nn = 3\nrequire = ['stale-read'",
+     "leaderless.toml:4: not valid TOML"),
+    # TOML keys, never Config field names or CLI flags.
+    ("[[scenario]]\nname = 'a'\nn = 3\ncrashes = 5\nrequire = ['stale-read']\n",
+     "leaderless.toml:4: scenario 'a': crashes: 5 is out of range; allowed 0..3"),
+    ("[defaults]\ndrops = -1\n\n[[scenario]]\nname = 'a'\nrequire = ['stale-read']\n",
+     "leaderless.toml:2: scenario 'a': drops: -1 is out of range"),
+    (("[[scenario]]\nname = 'a'\nanti_entropy = true\nresolution = 'arrival'\n"
+      "require = ['stale-read']\n"),
+     ("leaderless.toml:3: scenario 'a': anti_entropy: on needs resolution lww (repair merges "
+      "by timestamp); set anti_entropy = false or use resolution = \"lww\"")),
+    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3, dc2 = 3 }\nread = 'LOCAL_QUORUM'\n"
+      "write = 'ONE'\nrequire = ['quorum-overlap']\n"),
+     ("leaderless.toml:4: scenario 'a': LOCAL_QUORUM needs a coordinator datacenter: "
+      "set read_dc (one of dc1, dc2)")),
+    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'QUORUM'\nwrite = 'ONE'\n"
+      "write_dc = 'dc1'\nrequire = ['quorum-overlap']\n"),
+     "leaderless.toml:6: scenario 'a': write_dc names the coordinator DC of a LOCAL_* level"),
+    ("[defaults]\nmax_seconds = nan\n[[scenario]]\nname = 'a'\nrequire = ['stale-read']\n",
+     "leaderless.toml:2: max_seconds in scenario 'a' must be a number of seconds > 0, got nan"),
+    ("[[scenario]]\nname = 'a'\nn = 99999999999999999999\nrequire = ['stale-read']\n",
+     "leaderless.toml:3: scenario 'a': n = 99999999999999999999 is more replicas than"),
+    ("scenario = [1]\n", "leaderless.toml:1: a scenario must be a table"),
 ])
 def test_bad_gate_files_are_one_line_naming_file_and_line(capsys, tmp_path, text, message):
     code, _out, err = gate(capsys, tmp_path, text)
@@ -179,22 +212,24 @@ def test_missing_gate_file(capsys, tmp_path):
 
 _toml_values = st.recursive(
     st.one_of(st.integers(-3, 10), st.booleans(), st.text(max_size=8),
-              st.sampled_from(["w,r", "QUORUM", "stale-read", "dc1"])),
+              st.sampled_from([10**25, -(10**25), 0.5, float("inf"), float("nan"), "w,r",
+                               "QUORUM", "LOCAL_QUORUM", "ANY", "stale-read", "dc1"])),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
                                                                  max_size=3),
     max_leaves=6,
 )
-_keys = st.sampled_from(["name", "n", "w", "r", "clients", "require", "expect_violated",
-                         "replication", "read", "write", "read_dc", "drift", "max_states",
-                         "symmetry", "bogus"])
+_keys = st.sampled_from([*SCENARIO_KEYS, "bogus"])
 
 
 def _toml(value) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # TOML spells them nan and inf, as Python prints them
     return json.dumps(value) if not isinstance(value, dict) else (
         "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }")
 
 
-@settings(max_examples=300)
+# GATE_FUZZ_N=5000 HYPOTHESIS_PROFILE=dev fuzzes harder.
+@settings(max_examples=int(os.environ.get("GATE_FUZZ_N", "300")))
 @given(st.lists(st.dictionaries(_keys, _toml_values, max_size=6), max_size=3))
 def test_the_parser_never_raises_anything_but_gate_errors(scenarios):
     text = "\n".join("[[scenario]]\n" + "\n".join(f"{k} = {_toml(v)}" for k, v in s.items())
@@ -203,6 +238,8 @@ def test_the_parser_never_raises_anything_but_gate_errors(scenarios):
         parse_gate(text)
     except GateError as error:
         assert "\n" not in str(error) and str(error).startswith("leaderless.toml:")
+        line = int(str(error).split(":")[1])
+        assert 1 <= line <= max(1, len(text.splitlines()))
 
 
 @settings(max_examples=300)

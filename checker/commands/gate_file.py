@@ -28,6 +28,7 @@ a suggestion where one exists.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -35,7 +36,14 @@ from typing import Any
 
 from model import CATALOGUE, PROPERTY_IDS, Config, ConfigError, ReplicationModel, parse_clients
 from proofs.result import InvalidInput
-from proofs.topology import Level, Topology, parse_level, parse_topology, requirements
+from proofs.topology import (
+    LOCAL_LEVELS,
+    Level,
+    Topology,
+    parse_level,
+    parse_topology,
+    requirements,
+)
 
 QUORUM_OVERLAP = "quorum-overlap"
 CHECK_IDS = (*PROPERTY_IDS, QUORUM_OVERLAP)
@@ -130,13 +138,45 @@ class _Locator:
         if start is None:
             return 1
         if key is not None:
-            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-            for number in range(start + 1, len(self.lines)):
-                if re.match(r"^\s*\[", self.lines[number]):
-                    break
-                if pattern.match(self.lines[number]):
-                    return number + 1
+            found = self._key_line(start, key)
+            if found is None and section == "scenario":
+                # A scenario inherits [defaults]: a key it does not set is written there.
+                defaults = self._section_start("defaults", 0)
+                found = None if defaults is None else self._key_line(defaults, key)
+            if found is not None:
+                return found
         return start + 1
+
+    def _key_line(self, start: int, key: str) -> int | None:
+        # A key may be written bare, "quoted" or 'quoted' (TOML allows all three).
+        name = re.escape(key)
+        pattern = re.compile(rf"""^\s*(?:{name}|"{name}"|'{name}')\s*=""")
+        for number in range(start + 1, len(self.lines)):
+            if re.match(r"^\s*\[", self.lines[number]):
+                break
+            if pattern.match(self.lines[number]):
+                return number + 1
+        return None
+
+
+def _in_toml_words(message: str) -> str:
+    """A message of the model or the proofs, which speak CLI flags (`--write-dc`) and
+    Config field names (`max_crashes`), in the gate file's own keys."""
+    for toml_key, field in _CONFIG_FIELDS.items():
+        message = re.sub(rf"\b{field}\b", toml_key, message)
+
+    def key(flag: str) -> str:
+        return flag.replace("-", "_")
+
+    def setting(match: re.Match) -> str:
+        value = match[2] if match[2].isdigit() else f'"{match[2]}"'
+        return f"{key(match[1])} = {value}"
+
+    message = re.sub(r"drop --([a-z][a-z-]*)", lambda m: f"set {key(m[1])} = false", message)
+    message = re.sub(r"--no-([a-z][a-z-]*)", lambda m: f"{key(m[1])} = false", message)
+    message = re.sub(r"--([a-z][a-z-]*) ([A-Za-z0-9_]+)\b(?! \()", setting, message)
+    message = re.sub(r"\bpass --([a-z][a-z-]*)", lambda m: f"set {key(m[1])}", message)
+    return re.sub(r"--([a-z][a-z-]*)", lambda m: key(m[1]), message)
 
 
 def _suggest(word: str, known: list[str]) -> str:
@@ -159,7 +199,8 @@ class _Parser:
         except tomllib.TOMLDecodeError as error:
             message = str(error)
             found = re.search(r"\(at line (\d+), column \d+\)", message)
-            line = int(found.group(1)) if found else 1
+            line = (int(found.group(1)) if found
+                    else max(1, len(self.locate.lines)) if "end of document" in message else 1)
             problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
             raise self.fail(line, f"not valid TOML: {problem}") from None
         for key in data:
@@ -180,6 +221,8 @@ class _Parser:
         scenarios = []
         names: set[str] = set()
         for index, table in enumerate(tables):
+            if not isinstance(table, dict):
+                raise self.fail(self.locate.line("scenario", index), "a scenario must be a table")
             scenario = self._scenario(index, {**defaults, **table})
             if scenario.name in names:
                 raise self.fail(self.locate.line("scenario", index, "name"),
@@ -208,8 +251,6 @@ class _Parser:
                 raise self.fail(line, f"{key} in {where} must be {wanted}, got {value!r}")
 
     def _scenario(self, index: int, table: dict[str, Any]) -> Scenario:
-        if not isinstance(table, dict):
-            raise self.fail(self.locate.line("scenario", index), "a scenario must be a table")
         header = self.locate.line("scenario", index)
         name = table.get("name")
         where = f"scenario {name!r}" if isinstance(name, str) else f"scenario #{index + 1}"
@@ -257,8 +298,9 @@ class _Parser:
         max_seconds = table.get("max_seconds")
         if max_states is not None and max_states < 1:
             raise self.fail(line("max_states"), f"max_states in {where} must be >= 1")
-        if max_seconds is not None and max_seconds <= 0:
-            raise self.fail(line("max_seconds"), f"max_seconds in {where} must be > 0")
+        if max_seconds is not None and not (math.isfinite(max_seconds) and max_seconds > 0):
+            raise self.fail(line("max_seconds"), f"max_seconds in {where} must be a number "
+                            f"of seconds > 0, got {max_seconds!r}")
         return max_states, max_seconds, table.get("symmetry", True)
 
     def _config(self, table: dict[str, Any], where: str, line, header: int) -> Config:
@@ -267,21 +309,30 @@ class _Parser:
             if key in table:
                 value = table[key]
                 if key == "clients":
+                    if isinstance(value, list) and not all(isinstance(c, str) for c in value):
+                        bad = next(c for c in value if not isinstance(c, str))
+                        raise self.fail(line(key), f"clients in {where} must list scripts as "
+                                        f'strings like ["w", "rr"], got {bad!r}')
                     try:
                         value = parse_clients(value) if isinstance(value, str) else tuple(value)
                     except ConfigError as error:
-                        raise self.fail(line(key), f"{where}: {error}") from None
+                        raise self.fail(line(key), f"{where}: {_in_toml_words(str(error))}") from None
                 values[_CONFIG_FIELDS.get(key, key)] = value
         try:
             return Config(**values)
         except ConfigError as error:
-            field = str(error).split(":", 1)[0]
+            field = getattr(error, "field", None) or str(error).split(":", 1)[0]
             key = {v: k for k, v in _CONFIG_FIELDS.items()}.get(field, field)
-            raise self.fail(line(key) if key in table else header, f"{where}: {error}") from None
+            raise self.fail(line(key) if key in table else header,
+                            f"{where}: {_in_toml_words(str(error))}") from None
 
     def _applicable(self, config: Config, require: tuple[str, ...],
                     expect_violated: tuple[str, ...], where: str, line) -> None:
-        applicable = ReplicationModel(config).applicable
+        try:
+            applicable = ReplicationModel(config).applicable
+        except (OverflowError, MemoryError):
+            raise self.fail(line("n"), f"{where}: n = {config.n} is more replicas than the "
+                            "model can represent") from None
         for bit, prop in enumerate(CATALOGUE):
             if applicable >> bit & 1:
                 continue
@@ -309,7 +360,7 @@ class _Parser:
             topology = parse_topology({"datacenters": {
                 dc: {"replication_factor": factor} for dc, factor in replication.items()}})
         except InvalidInput as error:
-            raise self.fail(line("replication"), f"{where}: {error}") from None
+            raise self.fail(line("replication"), f"{where}: {_in_toml_words(str(error))}") from None
         levels = []
         for side in ("read", "write"):
             try:
@@ -317,7 +368,11 @@ class _Parser:
                                           writing=side == "write"))
             except InvalidInput as error:
                 key = f"{side}_dc" if "datacenter" in str(error) and f"{side}_dc" in table else side
-                raise self.fail(line(key), f"{where}: {error}") from None
+                raise self.fail(line(key), f"{where}: {_in_toml_words(str(error))}") from None
+            if f"{side}_dc" in table and levels[-1].name not in LOCAL_LEVELS:
+                raise self.fail(line(f"{side}_dc"), f"{where}: {side}_dc names the coordinator "
+                                f"DC of a LOCAL_* level, and {levels[-1].name} has none: remove "
+                                f"{side}_dc or use LOCAL_ONE or LOCAL_QUORUM")
         read, write = levels
         sloppy = table.get("sloppy", False)
         config, note = self._model_of(table, where, line, topology, read, write, sloppy)
