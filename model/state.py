@@ -36,7 +36,7 @@ STATUS_NAMES = ("idle", "pending", "repairing", "ok", "fail")
 # `version` is a write's version code under lww (0 otherwise), so it fixes the
 # timestamp; `result` is NO_RESULT unless a read returned.
 H_STATUS, H_INVOKED, H_COMPLETED, H_VERSION, H_RESULT = range(5)
-NO_RESULT = -1
+NO_RESULT = -1  # hash(-1) == hash(-2), but no result is -2: versions are >= 0
 IDLE_HIST = (IDLE, 0, 0, 0, NO_RESULT)
 
 # LIVE fields of one op: acks and awaiting are replica bitmasks; responses is a

@@ -58,7 +58,10 @@ class Symmetry:
             replica, cleared = split[code]
             append[replica](cleared)
         # An op's slots are negative ints, apart from message codes and from each
-        # other by their residue mod 3: ack -1-3op, awaiting -2-3op, response -3(1+op+M*v).
+        # other by their residue mod 3: ack -2-3op, awaiting -4-3op, response -3(1+op+M*v).
+        # None is -1: the explorer keeps only hashes, and hash(-1) == hash(-2) in CPython,
+        # so a key holding -1 would share its fingerprint with one holding -2 for sure,
+        # not by chance. Every other int of this size hashes to itself.
         replicas_in = self._replicas_in
         op_count = self.scope.op_count
         for op, record in enumerate(live):
@@ -67,10 +70,10 @@ class Symmetry:
             acks, responses, awaiting = record
             if acks:
                 for i in replicas_in[acks]:
-                    append[i](-1 - 3 * op)
+                    append[i](-2 - 3 * op)
             if awaiting:
                 for i in replicas_in[awaiting]:
-                    append[i](-2 - 3 * op)
+                    append[i](-4 - 3 * op)
             for i, version in responses:
                 append[i](-3 * (1 + op + op_count * version))
         signatures.sort()

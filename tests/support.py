@@ -31,3 +31,18 @@ def enabled(model: ReplicationModel, state: tuple, action: str) -> list[dict]:
 
 def view(model: ReplicationModel, state: tuple) -> dict:
     return normalize(model.state_view(state))
+
+
+def reachable(model: ReplicationModel) -> set[tuple]:
+    """Every reachable state (no fingerprints, no symmetry): plain BFS over whole states."""
+    seen = set(model.initial_states())
+    frontier = list(seen)
+    while frontier:
+        nxt = []
+        for state in frontier:
+            for _, succ in model.successors(state):
+                if succ not in seen:
+                    seen.add(succ)
+                    nxt.append(succ)
+        frontier = nxt
+    return seen

@@ -3,7 +3,7 @@
 from itertools import permutations
 
 import pytest
-from support import verdicts
+from support import reachable, verdicts
 
 from model import Config, ReplicationModel
 
@@ -33,20 +33,6 @@ CONFIGS = [
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.describe())
 def test_symmetry_changes_no_verdict_and_no_trace_length(config):
     assert verdicts(config, symmetry=True) == verdicts(config, symmetry=False)
-
-
-def reachable(model: ReplicationModel) -> set:
-    seen = set(model.initial_states())
-    frontier = list(seen)
-    while frontier:
-        nxt = []
-        for state in frontier:
-            for _, succ in model.successors(state):
-                if succ not in seen:
-                    seen.add(succ)
-                    nxt.append(succ)
-        frontier = nxt
-    return seen
 
 
 @pytest.mark.parametrize("config", [
