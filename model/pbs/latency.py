@@ -36,7 +36,7 @@ class Distribution(Protocol):
 def _number(value: float) -> str:
     # The shortest text that reads back as the same float, without a trailing ".0".
     text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 @dataclass(frozen=True, slots=True)

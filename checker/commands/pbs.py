@@ -1,0 +1,668 @@
+"""How stale, how often: probabilistically bounded staleness (PBS) and availability.
+
+  leaderless pbs --n 3 --r 1 --w 1 --latency LNKD-DISK
+  leaderless pbs --n 3 --sweep --latency YMMR          every (r, w) beside its explored verdict
+  leaderless pbs --topology examples/topologies/two-dc-local-quorum.toml --dc-delay 40
+  leaderless pbs --require-visibility 10ms:0.999 --require-k-staleness 1:0.9
+
+Exact (fractions): k-staleness, the chance a read returns one of the last k versions
+with uniformly chosen, non-expanding quorums (Bailis et al., VLDB 2012, Section 3.1),
+and availability of read and write quorums under independent node (and datacenter)
+failures. Sampled (Monte Carlo of the WARS model, 95% intervals): t-visibility, the
+chance a read t ms after a write commits sees it, and read/write latency percentiles.
+
+Latency: a preset (LNKD-SSD, LNKD-DISK, YMMR: the paper's production fits), a spec
+(exp:RATE, pareto:XM:ALPHA, lognormal:MU:SIGMA, const:MS, W1*D1+W2*D2 mixtures), one
+per leg (--latency-write/-ack/-read/-response), or --latency-file CSV of measured
+latencies (one column for every leg, or columns named W, A, R, S).
+
+Exit codes: 0 computed (and every --require-* met), 1 a requirement is not met,
+2 bad input, 3 inconclusive (a limit or Ctrl-C cut the sampling short, or a sampled
+requirement's 95% interval straddles its bound: raise --trials).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from checker.commands.options import DEFAULT
+from model import Config, ConfigError
+from model.pbs.availability import availability, load
+from model.pbs.kstaleness import MAX_ENUMERATED_REPLICAS, cluster_k_staleness
+from model.pbs.latency import (
+    LEGS,
+    PRODUCTION_FITS,
+    Empirical,
+    LatencyError,
+    WarsLatency,
+    parse_distribution,
+    parse_latency,
+)
+from model.pbs.quorums import Cluster, Need, Rule, plain_cluster
+from model.pbs.wars import Faults, WarsResult, quantile, simulate
+
+FORMATS = {"plain": "simple", "github": "github", "markdown": "pipe"}
+MET, UNMET, UNDECIDED = "met", "unmet", "undecided"
+DEFAULT_TRIALS = 200_000
+DEFAULT_LATENCY = "LNKD-DISK"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    model = parser.add_argument_group("quorums (as in check) or a topology (as in prove topology)")
+    model.add_argument("--n", type=int, default=DEFAULT.n, help="replicas (>= 1)")
+    model.add_argument("--w", type=int, default=DEFAULT.w, help="write quorum (1..n)")
+    model.add_argument("--r", type=int, default=DEFAULT.r, help="read quorum (1..n)")
+    model.add_argument("--topology", metavar="FILE",
+                       help="datacenters and levels (TOML, see examples/topologies/)")
+    model.add_argument("--read", metavar="LEVEL", help="read consistency level (with --topology)")
+    model.add_argument("--write", metavar="LEVEL", help="write consistency level (with --topology)")
+    model.add_argument("--read-dc", metavar="DC",
+                       help="coordinator DC of reads (default: the LOCAL_* level's, else random)")
+    model.add_argument("--write-dc", metavar="DC", help="coordinator DC of writes (likewise)")
+    model.add_argument("--dc-delay", type=float, default=0.0, metavar="MS",
+                       help="extra one-way delay between datacenters (default 0)")
+    latency = parser.add_argument_group("latency (ms) of the WARS legs")
+    latency.add_argument("--latency", default=DEFAULT_LATENCY, metavar="PRESET|SPEC",
+                         help=f"every leg: {', '.join(PRODUCTION_FITS)} or a spec "
+                              f"(default {DEFAULT_LATENCY})")
+    for leg in LEGS:
+        latency.add_argument(f"--latency-{leg}", metavar="SPEC", help=f"the {leg} leg only")
+    latency.add_argument("--latency-file", metavar="CSV",
+                         help="measured latencies: one column, or columns named W, A, R, S")
+    faults = parser.add_argument_group("faults beyond the paper (sampled)")
+    faults.add_argument("--down", type=float, default=0.0, metavar="P",
+                        help="each replica down with probability P during the write and read")
+    faults.add_argument("--drop", type=float, default=0.0, metavar="P",
+                        help="each write message lost with probability P")
+    faults.add_argument("--anti-entropy-every", type=float, metavar="MS",
+                        help="anti-entropy copies a lost write within MS (default: never)")
+    sampling = parser.add_argument_group("sampling")
+    sampling.add_argument("--trials", type=int, default=DEFAULT_TRIALS,
+                          help=f"WARS trials (default {DEFAULT_TRIALS:,})")
+    sampling.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sampling.add_argument("--max-seconds", type=float, metavar="S",
+                          help="stop sampling after S seconds (exit 3 with what was found)")
+    report = parser.add_argument_group("what to report")
+    report.add_argument("--k", type=int, default=5, metavar="K",
+                        help="k-staleness for k = 1..K (default 5)")
+    report.add_argument("--t", metavar="MS,...", help="t-visibility at these t (default: a grid)")
+    report.add_argument("--target", default="0.9,0.99,0.999", metavar="P,...",
+                        help="the t at which consistency reaches each P (default %(default)s)")
+    report.add_argument("--percentiles", default="50,90,99,99.9", metavar="Q,...",
+                        help="latency percentiles (default %(default)s)")
+    report.add_argument("--fail", default="0.001,0.01,0.05", metavar="P,...",
+                        help="node failure probabilities for availability (default %(default)s)")
+    report.add_argument("--dc-fail", default="0", metavar="P",
+                        help="probability a whole datacenter is lost (default 0)")
+    report.add_argument("--read-fraction", default="0.5", metavar="F",
+                        help="share of reads among operations, for load (default 0.5)")
+    report.add_argument("--sweep", action="store_true",
+                        help="every (r, w) for this n, beside the explored stale-read verdict")
+    report.add_argument("--no-explore", action="store_true", help="--sweep without exploring")
+    report.add_argument("--explore-max-seconds", type=float, metavar="S",
+                        help="limit each --sweep exploration to S seconds")
+    require = parser.add_argument_group("requirements (exit 1 when one is not met)")
+    require.add_argument("--require-visibility", action="append", default=[], metavar="T:P",
+                         help="at least P consistent reads T ms after commit, e.g. 10ms:0.999")
+    require.add_argument("--require-k-staleness", action="append", default=[], metavar="K:P",
+                         help="a read returns one of the last K versions with probability >= P")
+    require.add_argument("--require-availability", action="append", default=[],
+                         metavar="SIDE:F:P",
+                         help="read|write|both available with probability >= P when nodes "
+                              "fail with probability F, e.g. write:0.01:0.999")
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", default="plain", choices=FORMATS, help="table format")
+    output.add_argument("--json", action="store_true", help="print the results as JSON")
+    output.add_argument("--plot", metavar="DIR", help="write SVG and PNG plots into DIR")
+    output.add_argument("--html", metavar="FILE", help="write an HTML report with the plots")
+    output.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+
+def _fraction(text: str, option: str, low: Fraction = Fraction(0),
+              high: Fraction = Fraction(1)) -> Fraction:
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"{option}: {text!r} is not a number (e.g. 0.01 or 1/100)") from None
+    if not low <= value <= high:
+        raise UsageError(f"{option}: {text.strip()} is out of range; allowed {low}..{high}")
+    return value
+
+
+def _floats(text: str, option: str, low: float, high: float) -> list[float]:
+    values = []
+    for part in (p.strip().removesuffix("ms") for p in text.split(",") if p.strip()):
+        try:
+            value = float(part)
+        except ValueError:
+            raise UsageError(f"{option}: {part!r} is not a number") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise UsageError(f"{option}: {part} is out of range; allowed {low:g}..{high:g}")
+        values.append(value)
+    if not values:
+        raise UsageError(f"{option}: give at least one number")
+    return values
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One --require-* (or gate) bound: what is measured and the least acceptable value."""
+
+    kind: str  # "visibility", "k-staleness", "availability"
+    at: Fraction  # t in ms, k, or the node failure probability
+    minimum: Fraction  # the least acceptable probability
+    side: str = ""  # read, write or both (availability only)
+    text: str = ""  # as the user wrote it
+
+    def describe(self) -> str:
+        if self.kind == "visibility":
+            return f"P(consistent {float(self.at):g} ms after commit) >= {float(self.minimum):g}"
+        if self.kind == "k-staleness":
+            return f"P(one of the last {self.at} versions) >= {float(self.minimum):g}"
+        return (f"P({self.side} available | nodes fail w.p. {float(self.at):g}) "
+                f">= {float(self.minimum):g}")
+
+
+def parse_requirement(kind: str, text: str, option: str) -> Requirement:
+    """`10ms:0.999` (visibility), `1:0.99` (k-staleness), `write:0.01:0.999` (availability)."""
+    parts = [part.strip() for part in text.split(":")]
+    if kind == "availability":
+        if len(parts) != 3 or parts[0] not in ("read", "write", "both"):
+            raise UsageError(f"{option}: {text!r}: write SIDE:F:P, e.g. write:0.01:0.999")
+        return Requirement(kind, _fraction(parts[1], option), _fraction(parts[2], option),
+                           parts[0], text)
+    example = "10ms:0.999" if kind == "visibility" else "1:0.99"
+    if len(parts) != 2:
+        form = "T:P" if kind == "visibility" else "K:P"
+        raise UsageError(f"{option}: {text!r}: write {form}, e.g. {example}")
+    if kind == "k-staleness":
+        if not parts[0].isdigit() or int(parts[0]) < 1:
+            raise UsageError(f"{option}: {parts[0]!r}: k is a whole number >= 1")
+        at = Fraction(int(parts[0]))
+    else:
+        at = _fraction(parts[0].removesuffix("ms"), option, high=Fraction(10**9))
+    return Requirement(kind, at, _fraction(parts[1], option), "", text)
+
+
+def _csv_latencies(path: str) -> dict[str, Empirical]:
+    """Measured latencies: one column (every leg) or columns named W, A, R, S."""
+    try:
+        with open(path, newline="") as handle:
+            rows = [row for row in csv.reader(handle) if row and any(cell.strip() for cell in row)]
+    except OSError as error:
+        raise UsageError(f"--latency-file: cannot read {path}: {error.strerror}") from None
+    if not rows:
+        raise UsageError(f"--latency-file: {path} is empty")
+    names = {"w": "write", "a": "ack", "r": "read", "s": "response",
+             **{leg: leg for leg in LEGS}}
+    header = [cell.strip().lower() for cell in rows[0]]
+    if all(cell in names for cell in header):
+        body, legs = rows[1:], [names[cell] for cell in header]
+    elif len(header) == 1:
+        body, legs = rows, ["all"]
+    else:
+        raise UsageError(f"--latency-file: {path}: name the columns W, A, R, S (header row) "
+                         "or give one column for every leg")
+    columns: dict[str, list[float]] = {leg: [] for leg in legs}
+    for line, row in enumerate(body, start=2 if legs != ["all"] else 1):
+        if len(row) != len(legs):
+            raise UsageError(f"--latency-file: {path} line {line}: {len(row)} values, "
+                             f"expected {len(legs)}")
+        for leg, cell in zip(legs, row, strict=True):
+            try:
+                columns[leg].append(float(cell))
+            except ValueError:
+                raise UsageError(f"--latency-file: {path} line {line}: {cell.strip()!r} is "
+                                 "not a latency in ms") from None
+    try:
+        found = {leg: Empirical(tuple(values), f"{Path(path).name}:{leg}")
+                 for leg, values in columns.items()}
+    except LatencyError as error:
+        raise UsageError(f"--latency-file: {error}") from None
+    if "all" in found:
+        return dict.fromkeys(LEGS, found["all"])
+    return found
+
+
+def latency_from_args(args: argparse.Namespace) -> WarsLatency:
+    try:
+        base = parse_latency(args.latency)
+        legs = {leg: getattr(base, leg) for leg in LEGS}
+        name = base.name
+        if args.latency_file:
+            legs.update(_csv_latencies(args.latency_file))
+            name = Path(args.latency_file).name
+        for leg in LEGS:
+            spec = getattr(args, f"latency_{leg}")
+            if spec:
+                legs[leg] = parse_distribution(spec)
+                name = "custom"
+    except LatencyError as error:
+        raise UsageError(f"--latency: {error}") from None
+    return WarsLatency(name=name, **legs)
+
+
+def faults_from_args(args: argparse.Namespace) -> Faults:
+    for option, value in (("--down", args.down), ("--drop", args.drop)):
+        if not 0 <= value < 1:
+            raise UsageError(f"{option}: {value:g} is out of range; allowed 0 <= P < 1")
+    if args.anti_entropy_every is not None and not args.anti_entropy_every > 0:
+        raise UsageError(f"--anti-entropy-every: {args.anti_entropy_every:g} is out of range; "
+                         "allowed > 0 ms")
+    if not (math.isfinite(args.dc_delay) and args.dc_delay >= 0):
+        raise UsageError(f"--dc-delay: {args.dc_delay:g} is out of range; allowed >= 0 ms")
+    return Faults(args.down, args.drop, args.anti_entropy_every, args.dc_delay)
+
+
+def cluster_from_topology(path: str, read: str | None, write: str | None,
+                          read_dc: str | None, write_dc: str | None) -> Cluster:
+    """A topology file and levels (as `prove topology` takes them) as a Cluster."""
+    from proofs.result import InvalidInput
+    from proofs.topology import load_topology, parse_level, requirements
+
+    try:
+        topology = load_topology(path)
+        replicas = topology.replicas
+        index = {node: i for i, node in enumerate(replicas)}
+        dc_of = tuple(d for d, dc in enumerate(topology.datacenters) for _ in dc.replicas)
+        names = tuple(dc.name for dc in topology.datacenters)
+        rules = []
+        for side, level_name, dc in (("read", read, read_dc), ("write", write, write_dc)):
+            from_file = getattr(topology, side)
+            if level_name is None:
+                if from_file is None:
+                    raise UsageError(f"no {side} level: pass --{side} LEVEL or set [{side}] "
+                                     f"level in {path}")
+                level_name, dc = from_file[0], dc or from_file[1]
+            level = parse_level(level_name, dc, topology, writing=side == "write")
+            needs = tuple(Need(tuple(index[node] for node in need.nodes), need.weights,
+                               need.threshold) for need in requirements(topology, level))
+            coordinator = level.dc or dc
+            if coordinator is not None:
+                topology.datacenter(coordinator)  # an unknown name raises, listing the known
+            rules.append((Rule(needs, str(level)),
+                          None if coordinator is None else names.index(coordinator)))
+    except InvalidInput as error:
+        raise UsageError(str(error)) from None
+    (read_rule, read_at), (write_rule, write_at) = rules
+    return Cluster(len(replicas), dc_of, names, read_rule, write_rule, read_at, write_at)
+
+
+def cluster_from_args(args: argparse.Namespace) -> Cluster:
+    if args.topology:
+        return cluster_from_topology(args.topology, args.read, args.write, args.read_dc,
+                                     args.write_dc)
+    for option in ("read", "write", "read_dc", "write_dc"):
+        if getattr(args, option) is not None:
+            raise UsageError(f"--{option.replace('_', '-')} needs --topology FILE "
+                             "(without it, use --r and --w)")
+    try:
+        Config(n=args.n, w=args.w, r=args.r)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    return plain_cluster(args.n, args.r, args.w)
+
+
+# -- analysis (plain data) -------------------------------------------------------------
+
+
+def _fraction_json(value: Fraction) -> dict[str, Any]:
+    return {"fraction": str(value), "probability": float(value)}
+
+
+def k_staleness_data(cluster: Cluster, k_max: int) -> dict[str, Any]:
+    try:
+        rows = [{"k": k, **_fraction_json(cluster_k_staleness(cluster, k))}
+                for k in range(1, k_max + 1)]
+    except ValueError as error:
+        return {"skipped": str(error), "rows": []}
+    return {"rows": rows}
+
+
+def availability_data(cluster: Cluster, fails: list[Fraction], dc_fail: Fraction,
+                      read_fraction: Fraction) -> dict[str, Any]:
+    rows = []
+    for fail in fails:
+        found = availability(cluster, fail, dc_fail)
+        rows.append({"node_failure": float(fail), "dc_failure": float(dc_fail),
+                     "read": _fraction_json(found.read), "write": _fraction_json(found.write),
+                     "both": _fraction_json(found.both)})
+    data: dict[str, Any] = {"rows": rows, "read_fraction": float(read_fraction)}
+    if cluster.plain is not None or cluster.n <= MAX_ENUMERATED_REPLICAS:
+        busiest = load(cluster, read_fraction)
+        data["load"] = _fraction_json(busiest)
+        data["capacity"] = float(1 / busiest)
+    return data
+
+
+def nice_grid(limit: float) -> list[float]:
+    """0 and the 1-2-5 values up to `limit` (the t of the highest target), at most 12."""
+    if not math.isfinite(limit) or limit <= 0:
+        return [0.0]
+    values = [m * 10.0 ** e for e in range(-3, 8) for m in (1, 2, 5)]
+    inside = [v for v in values if v <= limit * 1.0001]
+    return [0.0, *inside[-11:]]
+
+
+def visibility_data(result: WarsResult, ts: list[float] | None, targets: list[float],
+                    percentiles: list[float]) -> dict[str, Any]:
+    target_rows = [{"probability": p, "t_ms": result.t_at(p).to_json()} for p in targets]
+    grid = ts if ts is not None else nice_grid(result.t_at(max(targets)).estimate)
+    return {
+        "trials": result.trials,
+        "requested": result.requested,
+        "seed": result.seed,
+        "complete": result.complete,
+        "stopped_by": result.stopped_by,
+        "reads": result.reads,
+        "write_failures": result.write_failures,
+        "read_failures": result.read_failures,
+        "points": [{"t_ms": t, **result.consistency_at(t).to_json()} for t in grid],
+        "targets": target_rows,
+        "latency": {side: [{"percentile": q, "ms": quantile(values, q / 100).to_json()}
+                           for q in percentiles]
+                    for side, values in (("read", result.read_latency),
+                                         ("write", result.write_latency))},
+    }
+
+
+def judge(requirement: Requirement, cluster: Cluster, result: WarsResult | None,
+          dc_fail: Fraction = Fraction(0)) -> dict[str, Any]:
+    """Met, unmet, or undecided (a sampled value whose 95% interval straddles the bound)."""
+    measured: dict[str, Any]
+    if requirement.kind == "k-staleness":
+        value = cluster_k_staleness(cluster, int(requirement.at))
+        measured = _fraction_json(value)
+        verdict = MET if value >= requirement.minimum else UNMET
+    elif requirement.kind == "availability":
+        found = availability(cluster, requirement.at, dc_fail)
+        value = getattr(found, requirement.side)
+        measured = _fraction_json(value)
+        verdict = MET if value >= requirement.minimum else UNMET
+    else:
+        assert result is not None
+        estimate = result.consistency_at(float(requirement.at))
+        measured = estimate.to_json()
+        if result.reads and estimate.low >= requirement.minimum:
+            verdict = MET
+        elif result.reads and estimate.high < requirement.minimum:
+            verdict = UNMET
+        else:
+            verdict = UNDECIDED
+    return {"requirement": requirement.text or requirement.describe(), "kind": requirement.kind,
+            "description": requirement.describe(), "verdict": verdict, "measured": measured}
+
+
+def _describe(cluster: Cluster, legs: WarsLatency, faults: Faults) -> str:
+    if cluster.plain is not None:
+        quorums = f"n={cluster.n} r={cluster.plain[0]} w={cluster.plain[1]}"
+    else:
+        quorums = (f"{cluster.n} replicas in {', '.join(cluster.dc_names)}; "
+                   f"read {cluster.read.label}, write {cluster.write.label}")
+    extra = [f"{name}={value:g}" for name, value in
+             (("down", faults.down), ("drop", faults.drop), ("dc-delay", faults.dc_delay_ms))
+             if value]
+    if faults.anti_entropy_ms is not None:
+        extra.append(f"anti-entropy every {faults.anti_entropy_ms:g} ms")
+    return f"{quorums}; latency {legs.name}" + (f"; {' '.join(extra)}" if extra else "")
+
+
+class _Progress:
+    """Progress on stderr at most once a second, and the --max-seconds limit."""
+
+    def __init__(self, label: str, quiet: bool, max_seconds: float | None) -> None:
+        self.label, self.quiet, self.max_seconds = label, quiet, max_seconds
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> bool:
+        now = time.perf_counter()
+        if not self.quiet and now - self.last >= 1.0:
+            rate = done / max(now - self.started, 1e-9)
+            print(f"  {self.label}{done:,} of {total:,} trials  {rate:,.0f} trials/s",
+                  file=sys.stderr)
+            self.last = now
+        return self.max_seconds is None or now - self.started < self.max_seconds
+
+
+def sweep_rows(args: argparse.Namespace, legs: WarsLatency, faults: Faults,
+               target: float) -> tuple[list[dict[str, Any]], bool]:
+    """One row per (r, w): exact k=1 staleness, sampled t at `target` and p99.9 latencies,
+    and (unless --no-explore) the explored stale-read verdict of that configuration."""
+    from checker.commands.check import explore_config
+    from checker.explorer import INTERRUPTED
+
+    rows, complete = [], True
+    for r in range(1, args.n + 1):
+        for w in range(1, args.n + 1):
+            cluster = plain_cluster(args.n, r, w)
+            if not args.quiet:
+                print(f"pbs: r={r} w={w}", file=sys.stderr)
+            result = simulate(cluster, legs, args.trials, args.seed, faults,
+                              _Progress(f"r={r} w={w}: ", args.quiet, args.max_seconds))
+            row: dict[str, Any] = {
+                "r": r, "w": w,
+                "k1": _fraction_json(cluster_k_staleness(cluster, 1)),
+                "t_at_target": result.t_at(target).to_json(),
+                "read_p999": quantile(result.read_latency, 0.999).to_json(),
+                "write_p999": quantile(result.write_latency, 0.999).to_json(),
+                "trials": result.trials, "complete": result.complete,
+            }
+            complete &= result.complete
+            if not args.no_explore and result.stopped_by != "interrupted":
+                config = Config(**{**DEFAULT.to_json(), "clients": DEFAULT.clients,
+                                   "n": args.n, "r": r, "w": w})
+                _, exploration = explore_config(config, max_seconds=args.explore_max_seconds,
+                                                    quiet=args.quiet)
+                stale = next(v for v in exploration.verdicts if v.property_id == "stale-read")
+                row["explored"] = {"stale_read": stale.status, "states": exploration.states,
+                                   "complete": exploration.complete}
+                complete &= exploration.complete
+                if exploration.stopped_by == INTERRUPTED:
+                    rows.append(row)
+                    return rows, False
+            rows.append(row)
+            if result.stopped_by == "interrupted":
+                return rows, False
+    return rows, complete
+
+
+def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], WarsResult]:
+    """Everything `leaderless pbs` reports, as one JSON-ready dict (and the raw sample,
+    which the plots need)."""
+    cluster = cluster_from_args(args)
+    legs = latency_from_args(args)
+    faults = faults_from_args(args)
+    if args.trials < 1:
+        raise UsageError(f"--trials: {args.trials} is out of range; allowed >= 1")
+    if args.k < 1:
+        raise UsageError(f"--k: {args.k} is out of range; allowed >= 1")
+    if args.max_seconds is not None and not args.max_seconds > 0:
+        raise UsageError(f"--max-seconds: {args.max_seconds:g} is out of range; allowed > 0")
+    if args.sweep and args.topology:
+        raise UsageError("--sweep varies --r and --w; it does not take --topology")
+    targets = _floats(args.target, "--target", 0.0, 1.0)
+    if any(not 0 < p < 1 for p in targets):
+        raise UsageError("--target: each probability must be strictly between 0 and 1")
+    percentiles = _floats(args.percentiles, "--percentiles", 0.0, 100.0)
+    ts = _floats(args.t, "--t", 0.0, math.inf) if args.t else None
+    fails = [_fraction(part, "--fail") for part in args.fail.split(",") if part.strip()]
+    dc_fail = _fraction(args.dc_fail, "--dc-fail")
+    read_fraction = _fraction(args.read_fraction, "--read-fraction")
+    requirements = (
+        [parse_requirement("visibility", t, "--require-visibility")
+         for t in args.require_visibility]
+        + [parse_requirement("k-staleness", t, "--require-k-staleness")
+           for t in args.require_k_staleness]
+        + [parse_requirement("availability", t, "--require-availability")
+           for t in args.require_availability])
+
+    data: dict[str, Any] = {
+        "command": "pbs",
+        "configuration": {
+            "description": _describe(cluster, legs, faults),
+            "n": cluster.n, "read": cluster.read.label, "write": cluster.write.label,
+            "datacenters": list(cluster.dc_names), "topology": args.topology,
+        },
+        "latency": legs.to_json(),
+        "faults": faults.to_json(),
+        "k_staleness": k_staleness_data(cluster, args.k),
+        "availability": availability_data(cluster, fails, dc_fail, read_fraction),
+    }
+    result = simulate(cluster, legs, args.trials, args.seed, faults,
+                      _Progress("", args.quiet, args.max_seconds))
+    data["t_visibility"] = visibility_data(result, ts, targets, percentiles)
+    complete = result.complete
+    if args.sweep:
+        rows, swept = sweep_rows(args, legs, faults, max(targets))
+        data["sweep"] = {"target": max(targets), "rows": rows}
+        complete &= swept
+    data["requirements"] = [judge(req, cluster, result, dc_fail) for req in requirements]
+    data["complete"] = complete
+    verdicts = [row["verdict"] for row in data["requirements"]]
+    if UNMET in verdicts:
+        data["exit_code"] = EXIT_VIOLATED
+    elif UNDECIDED in verdicts or not complete:
+        data["exit_code"] = EXIT_INCONCLUSIVE
+    else:
+        data["exit_code"] = EXIT_HOLDS
+    return data, result
+
+
+# -- text --------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "never"
+    return f"{100 * value:.4g}%"
+
+
+def _nines(exact: dict[str, Any]) -> str:
+    """A percentage with as many decimals as its nines need: 99.9999995%, never a
+    rounded-up 100% for a probability below 1."""
+    missing = 1 - Fraction(exact["fraction"])
+    if missing == 0:
+        return "100%"
+    decimals = max(2, math.ceil(-math.log10(float(missing) * 100)) + 1)
+    return f"{100 * (1 - float(missing)):.{decimals}f}%"
+
+
+def _ms(estimate: dict[str, Any]) -> str:
+    if estimate["estimate"] is None:
+        return "never"
+    high = "never" if estimate["high"] is None else f"{estimate['high']:.4g}"
+    return f"{estimate['estimate']:.4g} [{estimate['low']:.4g}, {high}]"
+
+
+def _interval(estimate: dict[str, Any]) -> str:
+    if estimate["estimate"] is None:
+        return "n/a (no read completed)"
+    return f"{_pct(estimate['estimate'])} [{_pct(estimate['low'])}, {_pct(estimate['high'])}]"
+
+
+def render_tables(data: dict[str, Any], fmt: str) -> list[tuple[str, str]]:
+    """(title, table) pairs, shared by the text report and the HTML page."""
+    style = FORMATS[fmt]
+    tables = []
+    ks = data["k_staleness"]
+    if ks["rows"]:
+        tables.append(("k-staleness (exact): P(a read returns one of the last k versions)",
+                       tabulate([[row["k"], row["fraction"], _pct(row["probability"])]
+                                 for row in ks["rows"]],
+                                headers=["k", "exact", "probability"], tablefmt=style,
+                                disable_numparse=True)))
+    else:
+        tables.append(("k-staleness (exact)", f"skipped: {ks['skipped']}"))
+    tv = data["t_visibility"]
+    sample = f"{tv['reads']:,} reads of {tv['trials']:,} trials, seed {tv['seed']}"
+    tables.append((f"t-visibility (sampled, {sample}; 95% intervals)",
+                   tabulate([[f"{p['t_ms']:g}", _interval(p)] for p in tv["points"]],
+                            headers=["t (ms)", "P(consistent)"], tablefmt=style,
+                            disable_numparse=True)))
+    tables.append(("t at which consistency reaches P (sampled, ms)",
+                   tabulate([[_pct(row["probability"]), _ms(row["t_ms"])]
+                             for row in tv["targets"]],
+                            headers=["P", "t (ms) [95%]"], tablefmt=style,
+                            disable_numparse=True)))
+    lat = tv["latency"]
+    tables.append(("operation latency (sampled, ms)",
+                   tabulate([[f"p{row['percentile']:g}", _ms(row["ms"]), _ms(w["ms"])]
+                             for row, w in zip(lat["read"], lat["write"], strict=True)],
+                            headers=["percentile", "read [95%]", "write [95%]"],
+                            tablefmt=style, disable_numparse=True)))
+    av = data["availability"]
+    tables.append(("availability (exact): P(a quorum of live replicas exists)",
+                   tabulate([[f"{row['node_failure']:g}", _nines(row["read"]),
+                              _nines(row["write"]), _nines(row["both"])] for row in av["rows"]],
+                            headers=["node failure", "read", "write", "both"], tablefmt=style,
+                            disable_numparse=True)))
+    if "sweep" in data:
+        sweep = data["sweep"]
+        headers = ["r", "w", "P(k=1) exact", f"t@{_pct(sweep['target'])} (ms)",
+                   "read p99.9", "write p99.9", "stale-read (explored)"]
+        tables.append(("sweep over (r, w)", tabulate(
+            [[row["r"], row["w"], _pct(row["k1"]["probability"]), _ms(row["t_at_target"]),
+              _ms(row["read_p999"]), _ms(row["write_p999"]),
+              row.get("explored", {}).get("stale_read", "not explored")]
+             for row in sweep["rows"]], headers=headers, tablefmt=style,
+            disable_numparse=True)))
+    if data["requirements"]:
+        tables.append(("requirements", tabulate(
+            [[row["description"], row["verdict"],
+              _interval(row["measured"]) if "estimate" in row["measured"]
+              else _nines(row["measured"]) if row["kind"] == "availability"
+              else f"{row['measured']['fraction']} ({_pct(row['measured']['probability'])})"]
+             for row in data["requirements"]],
+            headers=["requirement", "verdict", "measured"], tablefmt=style,
+            disable_numparse=True)))
+    return tables
+
+
+def render_text(data: dict[str, Any], fmt: str) -> str:
+    lines = [f"leaderless pbs: {data['configuration']['description']}"]
+    av = data["availability"]
+    if "load" in av:
+        lines.append(f"load {av['load']['fraction']} of operations on the busiest replica "
+                     f"(reads {_pct(av['read_fraction'])}); capacity {av['capacity']:.4g}x "
+                     "one replica")
+    for title, table in render_tables(data, fmt):
+        lines += ["", title, table]
+    tv = data["t_visibility"]
+    if not data["complete"]:
+        lines += ["", (f"inconclusive: sampling stopped ({tv['stopped_by'] or 'a limit'}) "
+                       f"after {tv['trials']:,} of {tv['requested']:,} trials")]
+    if tv["write_failures"] or tv["read_failures"]:
+        lines += ["", (f"{tv['write_failures']:,} writes and {tv['read_failures']:,} reads "
+                       "could not meet their level (not counted as reads)")]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    data, result = analyze(args)
+    if args.plot or args.html:
+        from checker.commands.pbs_report import write_html, write_plots
+
+        if args.plot:
+            write_plots(Path(args.plot), data, result)
+        if args.html:
+            write_html(Path(args.html), data, result, render_tables(data, "plain"))
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(render_text(data, args.format))
+    return data["exit_code"]
