@@ -110,6 +110,7 @@ def test_progress_goes_to_stderr_for_large_runs_unless_quiet(
         (["--keys", "many"], "argument --keys: invalid int value: 'many'"),
         (["--replicas", "1"], "--replicas must be >= 2"),
         (["--depth", "21"], "--depth must be 0..20, got 21"),
+        (["--depth", "-1"], "--depth must be 0..20, got -1"),
         (["--frobnicate"], "unrecognized arguments: --frobnicate"),
     ],
 )
@@ -119,6 +120,35 @@ def test_bad_input_exits_2_with_one_line(
     code, out, err = leaderless(*argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("error: ") and message in err
+
+
+def test_a_run_too_large_for_memory_is_refused_with_the_largest_that_fits(
+    leaderless: Leaderless, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(anti_entropy, "physical_memory", lambda: 8 * 2**30)
+    code, out, err = leaderless("--keys", "2000000", "--replicas", "50")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "error: --keys 2000000 on --replicas 50 needs about" in err
+    largest = int(err.split("at most ")[1].split(" keys")[0].replace(",", ""))
+    budget = 4 * 2**30
+
+    def need(keys: int) -> int:
+        return anti_entropy.estimated_bytes(keys, 50, 0.001, anti_entropy.default_depth(keys))
+
+    assert need(largest) <= budget < need(largest + 1)
+    code, _, err = leaderless("--keys", "100", "--replicas", "100000000")
+    assert code == 2 and "no run on 100000000 replicas fits" in err
+
+
+def test_running_out_of_memory_anyway_is_inconclusive(
+    leaderless: Leaderless, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exhausted(*_args: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(anti_entropy, "diverged_cluster", exhausted)
+    code, out, err = leaderless("--keys", "100")
+    assert code == 3 and out == "" and err.startswith("out of memory")
 
 
 def test_help_line_is_the_docstring_summary() -> None:

@@ -10,7 +10,11 @@ of every write, and prints what each method cost.
   leaderless anti-entropy --keys 100000 --replicas 3 --diverge 0.1% --seed 1
   leaderless anti-entropy --keys 1000000 --diverge 0.01 --json
 
-Exit codes: 0 converged, 1 not converged, 2 bad input.
+A run that would not fit in half of this machine's memory is refused up front, with
+the largest --keys that would.
+
+Exit codes: 0 converged, 1 not converged, 2 bad input (or a run too large for this
+machine), 3 ran out of memory anyway.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -27,7 +32,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from checker.cli import EXIT_HOLDS, EXIT_VIOLATED, UsageError
+from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from model.antientropy import (
     Cost,
     DivergenceConfig,
@@ -40,11 +45,23 @@ from model.antientropy import (
     naive_sync,
     reconcile,
 )
+from model.antientropy.store import MAX_DEPTH, default_depth
 
 # Below this many keys a run takes about a second, and progress lines would be noise.
 PROGRESS_KEYS = 250_000
 # A failure report lists this many differing keys; the count says how many there were.
 SHOWN_DIFFERENCES = 3
+# Peak memory, measured on CPython 3.12 (x86-64) and rounded up by about a quarter: the
+# interpreter and imports, then per key (the LWW merge and the writes), per key on each
+# replica (the entry and its copy for the naive run; diverged keys hold more versions),
+# and per Merkle leaf on each replica (the leaf's key list and two tree nodes).
+BASE_BYTES = 32 * 2**20
+KEY_BYTES = 420
+ENTRY_BYTES = 190
+DIVERGED_ENTRY_BYTES = 90
+LEAF_BYTES = 230
+# A run may plan on this share of physical memory; the rest is left to everything else.
+MEMORY_SHARE = 0.5
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -96,6 +113,9 @@ class _Run:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.depth is not None and not 0 <= args.depth <= MAX_DEPTH:
+        # -1 would otherwise pass as the config's "pick the default" marker.
+        raise UsageError(f"--depth must be 0..{MAX_DEPTH}, got {args.depth}")
     try:
         config = DivergenceConfig(
             keys=args.keys,
@@ -107,6 +127,55 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         # The config's field names are the flags' names, so its message names the flag.
         raise UsageError(f"--{error}") from None
+    _refuse_what_cannot_fit(config, args.depth is None)
+    try:
+        return _run(config, args)
+    except MemoryError:
+        print("out of memory: the run was stopped before it finished; lower --keys or "
+              "--replicas", file=sys.stderr)
+        return EXIT_INCONCLUSIVE
+
+
+def estimated_bytes(keys: int, replicas: int, diverge: float, depth: int) -> int:
+    """Peak memory of a run, from the measured costs above (an overestimate)."""
+    per_entry = ENTRY_BYTES + DIVERGED_ENTRY_BYTES * diverge
+    return round(BASE_BYTES + keys * KEY_BYTES + keys * replicas * per_entry
+                 + replicas * (1 << depth) * LEAF_BYTES)
+
+
+def physical_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None  # unknown here: nothing to refuse on
+
+
+def _refuse_what_cannot_fit(config: DivergenceConfig, default_tree: bool) -> None:
+    physical = physical_memory()
+    if physical is None:
+        return
+    budget = physical * MEMORY_SHARE
+
+    def need(keys: int) -> int:
+        depth = default_depth(keys) if default_tree else config.depth
+        return estimated_bytes(keys, config.replicas, config.diverge, depth)
+
+    if need(config.keys) <= budget:
+        return
+    low, high = 0, config.keys  # need(low) fits (or low is 0), need(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if need(middle) <= budget else (low, middle)
+    largest = (f"at most {low:,} keys on {config.replicas} replicas" if low
+               else f"no run on {config.replicas} replicas"
+               + ("" if default_tree else f" with --depth {config.depth}") + " fits")
+    raise UsageError(f"--keys {config.keys} on --replicas {config.replicas} needs about "
+                     f"{need(config.keys) / 2**30:,.1f} GiB of memory, more than "
+                     f"{MEMORY_SHARE:.0%} of this machine's {physical / 2**30:.1f} GiB: "
+                     f"{largest}")
+
+
+def _run(config: DivergenceConfig, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = _progress(started) if config.keys >= PROGRESS_KEYS and not args.quiet else None
 
