@@ -24,7 +24,7 @@ import z3
 
 from checker.trace import Trace
 from model import CATALOGUE, ReplicationModel
-from proofs.solve import frame, interruptible_check
+from proofs.solve import frame, interruptible_check, logic_solver
 from proofs.symbolic import NOT_ENCODED, Encoding, SymState
 
 VIOLATED, NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN = (
@@ -52,9 +52,10 @@ class BmcVerdict:
 
 @dataclass(frozen=True)
 class BmcResult:
-    bound: int  # K: paths of 0..K steps were searched
+    bound: int  # paths of 0..bound steps were searched for every property still open
     seconds: float
     verdicts: list[BmcVerdict] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C stopped the search before the depth asked for
 
     def verdict(self, property_id: str) -> BmcVerdict:
         return next(v for v in self.verdicts if v.property_id == property_id)
@@ -119,19 +120,18 @@ def bmc(
     open_ids = [p for p in wanted if p not in finished]
     spent = dict.fromkeys(open_ids, 0.0)
 
-    solver = z3.Solver()
-    if timeout_ms is not None:
-        solver.set("timeout", timeout_ms)
+    solver = logic_solver(timeout_ms)
     path = [encoding.state("0")]
     solver.add(encoding.init(path[0]))
     searched = -1  # the deepest depth every open property was asked about
+    interrupted = False
     try:
         searched = _unroll(model, encoding, solver, path, depth, open_ids, finished, spent,
                            started, progress, timed=timeout_ms is not None)
     except KeyboardInterrupt:
-        searched = len(path) - 2
+        searched, interrupted = len(path) - 2, True
     open_ids = [p for p in open_ids if p not in finished]
-    stopped = "" if searched == depth else "interrupted (Ctrl-C): "
+    stopped = "interrupted (Ctrl-C): " if interrupted else ""
     for p in open_ids:
         finished[p] = BmcVerdict(
             p,
@@ -140,7 +140,7 @@ def bmc(
             seconds=spent[p],
         )
     verdicts = [finished[p.id] for p in CATALOGUE if p.id in finished]
-    return BmcResult(searched, time.monotonic() - started, verdicts)
+    return BmcResult(searched, time.monotonic() - started, verdicts, interrupted)
 
 
 def _unroll(model: ReplicationModel, encoding: Encoding, solver: z3.Solver,

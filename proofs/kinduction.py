@@ -39,7 +39,7 @@ import z3
 from checker.trace import Trace, normalize, trace_data
 from model import CATALOGUE, ReplicationModel
 from model.state import FAIL, IDLE, NIL, NO_RESULT, OK, PENDING, REPAIRING
-from proofs.bmc import NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN, VIOLATED, bmc
+from proofs.bmc import NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN, VIOLATED, BmcVerdict, bmc
 from proofs.result import Obligation, Proved, Refuted, Result, Unknown
 from proofs.solve import check, frame, logic_solver
 from proofs.symbolic import NOT_ENCODED, Encoding, SymState, count
@@ -257,6 +257,7 @@ class KInduction:
     cti: dict[str, Any] | None = None  # counterexample to induction: action and states
     trace: Trace | None = None  # a real violation (base case)
     seconds: float = 0.0
+    interrupted: bool = False  # Ctrl-C stopped the attempt: the outcome is unknown
 
     def to_json(self, model: ReplicationModel, times: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {"property": self.property_id, "outcome": self.outcome,
@@ -377,7 +378,8 @@ class Prover:
 def prove(model: ReplicationModel, property_id: str, max_k: int = 2,
           timeout_ms: int | None = None, prover: Prover | None = None) -> KInduction:
     """Try k = 1..max_k; see the module docstring for the outcomes. Pass one `prover`
-    to several calls on the same model to prune the invariants only once."""
+    to several calls on the same model to prune the invariants only once. Ctrl-C
+    ends the attempt as unknown with `interrupted` set, never as proved."""
     started = time.monotonic()
     index = [p.id for p in CATALOGUE].index(property_id)
     if not model.applicable >> index & 1:
@@ -386,41 +388,80 @@ def prove(model: ReplicationModel, property_id: str, max_k: int = 2,
         return KInduction(property_id, NOT_ENCODED_STATUS, None, None)
     claim = (f"{property_id} holds in every reachable state of {model.config.describe()}")
     prover = prover if prover is not None else Prover(model, timeout_ms)
-    kept, dropped, gave_up = prover.strengthening()
-    names = tuple(inv.name for inv in kept)
+    attempt = _Attempt(model, property_id, claim, prover, started)
+    try:
+        return attempt.run(max_k, timeout_ms)
+    except KeyboardInterrupt:
+        reason = "interrupted (Ctrl-C) before every obligation was discharged"
+        return attempt.finish(UNKNOWN, attempt.k, Unknown(claim, reason,
+                                                          tuple(prover.obligations)),
+                              interrupted=True)
 
-    def finish(outcome: str, k: int | None, result: Result, **extra: Any) -> KInduction:
-        return KInduction(property_id, outcome, k, result, names, tuple(dropped),
-                          seconds=time.monotonic() - started, **extra)
 
-    if gave_up is not None:
-        return finish(UNKNOWN, None, Unknown(claim, gave_up, tuple(prover.obligations)))
-    cti = None
-    for k in range(1, max_k + 1):
-        answer, cti, reason = prover.step(property_id, k, kept)
-        if answer == "unknown":
-            return finish(UNKNOWN, k, Unknown(claim, f"step {k}: {reason}",
-                                              tuple(prover.obligations)))
-        if answer == "unsat" or k == max_k:
-            base = bmc(model, k - 1, [property_id], timeout_ms).verdict(property_id)
-            prover.obligations.append(Obligation(
-                f"base{k}/{property_id}", f"no run of fewer than {k} steps violates it",
-                {VIOLATED: "sat", UNKNOWN: "unknown"}.get(base.status, "unsat"), base.seconds))
-            obligations = tuple(prover.obligations)
-            if base.status == VIOLATED and base.trace is not None:
-                witness = normalize(trace_data(model, base.trace))
-                return finish(REFUTED, k, Refuted(claim, witness, base.trace.reason,
-                                                  obligations), trace=base.trace)
-            if base.status == UNKNOWN:
-                return finish(UNKNOWN, k, Unknown(claim, base.reason or "", obligations))
-            if answer == "unsat":
-                explanation = (f"{k}-inductive, strengthened by: {', '.join(names)}"
-                               if names else f"{k}-inductive on its own")
-                return finish(PROVED, k, Proved(claim, obligations, explanation))
-    assert cti is not None
-    reason = (f"not inductive at k={max_k}: a step ending in {cti['last_action']} breaks it "
-              "from states that satisfy every kept invariant (see the counterexample to "
-              "induction); a stronger invariant or a larger k may prove it")
-    return finish(NOT_INDUCTIVE, max_k, Unknown(claim, reason, tuple(prover.obligations)),
-                  cti=cti)
+class _Attempt:
+    """One call of `prove`: the k reached so far, for a report on Ctrl-C."""
 
+    def __init__(self, model: ReplicationModel, property_id: str, claim: str, prover: Prover,
+                 started: float) -> None:
+        self.model, self.property_id, self.claim = model, property_id, claim
+        self.prover, self.started = prover, started
+        self.k: int | None = None
+        self.names: tuple[str, ...] = ()
+        self.dropped: tuple[tuple[str, str], ...] = ()
+
+    def finish(self, outcome: str, k: int | None, result: Result, **extra: Any) -> KInduction:
+        return KInduction(self.property_id, outcome, k, result, self.names, self.dropped,
+                          seconds=time.monotonic() - self.started, **extra)
+
+    def run(self, max_k: int, timeout_ms: int | None) -> KInduction:
+        model, property_id, claim, prover = self.model, self.property_id, self.claim, self.prover
+        kept, dropped, gave_up = prover.strengthening()
+        self.names = tuple(inv.name for inv in kept)
+        self.dropped = tuple(dropped)
+        if gave_up is not None:
+            return self.finish(UNKNOWN, None, Unknown(claim, gave_up, tuple(prover.obligations)))
+        cti = None
+        for k in range(1, max_k + 1):
+            self.k = k
+            answer, cti, reason = prover.step(property_id, k, kept)
+            if answer == "unknown":
+                return self.finish(UNKNOWN, k, Unknown(claim, f"step {k}: {reason}",
+                                                       tuple(prover.obligations)))
+            if answer == "unsat" or k == max_k:
+                base = self._base_case(k, timeout_ms)
+                obligations = tuple(prover.obligations)
+                if base.status == VIOLATED and base.trace is not None:
+                    witness = normalize(trace_data(model, base.trace))
+                    return self.finish(REFUTED, k, Refuted(claim, witness, base.trace.reason,
+                                                           obligations), trace=base.trace)
+                if base.status == UNKNOWN:
+                    return self.finish(UNKNOWN, k, Unknown(claim, base.reason or "",
+                                                           obligations))
+                if answer == "unsat":
+                    explanation = (f"{k}-inductive, strengthened by: {', '.join(self.names)}"
+                                   if self.names else f"{k}-inductive on its own")
+                    return self.finish(PROVED, k, Proved(claim, obligations, explanation))
+        assert cti is not None
+        reason = (f"not inductive at k={max_k}: a step ending in {cti['last_action']} breaks "
+                  "it from states that satisfy every kept invariant (see the counterexample "
+                  "to induction); a stronger invariant or a larger k may prove it")
+        return self.finish(NOT_INDUCTIVE, max_k, Unknown(claim, reason,
+                                                         tuple(prover.obligations)), cti=cti)
+
+    def _base_case(self, k: int, timeout_ms: int | None) -> BmcVerdict:
+        """BMC over every run of fewer than k steps, recorded as the obligation base<k>.
+
+        A base case that Ctrl-C cut short covers only some of those depths, and a
+        shorter violation may lie in the rest, so it raises KeyboardInterrupt (unless
+        it already found a violation, which is real however far the search got)."""
+        searched = bmc(self.model, k - 1, [self.property_id], timeout_ms)
+        base = searched.verdict(self.property_id)
+        cut_short = searched.interrupted and base.status != VIOLATED
+        answer = ("unknown" if cut_short or base.status == UNKNOWN
+                  else "sat" if base.status == VIOLATED else "unsat")
+        self.prover.obligations.append(Obligation(
+            f"base{k}/{self.property_id}", f"no run of fewer than {k} steps violates it",
+            answer, base.seconds, (base.reason or "") if answer == "unknown" else ""))
+        if cut_short:
+            raise KeyboardInterrupt
+        return base

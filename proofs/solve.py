@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import z3
 
-from proofs.result import Obligation
+from proofs.result import InvalidInput, Obligation
+
+# Z3 keeps its timeout in an unsigned 32-bit integer: a larger value would wrap around.
+MAX_TIMEOUT_MS = 2**32 - 1
 
 
 def arithmetic_solver(timeout_ms: int | None) -> z3.Solver:
@@ -30,7 +37,14 @@ def logic_solver(timeout_ms: int | None) -> z3.Solver:
     return solver
 
 
+def check_timeout(timeout_ms: int | None) -> None:
+    """Raise InvalidInput unless `timeout_ms` is None (no limit) or 1..MAX_TIMEOUT_MS."""
+    if timeout_ms is not None and not 1 <= timeout_ms <= MAX_TIMEOUT_MS:
+        raise InvalidInput(f"timeout_ms = {timeout_ms} is out of range: allowed 1..{MAX_TIMEOUT_MS}")
+
+
 def _limit(solver: z3.Solver, timeout_ms: int | None) -> None:
+    check_timeout(timeout_ms)
     if timeout_ms is not None:
         solver.set("timeout", timeout_ms)
 
@@ -60,6 +74,50 @@ def interruptible_check(solver: z3.Solver, timed: bool = True) -> z3.CheckSatRes
         if reason == "interrupted from keyboard" or (reason == "canceled" and not timed):
             raise KeyboardInterrupt
     return answer
+
+
+_Z3_PACKAGE = os.path.dirname(z3.__file__) + os.sep
+
+
+def _unsafe_to_interrupt(frame: FrameType | None) -> bool:
+    """True inside Z3's Python bindings or any finalizer. A KeyboardInterrupt raised
+    there is lost: in `__del__` Python prints "Exception ignored in ..." and drops it
+    (the search runs on), and in a ctypes `from_param` it becomes ctypes.ArgumentError."""
+    if frame is not None and frame.f_code.co_filename.startswith(_Z3_PACKAGE):
+        return True
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _deferring_handler(signum: int, frame: FrameType | None) -> None:
+    if _unsafe_to_interrupt(frame):
+        # Ask again: Python runs this handler anew at its next check for signals,
+        # a few bytecodes on, by which time the finalizer or binding has returned.
+        signal.raise_signal(signum)
+        return
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def ctrl_c_outside_z3() -> Iterator[None]:
+    """Within the block, Ctrl-C raises KeyboardInterrupt only in code outside Z3's
+    bindings and outside finalizers, so that it reaches the caller (during a solver
+    check Z3 takes the signal itself, see `interruptible_check`). A no-op off the
+    main thread, where Python does not deliver signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _deferring_handler)
+    try:
+        yield
+    finally:
+        # None: a handler set outside Python, which cannot be put back; Python's own
+        # default is the nearest.
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None
+                      else previous)
 
 
 def check(solver: z3.Solver, name: str, statement: str) -> tuple[Obligation, z3.ModelRef | None]:

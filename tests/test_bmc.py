@@ -18,6 +18,7 @@ from checker.explorer import HOLDS, NOT_APPLICABLE, VIOLATED, explore
 from checker.trace import normalize, replay, trace_data
 from model import Config, ReplicationModel
 from proofs import bmc as bmc_module
+from proofs import kinduction
 from proofs.kinduction import NOT_INDUCTIVE, PROVED, REFUTED, Prover, prove
 
 SUITE = [
@@ -121,9 +122,31 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(small + ["--depth", "4"]) == 3
     assert "linearizable: not encoded" in capsys.readouterr().out
     overlap = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
-               "--k-induction", "--json", "--no-times"]
-    assert _run(overlap) == 0
+               "--k-induction", "--no-times", "--quiet"]
+    encoded = ["--properties", "stale-read,lww-order,convergence,availability"]
+    assert _run(overlap + encoded + ["--json"]) == 0
     assert '"outcome": "proved"' in capsys.readouterr().out
+
+
+def test_a_required_property_not_encoded_is_inconclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    # Every encoded property is proved, but linearizable (required by default) was never
+    # checked: exit 0 would claim it holds.
+    overlap = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
+               "--k-induction", "--no-times", "--quiet"]
+    assert _run(overlap) == 3
+    out = capsys.readouterr().out
+    assert out.count("proved (k=1)") == 4
+    assert "linearizable: required but not encoded in Z3, so this run cannot exit 0" in out
+    assert _run(overlap + ["--properties", "linearizable"]) == 3
+
+
+def test_properties_that_cannot_apply_or_name_nothing_are_bad_input() -> None:
+    from checker.cli import UsageError
+
+    with pytest.raises(UsageError, match="--properties: aborted-read does not apply"):
+        _run(["--clients", "w,r", "--depth", "2", "--properties", "aborted-read"])
+    with pytest.raises(UsageError, match="--properties: ',' names no property"):
+        _run(["--clients", "w,r", "--depth", "2", "--properties", ","])
 
 
 def test_cli_rejects_a_negative_depth() -> None:
@@ -131,3 +154,74 @@ def test_cli_rejects_a_negative_depth() -> None:
 
     with pytest.raises(UsageError, match="--depth"):
         _run(["--depth", "-1"])
+
+
+def _ctrl_c_on_solver_call(monkeypatch: pytest.MonkeyPatch, call: int) -> list[int]:
+    """Make the `call`-th solver check of the BMC unrolling raise KeyboardInterrupt."""
+    real, calls = bmc_module.interruptible_check, []
+
+    def check(solver, timed=True):
+        calls.append(1)
+        if len(calls) == call:
+            raise KeyboardInterrupt
+        return real(solver, timed)
+
+    monkeypatch.setattr(bmc_module, "interruptible_check", check)
+    return calls
+
+
+@pytest.mark.parametrize("config,prop,max_k", [
+    # violated at depth 2; without a base case the step proves it at k = 3
+    (Config(n=1, w=1, r=1, clients=("w",), max_crashes=1), "availability", 4),
+    # violated at depth 6; without a base case the step proves it at k = 7
+    (Config(n=1, w=1, r=1, clients=("w", "r"), timeouts=True), "aborted-read", 8),
+])
+def test_a_base_case_cut_short_by_ctrl_c_is_never_a_proof(monkeypatch, config, prop, max_k):
+    model = ReplicationModel(config)
+    _ctrl_c_on_solver_call(monkeypatch, 2)  # depth 0 answered, Ctrl-C during depth 1
+    proof = prove(model, prop, max_k=max_k)
+    assert (proof.outcome, proof.interrupted) == (bmc_module.UNKNOWN, True)
+    assert proof.result is not None and "interrupted (Ctrl-C)" in proof.result.reason  # type: ignore
+    base = [ob for ob in proof.result.obligations if ob.name.startswith("base")]
+    assert [(ob.z3_result, ob.reason) for ob in base] == [
+        ("unknown", "interrupted (Ctrl-C): no violation in runs of at most 0 steps")]
+    monkeypatch.undo()
+    assert prove(model, prop, max_k=max_k).outcome == REFUTED
+
+
+def test_bmc_interrupted_at_a_depth_reports_it() -> None:
+    model = ReplicationModel(Config(n=2, w=1, r=1, clients=("w", "r")))
+
+    def ctrl_c_at_depth_3(depth: int, open_properties: int, seconds: float) -> None:
+        if depth == 3:
+            raise KeyboardInterrupt
+
+    result = bmc_module.bmc(model, 5, progress=ctrl_c_at_depth_3)
+    assert (result.bound, result.interrupted) == (2, True)
+    assert not bmc_module.bmc(model, 2).interrupted
+
+
+def test_no_k_induction_after_an_interrupted_bmc(monkeypatch, capsys) -> None:
+    attempted: list[str] = []
+    monkeypatch.setattr(bmc_command, "prove",
+                        lambda model, prop, *args: attempted.append(prop))
+    _ctrl_c_on_solver_call(monkeypatch, 3)
+    argv = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
+            "--k-induction", "--quiet", "--properties", "stale-read,convergence"]
+    assert _run(argv) == 3
+    assert attempted == []
+    assert "k-induction not attempted" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_k_induction_stops_every_attempt(monkeypatch, capsys) -> None:
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kinduction, "check", interrupted)
+    argv = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "1",
+            "--k-induction", "--quiet", "--no-times", "--properties", "stale-read,convergence"]
+    assert _run(argv) == 3
+    captured = capsys.readouterr()
+    assert ("interrupted during k-induction of stale-read; not attempted: convergence"
+            in captured.err)
+    assert "stale-read: unknown: interrupted (Ctrl-C)" in captured.out

@@ -7,10 +7,13 @@ within K is then proved for runs of every length, or shown not inductive with a
 counterexample to induction. `linearizable` is not encoded: `leaderless check` has it.
 
   leaderless bmc --n 3 --w 1 --r 1 --clients w,r --depth 8
-  leaderless bmc --n 5 --w 3 --r 3 --clients w,w,r,r --depth 6 --k-induction
+  leaderless bmc --n 5 --w 3 --r 3 --clients w,w,r,r --depth 6 --k-induction \
+      --properties stale-read,lww-order,convergence,availability
 
-Exit codes: 0 every encoded applicable property proved (needs --k-induction),
-1 one is violated, 2 bad input, 3 otherwise (none within K, not inductive, unknown).
+Required properties: those --properties names, else every applicable one.
+Exit codes: 0 every required property proved (needs --k-induction), 1 one is
+violated, 2 bad input, 3 otherwise (none within K, not inductive, unknown, not
+encoded, Ctrl-C).
 """
 
 from __future__ import annotations
@@ -22,13 +25,19 @@ from typing import Any
 from tabulate import tabulate
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import add_model_arguments, config_from_args, property_ids
+from checker.commands.options import add_model_arguments, applicable_ids, config_from_args
+from checker.commands.solver_options import add_timeout_ms
 from checker.render import to_json, trace_text
 from checker.trace import normalize, trace_data
 from model import ReplicationModel
 from proofs.bmc import NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, VIOLATED, BmcResult, bmc
-from proofs.kinduction import PROVED, KInduction, Prover, prove
+from proofs.kinduction import PROVED, REFUTED, KInduction, Prover, prove
 from proofs.result import Proved, Unknown
+from proofs.solve import ctrl_c_outside_z3
+
+# Beyond this many steps an unrolling or an induction step is past what Z3 answers
+# in any useful time on the smallest model; a larger number is a typo.
+MAX_DEPTH = 1000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,13 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     search.add_argument("--depth", type=int, required=True, metavar="K",
                         help="search runs of 0..K steps")
     search.add_argument("--properties", metavar="P1,P2",
-                        help="check only these properties (default: all)")
+                        help="check only these properties, all required for exit code 0 "
+                             "(default: every applicable one)")
     search.add_argument("--k-induction", action="store_true",
                         help="try to prove each property with no violation within K")
     search.add_argument("--max-k", type=int, default=2, metavar="N",
                         help="largest k for k-induction (default %(default)s)")
-    search.add_argument("--timeout-ms", type=int, metavar="MS",
-                        help="bound each Z3 call; past it the answer is unknown")
+    add_timeout_ms(search)
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -57,22 +66,27 @@ def _progress(depth: int, open_properties: int, seconds: float) -> None:
 
 
 def _check_limits(args: argparse.Namespace) -> None:
-    if args.depth < 0:
-        raise UsageError(f"--depth: {args.depth} is out of range; allowed >= 0")
-    if args.max_k < 1:
-        raise UsageError(f"--max-k: {args.max_k} is out of range; allowed >= 1")
-    if args.timeout_ms is not None and args.timeout_ms < 1:
-        raise UsageError(f"--timeout-ms: {args.timeout_ms} is out of range; allowed >= 1")
+    if not 0 <= args.depth <= MAX_DEPTH:
+        raise UsageError(f"--depth: {args.depth} is out of range; allowed 0..{MAX_DEPTH}")
+    if not 1 <= args.max_k <= MAX_DEPTH:
+        raise UsageError(f"--max-k: {args.max_k} is out of range; allowed 1..{MAX_DEPTH}")
 
 
-def exit_code(result: BmcResult, proofs: dict[str, KInduction]) -> int:
-    checked = [v for v in result.verdicts if v.status not in (NOT_APPLICABLE, NOT_ENCODED_STATUS)]
-    if any(v.status == VIOLATED for v in checked):
+def _required(args: argparse.Namespace, model: ReplicationModel) -> list[str]:
+    required = applicable_ids(args.properties, "--properties", model)
+    if not required:
+        raise UsageError(f"--properties: {args.properties!r} names no property")
+    return required
+
+
+def exit_code(result: BmcResult, proofs: dict[str, KInduction], required: list[str]) -> int:
+    """1 if a required property is violated; 0 only if k-induction proved every one
+    (a property not encoded in Z3 was never checked, so it can only be inconclusive)."""
+    if any(result.verdict(p).status == VIOLATED for p in required):
         return EXIT_VIOLATED
-    if any(p.outcome == "refuted" for p in proofs.values()):
+    if any(p in proofs and proofs[p].outcome == REFUTED for p in required):
         return EXIT_VIOLATED
-    if checked and all(v.property_id in proofs and proofs[v.property_id].outcome == PROVED
-                       for v in checked):
+    if all(p in proofs and proofs[p].outcome == PROVED for p in required):
         return EXIT_HOLDS
     return EXIT_INCONCLUSIVE
 
@@ -138,27 +152,51 @@ def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
     return "\n".join(lines)
 
 
+def _k_induction(model: ReplicationModel, result: BmcResult,
+                 args: argparse.Namespace) -> dict[str, KInduction]:
+    """Prove each property BMC left open; one Ctrl-C ends every attempt."""
+    proofs: dict[str, KInduction] = {}
+    prover = Prover(model, args.timeout_ms)
+    open_ids = [v.property_id for v in result.verdicts if v.status == NONE_WITHIN]
+    for number, property_id in enumerate(open_ids):
+        proof = prove(model, property_id, args.max_k, args.timeout_ms, prover)
+        proofs[property_id] = proof
+        if proof.interrupted:
+            rest = ", ".join(open_ids[number + 1:]) or "none"
+            print(f"bmc: interrupted during k-induction of {property_id}; "
+                  f"not attempted: {rest}", file=sys.stderr)
+            break
+    return proofs
+
+
+def _not_encoded_note(result: BmcResult, required: list[str]) -> str:
+    missing = [p for p in required if result.verdict(p).status == NOT_ENCODED_STATUS]
+    if not missing:
+        return ""
+    return (f"\n{', '.join(missing)}: required but not encoded in Z3, so this run cannot "
+            "exit 0; check it with `leaderless check`, or leave it out with --properties")
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_limits(args)
-    wanted = property_ids(args.properties, "--properties") if args.properties else None
     model = ReplicationModel(config)
-    result = bmc(model, args.depth, wanted, args.timeout_ms,
-                 progress=None if args.quiet else _progress)
-    if result.bound < args.depth:
-        print(f"bmc: interrupted; runs of at most {result.bound} steps were searched",
-              file=sys.stderr)
-    proofs: dict[str, KInduction] = {}
-    if args.k_induction:
-        prover = Prover(model, args.timeout_ms)
-        for verdict in result.verdicts:
-            if verdict.status == NONE_WITHIN:
-                proofs[verdict.property_id] = prove(model, verdict.property_id, args.max_k,
-                                                    args.timeout_ms, prover)
+    required = _required(args, model)
+    wanted = required if args.properties else None
+    with ctrl_c_outside_z3():
+        result = bmc(model, args.depth, wanted, args.timeout_ms,
+                     progress=None if args.quiet else _progress)
+        proofs: dict[str, KInduction] = {}
+        if result.interrupted:
+            print(f"bmc: interrupted; runs of at most {result.bound} steps were searched"
+                  + ("; k-induction not attempted" if args.k_induction else ""),
+                  file=sys.stderr)
+        elif args.k_induction:
+            proofs = _k_induction(model, result, args)
     times = not args.no_times
     if args.json:
         print(to_json(_data(model, result, proofs, times)))
     else:
-        print(_text(model, result, proofs, times))
+        print(_text(model, result, proofs, times) + _not_encoded_note(result, required))
     sys.stdout.flush()
-    return exit_code(result, proofs)
+    return exit_code(result, proofs, required)
