@@ -9,15 +9,40 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 READ_REPAIR_MODES = ("off", "async", "blocking")
 RESOLUTIONS = ("lww", "arrival")
+# The largest scope whose single state and single step the tools still build in well
+# under a second (and the Z3 overlap check beside `check` with it); larger is refused.
+MAX_REPLICAS = 1000
+MAX_OPS = 1000  # operations of all clients together
 
 
 class ConfigError(ValueError):
-    """A configuration outside the model's ranges; the message is one line for the user."""
+    """A configuration outside the model's ranges; the message is one line for the user.
+
+    `field` is the Config field at fault, the first word of the message (None when no
+    single field is), so a front end can put its own name for it there: a CLI flag on
+    the command line, a TOML key in a gate file.
+
+    >>> error = ConfigError("max_crashes: 4 is out of range; allowed 0..3")
+    >>> error.field, error.worded({"max_crashes": "--crashes"})
+    ('max_crashes', '--crashes: 4 is out of range; allowed 0..3')
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        head, colon, self._rest = message.partition(": ")
+        self.field = head if colon and head in Config.__dataclass_fields__ else None
+
+    def worded(self, names: Mapping[str, str]) -> str:
+        """The message with its field called `names[field]` (when it names one)."""
+        if self.field is None or self.field not in names:
+            return str(self)
+        return f"{names[self.field]}: {self._rest}"
 
 
 def parse_clients(text: str) -> tuple[str, ...]:
@@ -31,6 +56,9 @@ def _check_scripts(scripts: tuple[str, ...], shown: object) -> None:
     if not scripts or scripts == ("",):
         raise ConfigError(f"clients: {shown!r} has no client; give one script per client, e.g. 'w,rr'")
     for index, script in enumerate(scripts):
+        if not isinstance(script, str):
+            raise ConfigError(f"clients: client {index} in {shown!r} is not a script of "
+                              "'w' and 'r'")
         if not script:
             raise ConfigError(
                 f"clients: client {index} in {shown!r} has no operation; each script needs >= 1 op"
@@ -41,6 +69,10 @@ def _check_scripts(scripts: tuple[str, ...], shown: object) -> None:
                 f"clients: client {index} script {script!r} has {bad[0]!r}; "
                 "scripts use only 'w' (write) and 'r' (read)"
             )
+    ops = sum(len(script) for script in scripts)
+    if ops > MAX_OPS:
+        raise ConfigError(f"clients: {ops} operations in all is out of range; allowed "
+                          f"1..{MAX_OPS} (the largest scope the tools handle)")
 
 
 def check_int(name: str, value: object, low: int, high: int | None = None) -> None:
@@ -69,7 +101,7 @@ class Config:
     resolution: str = "lww"  # lww (timestamps) / arrival (last arrival wins)
 
     def __post_init__(self) -> None:
-        check_int("n", self.n, 1, None)
+        check_int("n", self.n, 1, MAX_REPLICAS)
         check_int("w", self.w, 1, self.n)
         check_int("r", self.r, 1, self.n)
         if isinstance(self.clients, str):

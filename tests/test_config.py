@@ -15,7 +15,16 @@ def test_defaults_are_valid():
     [
         ({"w": 4}, "w: 4 is out of range; allowed 1..3"),
         ({"r": 0}, "r: 0 is out of range; allowed 1..3"),
-        ({"n": 0, "w": 1, "r": 1}, "n: 0 is out of range; allowed >= 1"),
+        ({"n": 0, "w": 1, "r": 1}, "n: 0 is out of range; allowed 1..1000"),
+        ({"w": 0}, "w: 0 is out of range; allowed 1..3"),
+        ({"r": 4}, "r: 4 is out of range; allowed 1..3"),
+        ({"n": 99999999999999999999999}, ("n: 99999999999999999999999 is out of range; "
+                                         "allowed 1..1000")),
+        ({"clients": ("w" * 600, "r" * 401)}, ("clients: 1001 operations in all is out of "
+                                              "range; allowed 1..1000")),
+        ({"read_repair": "blocking", "resolution": "arrival"},
+         "read_repair: blocking needs resolution lww"),
+        ({"clients": ("w", 5)}, "clients: client 1 in 'w,5' is not a script"),
         ({"drift": -1}, "drift: -1 is out of range; allowed >= 0"),
         ({"max_drops": -2}, "max_drops: -2 is out of range; allowed >= 0"),
         ({"max_crashes": 4}, "max_crashes: 4 is out of range; allowed 0..3"),
@@ -33,6 +42,30 @@ def test_bad_values_are_named(kwargs, message):
         Config(**kwargs)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"max_crashes": 4}, "max_crashes"),
+    ({"max_drops": -1}, "max_drops"),
+    ({"clients": ("x",)}, "clients"),
+    ({"n": 10**23}, "n"),
+    ({"anti_entropy": True, "resolution": "arrival"}, "anti_entropy"),
+    ({"read_repair": "async", "resolution": "arrival"}, "read_repair"),
+])
+def test_errors_carry_the_field_so_each_front_end_can_use_its_own_names(kwargs, field):
+    with pytest.raises(ConfigError) as error:
+        Config(**kwargs)
+    assert error.value.field == field
+    assert str(error.value).startswith(field + ": ")
+    worded = error.value.worded({field: "--the-flag"})
+    assert worded == "--the-flag: " + str(error.value).removeprefix(field + ": ")
+
+
+def test_an_error_about_no_single_field_has_none():
+    with pytest.raises(ConfigError) as error:
+        Config.from_json({"quorum": 2})
+    assert error.value.field is None
+    assert error.value.worded({"n": "--n"}) == str(error.value)
 
 
 def test_parse_clients():
