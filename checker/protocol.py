@@ -12,7 +12,7 @@ to build the representative state).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 State = Hashable
@@ -40,7 +40,7 @@ class Model(Protocol[S, L]):
 
     def initial_states(self) -> Sequence[S]: ...
 
-    def successors(self, state: S) -> Sequence[tuple[L, S]]: ...
+    def successors(self, state: S) -> Iterable[tuple[L, S]]: ...  # iterated once, may be lazy
 
     def violations(self, state: S, wanted: int) -> int: ...
 

@@ -155,7 +155,7 @@ def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]
     states = [state]
     for number, (step, expected) in enumerate(zip(recorded_steps, recorded_states[1:]), 1):
         action = step.get("action") if isinstance(step, dict) else None
-        options = model.successors(state)
+        options = list(model.successors(state))
         if action is not None:
             options = [(lab, nxt) for lab, nxt in options if model.action_view(lab) == action]
             if not options:

@@ -10,7 +10,7 @@ client, deliveries by message code, drops, timeouts, crashes, anti-entropy pairs
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from model.state import (
     CRASHES,
@@ -79,6 +79,11 @@ class Transitions:
                timestamps: Iterable[int] | None = None) -> list[Step]:
         """One step per timestamp choice; `timestamps` replaces MODEL.md's window of
         now ± drift, for clock models that read a client's own clock instead."""
+        return list(self._invoke_steps(state, client, timestamps))
+
+    def _invoke_steps(self, state: tuple, client: int,
+                      timestamps: Iterable[int] | None = None) -> Iterator[Step]:
+        # Lazy: a window of 2 * drift + 1 timestamps may be too many states to hold at once.
         hist = state[HIST]
         op = None
         for candidate in self.scope.ops_of_client[client]:
@@ -87,14 +92,13 @@ class Transitions:
                 op = candidate
                 break
             if status == PENDING or status == REPAIRING:
-                return []  # busy
+                return  # busy
         if op is None:
-            return []  # script finished
+            return  # script finished
         now = state[NOW] + 1
         up = state[UP]
         live_replicas = [i for i in range(self.n) if up >> i & 1]
         scope = self.scope
-        steps = []
         if scope.is_write[op]:
             if not self.lww:
                 choices: Iterable[int | None] = (None,)
@@ -106,12 +110,11 @@ class Transitions:
                 version = scope.version(op, ts)
                 sent = tuple(scope.message(WREQ, op, i, version) for i in live_replicas)
                 record = (PENDING, now, 0, version if self.lww else 0, NO_RESULT)
-                steps.append((("Invoke", client, ts), self._invoked(state, now, op, record, sent)))
+                yield ("Invoke", client, ts), self._invoked(state, now, op, record, sent)
         else:
             sent = tuple(scope.message(RREQ, op, i) for i in live_replicas)
             record = (PENDING, now, 0, 0, NO_RESULT)
-            steps.append((("Invoke", client, None), self._invoked(state, now, op, record, sent)))
-        return steps
+            yield ("Invoke", client, None), self._invoked(state, now, op, record, sent)
 
     @staticmethod
     def _invoked(state: tuple, now: int, op: int, record: tuple, sent: tuple) -> tuple:
@@ -258,15 +261,16 @@ class Transitions:
         store = tuple(merged if k == i or k == j else v for k, v in enumerate(store))
         return (store, up) + state[NOW:]
 
-    def successors(self, state: tuple) -> list[Step]:
+    def successors(self, state: tuple) -> Iterator[Step]:
         """Every step enabled in `state`, in the fixed order of the module docstring.
 
+        Generated lazily, so a caller holds one step at a time however many there are
+        (a wide clock window or many replicas), and can stop between two of them.
         Guards that fail for most arguments are tested here, before the call, to keep
         the explorer's inner loop short; each action still checks its own guard.
         """
-        steps: list[Step] = []
         for client in range(len(self.scope.ops_of_client)):
-            steps.extend(self.invoke(state, client))
+            yield from self._invoke_steps(state, client)
         net = state[NET]
         table = self.table
         for index, code in enumerate(net):
@@ -275,34 +279,33 @@ class Transitions:
             if kind == WREQ:
                 nxt = self.deliver_write_request(state, index, m)
                 if nxt is not None:
-                    steps.append((("DeliverWriteRequest", code), nxt))
+                    yield ("DeliverWriteRequest", code), nxt
             elif kind == WACK:
-                steps.append((("DeliverWriteAck", code), self.deliver_write_ack(state, index, m)))
+                yield ("DeliverWriteAck", code), self.deliver_write_ack(state, index, m)
             elif kind == RREQ:
                 nxt = self.deliver_read_request(state, index, m)
                 if nxt is not None:
-                    steps.append((("DeliverReadRequest", code), nxt))
+                    yield ("DeliverReadRequest", code), nxt
             else:
-                steps.extend(self.deliver_read_response(state, index, code, m))
+                yield from self.deliver_read_response(state, index, code, m)
         if state[DROPS] < self.max_drops:
             for index, code in enumerate(net):
                 if (nxt := self.drop(state, index)) is not None:
-                    steps.append((("Drop", code), nxt))
+                    yield ("Drop", code), nxt
         if self.timeouts:
             for op, record in enumerate(state[HIST]):
                 if ((record[H_STATUS] == PENDING or record[H_STATUS] == REPAIRING)
                         and (nxt := self.timeout(state, op)) is not None):
-                    steps.append((("Timeout", op), nxt))
+                    yield ("Timeout", op), nxt
         if state[CRASHES] < self.max_crashes:
             up = state[UP]
             for replica in range(self.n):
                 if up >> replica & 1 and (nxt := self.crash(state, replica)) is not None:
-                    steps.append((("Crash", replica), nxt))
+                    yield ("Crash", replica), nxt
         if self.anti_entropy:
             store, up = state[STORE], state[UP]
             for i in range(self.n):
                 for j in range(i + 1, self.n):
                     if (store[i] != store[j] and up >> i & 1 and up >> j & 1
                             and (nxt := self.anti_entropy_exchange(state, i, j)) is not None):
-                        steps.append((("AntiEntropy", i, j), nxt))
-        return steps
+                        yield ("AntiEntropy", i, j), nxt
