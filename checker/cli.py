@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "search": "checker.commands.search",
     "bmc": "checker.commands.bmc",
     "anti-entropy": "checker.commands.anti_entropy",
+    "history": "checker.commands.history",
     "pbs": "checker.commands.pbs",
 }
 
