@@ -26,12 +26,14 @@ replica even when r + w > n.
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import z3
 
+from proofs.quorum import LARGEST_N
 from proofs.result import InvalidInput, Proved, Refuted, Result, Unknown
 from proofs.solve import arithmetic_solver, check
 
@@ -123,6 +125,8 @@ def load_topology(path: str | Path) -> Topology:
         raise InvalidInput(f"cannot read topology {path}: {error.strerror}") from error
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"{path} is not valid TOML: {error}") from error
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path} is not a text file (TOML is UTF-8)") from error
     try:
         return parse_topology(data)
     except InvalidInput as error:
@@ -156,6 +160,11 @@ def _replica_names(name: str, table: dict[str, Any]) -> tuple[str, ...]:
         raise InvalidInput(
             f"[datacenters.{name}] needs replication_factor >= 1 or a nodes list (got {factor!r})"
         )
+    if factor > LARGEST_N:
+        raise InvalidInput(
+            f"[datacenters.{name}] replication_factor = {factor} is more than the proof can "
+            f"hold: at most {LARGEST_N} nodes in all"
+        )
     return tuple(f"{name}-{i}" for i in range(1, factor + 1))
 
 
@@ -180,6 +189,11 @@ def _stand_ins(name: str, replicas: tuple[str, ...], table: dict[str, Any]) -> t
     # By default as many stand-ins as replicas: the worst case, where every preferred
     # replica is unreachable and the whole write lands on hint holders.
     given = table.get("stand_ins", len(replicas))
+    if isinstance(given, int) and not isinstance(given, bool) and given > LARGEST_N:
+        raise InvalidInput(
+            f"[datacenters.{name}] stand_ins = {given} is more than the proof can hold: "
+            f"at most {LARGEST_N} nodes in all"
+        )
     if isinstance(given, int) and not isinstance(given, bool) and given >= 0:
         return tuple(f"{name}-hint-{i}" for i in range(1, given + 1))
     if isinstance(given, list) and all(isinstance(node, str) and node for node in given):
@@ -220,7 +234,12 @@ def parse_topology(data: dict[str, Any]) -> Topology:
             )
         )
     nodes = [node for dc in datacenters for node in dc.replicas + dc.stand_ins]
-    repeated = sorted({node for node in nodes if nodes.count(node) > 1})
+    if len(nodes) > LARGEST_N:
+        raise InvalidInput(
+            f"{len(nodes)} nodes (replicas and stand-ins) are more than the proof can hold: "
+            f"at most {LARGEST_N} in all"
+        )
+    repeated = sorted({node for node, times in Counter(nodes).items() if times > 1})
     if repeated:
         raise InvalidInput(
             f"node {repeated[0]!r} appears more than once: node names must be "

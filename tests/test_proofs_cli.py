@@ -1,11 +1,13 @@
 """`leaderless prove`: golden output, JSON, exit codes and one-line usage errors."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from checker import cli
+from proofs.quorum import LARGEST_N
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "topologies"
 
@@ -13,6 +15,7 @@ GOLDEN_QUORUM = """\
 PROVED: with n=5, every read quorum of 3 meets every write quorum of 3
   every read of 3 of the 5 replicas reaches at least one replica that acknowledged the last completed write
 
+For information (the read/write claim above alone decides the exit code):
 PROVED: with n=5, every two write quorums of 3 intersect
   two concurrent conflicting writes cannot both succeed on disjoint replicas
 
@@ -92,8 +95,65 @@ def test_clocks(prove):
 
 
 def test_a_timeout_exits_3(prove):
-    code, out, _ = prove("quorum", "--n", 256, "--r", 128, "--w", 129, "--timeout", 1)
+    code, out, _ = prove("quorum", "--n", 256, "--r", 128, "--w", 129, "--timeout-ms", 1)
     assert code == 3 and out.startswith("UNKNOWN:")
+
+
+def test_the_read_write_claim_alone_decides_the_quorum_exit_code(prove):
+    # r + w > n but 2w <= n: reads meet writes, two writes need not meet.
+    code, out, _ = prove("quorum", "--n", 4, "--r", 3, "--w", 2, "--no-times")
+    assert code == 0
+    assert out.startswith("PROVED: with n=4, every read quorum of 3 meets every write quorum")
+    assert ("For information (the read/write claim above alone decides the exit code):\n"
+            "REFUTED: with n=4, every two write quorums of 2 intersect") in out
+    code, out, _ = prove("quorum", "--n", 4, "--r", 1, "--w", 3, "--json", "--no-times")
+    data = json.loads(out)
+    assert code == 1 and data["exit_code_from"] == "read_write"
+    assert (data["read_write"]["verdict"], data["write_write"]["verdict"]) == ("refuted", "proved")
+
+
+def test_a_size_past_the_encoding_is_refused_up_front(prove):
+    started = time.monotonic()
+    code, out, err = prove("quorum", "--n", 99999999999999999999999, "--r", 1, "--w", 1)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"the largest is --n {LARGEST_N}" in err
+    assert time.monotonic() - started < 5  # refused, not built
+
+
+def test_a_binary_topology_file_is_bad_input(prove, tmp_path):
+    binary = tmp_path / "topology.toml"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00\xff\xfe\x00")
+    code, out, err = prove("topology", binary)
+    assert (code, out) == (2, "")
+    assert err == f"error: {binary} is not a text file (TOML is UTF-8)\n"
+
+
+@pytest.mark.parametrize("option", ["--timeout-ms", "--timeout"])  # the prefix still works
+@pytest.mark.parametrize("value", ["-5", "0", "nan", "1.5", str(2**32)])
+def test_nonsense_timeouts_are_bad_input(prove, option, value):
+    code, out, err = prove("parametric", option, value)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "argument --timeout-ms:" in err
+
+
+@pytest.mark.parametrize("value", ["1e5000", "1e100000000", "1/1e101", "9" * 201])
+def test_clock_numbers_too_large_to_build_are_bad_input(prove, value):
+    code, out, err = prove("clocks", "--drift", value, "--gap", 1, "--real")
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "argument --drift:" in err and "out of range" in err
+
+
+def test_a_topology_too_large_for_the_proof_is_bad_input(prove, tmp_path):
+    # 4000 replicas bring 4000 stand-ins by default: 8000 nodes in all
+    tables = ("replication_factor = 99999999999999",
+              "replication_factor = 3\nstand_ins = 99999999999", "replication_factor = 4000")
+    for table in tables:
+        path = tmp_path / "big.toml"
+        path.write_text(f'[datacenters.dc1]\n{table}\n[read]\nlevel = "ONE"\n'
+                        '[write]\nlevel = "ONE"\n')
+        code, out, err = prove("topology", path)
+        assert (code, out) == (2, "") and err.count("\n") == 1
+        assert f"at most {LARGEST_N}" in err
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import z3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofs.quorum import prove_overlap, prove_write_overlap, quorum_space
+from proofs.quorum import LARGEST_N, prove_overlap, prove_write_overlap, quorum_space
 from proofs.result import InvalidInput, Proved, Refuted, Unknown
 from proofs.solve import check, frame
 
@@ -103,3 +103,14 @@ def test_one_space_serves_every_configuration_of_its_n():
     assert len(space.solver.assertions()) == base
     with pytest.raises(InvalidInput, match="quorum space for n = 6 cannot check n = 5"):
         prove_overlap(5, 1, 1, space=space)
+
+
+def test_a_size_past_the_encoding_is_unknown_without_building_it():
+    started = time.perf_counter()
+    huge = 10**23
+    for result in (prove_overlap(huge, 1, 1), prove_write_overlap(huge, 1)):
+        assert isinstance(result, Unknown) and result.obligations == ()
+        assert f"the largest is {LARGEST_N}" in result.reason
+    assert time.perf_counter() - started < 1
+    with pytest.raises(InvalidInput, match=f"the largest is {LARGEST_N}"):
+        quorum_space(LARGEST_N + 1)

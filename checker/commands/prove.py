@@ -5,7 +5,8 @@
   leaderless prove topology FILE --read LOCAL_QUORUM --read-dc dc2 --write EACH_QUORUM
   leaderless prove clocks --drift 5 --gap 8       how far apart writes must be for LWW
 
-Exit codes: 0 proved, 1 refuted, 2 bad input, 3 unknown (e.g. Z3 hit --timeout).
+Exit codes: 0 proved, 1 refuted, 2 bad input, 3 unknown (e.g. Z3 hit --timeout-ms
+or Ctrl-C). `prove quorum` shows two claims; the read/write one decides the exit code.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
 from tabulate import tabulate
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from checker.commands.solver_options import add_timeout_ms
 from proofs.clocks import prove_clock_bound, prove_clocks
 from proofs.parametric import prove_parametric
-from proofs.quorum import prove_overlap, prove_write_overlap
+from proofs.quorum import LARGEST_N, prove_overlap, prove_write_overlap, quorum_space, validate
 from proofs.result import PROVED, REFUTED, InvalidInput, Refuted, Result
+from proofs.solve import ctrl_c_outside_z3
 from proofs.topology import (
     Level,
     Topology,
@@ -36,7 +40,28 @@ from proofs.topology import (
 _EXIT = {PROVED: EXIT_HOLDS, REFUTED: EXIT_VIOLATED}
 
 
+# A clock error or gap beyond 10**100 (or finer than 10**-100) is no clock: building
+# one as an exact Fraction may take minutes and gigabytes (1e100000000), and printing
+# it fails past Python's 4300-digit limit.
+_LARGEST_EXPONENT = 100
+
+
+def _exponent(part: str) -> int:
+    try:
+        return abs(Decimal(part).adjusted())
+    except (InvalidOperation, ValueError):
+        return 0  # not a decimal number: Fraction below says so
+
+
 def _number(text: str) -> Fraction:
+    if len(text) > 2 * _LARGEST_EXPONENT or any(
+        _exponent(part) > _LARGEST_EXPONENT for part in text.split("/")
+    ):
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise argparse.ArgumentTypeError(
+            f"{shown!r} is out of range: allowed 0 or magnitudes 1e-{_LARGEST_EXPONENT} to "
+            f"1e{_LARGEST_EXPONENT}, written in at most {2 * _LARGEST_EXPONENT} characters"
+        )
     try:
         return Fraction(text)
     except (ValueError, ZeroDivisionError):
@@ -44,12 +69,7 @@ def _number(text: str) -> Fraction:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--timeout",
-        type=int,
-        metavar="MS",
-        help="give up on a Z3 check after MS milliseconds (answer: unknown)",
-    )
+    add_timeout_ms(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--no-times",
@@ -119,7 +139,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        primary, report, data = args.prove(args)
+        with ctrl_c_outside_z3():
+            primary, report, data = args.prove(args)
     except InvalidInput as error:
         raise UsageError(str(error)) from error
     if args.json:
@@ -168,7 +189,7 @@ Outcome = tuple[Result, str, dict[str, Any]]
 
 
 def _parametric(args: argparse.Namespace) -> Outcome:
-    read_write, write_write = prove_parametric(args.timeout)
+    read_write, write_write = prove_parametric(args.timeout_ms)
     times = not args.no_times
     data = {
         "proof": "parametric",
@@ -198,8 +219,15 @@ def _quorum_witness(result: Result, labels: tuple[str, str]) -> str:
 
 
 def _quorum(args: argparse.Namespace) -> Outcome:
-    overlap = prove_overlap(args.n, args.r, args.w, args.timeout)
-    writes = prove_write_overlap(args.n, args.w, args.timeout)
+    if args.n > LARGEST_N:
+        raise UsageError(
+            f"--n {args.n} is more than this encoding can hold in memory: the largest is "
+            f"--n {LARGEST_N} (`leaderless prove parametric` covers every n at once)"
+        )
+    validate(args.n, args.r, args.w)
+    space = quorum_space(args.n, args.timeout_ms)
+    overlap = prove_overlap(args.n, args.r, args.w, space=space)
+    writes = prove_write_overlap(args.n, args.w, space=space)
     times = not args.no_times
     data = {
         "proof": "quorum",
@@ -208,16 +236,20 @@ def _quorum(args: argparse.Namespace) -> Outcome:
         "w": args.w,
         "read_write": overlap.to_json(times),
         "write_write": writes.to_json(times),
+        "exit_code_from": "read_write",
     }
     report = _report(
         [
             _headline(overlap),
             _quorum_witness(overlap, ("read", "write")),
-            _headline(writes),
+            "For information (the read/write claim above alone decides the exit code):\n"
+            + _headline(writes),
             _quorum_witness(writes, ("write", "other write")),
             _obligations((overlap, writes), times),
         ]
     )
+    # Reads see the last write exactly when read and write quorums meet; write/write
+    # overlap matters to conflicting concurrent writes, which LWW settles anyway.
     return overlap, report, data
 
 
@@ -281,7 +313,7 @@ def _tolerance_table(topology: Topology, read: Level, write: Level) -> tuple[str
 def _topology(args: argparse.Namespace) -> Outcome:
     topology = load_topology(args.file)
     read, write = _side(args, topology, writing=False), _side(args, topology, writing=True)
-    result = prove_topology(topology, read, write, args.sloppy, args.timeout)
+    result = prove_topology(topology, read, write, args.sloppy, args.timeout_ms)
     times = not args.no_times
     table, levels = _tolerance_table(topology, read, write)
     summary = "; ".join(
@@ -325,11 +357,11 @@ def _clocks(args: argparse.Namespace) -> Outcome:
     if (args.drift is None) != (args.gap is None):
         raise UsageError("give both --drift and --gap, or neither for the proof for all D and g")
     prove: Callable[[], Result] = (
-        (lambda: prove_clock_bound(args.timeout))
+        (lambda: prove_clock_bound(args.timeout_ms))
         if args.drift is None
         else (
             lambda: prove_clocks(
-                _plain(args.drift), _plain(args.gap), args.real, args.unit, args.timeout
+                _plain(args.drift), _plain(args.gap), args.real, args.unit, args.timeout_ms
             )
         )
     )
