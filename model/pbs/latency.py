@@ -161,13 +161,21 @@ class Mixture:
             raise LatencyError(f"mixture weights must sum to 1 (they sum to {sum(weights):g})")
 
     def sample(self, rng: np.random.Generator, size) -> np.ndarray:
-        shape = (size,) if isinstance(size, int) else size
-        pick = np.searchsorted(np.cumsum([w for w, _ in self.components[:-1]]),
-                               rng.random(shape), side="right")
-        out = np.empty(shape)
-        for index, (_, component) in enumerate(self.components):
-            chosen = pick == index
-            out[chosen] = component.sample(rng, int(chosen.sum()))
+        # One uniform picks the component; comparisons beat searchsorted by about 2x here,
+        # and this is the hot loop of every WARS simulation with the paper's fits.
+        pick = rng.random(size)
+        out = np.empty(pick.shape)
+        low = 0.0
+        last = len(self.components) - 1
+        for index, (weight, component) in enumerate(self.components):
+            if index == 0:
+                chosen = pick < weight
+            elif index == last:
+                chosen = pick >= low
+            else:
+                chosen = (pick >= low) & (pick < low + weight)
+            low += weight
+            out[chosen] = component.sample(rng, int(np.count_nonzero(chosen)))
         return out
 
     def to_json(self) -> dict:

@@ -165,9 +165,16 @@ def _completion(times: np.ndarray, rule: Rule) -> np.ndarray:
     """When each row's arrivals first meet the rule (inf: never)."""
     done = np.zeros(times.shape[0])
     for need in rule.needs:
-        sub = times[:, need.members]
+        everyone = need.members == tuple(range(times.shape[1]))
+        sub = times if everyone else times[:, need.members]
         k = need.threshold
-        if need.unit:
+        if k == 0:
+            continue
+        if need.unit and k == 1:
+            at = sub.min(axis=1)
+        elif need.unit and k == len(need.members):
+            at = sub.max(axis=1)
+        elif need.unit:
             at = np.partition(sub, k - 1, axis=1)[:, k - 1]
         else:
             order = np.argsort(sub, axis=1)
