@@ -13,12 +13,13 @@ diagram model of `checker.sequence`; nothing here calls the model.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from checker.cli import UsageError
+from checker.render import write_output
 from checker.sequence import DELIVERED, DROPPED, IN_FLIGHT, LOST, Arrow, Diagram, build_diagram
 
 COLUMN = 136  # horizontal distance between lifelines
@@ -195,7 +196,7 @@ def _text(x: float, y: float, text: str, cls: str = "", **extra: object) -> str:
             f"{escape(text)}</text>")
 
 
-def _arrow_svg(arrow: Arrow, layout: _Layout) -> str:
+def _arrow_svg(arrow: Arrow, layout: _Layout, marker: str) -> str:
     x1, y1 = layout.x(arrow.source), layout.y(arrow.sent)
     full_x = layout.x(arrow.target)
     if arrow.fate == DELIVERED:
@@ -203,9 +204,9 @@ def _arrow_svg(arrow: Arrow, layout: _Layout) -> str:
     else:
         x2 = x1 + CUT * (full_x - x1)
         y2 = layout.y(layout.steps + 0.7) if arrow.ended is None else layout.y(arrow.ended)
-    marker = ' marker-end="url(#head)"' if arrow.fate in (DELIVERED, IN_FLIGHT) else ""
+    head = f' marker-end="url(#{marker})"' if arrow.fate in (DELIVERED, IN_FLIGHT) else ""
     ends = _attrs(x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}")
-    parts = [f"<line {ends}{marker}/>"]
+    parts = [f"<line {ends}{head}/>"]
     if arrow.fate in (DROPPED, LOST):
         parts.append(f'<path class="cross" d="M{x2 - 6:.1f},{y2 - 6:.1f} l12,12 '
                      f'M{x2 - 6:.1f},{y2 + 6:.1f} l12,-12"/>')
@@ -281,16 +282,17 @@ def _activity_svg(diagram: Diagram, layout: _Layout) -> list[str]:
     return parts
 
 
-def diagram_svg(diagram: Diagram) -> str:
+def diagram_svg(diagram: Diagram, marker: str = "arrowhead") -> str:
     """The sequence diagram as inline SVG; rows, arrows and the veil carry the data
-    attributes that the report's script steps through."""
+    attributes that the report's script steps through. `marker` is the id of its
+    arrowhead, which must differ between the diagrams of one page (ids are unique)."""
     layout = _Layout({lifeline.id: i for i, lifeline in enumerate(diagram.lifelines)},
                      diagram.violation_step)
     last = layout.steps
     width, height = layout.width, layout.bottom + 6
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
               f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img">'),
-             ('<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
+             (f'<defs><marker id="{escape(marker)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
               'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
               '<path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>')]
     descriptions = ["initial state"] + [s.description for s in diagram.steps]
@@ -304,7 +306,7 @@ def diagram_svg(diagram: Diagram) -> str:
                            data_text=text))
     parts.extend(_lifelines_svg(diagram, layout))
     parts.extend(_activity_svg(diagram, layout))
-    parts.extend(_arrow_svg(arrow, layout) for arrow in diagram.arrows)
+    parts.extend(_arrow_svg(arrow, layout, marker) for arrow in diagram.arrows)
     top = layout.y(0) + ROW / 2
     parts.append(f'<rect class="veil" x="0" y="{top:.1f}" width="{width:.0f}" height="0" '
                  f'data-top="{top:.1f}" data-row="{ROW}" data-bottom="{height:.1f}"/>')
@@ -376,6 +378,7 @@ def _anchor(property_id: str, prefix: str = "") -> str:
 
 def _trace_section(prop: dict[str, Any], prefix: str = "") -> str:
     diagram = build_diagram(prop["trace"])
+    marker = f"{_anchor(prop['id'], prefix)}-arrowhead"
     last = diagram.violation_step
     states = "\n".join(_state_html(diagram, step) for step in range(last + 1))
     return f"""<section class="trace" id="{escape(_anchor(prop['id'], prefix))}" data-steps="{last}"
@@ -388,13 +391,15 @@ def _trace_section(prop: dict[str, Any], prefix: str = "") -> str:
 <button class="next" type="button">next &#x25B6;</button>
 <button class="violation" type="button">violating step</button>
 <span class="what"></span></div>
-<div class="panes"><div class="diagram">{diagram_svg(diagram)}</div>
+<div class="panes"><div class="diagram">{diagram_svg(diagram, marker)}</div>
 <div class="states">{states}</div></div>
 </section>"""
 
 
 def _verdict_class(verdict: str) -> str:
-    return "v-na" if verdict == "n/a" else f"v-{verdict}"
+    # "none found" (a search's) is inconclusive too; a class name has no spaces.
+    return {"n/a": "v-na", "none found": "v-inconclusive"}.get(
+        verdict, "v-" + re.sub(r"[^a-z0-9-]", "-", verdict.lower()))
 
 
 def _verdicts_html(report: dict[str, Any], prefix: str = "") -> str:
@@ -414,10 +419,21 @@ def _verdicts_html(report: dict[str, Any], prefix: str = "") -> str:
             "<th>meaning</th></tr>" + "\n".join(rows) + "</table>")
 
 
+# Configuration fields as the CLI names them (--drops, --crashes, --anti-entropy, ...).
+_CLI_NAMES = {"max_drops": "drops", "max_crashes": "crashes"}
+
+
+def _option_value(value: Any) -> str:
+    # The CLI's words for a switch: on/off, as `Config.describe` and --help say.
+    return ("on" if value else "off") if isinstance(value, bool) else _show(value)
+
+
 def _config_html(report: dict[str, Any]) -> str:
     config = report.get("config") or {}
-    keys = "".join(f"<th>{escape(str(k))}</th>" for k in config)
-    values = "".join(f'<td class="mono">{escape(_show(v))}</td>' for v in config.values())
+    keys = "".join(f"<th>{escape(_CLI_NAMES.get(str(k), str(k)).replace('_', '-'))}</th>"
+                   for k in config)
+    values = "".join(f'<td class="mono">{escape(_option_value(v))}</td>'
+                     for v in config.values())
     counts = []
     if "states" in report:
         unit = "symmetry classes" if report.get("symmetry") else "distinct states"
@@ -428,11 +444,28 @@ def _config_html(report: dict[str, Any]) -> str:
         counts.append(f"depth {report['depth']}")
     if "seconds" in report:
         counts.append(f"{report['seconds']:.2f} s")
-    if "complete" in report:
+    if "complete" in report and "states" in report:
+        stopped = report.get("stopped_by")
         counts.append("complete" if report["complete"]
-                      else f"INCOMPLETE: {report.get('stopped_by')}")
+                      else "INCOMPLETE" + (f": {stopped}" if stopped else ""))
     summary = f'<p class="muted">explored {escape(", ".join(counts))}</p>' if counts else ""
+    if "states" not in report and "seed" in report:
+        summary = f'<p class="muted">{escape(_search_summary(report))}</p>'
     return f'{summary}<table class="config"><tr>{keys}</tr><tr>{values}</tr></table>'
+
+
+def _search_summary(report: dict[str, Any]) -> str:
+    # A search samples runs: say so where an exploration would give its counts.
+    clock = (report.get("clock") or {}).get("description")
+    parts = [f"random search, seed {report['seed']}"]
+    if report.get("examples") is not None:
+        parts.append(f"up to {report['examples']} runs per property")
+    if report.get("steps") is not None:
+        parts.append(f"at most {report['steps']} steps each")
+    if clock:
+        parts.append(clock)
+    return ("; ".join(parts) + ". A search samples runs: none found is not holds "
+            "(leaderless check explores them all on small scopes).")
 
 
 def _describe_config(config: dict[str, Any]) -> str:
@@ -498,9 +531,4 @@ def write_html_sections(path: str | Path, title: str, summary: tuple[list[str], 
 
 
 def _write(path: str | Path, text: str) -> None:
-    try:
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--html: cannot write {path}: {error.strerror}") from None
+    write_output(path, text, "--html")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
 
+from checker.cli import UsageError
 from checker.explorer import VIOLATED, Exploration
 from checker.protocol import Model
 from checker.trace import normalize, trace_data
@@ -132,6 +135,64 @@ def trace_text(trace: dict[str, Any], full_states: bool = False) -> str:
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=False)
+
+
+def check_outputs(**paths: str | Path | None) -> None:
+    """Before a run: every output file an option names (option_name=path; `itf` names a
+    directory) can be written, and no two options name the same file, so a mistyped
+    path fails at once instead of after a long search."""
+    seen: dict[Path, str] = {}
+    for name, path in paths.items():
+        if path is None:
+            continue
+        option = "--" + name.replace("_", "-")
+        target = Path(path)
+        if name == "itf":
+            if not target.is_dir():  # the directory itself may be created, not its parents
+                _directory_must_exist(target, option, path, create="create")
+            continue
+        _directory_must_exist(target, option, path)
+        if target.is_dir():
+            raise UsageError(f"{option}: cannot write {path}: it is a directory")
+        if target.resolve() in seen:
+            raise UsageError(f"{option} and {seen[target.resolve()]} name the same file {path}")
+        seen[target.resolve()] = option
+
+
+def _directory_must_exist(target: Path, option: str, path: str | Path,
+                          create: str = "write") -> None:
+    if not target.parent.is_dir():
+        raise UsageError(f"{option}: cannot {create} {path}: the directory {target.parent} "
+                         "does not exist")
+
+
+def write_output(path: str | Path, text: str, option: str) -> None:
+    """Write a file an option asked for (`--html FILE`, `--junit FILE`, ...) and name it
+    on stderr. Its directory must exist: a mistyped path is an error, not a new tree of
+    directories (a UsageError naming the option, exit 2)."""
+    target = Path(path)
+    _directory_must_exist(target, option, path)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{option}: cannot write {path}: {error.strerror}") from None
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def write_itf_files(directory: str | Path, documents: dict[str, dict[str, Any]],
+                    option: str = "--itf") -> None:
+    """Write each ITF document as DIRECTORY/<name>.itf.json. The option names the
+    directory, so it is created when missing, but only inside one that exists."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        _directory_must_exist(folder, option, directory, create="create")
+        try:
+            folder.mkdir()
+        except OSError as error:
+            raise UsageError(f"{option}: cannot create {directory}: {error.strerror}") from None
+        print(f"created {directory}", file=sys.stderr)
+    for name, document in documents.items():
+        write_output(folder / f"{name}.itf.json", json.dumps(document, indent=2) + "\n", option)
 
 
 ACTION_TAKEN = "mbt::actionTaken"  # Quint's model-based-testing variable for the step's action

@@ -87,7 +87,7 @@ def test_check_mermaid_prints_fenced_diagrams(fault_traces: dict[str, Any],
 
 
 def test_check_html_writes_a_self_contained_report(tmp_path: Path) -> None:
-    page = tmp_path / "reports" / "check.html"
+    page = tmp_path / "check.html"
     assert main(FAULT_ARGS + ["--html", str(page)]) == EXIT_VIOLATED
     html = page.read_text()
     assert html.count('<section class="trace"') == 6

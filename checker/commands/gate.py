@@ -15,7 +15,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
@@ -26,7 +25,7 @@ from checker.commands.gate_file import QUORUM_OVERLAP, GateError, Scenario, load
 from checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
 from checker.gate_report import FAIL, PASS, junit_xml, markdown
 from checker.html import write_html_sections
-from checker.render import exploration_data, trace_text
+from checker.render import check_outputs, exploration_data, trace_text, write_output
 from proofs.quorum import prove_overlap
 from proofs.topology import prove_topology
 
@@ -135,19 +134,12 @@ def not_run(scenario: Scenario, reason: str) -> dict[str, Any]:
             "model_note": scenario.model_note, "seconds": 0.0, "checks": checks}
 
 
-def _write(path: str, text: str, option: str) -> None:
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"{option}: cannot write {path}: {error.strerror}") from None
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         scenarios = load_gate(args.file)
     except GateError as error:
         raise UsageError(str(error)) from None
+    check_outputs(junit=args.junit, markdown=args.markdown, html=args.html)
     summaries = []
     reports: list[dict | None] = []
     interrupted = False
@@ -169,9 +161,9 @@ def run(args: argparse.Namespace) -> int:
     results = {"file": args.file, "exit_code": code, "scenarios": summaries}
 
     if args.junit:
-        _write(args.junit, junit_xml(results), "--junit")
+        write_output(args.junit, junit_xml(results), "--junit")
     if args.markdown:
-        _write(args.markdown, markdown(results), "--markdown")
+        write_output(args.markdown, markdown(results), "--markdown")
     headers = ["scenario", "property", "expected", "verdict", "result"]
     rows = []
     for summary in summaries:

@@ -321,18 +321,13 @@ class _Parser:
         try:
             return Config(**values)
         except ConfigError as error:
-            field = getattr(error, "field", None) or str(error).split(":", 1)[0]
-            key = {v: k for k, v in _CONFIG_FIELDS.items()}.get(field, field)
+            key = {v: k for k, v in _CONFIG_FIELDS.items()}.get(error.field, error.field)
             raise self.fail(line(key) if key in table else header,
                             f"{where}: {_in_toml_words(str(error))}") from None
 
     def _applicable(self, config: Config, require: tuple[str, ...],
                     expect_violated: tuple[str, ...], where: str, line) -> None:
-        try:
-            applicable = ReplicationModel(config).applicable
-        except (OverflowError, MemoryError):
-            raise self.fail(line("n"), f"{where}: n = {config.n} is more replicas than the "
-                            "model can represent") from None
+        applicable = ReplicationModel(config).applicable
         for bit, prop in enumerate(CATALOGUE):
             if applicable >> bit & 1:
                 continue

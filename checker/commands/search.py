@@ -21,9 +21,7 @@ Exit codes: 1 a counterexample was found, 3 none was found (inconclusive, never 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
@@ -32,7 +30,7 @@ from checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.options import add_model_arguments, applicable_ids, config_from_args
 from checker.commands.progress import ProgressPrinter
 from checker.html import write_html
-from checker.render import to_json, trace_itf, trace_text
+from checker.render import check_outputs, to_json, trace_itf, trace_text, write_itf_files
 from checker.trace import normalize, trace_data
 from model import Config, ConfigError
 from model.clocks import ClientClocks, Clock, PerWriteClock
@@ -166,16 +164,9 @@ def result_table(data: dict[str, Any]) -> str:
 
 
 def _write_itf(directory_name: str, findings: list[Finding]) -> None:
-    directory = Path(directory_name)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for finding in findings:
-            if finding.trace is not None and finding.model is not None:
-                document = trace_itf(trace_data(finding.model, finding.trace))
-                path = directory / f"{finding.property_id}.itf.json"
-                path.write_text(json.dumps(document, indent=2) + "\n")
-    except OSError as error:
-        raise UsageError(f"--itf: cannot write {directory_name}: {error.strerror}") from None
+    write_itf_files(directory_name, {
+        f.property_id: trace_itf(trace_data(f.model, f.trace))
+        for f in findings if f.trace is not None and f.model is not None})
 
 
 def run(args: argparse.Namespace) -> int:
@@ -184,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
     clock = clock_from_args(args, config)
     model = search_model(config, clock)
     wanted = applicable_ids(args.properties, "--properties", model)
+    check_outputs(itf=args.itf, html=args.html)
     printer = None if args.quiet else SearchProgressPrinter()
     findings = search(config, clock=clock, properties=wanted, examples=args.examples,
                       steps=args.steps, seed=args.seed, shrink=not args.no_shrink,
