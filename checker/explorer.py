@@ -15,6 +15,7 @@ chance (k states, 2^60 values: about k^2 / 2^61).
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -95,7 +96,25 @@ def memory_in_use() -> int:
         return peak if sys.platform == "darwin" else peak * 1024
 
 
-def _describe_bytes(count: int) -> str:
+def memory_available() -> int | None:
+    """Bytes this process may use at most: physical memory, or the container's limit
+    (cgroup) when lower; None when neither can be read."""
+    try:
+        limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        limit = None
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as cgroup:
+                text = cgroup.read().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            limit = int(text) if limit is None else min(limit, int(text))
+    return limit
+
+
+def describe_bytes(count: int) -> str:
     return f"{count / 2**30:.1f} GiB" if count >= 2**30 else f"{count / 2**20:.0f} MiB"
 
 
@@ -158,7 +177,7 @@ def explore(
         if deadline is not None and now >= deadline:
             raise _Stop(f"--max-seconds {max_seconds:g} reached")
         if max_memory is not None and memory_in_use() >= max_memory:
-            raise _Stop(f"--max-memory {_describe_bytes(max_memory)} reached")
+            raise _Stop(f"--max-memory {describe_bytes(max_memory)} reached")
         if progress is not None and now >= next_report:
             next_report = now + progress_every
             progress(Progress(len(parents), transitions, depth + 1, len(queue), now - started))

@@ -46,6 +46,16 @@ def test_require_sets_the_exit_code(capsys, require, expected):
     assert run(capsys, "check", "--quiet", "--require", require)[0] == expected
 
 
+@pytest.mark.parametrize(("requires", "expected"), [
+    (["stale-read", "monotonic-reads"], 1),  # the last one alone would say 1 too
+    (["monotonic-reads", "stale-read"], 1),  # ... and this one alone 0: they accumulate
+    (["stale-read", "convergence,stale-read"], 0),
+])
+def test_repeated_require_options_accumulate(capsys, requires, expected):
+    argv = [arg for prop in requires for arg in ("--require", prop)]
+    assert run(capsys, "check", "--quiet", *argv)[0] == expected
+
+
 def test_a_limit_makes_the_required_property_inconclusive(capsys):
     code, out, _ = run(capsys, "check", "--quiet", "--max-states", "50", "--require", "stale-read")
     assert code == 3
@@ -57,11 +67,30 @@ def test_a_limit_makes_the_required_property_inconclusive(capsys):
     (["--w", "4"], "w: 4 is out of range; allowed 1..3"),
     (["--clients", "w,x"], "clients: client 1 script 'x' has 'x'"),
     (["--drift", "-1"], "drift: -1 is out of range; allowed >= 0"),
-    (["--anti-entropy", "--resolution", "arrival"], "anti_entropy: on needs resolution lww"),
+    (["--anti-entropy", "--resolution", "arrival"], "--anti-entropy: on needs resolution lww"),
+    (["--crashes", "4"], "--crashes: 4 is out of range; allowed 0..3"),
+    (["--drops", "-1"], "--drops: -1 is out of range; allowed >= 0"),
+    (["--n", "99999999999999999999999"], ("--n: 99999999999999999999999 is out of range; "
+                                         "allowed 1..1000")),
+    (["--clients", "w" * 1001], "--clients: 1001 operations in all is out of range"),
+    (["--require", ""], "--require: names no property"),
+    (["--require", " , "], "--require: names no property"),
+    (["--require", "stale-read", "--require", ""], "--require: names no property"),
+    (["--json", "--trace", "stale-read"], "--json and --trace cannot combine"),
+    (["--json", "--mermaid"], "--json and --mermaid cannot combine"),
+    (["--max-seconds", "nan"], "--max-seconds: nan is out of range"),
+    (["--max-seconds", "inf"], "--max-seconds: inf is out of range"),
+    (["--max-seconds", "-5"], "--max-seconds: -5 is out of range"),
+    (["--max-seconds", "soon"], "--max-seconds: 'soon' is not a number of seconds"),
+    (["--max-states", "1e3"], "--max-states: '1e3' is not a whole number"),
+    (["--max-states", "-3"], "--max-states: -3 is out of range"),
+    (["--max-memory", "lots"], "--max-memory: 'lots' is not a size"),
+    (["--max-memory", "0%"], "--max-memory: 0% is out of range"),
+    (["--max-memory", "100K"], "--max-memory: 100K is out of range; allowed >= 1M"),
     (["--require", "stale-reads"], "unknown property 'stale-reads'; did you mean 'stale-read'?"),
     (["--require", "read-your-writes"], "read-your-writes does not apply"),
     (["--trace", "bogus"], "unknown property 'bogus'"),
-    (["--max-states", "0"], "--max-states: 0 is out of range"),
+    (["--max-states", "0"], "--max-states: 0 is out of range; allowed >= 1"),
     (["--n", "three"], "invalid int value: 'three'"),
     (["--read-repair", "eager"], "invalid choice: 'eager'"),
 ])
@@ -146,7 +175,7 @@ def test_console_script_prints_no_traceback():
     result = subprocess.run([sys.executable, "-m", "checker", "check", "--w", "9"],
                             check=False, capture_output=True, text=True)
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: w: 9 is out of range; allowed 1..3"
+    assert result.stderr.strip() == "error: --w: 9 is out of range; allowed 1..3"
 
 
 def test_help_lists_every_subcommand_and_version_prints(capsys):

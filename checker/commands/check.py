@@ -12,14 +12,19 @@ By default every applicable property is required; --require names a subset.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.options import (
     add_model_arguments,
+    add_property_list_argument,
+    add_search_arguments,
     applicable_ids,
     config_from_args,
+    default_memory_ceiling,
     property_ids,
 )
 from checker.commands.progress import ProgressPrinter
@@ -27,14 +32,12 @@ from checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration
 from checker.html import write_html
 from checker.mermaid import render_mermaid
 from checker.render import (
-    check_outputs,
     counts_line,
     exploration_data,
     to_json,
     trace_itf,
     trace_text,
     verdict_table,
-    write_itf_files,
 )
 from checker.trace import trace_data
 from model import Config, ReplicationModel
@@ -43,19 +46,15 @@ from proofs.quorum import prove_overlap
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
-    search = parser.add_argument_group("search")
-    search.add_argument("--no-symmetry", action="store_true",
-                        help="explore the exact MODEL.md state space (no replica symmetry)")
-    search.add_argument("--max-states", type=int, metavar="K",
-                        help="stop after K distinct states (unviolated -> inconclusive)")
-    search.add_argument("--max-seconds", type=float, metavar="S",
-                        help="stop after S seconds (unviolated -> inconclusive)")
-    search.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    add_search_arguments(parser)
     out = parser.add_argument_group("output")
-    out.add_argument("--require", metavar="P1,P2",
-                     help="properties that must hold for exit code 0 (default: all applicable)")
+    add_property_list_argument(out, "--require",
+                               "properties that must hold for exit code 0 (default: all "
+                               "applicable); give it again to add more")
     out.add_argument("--trace", metavar="PROP", help="print only PROP's trace, with full states")
-    out.add_argument("--json", action="store_true", help="print everything as JSON")
+    out.add_argument("--json", action="store_true",
+                     help="print everything as JSON (traces included; not with --trace or "
+                          "--mermaid)")
     out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
     out.add_argument("--html", metavar="FILE",
                      help="write a self-contained HTML report with a sequence diagram per trace")
@@ -72,22 +71,27 @@ def exit_code(exploration: Exploration, required: list[str]) -> int:
     return EXIT_HOLDS
 
 
-def _check_limits(args: argparse.Namespace) -> None:
-    if args.max_states is not None and args.max_states < 1:
-        raise UsageError(f"--max-states: {args.max_states} is out of range; allowed >= 1")
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        raise UsageError(f"--max-seconds: {args.max_seconds:g} is out of range; allowed > 0")
+def _check_outputs(args: argparse.Namespace) -> None:
+    # JSON on stdout is one document for a program to read: text beside it would break it.
+    for flag, given in (("--trace", args.trace is not None), ("--mermaid", args.mermaid)):
+        if args.json and given:
+            raise UsageError(f"--json and {flag} cannot combine: the JSON holds every trace "
+                             f"already; drop {flag}, or --json for text")
 
 
 def explore_config(config: Config, *, symmetry: bool = True, max_states: int | None = None,
-                   max_seconds: float | None = None,
+                   max_seconds: float | None = None, max_memory: int | None = None,
                    quiet: bool = False) -> tuple[ReplicationModel, Exploration]:
     """Explore one configuration, with progress on stderr unless quiet; shared by the
-    subcommands that explore (check, matrix, gate), so their verdicts cannot differ."""
+    subcommands that explore (check, matrix, gate), so their verdicts cannot differ.
+    Without `max_memory` the search stops at the default share of the memory available."""
     model = ReplicationModel(config)
     printer = None if quiet else ProgressPrinter()
     exploration = explore(model, symmetry=symmetry, max_states=max_states,
-                          max_seconds=max_seconds, progress=printer)
+                          max_seconds=max_seconds,
+                          max_memory=max_memory if max_memory is not None
+                          else default_memory_ceiling(),
+                          progress=printer)
     if printer is not None:
         printer.done()
     return model, exploration
@@ -111,22 +115,30 @@ def _mermaid_block(trace: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    _check_limits(args)
+    _check_outputs(args)
     model = ReplicationModel(config)
     required = applicable_ids(args.require, "--require", model)
     if args.trace is not None:
         property_ids(args.trace, "--trace")
-    check_outputs(itf=args.itf, html=args.html)
     model, exploration = explore_config(config, symmetry=not args.no_symmetry,
                                         max_states=args.max_states,
-                                        max_seconds=args.max_seconds, quiet=args.quiet)
+                                        max_seconds=args.max_seconds,
+                                        max_memory=args.max_memory, quiet=args.quiet)
     data = exploration_data(model, exploration)
     overlap = prove_overlap(config.n, config.r, config.w)
     data["quorum_overlap"] = overlap.to_json(times=False)
 
     if args.itf is not None:
-        write_itf_files(args.itf, {v.property_id: trace_itf(trace_data(model, v.trace))
-                                   for v in exploration.verdicts if v.trace is not None})
+        directory = Path(args.itf)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            for verdict in exploration.verdicts:
+                if verdict.trace is not None:
+                    document = trace_itf(trace_data(model, verdict.trace))
+                    path = directory / f"{verdict.property_id}.itf.json"
+                    path.write_text(json.dumps(document, indent=2) + "\n")
+        except OSError as error:
+            raise UsageError(f"--itf: cannot write {args.itf}: {error.strerror}") from None
 
     if args.html is not None:
         write_html(args.html, data)

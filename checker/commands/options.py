@@ -1,15 +1,26 @@
-"""The model options every subcommand shares (MODEL.md's configuration table)."""
+"""The options subcommands share: the model (MODEL.md's configuration table), the
+search limits of the subcommands that explore, and lists of property ids."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import math
+import re
 from collections.abc import Iterable
 
 from checker.cli import UsageError
+from checker.explorer import describe_bytes, memory_available
 from model import CATALOGUE, PROPERTY_IDS, Config, ConfigError, ReplicationModel, parse_clients
 
 DEFAULT = Config()
+# Config field -> the option that sets it, so errors name what the user typed.
+FLAGS = {"n": "--n", "w": "--w", "r": "--r", "clients": "--clients", "drift": "--drift",
+         "max_drops": "--drops", "max_crashes": "--crashes", "timeouts": "--timeouts",
+         "anti_entropy": "--anti-entropy", "read_repair": "--read-repair",
+         "resolution": "--resolution"}
+DEFAULT_MEMORY_SHARE = 0.5  # of the memory available, when --max-memory is not given
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def add_model_arguments(parser: argparse.ArgumentParser, default: Config = DEFAULT) -> None:
@@ -42,13 +53,95 @@ def config_from_args(args: argparse.Namespace) -> Config:
                       timeouts=args.timeouts, anti_entropy=args.anti_entropy,
                       read_repair=args.read_repair, resolution=args.resolution)
     except ConfigError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(error.worded(FLAGS)) from None
 
 
-def property_ids(text: str, option: str, known: Iterable[str] = PROPERTY_IDS) -> list[str]:
-    """Parse a comma-separated list of property ids, suggesting a fix for a typo."""
+def positive_count(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed >= 1")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds > 0 (not nan, not inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed a finite "
+                                         "number of seconds > 0")
+    return value
+
+
+def memory_size(text: str) -> int:
+    """An argparse type: bytes, as 512M, 2G, 1.5GiB or a share of the memory available
+    such as 50%."""
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*(%|[KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size; give e.g. 512M, 4G or 50%")
+    number, unit = float(match[1]), match[2].upper()
+    if unit == "%":
+        available = memory_available()
+        if available is None:
+            raise argparse.ArgumentTypeError("the memory available is unknown here; give "
+                                             "a size such as 4G instead of a share")
+        if not 0 < number <= 100:
+            raise argparse.ArgumentTypeError(f"{text} is out of range; allowed 0%..100%")
+        return int(available * number / 100)
+    size = int(number * _UNITS[unit])
+    if size < 2**20:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed >= 1M")
+    return size
+
+
+def default_memory_ceiling() -> int | None:
+    available = memory_available()
+    return None if available is None else int(available * DEFAULT_MEMORY_SHARE)
+
+
+def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> None:
+    """Options of an exhaustive exploration; `per` says what each limit applies to."""
+    group = parser.add_argument_group("search")
+    group.add_argument("--no-symmetry", action="store_true",
+                       help="explore the exact MODEL.md state space (no replica symmetry)")
+    group.add_argument("--max-states", type=positive_count, metavar="K",
+                       help=f"stop after K distinct states{per} (unviolated -> inconclusive)")
+    group.add_argument("--max-seconds", type=positive_seconds, metavar="S",
+                       help=f"stop after S seconds{per} (unviolated -> inconclusive)")
+    ceiling = default_memory_ceiling()
+    shown = f"{DEFAULT_MEMORY_SHARE:.0%} of the memory available"
+    if ceiling is not None:
+        shown += f", {describe_bytes(ceiling)} here"
+    group.add_argument("--max-memory", type=memory_size, metavar="SIZE", default=ceiling,
+                       help="stop once the process holds SIZE of memory (e.g. 4G or 80%%; "
+                            f"default {shown.replace('%', '%%')}) (unviolated -> inconclusive)")
+    group.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def add_property_list_argument(parser: argparse.ArgumentParser, option: str, help: str) -> None:
+    """A list of property ids, comma separated, that may also be given again to add more."""
+    parser.add_argument(option, metavar="P1,P2", action="append", help=help)
+
+
+def property_ids(text: str | Iterable[str], option: str,
+                 known: Iterable[str] = PROPERTY_IDS) -> list[str]:
+    """Parse comma-separated property ids (one text, or several given one option each),
+    suggesting a fix for a typo; naming none at all is an error, not 'require nothing'."""
     known = list(known)
-    ids = [part.strip() for part in text.split(",") if part.strip()]
+    texts = [text] if isinstance(text, str) else list(text)
+    ids: list[str] = []
+    for text in texts:
+        named = [part.strip() for part in text.split(",") if part.strip()]
+        if not named:
+            raise UsageError(f"{option}: names no property; give one or more of "
+                             f"{', '.join(known)}")
+        ids.extend(prop for prop in named if prop not in ids)
     for prop in ids:
         if prop not in known:
             close = difflib.get_close_matches(prop, known, n=1)
@@ -57,7 +150,8 @@ def property_ids(text: str, option: str, known: Iterable[str] = PROPERTY_IDS) ->
     return ids
 
 
-def applicable_ids(text: str | None, option: str, model: ReplicationModel) -> list[str]:
+def applicable_ids(text: str | Iterable[str] | None, option: str,
+                   model: ReplicationModel) -> list[str]:
     """The properties an option names (all that apply when it is not given); naming one
     that cannot apply to the model's configuration is a usage error."""
     applicable = [p.id for i, p in enumerate(CATALOGUE) if model.applicable >> i & 1]

@@ -1,0 +1,96 @@
+"""Limits as a user meets them, in real subprocesses bounded by a timeout: the search
+stops on time and on memory whatever one state costs, says why, and exits 3."""
+
+import subprocess
+import sys
+
+import pytest
+
+from checker.explorer import INCONCLUSIVE, explore, memory_in_use
+from model import Config, ReplicationModel
+
+LEADERLESS = [sys.executable, "-m", "checker"]
+
+
+def _check(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([*LEADERLESS, "check", *argv], capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def test_a_wide_clock_window_stops_on_time_with_progress_lines():
+    # One invoke has 200,001 next states: they are generated one at a time, so the
+    # deadline is looked at between two of them, and the frontier is what fills memory.
+    result = _check("--drift", "100000", "--clients", "w,w", "--max-seconds", "2.5")
+    assert result.returncode == 3, result.stderr
+    assert "inconclusive: --max-seconds 2.5 reached after" in result.stdout
+    progress = [line for line in result.stderr.splitlines() if "states/s" in line]
+    assert len(progress) >= 2
+
+
+def test_costly_states_stop_on_time():
+    # n = 1000: a step costs about a millisecond, an expansion about a second.
+    result = _check("--n", "1000", "--max-seconds", "1", "--quiet")
+    assert result.returncode == 3, result.stderr
+    assert "INCOMPLETE: --max-seconds 1 reached" in result.stdout
+
+
+def test_a_memory_ceiling_stops_the_search_as_inconclusive():
+    result = _check("--clients", "w,w", "--drift", "100000000", "--max-memory", "1M", "--quiet")
+    assert result.returncode == 3, result.stderr
+    assert "inconclusive: --max-memory 1 MiB reached after" in result.stdout
+
+
+def test_a_closed_stdout_keeps_the_verdicts_exit_code():
+    # `leaderless check | head -1`: the reader leaves after one line, the verdict stays 1.
+    with subprocess.Popen([*LEADERLESS, "check", "--quiet", "--json"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as child:
+        assert child.stdout.readline().startswith("{")
+        child.stdout.close()
+        _, err = child.communicate(timeout=60)
+    assert child.returncode == 1, err
+    assert err == ""
+
+
+def test_memory_in_use_is_the_resident_set():
+    before = memory_in_use()
+    block = bytearray(64 * 2**20)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page
+    assert memory_in_use() - before >= 60 * 2**20
+    del block
+
+
+class _Greedy:
+    """One property that always holds and a successor function that runs out of memory."""
+
+    class _Prop:
+        id, meaning = "p", "holds"
+
+    properties = (_Prop(),)
+    applicable = 1
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        if state >= 3:
+            raise MemoryError
+        return [("inc", state + 1)]
+
+    def violations(self, state, wanted):
+        return 0
+
+    def canonical_key(self, state):
+        return state
+
+
+def test_running_out_of_memory_is_inconclusive_never_holds():
+    result = explore(_Greedy(), symmetry=False)
+    assert not result.complete and "out of memory" in result.stopped_by
+    assert result.verdict("p").status == INCONCLUSIVE
+
+
+@pytest.mark.parametrize("ceiling", [1, 2**20])
+def test_the_explorer_stops_at_a_memory_ceiling(ceiling):
+    result = explore(ReplicationModel(Config()), max_memory=ceiling)
+    assert result.stopped_by.startswith("--max-memory") and not result.complete
+    assert all(v.status != "holds" for v in result.verdicts)
