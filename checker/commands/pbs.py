@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
@@ -52,6 +52,9 @@ from model.pbs.latency import (
 )
 from model.pbs.quorums import Cluster, Need, Rule, plain_cluster
 from model.pbs.wars import Faults, WarsResult, quantile, simulate
+
+if TYPE_CHECKING:
+    from proofs.topology import Level, Topology
 
 FORMATS = {"plain": "simple", "github": "github", "markdown": "pipe"}
 MET, UNMET, UNDECIDED = "met", "unmet", "undecided"
@@ -269,19 +272,38 @@ def faults_from_args(args: argparse.Namespace) -> Faults:
     return Faults(args.down, args.drop, args.anti_entropy_every, args.dc_delay)
 
 
+def cluster_of_levels(topology: Topology, read: Level, write: Level,
+                      read_dc: str | None = None, write_dc: str | None = None) -> Cluster:
+    """A topology and its read and write levels as a Cluster. A coordinator sits in its
+    LOCAL_* level's datacenter, else in `read_dc`/`write_dc`, else in a random one per
+    operation. Raises InvalidInput for an unknown datacenter."""
+    from proofs.topology import requirements
+
+    index = {node: i for i, node in enumerate(topology.replicas)}
+    names = tuple(dc.name for dc in topology.datacenters)
+    rules = []
+    for level, dc in ((read, read_dc), (write, write_dc)):
+        needs = tuple(Need(tuple(index[node] for node in need.nodes), need.weights,
+                           need.threshold) for need in requirements(topology, level))
+        coordinator = level.dc or dc
+        if coordinator is not None:
+            topology.datacenter(coordinator)  # an unknown name raises, listing the known
+        rules.append((Rule(needs, str(level)),
+                      None if coordinator is None else names.index(coordinator)))
+    (read_rule, read_at), (write_rule, write_at) = rules
+    dc_of = tuple(d for d, dc in enumerate(topology.datacenters) for _ in dc.replicas)
+    return Cluster(len(index), dc_of, names, read_rule, write_rule, read_at, write_at)
+
+
 def cluster_from_topology(path: str, read: str | None, write: str | None,
                           read_dc: str | None, write_dc: str | None) -> Cluster:
     """A topology file and levels (as `prove topology` takes them) as a Cluster."""
     from proofs.result import InvalidInput
-    from proofs.topology import load_topology, parse_level, requirements
+    from proofs.topology import load_topology, parse_level
 
     try:
         topology = load_topology(path)
-        replicas = topology.replicas
-        index = {node: i for i, node in enumerate(replicas)}
-        dc_of = tuple(d for d, dc in enumerate(topology.datacenters) for _ in dc.replicas)
-        names = tuple(dc.name for dc in topology.datacenters)
-        rules = []
+        levels, dcs = [], []
         for side, level_name, dc in (("read", read, read_dc), ("write", write, write_dc)):
             from_file = getattr(topology, side)
             if level_name is None:
@@ -289,18 +311,11 @@ def cluster_from_topology(path: str, read: str | None, write: str | None,
                     raise UsageError(f"no {side} level: pass --{side} LEVEL or set [{side}] "
                                      f"level in {path}")
                 level_name, dc = from_file[0], dc or from_file[1]
-            level = parse_level(level_name, dc, topology, writing=side == "write")
-            needs = tuple(Need(tuple(index[node] for node in need.nodes), need.weights,
-                               need.threshold) for need in requirements(topology, level))
-            coordinator = level.dc or dc
-            if coordinator is not None:
-                topology.datacenter(coordinator)  # an unknown name raises, listing the known
-            rules.append((Rule(needs, str(level)),
-                          None if coordinator is None else names.index(coordinator)))
+            levels.append(parse_level(level_name, dc, topology, writing=side == "write"))
+            dcs.append(dc)
+        return cluster_of_levels(topology, *levels, *dcs)
     except InvalidInput as error:
         raise UsageError(str(error)) from None
-    (read_rule, read_at), (write_rule, write_at) = rules
-    return Cluster(len(replicas), dc_of, names, read_rule, write_rule, read_at, write_at)
 
 
 def cluster_from_args(args: argparse.Namespace) -> Cluster:
