@@ -8,7 +8,10 @@ The result data is a dict: {"file", "scenarios": [{"name", "description", "secon
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from html import escape
 from typing import Any
+
+from checker.render import markdown_code, markdown_fence, markdown_table
 
 PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
 
@@ -61,31 +64,32 @@ def _summary(check: dict[str, Any]) -> str:
 _ICONS = {PASS: "✅ pass", FAIL: "❌ FAIL", INCONCLUSIVE: "⚠️ inconclusive"}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(results: dict[str, Any]) -> str:
-    """A summary for a CI step summary: a table, then each failure's trace folded."""
+    """A summary for a CI step summary: a table, then each failure's trace folded.
+
+    Every name from the gate file is text, never markup: escaped as Markdown in the
+    table and as HTML in the <summary> lines (an HTML block, where Markdown is off).
+    """
     every = [c for s in results["scenarios"] for c in s["checks"]]
     lines = ["## leaderless gate", "",
-             (f"`{results['file']}`: {_count(every, PASS)} passed, {_count(every, FAIL)} failed, "
-             f"{_count(every, INCONCLUSIVE)} inconclusive"), "",
-             "| scenario | property | expected | verdict | result |",
-             "| --- | --- | --- | --- | --- |"]
+             (f"{markdown_code(results['file'])}: {_count(every, PASS)} passed, "
+              f"{_count(every, FAIL)} failed, {_count(every, INCONCLUSIVE)} inconclusive"), ""]
+    rows = []
     for scenario in results["scenarios"]:
         for check in scenario["checks"]:
             verdict = check["verdict"]
             if check["length"] is not None:
                 verdict += f" ({check['length']} steps)"
-            lines.append(f"| {_cell(scenario['name'])} | `{check['id']}` | {check['expected']} "
-                         f"| {verdict} | {_ICONS[check['outcome']]} |")
+            rows.append([scenario["name"], check["id"], check["expected"], verdict,
+                         _ICONS[check["outcome"]]])
+    lines.append(markdown_table(["scenario", "property", "expected", "verdict", "result"],
+                                rows))
     for scenario in results["scenarios"]:
         for check in scenario["checks"]:
             if check["outcome"] == PASS:
                 continue
             lines += ["", "<details>",
-                      (f"<summary>{_cell(scenario['name'])}: <code>{check['id']}</code> "
-                      f"{_ICONS[check['outcome']]}</summary>"), "", "```",
-                      check["details"] or check["reason"] or "", "```", "</details>"]
+                      (f"<summary>{escape(scenario['name'])}: <code>{escape(check['id'])}"
+                       f"</code> {_ICONS[check['outcome']]}</summary>"), "",
+                      markdown_fence(check["details"] or check["reason"] or ""), "</details>"]
     return "\n".join(lines) + "\n"

@@ -18,6 +18,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from checker.render import (
+    VERDICT_HEADERS,
+    markdown_fence,
+    markdown_table,
+    markdown_text,
+    verdict_rows,
+)
 from checker.sequence import DELIVERED, DROPPED, LOST, Arrow, Diagram, build_diagram
 
 VIOLATION_SHADE = "rgb(255, 228, 225)"
@@ -82,3 +89,21 @@ def diagram_mermaid(diagram: Diagram) -> str:
 def render_mermaid(trace: dict[str, Any]) -> str:
     """A trace (data from `checker.trace.trace_data`) as a Mermaid `sequenceDiagram`."""
     return diagram_mermaid(build_diagram(trace))
+
+
+def mermaid_block(trace: dict[str, Any]) -> str:
+    """A trace as Markdown: a line naming it, then its diagram fenced as `mermaid`, which
+    GitHub draws."""
+    title = markdown_text(f"Counterexample to {trace['property']} ({trace['length']} steps):")
+    return f"{title}\n\n{markdown_fence(render_mermaid(trace), 'mermaid')}"
+
+
+def markdown_report(intro: list[str], data: dict[str, Any], notes: list[str]) -> str:
+    """A whole report (`exploration_data`) as GitHub Markdown, to paste into an issue:
+    the intro lines as paragraphs, the verdicts as a pipe table, a diagram per trace,
+    then the notes."""
+    parts = [markdown_text(line) for line in intro]
+    parts.append(markdown_table(VERDICT_HEADERS, verdict_rows(data)))
+    parts += [mermaid_block(prop["trace"]) for prop in data["properties"] if prop["trace"]]
+    parts += [markdown_text(line) for line in notes]
+    return "\n\n".join(parts)

@@ -49,14 +49,22 @@ def exploration_data(model: Model, exploration: Exploration) -> dict[str, Any]:
     }
 
 
-def verdict_table(data: dict[str, Any]) -> str:
+VERDICT_HEADERS = ["property", "verdict", "trace", "meaning"]
+
+
+def verdict_rows(data: dict[str, Any]) -> list[list[str]]:
+    """The verdict table's rows, as text: one per property."""
     rows = []
     for prop in data["properties"]:
         shown = "VIOLATED" if prop["verdict"] == VIOLATED else prop["verdict"]
-        length = "" if prop["length"] is None else prop["length"]
-        rows.append((prop["id"], shown, length, prop["meaning"]))
-    return tabulate(rows, headers=("property", "verdict", "trace", "meaning"),
-                    tablefmt="simple", disable_numparse=True)
+        length = "" if prop["length"] is None else str(prop["length"])
+        rows.append([prop["id"], shown, length, prop["meaning"]])
+    return rows
+
+
+def verdict_table(data: dict[str, Any]) -> str:
+    return tabulate(verdict_rows(data), headers=VERDICT_HEADERS, tablefmt="simple",
+                    disable_numparse=True)
 
 
 def counts_line(data: dict[str, Any]) -> str:
@@ -164,6 +172,44 @@ def _directory_must_exist(target: Path, option: str, path: str | Path,
     if not target.parent.is_dir():
         raise UsageError(f"{option}: cannot {create} {path}: the directory {target.parent} "
                          "does not exist")
+
+
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]<&|~]")
+_BLOCK_MARKER = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as one line of Markdown that GitHub renders as exactly that text, in a
+    paragraph or a table cell: inline markup and a leading block marker are escaped."""
+    line = " ".join(text.split("\n")).strip()
+    line = _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), line)
+    # "# x" would be a heading, "- x" a list item, "1. x" a numbered one.
+    return _BLOCK_MARKER.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit()
+                             else "\\" + m.group(), line, count=1)
+
+
+def markdown_code(text: str) -> str:
+    """`text` as an inline code span, verbatim whatever backticks it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{' '.join(text.split(chr(10)))}{pad}{ticks}"
+
+
+def markdown_fence(text: str, info: str = "") -> str:
+    """A fenced code block holding `text` verbatim: the fence is longer than any run of
+    backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}"
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A GitHub (pipe) table of plain-text cells."""
+    lines = ["| " + " | ".join(markdown_text(h) for h in headers) + " |",
+             "|" + " --- |" * len(headers)]
+    lines += ["| " + " | ".join(markdown_text(str(c)) or " " for c in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def write_output(path: str | Path, text: str, option: str) -> None:

@@ -82,7 +82,7 @@ def test_check_mermaid_prints_fenced_diagrams(fault_traces: dict[str, Any],
     out = capsys.readouterr().out
     assert out.count("```mermaid\nsequenceDiagram\n") == 6
     diagram = render_mermaid(fault_traces["availability"])
-    assert f"Counterexample to availability (3 steps):\n```mermaid\n{diagram}```" in out
+    assert f"Counterexample to availability (3 steps):\n\n```mermaid\n{diagram}```" in out
     assert "  0. initial state" not in out  # the diagrams replace the text traces
 
 

@@ -15,7 +15,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.options import (
@@ -30,7 +29,7 @@ from checker.commands.options import (
 from checker.commands.progress import ProgressPrinter
 from checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration, explore
 from checker.html import write_html
-from checker.mermaid import render_mermaid
+from checker.mermaid import markdown_report, mermaid_block
 from checker.render import (
     counts_line,
     exploration_data,
@@ -107,12 +106,6 @@ def overlap_line(config: Config, verdict: str) -> str:
             f"(Z3: {verdict})")
 
 
-def _mermaid_block(trace: dict[str, Any]) -> str:
-    # Fenced, so the output pastes into a GitHub issue or Markdown file as a diagram.
-    return (f"Counterexample to {trace['property']} ({trace['length']} steps):\n"
-            f"```mermaid\n{render_mermaid(trace)}```")
-
-
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_outputs(args)
@@ -150,21 +143,26 @@ def run(args: argparse.Namespace) -> int:
         if prop["trace"] is None:
             print(f"{args.trace}: {prop['verdict']}" + (f" ({prop['reason']})" if prop["reason"] else ""))
         elif args.mermaid:
-            print(_mermaid_block(prop["trace"]))
+            print(mermaid_block(prop["trace"]))
         else:
             print(trace_text(prop["trace"], full_states=True))
     else:
-        print(f"leaderless check: {config.describe()}")
-        print(overlap_line(config, overlap.verdict))
-        print(counts_line(data))
-        print()
-        print(verdict_table(data))
-        for prop in data["properties"]:
-            if prop["trace"] is not None:
-                print()
-                print(_mermaid_block(prop["trace"]) if args.mermaid else trace_text(prop["trace"]))
+        intro = [f"leaderless check: {config.describe()}", overlap_line(config, overlap.verdict),
+                 counts_line(data)]
         incomplete = [p for p in data["properties"] if p["verdict"] == INCONCLUSIVE]
-        if incomplete:
-            print(f"\ninconclusive: {incomplete[0]['reason']}")
+        notes = [f"inconclusive: {incomplete[0]['reason']}"] if incomplete else []
+        if args.mermaid:
+            # Markdown throughout, so the whole output pastes into a GitHub issue.
+            print(markdown_report(intro, data, notes))
+        else:
+            print("\n".join(intro))
+            print()
+            print(verdict_table(data))
+            for prop in data["properties"]:
+                if prop["trace"] is not None:
+                    print()
+                    print(trace_text(prop["trace"]))
+            for note in notes:
+                print(f"\n{note}")
     sys.stdout.flush()
     return exit_code(exploration, required)
