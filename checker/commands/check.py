@@ -12,9 +12,7 @@ By default every applicable property is required; --require names a subset.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.options import (
@@ -31,12 +29,14 @@ from checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration
 from checker.html import write_html
 from checker.mermaid import markdown_report, mermaid_block
 from checker.render import (
+    check_outputs,
     counts_line,
     exploration_data,
     to_json,
     trace_itf,
     trace_text,
     verdict_table,
+    write_itf_files,
 )
 from checker.trace import trace_data
 from model import Config, ReplicationModel
@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     required = applicable_ids(args.require, "--require", model)
     if args.trace is not None:
         property_ids(args.trace, "--trace")
+    check_outputs(itf=args.itf, html=args.html)
     model, exploration = explore_config(config, symmetry=not args.no_symmetry,
                                         max_states=args.max_states,
                                         max_seconds=args.max_seconds,
@@ -122,16 +123,8 @@ def run(args: argparse.Namespace) -> int:
     data["quorum_overlap"] = overlap.to_json(times=False)
 
     if args.itf is not None:
-        directory = Path(args.itf)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            for verdict in exploration.verdicts:
-                if verdict.trace is not None:
-                    document = trace_itf(trace_data(model, verdict.trace))
-                    path = directory / f"{verdict.property_id}.itf.json"
-                    path.write_text(json.dumps(document, indent=2) + "\n")
-        except OSError as error:
-            raise UsageError(f"--itf: cannot write {args.itf}: {error.strerror}") from None
+        write_itf_files(args.itf, {v.property_id: trace_itf(trace_data(model, v.trace))
+                                   for v in exploration.verdicts if v.trace is not None})
 
     if args.html is not None:
         write_html(args.html, data)
