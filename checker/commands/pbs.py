@@ -176,7 +176,8 @@ class Requirement:
         if self.kind == "visibility":
             return f"P(consistent {float(self.at):g} ms after commit) >= {float(self.minimum):g}"
         if self.kind == "k-staleness":
-            return f"P(one of the last {self.at} versions) >= {float(self.minimum):g}"
+            versions = "the last version" if self.at == 1 else f"one of the last {self.at} versions"
+            return f"P(a read returns {versions}) >= {float(self.minimum):g}"
         return (f"P({self.side} available | nodes fail w.p. {float(self.at):g}) "
                 f">= {float(self.minimum):g}")
 
@@ -681,3 +682,103 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_text(data, args.format))
     return data["exit_code"]
+
+
+# -- the gate: staleness requirements of a scenario ---------------------------------------
+
+# Gate file keys -> (types accepted, what to say when it is something else).
+_GATE_KINDS = {"require_visibility": "visibility", "require_k_staleness": "k-staleness",
+               "require_availability": "availability"}
+_EXAMPLES = {"visibility": "10ms:0.999", "k-staleness": "1:0.99",
+             "availability": "write:0.01:0.999"}
+GATE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    **{key: ((list,), f'a list like ["{_EXAMPLES[kind]}"]') for key, kind in _GATE_KINDS.items()},
+    "latency": ((str,), f"a preset ({', '.join(PRODUCTION_FITS)}) or a spec like \"exp:1.66\""),
+    "trials": ((int,), "an integer"),
+    "seed": ((int,), "an integer"),
+}
+
+
+class StalenessKeyError(ValueError):
+    """A staleness key of a gate scenario the gate cannot take: which key, and why."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """What a gate scenario requires of staleness and availability, and how to sample."""
+
+    requirements: tuple[Requirement, ...]
+    latency: WarsLatency
+    trials: int
+    seed: int
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The check ids the gate reports, e.g. 'visibility 10ms:0.999'."""
+        return tuple(f"{req.kind} {req.text}" for req in self.requirements)
+
+
+def parse_staleness(table: dict[str, Any]) -> Staleness | None:
+    """The staleness keys of a gate scenario (already type-checked against GATE_KEYS),
+    or None when it has none; a bad value raises StalenessKeyError naming its key."""
+    if not any(key in table for key in _GATE_KINDS):
+        for key in ("latency", "trials", "seed"):
+            if key in table:
+                raise StalenessKeyError(key, f"{key} sets how staleness is sampled; add "
+                                        'require_visibility = ["10ms:0.999"] or another '
+                                        "require_* staleness key, or remove it")
+        return None
+    requirements = []
+    for key, kind in _GATE_KINDS.items():
+        for item in table.get(key, []):
+            if not isinstance(item, str):
+                raise StalenessKeyError(key, f'{key} must list strings like "{_EXAMPLES[kind]}", '
+                                        f"got {item!r}")
+            try:
+                requirements.append(parse_requirement(kind, item, key))
+            except UsageError as error:
+                raise StalenessKeyError(key, str(error)) from None
+    try:
+        latency = parse_latency(table.get("latency", DEFAULT_LATENCY))
+    except LatencyError as error:
+        raise StalenessKeyError("latency", f"latency: {error}") from None
+    trials = table.get("trials", DEFAULT_TRIALS)
+    if trials < 1:
+        raise StalenessKeyError("trials", f"trials must be >= 1, got {trials}")
+    return Staleness(tuple(requirements), latency, trials, table.get("seed", 0))
+
+
+def staleness_checks(staleness: Staleness, cluster: Cluster, max_seconds: float | None,
+                     quiet: bool) -> list[dict[str, Any]]:
+    """One gate check per requirement: id, verdict (holds, violated or inconclusive),
+    reason and details. Sampling cut short by a limit makes a sampled one inconclusive."""
+    from checker.explorer import HOLDS, INCONCLUSIVE, VIOLATED
+
+    result = None
+    if any(req.kind == "visibility" for req in staleness.requirements):
+        result = simulate(cluster, staleness.latency, staleness.trials, staleness.seed,
+                          progress=_Progress("", quiet, max_seconds))
+    checks = []
+    for requirement, check_id in zip(staleness.requirements, staleness.ids, strict=True):
+        judged = judge(requirement, cluster, result)
+        verdict = {MET: HOLDS, UNMET: VIOLATED, UNDECIDED: INCONCLUSIVE}[judged["verdict"]]
+        measured = judged["measured"]
+        if "estimate" in measured:
+            assert result is not None
+            found = (f"{_interval(measured)} consistent reads ({result.reads:,} reads, "
+                     f"latency {staleness.latency.name}, seed {staleness.seed})")
+            if not result.complete:
+                verdict = INCONCLUSIVE
+                found += f"; sampling stopped after {result.trials:,} of {result.requested:,}"
+            elif verdict == INCONCLUSIVE:
+                found += "; the 95% interval straddles the bound: raise trials"
+        else:
+            found = f"{measured['fraction']} ({_nines(measured)})"
+        reason = f"{judged['description']}: measured {found}"
+        checks.append({"id": check_id, "verdict": verdict, "length": None, "reason": reason,
+                       "details": reason})
+    return checks
