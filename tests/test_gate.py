@@ -252,7 +252,8 @@ def test_the_parser_survives_arbitrary_text(text):
 
 
 def test_matrix_agrees_cell_by_cell_with_check(capsys):
-    assert main(["matrix", "--n", "2", "--clients", "w,rr", "--quiet", "--format", "json"]) == 0
+    # Violated cells fail the matrix as they fail check (every applicable one is required).
+    assert main(["matrix", "--n", "2", "--clients", "w,rr", "--quiet", "--format", "json"]) == 1
     rows = json.loads(capsys.readouterr().out)
     assert [(row["r"], row["w"]) for row in rows] == [(1, 1), (1, 2), (2, 1), (2, 2)]
     for row in rows:
@@ -268,7 +269,7 @@ def test_matrix_agrees_cell_by_cell_with_check(capsys):
 
 @pytest.mark.parametrize("fmt", ["plain", "github", "markdown", "csv"])
 def test_matrix_formats(capsys, fmt):
-    assert main(["matrix", "--n", "2", "--clients", "w,r", "--quiet", "--format", fmt]) == 0
+    assert main(["matrix", "--n", "2", "--clients", "w,r", "--quiet", "--format", fmt]) == 1
     out = capsys.readouterr().out
     assert "stale-read" in out and "VIOLATED (6)" in out
     assert "read-your-writes" not in out  # n/a in every row: left out of tables
