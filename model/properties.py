@@ -85,7 +85,7 @@ CATALOGUE: tuple[Property, ...] = (
              lambda c: any(script.count("r") >= 2 for script in c.clients),
              HISTORY, lambda cat, hist: cat.monotonic_reads(hist)),
     Property("aborted-read",
-             "no ok read returns the value of a write that failed (Adya's G1a)",
+             "no ok read returns the value of a write that timed out (indeterminate, not aborted)",
              lambda c: c.timeouts and _writes(c) and _reads(c),
              HISTORY, lambda cat, hist: cat.aborted_read(hist)),
     Property("write-atomicity",
