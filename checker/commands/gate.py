@@ -73,7 +73,7 @@ def describe(scenario: Scenario) -> str:
     dcs = ", ".join(f"{dc.name}={len(dc.replicas)}" for dc in scenario.topology.datacenters)
     text = f"replication {dcs}; read {scenario.read_level}, write {scenario.write_level}"
     if scenario.sloppy:
-        text += " (sloppy)"
+        text += " (sloppy quorum: hints count toward the write level, as in Dynamo and Riak)"
     if scenario.config is not None:
         text += f"; model {scenario.config.describe()}"
     return text

@@ -386,7 +386,8 @@ class _Parser:
         """The model configuration of a Cassandra scenario, when the model can express it:
         the model has no datacenters, so each level must count replicas anywhere."""
         if sloppy:
-            return None, "the model has no hinted handoff (sloppy quorums)"
+            return None, ("the model has no sloppy quorums (hints counted toward a level, as "
+                          "Dynamo and Riak do)")
         counts = []
         for level in (read, write):
             needs = requirements(topology, level)

@@ -109,7 +109,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     topology.add_argument(
         "--sloppy",
         action="store_true",
-        help="sloppy quorum: writes may be acked by stand-ins (hinted handoff)",
+        help="a Dynamo/Riak-style sloppy quorum: hints on stand-in nodes count toward the "
+        "write level (not Cassandra, where a hint counts only toward ANY)",
     )
     _common(topology)
     topology.set_defaults(prove=_topology)
