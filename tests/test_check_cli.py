@@ -126,6 +126,14 @@ def test_trace_option_prints_full_states(capsys):
     assert "Counterexample to monotonic-reads" not in out
 
 
+def test_repeated_trace_options_print_each_trace(capsys):
+    _code, out, _ = run(capsys, "check", "--quiet", "--trace", "linearizable",
+                        "--trace", "stale-read,monotonic-reads")
+    assert "stale-read: holds\n" in out
+    assert "Counterexample to monotonic-reads (12 steps):" in out
+    assert "Counterexample to linearizable (12 steps):" in out
+
+
 def test_json_and_itf_files_replay(capsys, tmp_path):
     report = tmp_path / "report.json"
     code, out, _ = run(capsys, "check", "--quiet", "--timeouts", "--r", "1", "--clients", "w,r",

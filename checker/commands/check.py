@@ -50,7 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_property_list_argument(out, "--require",
                                "properties that must hold for exit code 0 (default: all "
                                "applicable); give it again to add more")
-    out.add_argument("--trace", metavar="PROP", help="print only PROP's trace, with full states")
+    add_property_list_argument(out, "--trace",
+                               "print only these properties' traces, with full states; "
+                               "give it again to add more")
     out.add_argument("--json", action="store_true",
                      help="print everything as JSON (traces included; not with --trace or "
                           "--mermaid)")
@@ -111,8 +113,7 @@ def run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     model = ReplicationModel(config)
     required = applicable_ids(args.require, "--require", model)
-    if args.trace is not None:
-        property_ids(args.trace, "--trace")
+    traced = property_ids(args.trace, "--trace") if args.trace is not None else []
     check_outputs(itf=args.itf, html=args.html)
     model, exploration = explore_config(config, symmetry=not args.no_symmetry,
                                         max_states=args.max_states,
@@ -131,14 +132,17 @@ def run(args: argparse.Namespace) -> int:
 
     if args.json:
         print(to_json(data))
-    elif args.trace is not None:
-        prop = next(p for p in data["properties"] if p["id"] == args.trace)
-        if prop["trace"] is None:
-            print(f"{args.trace}: {prop['verdict']}" + (f" ({prop['reason']})" if prop["reason"] else ""))
-        elif args.mermaid:
-            print(mermaid_block(prop["trace"]))
-        else:
-            print(trace_text(prop["trace"], full_states=True))
+    elif traced:
+        for number, prop in enumerate(p for p in data["properties"] if p["id"] in traced):
+            if number:
+                print()
+            if prop["trace"] is None:
+                print(f"{prop['id']}: {prop['verdict']}"
+                      + (f" ({prop['reason']})" if prop["reason"] else ""))
+            elif args.mermaid:
+                print(mermaid_block(prop["trace"]))
+            else:
+                print(trace_text(prop["trace"], full_states=True))
     else:
         intro = [f"leaderless check: {config.describe()}", overlap_line(config, overlap.verdict),
                  counts_line(data)]
