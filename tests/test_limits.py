@@ -94,3 +94,13 @@ def test_the_explorer_stops_at_a_memory_ceiling(ceiling):
     result = explore(ReplicationModel(Config()), max_memory=ceiling)
     assert result.stopped_by.startswith("--max-memory") and not result.complete
     assert all(v.status != "holds" for v in result.verdicts)
+
+
+def test_a_gate_scenario_with_a_huge_clock_window_stops_on_time(tmp_path):
+    gate = tmp_path / "leaderless.toml"
+    gate.write_text('[[scenario]]\nname = "wide"\nclients = "w,w"\ndrift = 100000000\n'
+                    'max_seconds = 1\nrequire = ["lww-order"]\n')
+    result = subprocess.run([*LEADERLESS, "gate", str(gate), "--quiet"], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 3, result.stderr
+    assert "1 inconclusive" in result.stdout
