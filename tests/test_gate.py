@@ -197,6 +197,8 @@ def test_json_results(capsys, tmp_path):
     ("[[scenario]]\nname = 'a'\nn = 99999999999999999999\nrequire = ['stale-read']\n",
      "leaderless.toml:3: scenario 'a': n: 99999999999999999999 is out of range; allowed 1..1000"),
     ("scenario = [1]\n", "leaderless.toml:1: a scenario must be a table"),
+    ("[[scenario]]\nrequire = ['stale-read']\nname = \"a\\nb\"\n",
+     "leaderless.toml:3: scenario name 'a\\nb' has a line break or control character"),
 ])
 def test_bad_gate_files_are_one_line_naming_file_and_line(capsys, tmp_path, text, message):
     code, _out, err = gate(capsys, tmp_path, text)
@@ -290,3 +292,18 @@ def test_a_cassandra_scenario_is_always_proved_with_z3(capsys, tmp_path):
     assert "one DC: Z3 topology proof: read and write quorums may miss each other" in out
     _, out, _ = gate(capsys, tmp_path, text, "--json")
     assert json.loads(out)["scenarios"][0]["quorum_overlap"]["verdict"] == "violated"
+
+
+def test_an_undecided_topology_proof_is_not_reported_as_a_miss(capsys, tmp_path, monkeypatch):
+    from checker.commands import gate as gate_command
+    from proofs.result import Unknown
+
+    monkeypatch.setattr(gate_command, "prove_topology",
+                        lambda *_: Unknown("quorums meet", "Z3 timed out", ()))
+    text = ("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ONE'\n"
+            "write = 'ALL'\nrequire = ['stale-read']\n")
+    code, out, _ = gate(capsys, tmp_path, text)
+    assert code == 0
+    assert ("a: Z3 topology proof: Z3 could not decide whether read and write quorums always "
+            "overlap (Z3 timed out)") in out
+    assert "may miss" not in out

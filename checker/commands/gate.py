@@ -187,9 +187,11 @@ def run(args: argparse.Namespace) -> int:
     for summary in summaries:
         overlap = summary.get("quorum_overlap")
         if overlap is not None and not any(c["id"] == QUORUM_OVERLAP for c in summary["checks"]):
-            print(f"\n{summary['name']}: Z3 topology proof: read and write quorums "
-                  f"{'always overlap' if overlap['verdict'] == HOLDS else 'may miss each other'}"
-                  f" ({overlap['reason']})")
+            finding = {HOLDS: "read and write quorums always overlap",
+                       VIOLATED: "read and write quorums may miss each other"}.get(
+                           overlap["verdict"], "Z3 could not decide whether read and write "
+                           "quorums always overlap")
+            print(f"\n{summary['name']}: Z3 topology proof: {finding} ({overlap['reason']})")
     for summary in summaries:
         for check in summary["checks"]:
             if check["outcome"] != PASS:

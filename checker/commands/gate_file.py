@@ -257,6 +257,12 @@ class _Parser:
         self._check_keys(table, SCENARIO_KEYS, "scenario", index, where)
         if not isinstance(name, str) or not name.strip():
             raise self.fail(header, f'{where} needs a name: name = "..."')
+        if not name.isprintable():
+            # A name is a table cell, a JUnit attribute and a heading: one line of text
+            # (XML cannot even hold most control characters).
+            raise self.fail(self.locate.line("scenario", index, "name"),
+                            f"scenario name {name!r} has a line break or "
+                            "control character; give it one line of text")
 
         def line(key: str) -> int:
             return self.locate.line("scenario", index, key)
