@@ -167,3 +167,23 @@ def test_the_html_page_is_valid_html(capsys, tmp_path):
     errors = [m["message"] for m in json.loads(result.stderr)["messages"]
               if m["type"] == "error"]
     assert errors == []
+
+
+def test_faults_are_shown_beside_the_same_trials_without_them(capsys, tmp_path):
+    code, data = run_json(capsys, "--drop", "0.1", "--anti-entropy-every", "100",
+                          "--r", "1", "--w", "1", "--target", "0.99", *FAST)
+    assert code == 0
+    tv = data["t_visibility"]
+    lossy, calm = tv["targets"][0]["t_ms"], tv["without_faults"]["targets"][0]["t_ms"]
+    assert lossy["low"] > calm["high"]  # lost writes wait for anti-entropy
+    code, out, _ = run(capsys, "--drop", "0.1", "--plot", str(tmp_path), *FAST)
+    assert "without --down/--drop" in out
+
+
+def test_sweep_draws_one_curve_per_partial_quorum(capsys, tmp_path):
+    code, _, _ = run(capsys, "--n", "3", "--sweep", "--no-explore", "--plot", str(tmp_path),
+                     *FAST)
+    assert code == 0
+    svg = (tmp_path / "sweep.svg").read_text()
+    assert all(f"r={r} w={w}" in svg for r, w in ((1, 1), (1, 2), (2, 1)))
+    assert "r=2 w=2" not in svg

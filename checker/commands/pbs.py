@@ -29,11 +29,12 @@ import json
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from tabulate import tabulate
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
@@ -438,11 +439,16 @@ def _describe(cluster: Cluster, legs: WarsLatency, faults: Faults) -> str:
     return f"{quorums}; latency {legs.name}" + (f"; {' '.join(extra)}" if extra else "")
 
 
-class _Progress:
-    """Progress on stderr at most once a second, and the --max-seconds limit."""
+def deadline_after(max_seconds: float | None) -> float | None:
+    return None if max_seconds is None else time.perf_counter() + max_seconds
 
-    def __init__(self, label: str, quiet: bool, max_seconds: float | None) -> None:
-        self.label, self.quiet, self.max_seconds = label, quiet, max_seconds
+
+class _Progress:
+    """Progress on stderr at most once a second, and a deadline shared by every run of
+    one command (--max-seconds bounds the whole command, not each run)."""
+
+    def __init__(self, label: str, quiet: bool, deadline: float | None) -> None:
+        self.label, self.quiet, self.deadline = label, quiet, deadline
         self.started = self.last = time.perf_counter()
 
     def __call__(self, done: int, total: int) -> bool:
@@ -452,13 +458,35 @@ class _Progress:
             print(f"  {self.label}{done:,} of {total:,} trials  {rate:,.0f} trials/s",
                   file=sys.stderr)
             self.last = now
-        return self.max_seconds is None or now - self.started < self.max_seconds
+        return self.deadline is None or now < self.deadline
 
 
-def sweep_rows(args: argparse.Namespace, legs: WarsLatency, faults: Faults,
-               target: float) -> tuple[list[dict[str, Any]], bool]:
+@dataclass
+class Samples:
+    """The raw samples behind a report, for the plots (never serialized)."""
+
+    result: WarsResult
+    baseline: WarsResult | None = None  # same configuration and seed, without --down/--drop
+    # (r, w) -> staleness windows at evenly spaced ranks, for --sweep's curves.
+    sweep: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+
+
+CURVE_POINTS = 1001
+
+
+def curve_of(result: WarsResult) -> np.ndarray:
+    """The sorted staleness windows at CURVE_POINTS evenly spaced ranks."""
+    if not result.reads:
+        return np.empty(0)
+    return result.windows[np.linspace(0, result.reads - 1, CURVE_POINTS).astype(int)]
+
+
+def sweep_rows(args: argparse.Namespace, legs: WarsLatency, faults: Faults, target: float,
+               deadline: float | None,
+               curves: dict[tuple[int, int], np.ndarray]) -> tuple[list[dict[str, Any]], bool]:
     """One row per (r, w): exact k=1 staleness, sampled t at `target` and p99.9 latencies,
-    and (unless --no-explore) the explored stale-read verdict of that configuration."""
+    and (unless --no-explore) the explored stale-read verdict of that configuration; the
+    curve of each partial quorum goes into `curves`. A limit or Ctrl-C ends the sweep."""
     from checker.commands.check import explore_config
     from checker.explorer import INTERRUPTED
 
@@ -469,7 +497,9 @@ def sweep_rows(args: argparse.Namespace, legs: WarsLatency, faults: Faults,
             if not args.quiet:
                 print(f"pbs: r={r} w={w}", file=sys.stderr)
             result = simulate(cluster, legs, args.trials, args.seed, faults,
-                              _Progress(f"r={r} w={w}: ", args.quiet, args.max_seconds))
+                              _Progress(f"r={r} w={w}: ", args.quiet, deadline))
+            if r + w <= args.n:
+                curves[(r, w)] = curve_of(result)
             row: dict[str, Any] = {
                 "r": r, "w": w,
                 "k1": _fraction_json(cluster_k_staleness(cluster, 1)),
@@ -492,14 +522,14 @@ def sweep_rows(args: argparse.Namespace, legs: WarsLatency, faults: Faults,
                     rows.append(row)
                     return rows, False
             rows.append(row)
-            if result.stopped_by == "interrupted":
+            if not result.complete:
                 return rows, False
     return rows, complete
 
 
-def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], WarsResult]:
-    """Everything `leaderless pbs` reports, as one JSON-ready dict (and the raw sample,
-    which the plots need)."""
+def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], Samples]:
+    """Everything `leaderless pbs` reports, as one JSON-ready dict, and the raw samples
+    the plots need."""
     cluster = cluster_from_args(args)
     legs = latency_from_args(args)
     faults = faults_from_args(args)
@@ -539,12 +569,24 @@ def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], WarsResult]:
         "k_staleness": k_staleness_data(cluster, args.k),
         "availability": availability_data(cluster, fails, dc_fail, read_fraction),
     }
+    deadline = deadline_after(args.max_seconds)
     result = simulate(cluster, legs, args.trials, args.seed, faults,
-                      _Progress("", args.quiet, args.max_seconds))
+                      _Progress("", args.quiet, deadline))
+    samples = Samples(result)
     data["t_visibility"] = visibility_data(result, ts, targets, percentiles)
     complete = result.complete
-    if args.sweep:
-        rows, swept = sweep_rows(args, legs, faults, max(targets))
+    if complete and (faults.down or faults.drop):
+        # How the faults move the curve: the same trials' randomness without them.
+        calm = Faults(dc_delay_ms=faults.dc_delay_ms)
+        samples.baseline = simulate(cluster, legs, args.trials, args.seed, calm,
+                                    _Progress("without faults: ", args.quiet, deadline))
+        grid = [point["t_ms"] for point in data["t_visibility"]["points"]]
+        baseline = visibility_data(samples.baseline, grid, targets, percentiles)
+        data["t_visibility"]["without_faults"] = {
+            key: baseline[key] for key in ("points", "targets", "complete")}
+        complete &= samples.baseline.complete
+    if args.sweep and complete:
+        rows, swept = sweep_rows(args, legs, faults, max(targets), deadline, samples.sweep)
         data["sweep"] = {"target": max(targets), "rows": rows}
         complete &= swept
     data["requirements"] = [judge(req, cluster, result, dc_fail) for req in requirements]
@@ -556,7 +598,7 @@ def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], WarsResult]:
         data["exit_code"] = EXIT_INCONCLUSIVE
     else:
         data["exit_code"] = EXIT_HOLDS
-    return data, result
+    return data, samples
 
 
 # -- text --------------------------------------------------------------------------------
@@ -606,14 +648,19 @@ def render_tables(data: dict[str, Any], fmt: str) -> list[tuple[str, str]]:
         tables.append(("k-staleness (exact)", f"skipped: {ks['skipped']}"))
     tv = data["t_visibility"]
     sample = f"{tv['reads']:,} reads of {tv['trials']:,} trials, seed {tv['seed']}"
+    calm = tv.get("without_faults")
+    extra = ["without --down/--drop"] if calm else []
     tables.append((f"t-visibility (sampled, {sample}; 95% intervals)",
-                   tabulate([[f"{p['t_ms']:g}", _interval(p)] for p in tv["points"]],
-                            headers=["t (ms)", "P(consistent)"], tablefmt=style,
+                   tabulate([[f"{p['t_ms']:g}", _interval(p), *([_interval(c)] if calm else [])]
+                             for p, c in zip(tv["points"], (calm or tv)["points"], strict=True)],
+                            headers=["t (ms)", "P(consistent)", *extra], tablefmt=style,
                             disable_numparse=True)))
     tables.append(("t at which consistency reaches P (sampled, ms)",
-                   tabulate([[_pct(row["probability"]), _ms(row["t_ms"])]
-                             for row in tv["targets"]],
-                            headers=["P", "t (ms) [95%]"], tablefmt=style,
+                   tabulate([[_pct(row["probability"]), _ms(row["t_ms"]),
+                              *([_ms(c["t_ms"])] if calm else [])]
+                             for row, c in zip(tv["targets"], (calm or tv)["targets"],
+                                               strict=True)],
+                            headers=["P", "t (ms) [95%]", *extra], tablefmt=style,
                             disable_numparse=True)))
     lat = tv["latency"]
     tables.append(("operation latency (sampled, ms)",
@@ -669,14 +716,14 @@ def render_text(data: dict[str, Any], fmt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    data, result = analyze(args)
+    data, samples = analyze(args)
     if args.plot or args.html:
         from checker.commands.pbs_report import write_html, write_plots
 
         if args.plot:
-            write_plots(Path(args.plot), data, result)
+            write_plots(Path(args.plot), data, samples)
         if args.html:
-            write_html(Path(args.html), data, result, render_tables(data, "plain"))
+            write_html(Path(args.html), data, samples, render_tables(data, "plain"))
     if args.json:
         print(json.dumps(data, indent=2))
     else:
@@ -761,7 +808,7 @@ def staleness_checks(staleness: Staleness, cluster: Cluster, max_seconds: float 
     result = None
     if any(req.kind == "visibility" for req in staleness.requirements):
         result = simulate(cluster, staleness.latency, staleness.trials, staleness.seed,
-                          progress=_Progress("", quiet, max_seconds))
+                          progress=_Progress("", quiet, deadline_after(max_seconds)))
     checks = []
     for requirement, check_id in zip(staleness.requirements, staleness.ids, strict=True):
         judged = judge(requirement, cluster, result)

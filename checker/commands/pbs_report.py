@@ -19,7 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # the backend must be chosen before pyplot loads
 import numpy as np
 
-from model.pbs.wars import Z95, WarsResult
+from checker.commands.pbs import Samples
+from model.pbs.wars import Z95
 
 _METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
 
@@ -32,50 +33,90 @@ def _wilson_band(fresh: np.ndarray, reads: int) -> tuple[np.ndarray, np.ndarray]
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
-def visibility_figure(data: dict[str, Any], result: WarsResult):
-    """P(consistent) against t, with its 95% band and the targets marked."""
-    figure, axes = plt.subplots(figsize=(6.4, 4.0))
-    targets = data["t_visibility"]["targets"]
-    # Up to the t of the highest target reached (or of the last finite window), plus a margin.
-    reached = [row["t_ms"]["estimate"] for row in targets if row["t_ms"]["estimate"] is not None]
-    finite = result.windows[np.isfinite(result.windows)]
-    right = max(max(reached) if reached else float(finite.max(initial=0.0)), 1e-3) * 1.15
-    ts = np.linspace(0.0, right, 400)
-    if result.reads:
-        fresh = np.searchsorted(result.windows, ts, side="right")
-        low, high = _wilson_band(fresh, result.reads)
+def _curve(axes, windows: np.ndarray, ts: np.ndarray, label: str, band: bool, **style) -> None:
+    """P(consistent at t) from sorted staleness windows, optionally with its 95% band."""
+    if not len(windows):
+        return
+    fresh = np.searchsorted(windows, ts, side="right")
+    if band:
+        low, high = _wilson_band(fresh, len(windows))
         axes.fill_between(ts, low, high, alpha=0.25, linewidth=0, label="95% interval")
-        axes.plot(ts, fresh / result.reads, label="P(consistent read)")
-    for row in targets:
-        axes.axhline(row["probability"], color="grey", linewidth=0.6, linestyle=":")
-    axes.set_xlabel("t: ms after the write commits")
-    axes.set_ylabel("P(read returns the write or newer)")
-    axes.set_title(data["configuration"]["description"], fontsize=8)
-    axes.set_xlim(0, right)
-    axes.legend(loc="lower right", fontsize=8)
-    axes.grid(alpha=0.3)
-    figure.tight_layout()
-    return figure
+    axes.plot(ts, fresh / len(windows), label=label, **style)
 
 
-def latency_figure(data: dict[str, Any], result: WarsResult):
-    """Distribution functions of read and write latency (log time axis)."""
-    figure, axes = plt.subplots(figsize=(6.4, 4.0))
-    for label, values in (("read", result.read_latency), ("write", result.write_latency)):
-        if len(values):
-            positive = np.maximum(values, 1e-6)
-            axes.plot(positive, np.arange(1, len(values) + 1) / len(values), label=label)
-    axes.set_xscale("log")
-    axes.set_xlabel("operation latency (ms)")
-    axes.set_ylabel("fraction of operations")
-    axes.set_title(data["configuration"]["description"], fontsize=8)
+def _right_edge(data: dict[str, Any], windows: np.ndarray) -> float:
+    # Up to the t of the highest target reached (or of the last finite window), plus a margin.
+    targets = data["t_visibility"]["targets"]
+    reached = [row["t_ms"]["estimate"] for row in targets if row["t_ms"]["estimate"] is not None]
+    finite = windows[np.isfinite(windows)]
+    return max(max(reached) if reached else float(finite.max(initial=0.0)), 1e-3) * 1.15
+
+
+def _dress(axes, title: str, xlabel: str, ylabel: str) -> None:
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title, fontsize=8)
     axes.legend(loc="lower right", fontsize=8)
     axes.grid(alpha=0.3, which="both")
+
+
+def visibility_figure(data: dict[str, Any], samples: Samples):
+    """P(consistent) against t with its 95% band and the targets marked; beside it the
+    same trials without --down/--drop, when those were given."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    right = _right_edge(data, samples.result.windows)
+    ts = np.linspace(0.0, right, 400)
+    _curve(axes, samples.result.windows, ts, "P(consistent read)", True)
+    if samples.baseline is not None:
+        _curve(axes, samples.baseline.windows, ts, "without --down/--drop", False,
+               linestyle="--")
+    for row in data["t_visibility"]["targets"]:
+        axes.axhline(row["probability"], color="grey", linewidth=0.6, linestyle=":")
+    axes.set_xlim(0, right)
+    _dress(axes, data["configuration"]["description"], "t: ms after the write commits",
+           "P(read returns the write or newer)")
     figure.tight_layout()
     return figure
 
 
-FIGURES = {"t-visibility": visibility_figure, "latency": latency_figure}
+def latency_figure(data: dict[str, Any], samples: Samples):
+    """Distribution functions of read and write latency (log time axis)."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    for label, values in (("read", samples.result.read_latency),
+                          ("write", samples.result.write_latency)):
+        if len(values):
+            axes.plot(np.maximum(values, 1e-6), np.arange(1, len(values) + 1) / len(values),
+                      label=label)
+    axes.set_xscale("log")
+    _dress(axes, data["configuration"]["description"], "operation latency (ms)",
+           "fraction of operations")
+    figure.tight_layout()
+    return figure
+
+
+def sweep_figure(data: dict[str, Any], samples: Samples):
+    """One t-visibility curve per partial quorum (r + w <= n) of --sweep."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    reached = [row["t_at_target"]["estimate"] for row in data["sweep"]["rows"]
+               if row["t_at_target"]["estimate"]]
+    right = max(reached, default=1.0) * 1.15
+    ts = np.linspace(0.0, right, 400)
+    for (r, w), windows in sorted(samples.sweep.items()):
+        _curve(axes, windows, ts, f"r={r} w={w}", False)
+    axes.set_xlim(0, right)
+    _dress(axes, f"every partial quorum (r + w <= n) of n={data['configuration']['n']}; "
+                 f"latency {data['latency']['name']}",
+           "t: ms after the write commits", "P(read returns the write or newer)")
+    figure.tight_layout()
+    return figure
+
+
+def figures(samples: Samples) -> dict[str, Any]:
+    """The figures this report has: name -> drawing function."""
+    found = {"t-visibility": visibility_figure, "latency": latency_figure}
+    if samples.sweep:
+        found["sweep"] = sweep_figure
+    return found
 
 
 def _render(figure, fmt: str, name: str) -> bytes:
@@ -89,12 +130,13 @@ def _render(figure, fmt: str, name: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_plots(directory: Path, data: dict[str, Any], result: WarsResult) -> list[Path]:
-    """t-visibility.svg/.png and latency.svg/.png in `directory` (created if missing)."""
+def write_plots(directory: Path, data: dict[str, Any], samples: Samples) -> list[Path]:
+    """t-visibility, latency (and sweep) as .svg and .png in `directory`, created if
+    missing."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, draw in FIGURES.items():
-        figure = draw(data, result)
+    for name, draw in figures(samples).items():
+        figure = draw(data, samples)
         try:
             for fmt in ("svg", "png"):
                 path = directory / f"{name}.{fmt}"
@@ -122,7 +164,7 @@ def _inline(svg: str, name: str) -> str:
     return re.sub(r'(\bid="|url\(#|href="#)([^")]+)', rf"\g<1>{name}-\g<2>", svg)
 
 
-def html_page(data: dict[str, Any], result: WarsResult, tables: list[tuple[str, str]]) -> str:
+def html_page(data: dict[str, Any], samples: Samples, tables: list[tuple[str, str]]) -> str:
     """One self-contained page: the tables as text, the plots as inline SVG."""
     parts = [(f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
               f"<title>leaderless pbs</title><style>{_STYLE}</style></head><body>"),
@@ -135,8 +177,8 @@ def html_page(data: dict[str, Any], result: WarsResult, tables: list[tuple[str, 
             parts.append(f"<li class=\"{row['verdict']}\">{html.escape(row['description'])}: "
                          f"<strong>{row['verdict']}</strong></li>")
         parts.append("</ul>")
-    for name, draw in FIGURES.items():
-        figure = draw(data, result)
+    for name, draw in figures(samples).items():
+        figure = draw(data, samples)
         try:
             svg = _render(figure, "svg", name).decode()
         finally:
@@ -149,6 +191,6 @@ def html_page(data: dict[str, Any], result: WarsResult, tables: list[tuple[str, 
     return "\n".join(parts) + "\n"
 
 
-def write_html(path: Path, data: dict[str, Any], result: WarsResult,
+def write_html(path: Path, data: dict[str, Any], samples: Samples,
                tables: list[tuple[str, str]]) -> None:
-    path.write_text(html_page(data, result, tables), encoding="utf-8")
+    path.write_text(html_page(data, samples, tables), encoding="utf-8")
