@@ -187,3 +187,16 @@ def test_sweep_draws_one_curve_per_partial_quorum(capsys, tmp_path):
     svg = (tmp_path / "sweep.svg").read_text()
     assert all(f"r={r} w={w}" in svg for r, w in ((1, 1), (1, 2), (2, 1)))
     assert "r=2 w=2" not in svg
+
+
+def test_the_papers_wan_scenario_from_its_example_topology(capsys):
+    """examples/topologies/wan-three-dcs.toml with 75 ms between datacenters is the
+    paper's WAN scenario (Section 5.6: 33% consistent right after commit)."""
+    topology = str(ROOT / "examples" / "topologies" / "wan-three-dcs.toml")
+    code, data = run_json(capsys, "--topology", topology, "--dc-delay", "75", "--t", "0",
+                          *FAST)
+    assert code == 0
+    assert data["configuration"]["description"].startswith(
+        "3 replicas in us, eu, ap; read ONE, write ONE")
+    at_commit = data["t_visibility"]["points"][0]
+    assert at_commit["low"] < 0.33 + 0.01 and at_commit["high"] > 0.33 - 0.01

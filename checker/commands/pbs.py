@@ -425,8 +425,8 @@ def judge(requirement: Requirement, cluster: Cluster, result: WarsResult | None,
             "description": requirement.describe(), "verdict": verdict, "measured": measured}
 
 
-def _describe(cluster: Cluster, legs: WarsLatency, faults: Faults) -> str:
-    if cluster.plain is not None:
+def _describe(cluster: Cluster, legs: WarsLatency, faults: Faults, topology: bool) -> str:
+    if not topology and cluster.plain is not None:
         quorums = f"n={cluster.n} r={cluster.plain[0]} w={cluster.plain[1]}"
     else:
         quorums = (f"{cluster.n} replicas in {', '.join(cluster.dc_names)}; "
@@ -560,7 +560,7 @@ def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], Samples]:
     data: dict[str, Any] = {
         "command": "pbs",
         "configuration": {
-            "description": _describe(cluster, legs, faults),
+            "description": _describe(cluster, legs, faults, args.topology is not None),
             "n": cluster.n, "read": cluster.read.label, "write": cluster.write.label,
             "datacenters": list(cluster.dc_names), "topology": args.topology,
         },
