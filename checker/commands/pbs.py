@@ -379,7 +379,13 @@ def nice_grid(limit: float) -> list[float]:
 def visibility_data(result: WarsResult, ts: list[float] | None, targets: list[float],
                     percentiles: list[float]) -> dict[str, Any]:
     target_rows = [{"probability": p, "t_ms": result.t_at(p).to_json()} for p in targets]
-    grid = ts if ts is not None else nice_grid(result.t_at(max(targets)).estimate)
+    if ts is None:
+        # Up to the highest target's t or, when lost writes never get there, to the last
+        # finite staleness window.
+        limit = result.t_at(max(targets)).estimate
+        if math.isinf(limit):
+            limit = float(result.windows[np.isfinite(result.windows)].max(initial=0.0))
+        ts = nice_grid(limit)
     return {
         "trials": result.trials,
         "requested": result.requested,
@@ -389,7 +395,7 @@ def visibility_data(result: WarsResult, ts: list[float] | None, targets: list[fl
         "reads": result.reads,
         "write_failures": result.write_failures,
         "read_failures": result.read_failures,
-        "points": [{"t_ms": t, **result.consistency_at(t).to_json()} for t in grid],
+        "points": [{"t_ms": t, **result.consistency_at(t).to_json()} for t in ts],
         "targets": target_rows,
         "latency": {side: [{"percentile": q, "ms": quantile(values, q / 100).to_json()}
                            for q in percentiles]
@@ -403,7 +409,10 @@ def judge(requirement: Requirement, cluster: Cluster, result: WarsResult | None,
     """Met, unmet, or undecided (a sampled value whose 95% interval straddles the bound)."""
     measured: dict[str, Any]
     if requirement.kind == "k-staleness":
-        value = cluster_k_staleness(cluster, int(requirement.at))
+        try:
+            value = cluster_k_staleness(cluster, int(requirement.at))
+        except ValueError as error:
+            raise UsageError(f"{requirement.text}: {error}") from None
         measured = _fraction_json(value)
         verdict = MET if value >= requirement.minimum else UNMET
     elif requirement.kind == "availability":

@@ -150,8 +150,11 @@ class WarsResult:
         return wilson(fresh, self.reads)
 
     def t_at(self, p: float) -> Estimate:
-        """The least t with P(consistent at t) >= p; inf when never (lost writes)."""
+        """The least t with P(consistent at t) >= p; inf when never (lost writes), nan
+        when no read completed."""
         found = quantile(self.windows, p)
+        if math.isnan(found.estimate):
+            return found
         return Estimate(*(max(0.0, value) for value in (found.estimate, found.low, found.high)))
 
     def curve(self, ts: np.ndarray) -> np.ndarray:
