@@ -174,6 +174,18 @@ def test_at_commit_with_instant_reads_visibility_is_exact_k_staleness():
         assert found.low <= float(1 - miss_probability(n, r, w)) <= found.high
 
 
+def test_tied_responses_do_not_let_a_read_keep_more_than_it_waits_for():
+    """Every read response takes exactly 1 ms: all n tie. A read at r=1 still keeps one
+    response (a uniformly random one), so at commit it sees the write with exactly the
+    closed-form probability, not always; and its latency is the untied 1 ms."""
+    zero = Constant(0.0)
+    legs = WarsLatency(Exponential(1.0), zero, zero, Constant(1.0))
+    result = simulate(plain_cluster(3, 1, 1), legs, 100_000, seed=5)
+    found = result.consistency_at(0.0)
+    assert found.low <= 1 / 3 <= found.high
+    assert set(np.unique(result.read_latency)) == {1.0}
+
+
 def test_monte_carlo_matches_an_exact_two_replica_curve():
     """n = 2, r = w = 1, W exponential (rate 1), A = R = 0, S exponential: the write commits
     at the faster W; the read keeps the replica with the faster S, either one with

@@ -28,6 +28,9 @@ class LatencyError(ValueError):
 
 
 class Distribution(Protocol):
+    # Whether two draws can be exactly equal with positive probability (ties).
+    discrete: bool
+
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray: ...
 
     def to_json(self) -> dict: ...
@@ -44,6 +47,8 @@ class Exponential:
     """Exponential with rate `rate` per ms (mean 1/rate ms)."""
 
     rate: float
+
+    discrete = False
 
     def __post_init__(self) -> None:
         _positive("exp rate", self.rate)
@@ -64,6 +69,8 @@ class Pareto:
 
     xm: float
     alpha: float
+
+    discrete = False
 
     def __post_init__(self) -> None:
         _positive("pareto xm", self.xm)
@@ -87,6 +94,8 @@ class LogNormal:
     mu: float
     sigma: float
 
+    discrete = False
+
     def __post_init__(self) -> None:
         if not math.isfinite(self.mu):
             raise LatencyError(f"lognormal mu must be a finite number (got {self.mu})")
@@ -108,6 +117,8 @@ class Constant:
 
     ms: float
 
+    discrete = True
+
     def __post_init__(self) -> None:
         if not (math.isfinite(self.ms) and self.ms >= 0):
             raise LatencyError(f"const must be a latency >= 0 ms (got {self.ms})")
@@ -128,6 +139,8 @@ class Empirical:
 
     values: tuple[float, ...]
     source: str = "measured"  # where the values came from, for the report
+
+    discrete = True
 
     def __post_init__(self) -> None:
         if not self.values:
@@ -152,6 +165,10 @@ class Mixture:
     """With probability weight_i, a draw from component i."""
 
     components: tuple[tuple[float, Distribution], ...]
+
+    @property
+    def discrete(self) -> bool:
+        return any(component.discrete for _, component in self.components)
 
     def __post_init__(self) -> None:
         weights = [weight for weight, _ in self.components]

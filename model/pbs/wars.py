@@ -220,7 +220,12 @@ def _chunk(rng: np.random.Generator, size: int, cluster: Cluster, legs: WarsLate
     if down is not None:
         responses[down] = np.inf
     committed = _completion(acks, cluster.write)
-    answered = _completion(responses, cluster.read)
+    # With discrete latencies (constants, measured values) responses tie, and a read
+    # would keep every tied response rather than the ones it waits for: a random
+    # tiebreak far below any latency orders them; latencies come from the untied times.
+    tied = legs.read.discrete or legs.response.discrete
+    arrival_order = responses + TIEBREAK_MS * rng.random((size, n)) if tied else responses
+    answered = _completion(arrival_order, cluster.read)
     if lost is not None:
         arrivals = np.where(missed, np.inf, W)
         if faults.anti_entropy_ms is not None:
@@ -231,13 +236,19 @@ def _chunk(rng: np.random.Generator, size: int, cluster: Cluster, legs: WarsLate
     ok = np.isfinite(committed) & np.isfinite(answered)
     write_failures = int(np.count_nonzero(~np.isfinite(committed)))
     read_failures = int(np.count_nonzero(np.isfinite(committed) & ~np.isfinite(answered)))
-    W, R, responses = W[ok], R[ok], responses[ok]
+    W, R, responses, arrival_order = W[ok], R[ok], responses[ok], arrival_order[ok]
     committed, answered = committed[ok], answered[ok]
+    responders = arrival_order <= answered[:, None]
+    if tied:
+        answered = np.where(responders, responses, -np.inf).max(axis=1)
     with np.errstate(invalid="ignore"):
         gap = W - R - committed[:, None]
-    windows = np.where(responses <= answered[:, None], gap, np.inf).min(axis=1)
+    windows = np.where(responders, gap, np.inf).min(axis=1)
     return windows, answered, committed, write_failures, read_failures
 
+
+# A picosecond, in ms: far below any latency worth modelling, far above float spacing.
+TIEBREAK_MS = 1e-9
 
 # Cells (trials x replicas) per chunk: big enough to amortize numpy's per-call cost,
 # small enough to keep a chunk's arrays in a few tens of MB.
