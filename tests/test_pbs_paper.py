@@ -116,6 +116,18 @@ def test_lnkd_ssd_observed_t_visibility():
     assert result.t_at(0.99999).estimate < 5.0
 
 
+def test_lnkd_operation_latencies_of_section_5_6():
+    """Section 5.6, N=3, R=W=1: LNKD-SSD operations have median .489 ms and 99.9th
+    percentile .657 ms; LNKD-DISK writes have median 1.50 ms. (The same paragraph gives
+    LNKD-DISK's write 99.9th percentile as 10.47 ms where Table 4 prints 10.99 ms for the
+    same configuration; Table 4's value is pinned in test_table_4.)"""
+    ssd, disk = run("LNKD-SSD", 3, 1, 1), run("LNKD-DISK", 3, 1, 1)
+    assert quantile(ssd.read_latency, 0.5).estimate == pytest.approx(0.489, rel=0.01)
+    assert quantile(ssd.write_latency, 0.5).estimate == pytest.approx(0.489, rel=0.01)
+    assert quantile(ssd.write_latency, 0.999).estimate == pytest.approx(0.657, rel=0.04)
+    assert quantile(disk.write_latency, 0.5).estimate == pytest.approx(1.50, rel=0.01)
+
+
 def test_lnkd_disk_observed_t_visibility():
     """Section 5.6: LNKD-DISK, N=3, R=W=1: 43.9% right after commit, 92.5% ten ms later."""
     result = run("LNKD-DISK", 3, 1, 1)
