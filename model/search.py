@@ -1,10 +1,11 @@
-"""Randomised search for counterexamples: a Hypothesis state machine over the model.
+"""Randomised search for counterexamples: random runs of the model, shrunk.
 
 The explorer is complete but only for small scopes. The search samples long runs
 of larger ones (9 replicas, 6 clients x 4 ops, large drift and fault budgets) with
-Hypothesis's `RuleBasedStateMachine`: one rule per MODEL.md action kind, whose
-precondition is that action's guard (read off the model's own `successors`), and
-one invariant per catalogue property. A violation is shrunk by Hypothesis, then
+`checker.simulation`, which draws every choice from Hypothesis. This module gives it
+the model's side: `ReplicationWalk`, how a run chooses its next step among those the
+model's `successors` allow (swarm weights per action kind, a cap on ops in flight,
+the clocks that choose timestamps). A violation is shrunk by Hypothesis, then
 shortened step by step while it still replays, and returned as the explorer's
 `Trace`, so every renderer and `replay` take it as they are.
 
@@ -23,20 +24,14 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from hypothesis import HealthCheck, Phase, Verbosity, settings
-from hypothesis import seed as fix_seed
-from hypothesis import strategies as st
-from hypothesis.internal.conjecture.data import Status
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
+from checker.simulation import (
+    INTERRUPTED,
+    Choices,
+    LimitReached,
+    Limits,
+    SimulationProgress,
+    simulate,
 )
-from hypothesis.strategies._internal.featureflags import FeatureFlags
-
 from checker.trace import Trace
 from model.clocks import ClientClock, ClientClocks, Clock, PerWriteClock, clock_error
 from model.config import Config, ConfigError
@@ -46,15 +41,25 @@ from model.system import ReplicationModel
 
 VIOLATED, NONE_FOUND, NOT_APPLICABLE = "violated", "none found", "n/a"
 
+# Hypothesis's shrinking re-runs a violating run hundreds of times; past this many
+# seconds the shortest run so far goes on to the (much faster) shortening pass.
+SHRINK_SECONDS = 10.0
+# What `leaderless search` does without options: runs per property, steps per run.
+DEFAULT_EXAMPLES = 200
+DEFAULT_STEPS = 1000
+
 Step = tuple[tuple, tuple]
 
 
 @dataclass(frozen=True)
 class SearchProgress:
     property_id: str
-    examples: int  # runs started so far, shrinking included
-    steps: int  # model steps taken in them
+    runs: int  # runs generated so far (shrinking's re-runs not counted)
+    steps: int  # model steps taken, shrinking included
     seconds: float
+    phase: str  # "searching", "shrinking" or "shortening"
+    shortest: int | None = None  # steps in the shortest violating run so far
+    shrink_runs: int = 0  # runs the shrinking re-ran so far
 
 
 @dataclass(frozen=True)
@@ -70,233 +75,164 @@ class Finding:
     first_seconds: float | None = None  # time until the first violation
     trace: Trace | None = None  # the shortened counterexample, when violated
     model: ReplicationModel | None = None  # the model `trace` replays in (see `report_config`)
-    interrupted: bool = False  # Ctrl-C cut this search short (or kept it from starting)
+    stopped_by: str | None = None  # the limit (or Ctrl-C) that cut this search short
+    shortened: bool = True  # the trace was shortened to the end (not cut short by a limit)
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped_by == INTERRUPTED
 
 
-class Violation(AssertionError):
-    """An invariant broke; carries the run so far, for the caller to turn into a trace."""
-
-    def __init__(self, property_index: int, steps: tuple[Step, ...]) -> None:
-        super().__init__(f"{PROPERTY_IDS[property_index]} violated after {len(steps)} steps")
-        self.property_index = property_index
-        self.steps = steps
+# Steps that act on one message; its code names the version it carries.
+_MESSAGE_ACTIONS = frozenset({"DeliverWriteRequest", "DeliverWriteAck", "DeliverReadRequest",
+                              "DeliverReadResponse", "Drop"})
 
 
-class _Search:
-    """What every run of one search shares: the model, the clock, the target and counts."""
+# The walk times every step, as a discrete-event simulation does: each message gets a
+# latency when it is sent, each client a think time before its next op, each op a
+# timeout, each fault a time, and the step due first is taken. Latencies decide the
+# order of deliveries, so the orders that anomalies need come out often: a write
+# that reaches some replicas late while a read reaches them early is a stale read.
+# Ties go to the step the model lists first.
+_LATENCY = 10  # a message arrives 1.._LATENCY ticks after it was sent ...
+_SLOW_ONE_IN = 4  # ... or, one message in this many, _SLOW_BY ticks later still
+_SLOW_BY = 3 * _LATENCY
+_THINK = 1  # a client invokes its next op 0.._THINK ticks after the last one ended
+_TIMEOUT = (_LATENCY, 4 * _LATENCY)  # an op times out this many ticks after it began
+_FAULT_BY = 4 * _LATENCY  # a crash, an anti-entropy exchange: this many ticks at most
+_DROP_PERCENTS = (0, 10, 30)
+_NEVER = float("inf")
 
-    def __init__(self, model: ReplicationModel, clock: Clock, property_index: int,
-                 progress: Callable[[SearchProgress], None] | None) -> None:
+
+class ReplicationWalk:
+    """How one run of the replication model chooses its steps (a `checker.simulation`
+    walk): a timed schedule, as above. Each run first draws what it is like (swarm
+    testing, Groce et al. 2012: runs differ in what they do, not only in order):
+    whether ops time out, how many messages get lost, which replicas crash and
+    when, whether anti-entropy runs, and how many ops may be in flight at once (like
+    Jepsen's concurrency; most anomalies need ops that follow one another). MODEL.md's
+    per-write clocks, or one drifting clock per client, choose the timestamps. Times
+    only choose among the steps the model allows: every run is a run of the model."""
+
+    def __init__(self, model: ReplicationModel, clock: Clock, choices: Choices,
+                 limits: Limits | None = None) -> None:
         self.model = model
         self.clock = clock
-        self.property_index = property_index
-        self.wanted = 1 << property_index
-        self.progress = progress
-        self.started = time.monotonic()
-        self.next_report = self.started + 1.0
-        self.runs = 0
-        self.steps = 0
-        self.first_run: int | None = None
-        self.first_seconds: float | None = None
-
-    def run_started(self) -> None:
-        self.runs += 1
-        if self.progress is not None and time.monotonic() >= self.next_report:
-            self.next_report = time.monotonic() + 1.0
-            self.progress(SearchProgress(PROPERTY_IDS[self.property_index], self.runs,
-                                         self.steps, time.monotonic() - self.started))
-
-    def violated(self) -> None:
-        if self.first_run is None:
-            self.first_run = self.runs
-            self.first_seconds = time.monotonic() - self.started
-
-
-class ReplicationMachine(RuleBasedStateMachine):
-    """MODEL.md's actions as rules; per-write clocks (MODEL.md's own) choose timestamps."""
-
-    def __init__(self, search: _Search) -> None:
-        super().__init__()
-        self.search = search
-        self.model = search.model
-        self.state = self.model.initial_states()[0]
-        self.steps: list[Step] = []
-        self._enabled: dict[str, list[Step]] | None = None
-        self._violated: tuple[tuple, int] | None = None
-        self.concurrency = len(self.model.config.clients)
-        # Hypothesis's swarm testing disables a random subset of the rules for each
-        # run. A run of this model needs every kind of delivery to get anywhere, so
-        # a disabled one ends it early as invalid: measured, 200 examples cost 470
-        # runs of 5 steps. Every rule stays enabled; the draws still vary the runs.
-        self._rules_strategy.enabled_rules_strategy = st.just(FeatureFlags())
-        search.run_started()
-
-    def enabled(self, action: str) -> list[Step]:
-        """The steps of one action kind that the model allows now: its guard, as data."""
-        if self._enabled is None:
-            grouped: dict[str, list[Step]] = {}
-            for label, nxt in self.model.successors(self.state):
-                grouped.setdefault(label[0], []).append((label, nxt))
-            self._enabled = grouped
-        return self._enabled.get(action, [])
-
-    def enabled_kinds(self) -> list[str]:
-        self.enabled("")
-        assert self._enabled is not None
-        return list(self._enabled)
-
-    def take(self, label: tuple, nxt: tuple) -> None:
-        self.steps.append((label, nxt))
-        self.state = nxt
-        self._enabled = None
-        self.search.steps += 1
-
-    def pick(self, action: str, data: st.DataObject) -> None:
-        options = self.enabled(action)
-        index = data.draw(st.integers(0, len(options) - 1), label=action) if len(options) > 1 else 0
-        self.take(*options[index])
-
-    def timestamp(self, client: int, data: st.DataObject) -> int:
-        """The clock reading for a write invoked now by `client`."""
-        drift = self.search.clock.drift  # type: ignore[union-attr]
-        error = data.draw(st.integers(-drift, drift), label="clock error") if drift else 0
-        return self.state[NOW] + 1 + error
-
-    # Like Jepsen's concurrency: a run draws how many ops may be in flight at once.
-    # Under a uniform choice of rules, a client invokes long before the others'
-    # ops finish, yet most anomalies need ops that follow one another (a -> b);
-    # a run with a low cap makes them likely. The cap only narrows the schedule:
-    # every run is still a run of the model.
-    @initialize(data=st.data())
-    def draw_concurrency(self, data: st.DataObject) -> None:
-        clients = len(self.model.config.clients)
-        self.concurrency = data.draw(st.integers(1, clients), label="concurrency") \
-            if clients > 1 else 1
-
-    def in_flight(self) -> int:
-        return sum(1 for rec in self.state[HIST] if rec[H_STATUS] in (PENDING, REPAIRING))
-
-    def can_invoke(self) -> bool:
-        return bool(self.enabled("Invoke")) and self.in_flight() < self.concurrency
-
-    @precondition(lambda self: self.can_invoke())
-    @rule(data=st.data())
-    def invoke(self, data: st.DataObject) -> None:
-        invokes = self.enabled("Invoke")
-        clients = sorted({label[1] for label, _ in invokes})
-        client = data.draw(st.sampled_from(clients), label="client") if len(clients) > 1 \
-            else clients[0]
-        # Reads, and writes under arrival order, carry no timestamp.
-        timed = any(label[1] == client and label[2] is not None for label, _ in invokes)
-        timestamps = [self.timestamp(client, data)] if timed else None
-        [(label, nxt)] = self.model.transitions.invoke(self.state, client, timestamps)
-        self.take(label, nxt)
-
-    @precondition(lambda self: bool(self.enabled("DeliverWriteRequest")))
-    @rule(data=st.data())
-    def deliver_write_request(self, data: st.DataObject) -> None:
-        self.pick("DeliverWriteRequest", data)
-
-    @precondition(lambda self: bool(self.enabled("DeliverWriteAck")))
-    @rule(data=st.data())
-    def deliver_write_ack(self, data: st.DataObject) -> None:
-        self.pick("DeliverWriteAck", data)
-
-    @precondition(lambda self: bool(self.enabled("DeliverReadRequest")))
-    @rule(data=st.data())
-    def deliver_read_request(self, data: st.DataObject) -> None:
-        self.pick("DeliverReadRequest", data)
-
-    @precondition(lambda self: bool(self.enabled("DeliverReadResponse")))
-    @rule(data=st.data())
-    def deliver_read_response(self, data: st.DataObject) -> None:
-        self.pick("DeliverReadResponse", data)
-
-    @precondition(lambda self: bool(self.enabled("Drop")))
-    @rule(data=st.data())
-    def drop(self, data: st.DataObject) -> None:
-        self.pick("Drop", data)
-
-    @precondition(lambda self: bool(self.enabled("Timeout")))
-    @rule(data=st.data())
-    def timeout(self, data: st.DataObject) -> None:
-        self.pick("Timeout", data)
-
-    @precondition(lambda self: bool(self.enabled("Crash")))
-    @rule(data=st.data())
-    def crash(self, data: st.DataObject) -> None:
-        self.pick("Crash", data)
-
-    @precondition(lambda self: bool(self.enabled("AntiEntropy")))
-    @rule(data=st.data())
-    def anti_entropy(self, data: st.DataObject) -> None:
-        self.pick("AntiEntropy", data)
-
-    # Hypothesis refuses a state where no rule may run, and would otherwise idle a
-    # finished run up to its step count at about a millisecond a step; this rule
-    # ends the run there as a valid example.
-    @precondition(lambda self: not self.can_invoke()
-                  and not any(kind != "Invoke" for kind in self.enabled_kinds()))
-    @rule(data=st.data())
-    def finished(self, data: st.DataObject) -> None:
-        data.conjecture_data.conclude_test(Status.VALID)
-
-    def holds(self, property_index: int) -> None:
-        if self._violated is None or self._violated[0] is not self.state:
-            self._violated = (self.state, self.model.violations(self.state, self.search.wanted))
-        if self._violated[1] >> property_index & 1:
-            self.search.violated()
-            raise Violation(property_index, tuple(self.steps))
-
-
-def _property_invariant(index: int) -> Callable[[ReplicationMachine], None]:
-    def check(self: ReplicationMachine) -> None:
-        self.holds(index)
-
-    check.__name__ = check.__qualname__ = PROPERTY_IDS[index].replace("-", "_")
-    check.__doc__ = CATALOGUE[index].meaning
-    return invariant()(precondition(lambda self: self.search.property_index == index)(check))
-
-
-for _index, _prop in enumerate(CATALOGUE):
-    setattr(ReplicationMachine, _prop.id.replace("-", "_"), _property_invariant(_index))
-
-
-class ClientClockMachine(ReplicationMachine):
-    """The same rules with `ClientClocks`: each client reads its own drifting clock."""
-
-    def __init__(self, search: _Search) -> None:
-        super().__init__(search)
+        self.limits = limits or Limits()
+        config = model.config
+        self.timeouts = config.timeouts and bool(choices.integer(0, 1, "timeouts on"))
+        self.drop_percent = choices.pick(_DROP_PERCENTS, "drop %") if config.max_drops else 0
+        self.crash_at = [choices.integer(0, _FAULT_BY, f"replica {r} crashes at")
+                         if config.max_crashes and choices.integer(0, 1, f"replica {r} crashes")
+                         else _NEVER for r in range(config.n)]
+        self.anti_entropy = config.anti_entropy and bool(choices.integer(0, 1, "anti-entropy on"))
+        self.concurrency = choices.integer(1, len(config.clients), "concurrency")
         self.clocks: tuple[ClientClock, ...] = ()
-        self.ntp_left = search.clock.ntp_steps  # type: ignore[union-attr]
+        self.ntp_at: list[float] = []
+        if isinstance(clock, ClientClocks):
+            self.clocks = tuple(
+                ClientClock(choices.integer(-clock.max_offset, clock.max_offset,
+                                            f"client {c} offset"),
+                            choices.integer(-clock.max_skew, clock.max_skew,
+                                            f"client {c} skew %"), 0)
+                for c in range(len(config.clients)))
+            self.ntp_at = sorted(choices.integer(0, _FAULT_BY, "NTP correction at")
+                                 for _ in range(clock.ntp_steps))
+        self.now = 0.0
+        self.due: dict[tuple, float] = {}
 
-    @initialize(data=st.data())
-    def draw_clocks(self, data: st.DataObject) -> None:
-        clock = self.search.clock
-        assert isinstance(clock, ClientClocks)
-        offsets = st.integers(-clock.max_offset, clock.max_offset)
-        skews = st.integers(-clock.max_skew, clock.max_skew)
-        self.clocks = tuple(
-            ClientClock(data.draw(offsets, label=f"client {c} offset"),
-                        data.draw(skews, label=f"client {c} skew %"), 0)
-            for c in range(len(self.model.config.clients))
-        )
+    def step(self, state: tuple, choices: Choices) -> Step | None:
+        options = self.options(state)
+        for key in [key for key in self.due if key not in options]:
+            if not (key[0] == "Drop" and ("Deliver", key[1]) in options):
+                del self.due[key]
+        for key, steps in options.items():
+            if key not in self.due and key[0] != "Drop":
+                self.due[key] = self.schedule(key, steps[0][0], choices)
+        due, _, key = min(((self.due.get(key, _NEVER), index, key)
+                           for index, key in enumerate(options)), default=(_NEVER, 0, ()))
+        while self.ntp_at and self.ntp_at[0] <= due:
+            # An NTP correction is no MODEL.md step: it changes a clock, not the state.
+            self.step_clock_back(choices)
+        if due == _NEVER:
+            return None  # nothing left that this run would do
+        self.now = due
+        del self.due[key]
+        if key[0] == "Deliver":
+            del self.due[("Drop", key[1])]
+        if key[0] == "Invoke":
+            return self.invoke(state, key[1], choices)
+        return choices.pick(options[key], key[0])
 
-    # An NTP correction is no MODEL.md step: it changes the clocks, not the state.
-    @precondition(lambda self: self.ntp_left > 0)
-    @rule(data=st.data())
-    def ntp_step(self, data: st.DataObject) -> None:
-        clock = self.search.clock
+    def options(self, state: tuple) -> dict[tuple, list[Step]]:
+        """The steps the model allows, by what they act on: a message (delivered or
+        dropped), a client's next op, an op's timeout, a replica's crash..."""
+        hist = state[HIST]
+        busy = sum(1 for rec in hist if rec[H_STATUS] in (PENDING, REPAIRING))
+        options: dict[tuple, list[Step]] = {}
+        for count, (label, nxt) in enumerate(self.model.successors(state), 1):
+            if count % 4096 == 0:
+                self.limits.check()  # a wide clock window: one write, many timestamps
+            kind = label[0]
+            if kind == "Invoke":
+                if busy >= self.concurrency:
+                    continue
+                key: tuple = ("Invoke", label[1])
+            elif kind in _MESSAGE_ACTIONS and kind != "Drop":
+                key = ("Deliver", label[1])
+            else:
+                key = label[:2] if kind != "AntiEntropy" else label
+            options.setdefault(key, []).append((label, nxt))
+        return options
+
+    def schedule(self, key: tuple, label: tuple, choices: Choices) -> float:
+        """When the step `key` names is due, drawn when the model first allows it. A
+        message also draws whether it is lost; then its drop comes due first."""
+        kind = key[0]
+        if kind == "Deliver":
+            latency = choices.integer(1, _LATENCY, "latency")
+            if choices.integer(1, _SLOW_ONE_IN, "slow message") == _SLOW_ONE_IN:
+                latency += _SLOW_BY
+            lost = self.drop_percent and choices.integer(0, 99, "lost") < self.drop_percent
+            self.due[("Drop", key[1])] = self.now + latency if lost else _NEVER
+            return self.now + latency + (1 if lost else 0)
+        if kind == "Invoke":
+            return self.now + choices.integer(0, _THINK, "think")
+        if kind == "Timeout":
+            return self.now + choices.integer(*_TIMEOUT, "timeout") if self.timeouts else _NEVER
+        if kind == "Crash":
+            return max(self.now, self.crash_at[key[1]])
+        if kind == "AntiEntropy":
+            return self.now + choices.integer(1, _FAULT_BY, "anti-entropy") \
+                if self.anti_entropy else _NEVER
+        raise ValueError(f"the walk has no schedule for {kind} steps")
+
+    def invoke(self, state: tuple, client: int, choices: Choices) -> Step:
+        scope = self.model.scope
+        op = next(op for op in scope.ops_of_client[client] if state[HIST][op][H_STATUS] == IDLE)
+        # Reads, and writes under arrival order, carry no timestamp.
+        timestamps = None
+        if scope.is_write[op] and self.model.config.resolution == "lww":
+            timestamps = [self.timestamp(state, client, choices)]
+        [step] = self.model.transitions.invoke(state, client, timestamps)
+        return step
+
+    def timestamp(self, state: tuple, client: int, choices: Choices) -> int:
+        """The clock reading for a write invoked now by `client`."""
+        if self.clocks:
+            return ClientClocks.reading(self.clocks[client], state[NOW] + 1)
+        drift = self.model.config.drift
+        return state[NOW] + 1 + choices.integer(-drift, drift, "clock error")
+
+    def step_clock_back(self, choices: Choices) -> None:
+        clock = self.clock
         assert isinstance(clock, ClientClocks)
-        client = data.draw(st.integers(0, len(self.clocks) - 1), label="client")
-        amount = data.draw(st.integers(1, clock.max_step), label="ticks back")
+        self.ntp_at.pop(0)
+        client = choices.integer(0, len(self.clocks) - 1, "client")
+        amount = choices.integer(1, clock.max_step, "ticks back")
         chosen = self.clocks[client]
         self.clocks = (self.clocks[:client] + (replace(chosen, back=chosen.back + amount),)
                        + self.clocks[client + 1:])
-        self.ntp_left -= 1
-
-    def timestamp(self, client: int, data: st.DataObject) -> int:
-        return ClientClocks.reading(self.clocks[client], self.state[NOW] + 1)
 
 
 def search_model(config: Config, clock: Clock) -> ReplicationModel:
@@ -309,11 +245,6 @@ def search_model(config: Config, clock: Clock) -> ReplicationModel:
                           f"{config.drift}; build the clock as PerWriteClock(config.drift)")
     op_count = sum(len(script) for script in config.clients)
     return ReplicationModel(config, min_timestamp=clock.lowest_reading(op_count))
-
-
-# Steps that act on one message; its code names the version it carries.
-_MESSAGE_ACTIONS = frozenset({"DeliverWriteRequest", "DeliverWriteAck", "DeliverReadRequest",
-                              "DeliverReadResponse", "Drop"})
 
 
 def _match_key(model: ReplicationModel, label: tuple,
@@ -371,9 +302,10 @@ class _Shortener:
     """
 
     def __init__(self, model: ReplicationModel, clock: Clock, steps: Sequence[Step],
-                 property_index: int) -> None:
+                 property_index: int, limits: Limits) -> None:
         self.model = model
         self.clock = clock
+        self.limits = limits
         self.wanted = 1 << property_index
         self.steps = list(steps)
         self.states = [model.initial_states()[0]] + [nxt for _, nxt in self.steps]
@@ -384,6 +316,7 @@ class _Shortener:
         clock first keeps their timestamps, else their errors (the order among them)."""
         if not indices:
             return False
+        self.limits.check()
         if self._replay(indices, renamed or {}, keep_error=False):
             return True
         moved = any(self.steps[i][0][0] == "Invoke" for i in indices)
@@ -513,19 +446,24 @@ class _Shortener:
 
 
 def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
-            property_index: int) -> list[Step]:
+            property_index: int, limits: Limits | None = None) -> tuple[list[Step], bool]:
     """Drop steps while the run still violates the property: a client's last ops, a
-    replica's part, an op's exchange with a replica, then chunks, until none goes.
-    Hypothesis shrinks the choices it drew; a dropped step shifts which message every
-    later choice picks, so this pass, working on the steps themselves, removes more."""
-    shortener = _Shortener(model, clock, steps, property_index)
+    replica's part, an op's exchange with a replica, then chunks, until none goes;
+    the run, and whether that end was reached before `limits` stopped it (every
+    intermediate run violates the property too). Hypothesis shrinks the choices it
+    drew; a dropped step shifts which message every later choice picks, so this pass,
+    working on the steps themselves, removes more."""
+    shortener = _Shortener(model, clock, steps, property_index, limits or Limits())
     passes = (shortener.client_ops, shortener.recast, shortener.replicas, shortener.exchanges,
               shortener.chunks)
-    # Each pass can free steps for another (an op gone leaves a replica idle), so they
-    # repeat until a whole round drops nothing.
-    while any(run() for run in passes):
-        pass
-    return shortener.steps
+    try:
+        # Each pass can free steps for another (an op gone leaves a replica idle), so
+        # they repeat until a whole round drops nothing.
+        while any(run() for run in passes):
+            pass
+    except LimitReached:
+        return shortener.steps, False
+    return shortener.steps, True
 
 
 def report_config(config: Config, steps: Sequence[Step]) -> Config:
@@ -554,81 +492,91 @@ def _transplant(source: ReplicationModel, target: ReplicationModel,
     return moved
 
 
-def counterexample(model: ReplicationModel, clock: Clock, violation: Violation
+def counterexample(model: ReplicationModel, steps: Sequence[Step], property_index: int
                    ) -> tuple[ReplicationModel, Trace]:
-    """A shrunk run made a trace: shortened, then moved to the model it replays in."""
-    index = violation.property_index
-    steps = shorten(model, clock, violation.steps, index)
+    """A violating run made a trace in the model it replays in (see `report_config`)."""
     config = report_config(model.config, steps)
     target = ReplicationModel(config)
     moved = _transplant(model, target, steps)
     initial = target.initial_states()[0]
     final = moved[-1][1] if moved else initial
-    reason = target.explain(index, final)
+    reason = target.explain(property_index, final)
     if reason is None:
-        raise RuntimeError(f"the shortened run does not violate {PROPERTY_IDS[index]} in the "
-                           "report model; the search and the model disagree")
-    return target, Trace(index, PROPERTY_IDS[index], initial, tuple(moved), reason)
+        raise RuntimeError(f"the shortened run does not violate {PROPERTY_IDS[property_index]} "
+                           "in the report model; the search and the model disagree")
+    return target, Trace(property_index, PROPERTY_IDS[property_index], initial, tuple(moved),
+                         reason)
 
 
 def search_property(model: ReplicationModel, clock: Clock, property_index: int, *,
                     examples: int, steps: int, seed_value: int | None, shrink: bool = True,
+                    shrink_seconds: float | None = SHRINK_SECONDS, limits: Limits | None = None,
                     progress: Callable[[SearchProgress], None] | None = None) -> Finding:
-    """Search one property with `examples` runs of up to `steps` rule steps each.
+    """Search one property with `examples` runs of up to `steps` steps each.
 
     `seed_value` None leaves the randomness to the loaded Hypothesis profile (the CI
     profile derandomizes); an integer fixes it. Hypothesis's shrinking re-runs the
-    failing example hundreds of times; `shrink=False` keeps only `shorten`, which is
-    much faster and usually as short.
+    violating run hundreds of times (for at most `shrink_seconds`); `shrink=False`
+    keeps only `shorten`, which is much faster and usually as short. When `limits`
+    stop the search after a violation was seen, the shortest violating run so far is
+    kept, reported as not fully shortened.
     """
     prop = CATALOGUE[property_index]
     if not model.applicable >> property_index & 1:
         return Finding(prop.id, prop.meaning, NOT_APPLICABLE, 0, 0, 0.0)
-    shared = _Search(model, clock, property_index, progress)
-    machine = ClientClockMachine if isinstance(clock, ClientClocks) else ReplicationMachine
+    limits = limits or Limits()
+    started = time.monotonic()
 
-    def factory() -> ReplicationMachine:
-        return machine(shared)
+    def report(p: SimulationProgress) -> None:
+        if progress is not None:
+            progress(SearchProgress(prop.id, p.runs, p.steps, p.seconds,
+                                    "shrinking" if p.shortest is not None else "searching",
+                                    p.shortest, p.shrink_runs))
 
-    if seed_value is not None:
-        factory = fix_seed(seed_value)(factory)
-    phases = (Phase.generate,) + ((Phase.shrink,) if shrink else ())
-    chosen = settings(max_examples=examples, stateful_step_count=steps, database=None,
-                      deadline=None, phases=phases,
-                      report_multiple_bugs=False, suppress_health_check=list(HealthCheck),
-                      verbosity=Verbosity.quiet, print_blob=False)
-    try:
-        run_state_machine_as_test(factory, settings=chosen)
-    except Violation as violation:
-        seconds = time.monotonic() - shared.started
-        target, trace = counterexample(model, clock, violation)
-        assert shared.first_run is not None
-        return Finding(prop.id, prop.meaning, VIOLATED, shared.first_run, shared.steps,
-                       seconds, shared.first_seconds, trace, target)
-    except KeyboardInterrupt:
-        return Finding(prop.id, prop.meaning, NONE_FOUND, shared.runs, shared.steps,
-                       time.monotonic() - shared.started, interrupted=True)
-    return Finding(prop.id, prop.meaning, NONE_FOUND, shared.runs, shared.steps,
-                   time.monotonic() - shared.started)
+    def start(choices: Choices) -> ReplicationWalk:
+        return ReplicationWalk(model, clock, choices, limits)
+
+    found = simulate(model, property_index, start, runs=examples, max_steps=steps,
+                     seed=seed_value, shrink=shrink, shrink_seconds=shrink_seconds,
+                     limits=limits, progress=report)
+    if found.violation is None:
+        return Finding(prop.id, prop.meaning, NONE_FOUND, found.runs, found.steps,
+                       found.seconds, stopped_by=found.stopped_by)
+    if progress is not None:
+        progress(SearchProgress(prop.id, found.runs, found.steps,
+                                time.monotonic() - started, "shortening", len(found.violation),
+                                found.shrink_runs))
+    shortest, shortened = shorten(model, clock, found.violation, property_index, limits)
+    target, trace = counterexample(model, shortest, property_index)
+    return Finding(prop.id, prop.meaning, VIOLATED, found.runs, found.steps,
+                   time.monotonic() - started, found.first_seconds, trace, target,
+                   found.stopped_by or limits.stop_reason(), shortened)
 
 
 def search(config: Config, *, clock: Clock | None = None,
-           properties: Sequence[str] | None = None, examples: int = 100, steps: int = 200,
+           properties: Sequence[str] | None = None, examples: int = DEFAULT_EXAMPLES,
+           steps: int = DEFAULT_STEPS,
            seed: int | None = None, shrink: bool = True,
+           shrink_seconds: float | None = SHRINK_SECONDS, max_seconds: float | None = None,
            progress: Callable[[SearchProgress], None] | None = None) -> list[Finding]:
     """Search each property (default: every one in the catalogue) on its own, so each
-    violation found is shrunk to a counterexample of that property alone."""
+    violation found is shortened to a counterexample of that property alone. Within
+    `max_seconds` for the whole search; Ctrl-C stops it at the next step. What was
+    found by then is kept; the properties not yet searched say why."""
     clock = PerWriteClock(config.drift) if clock is None else clock
     model = search_model(config, clock)
     wanted = PROPERTY_IDS if properties is None else properties
     findings: list[Finding] = []
-    for prop in wanted:
-        index = PROPERTY_IDS.index(prop)
-        if findings and findings[-1].interrupted:
-            # One Ctrl-C stops the whole search; what was found so far is kept.
-            findings.append(Finding(prop, CATALOGUE[index].meaning, NONE_FOUND, 0, 0, 0.0,
-                                    interrupted=True))
-            continue
-        findings.append(search_property(model, clock, index, examples=examples, steps=steps,
-                                        seed_value=seed, shrink=shrink, progress=progress))
+    with Limits(max_seconds) as limits:
+        for prop in wanted:
+            index = PROPERTY_IDS.index(prop)
+            # A limit that cut one property short stops the whole search.
+            reason = limits.stop_reason() or (findings[-1].stopped_by if findings else None)
+            if reason is not None:
+                findings.append(Finding(prop, CATALOGUE[index].meaning, NONE_FOUND, 0, 0, 0.0,
+                                        stopped_by=reason))
+                continue
+            findings.append(search_property(
+                model, clock, index, examples=examples, steps=steps, seed_value=seed,
+                shrink=shrink, shrink_seconds=shrink_seconds, limits=limits, progress=progress))
     return findings

@@ -22,7 +22,7 @@ def test_check_html(tmp_path, capsys):
 def test_search_html(tmp_path, capsys):
     path = tmp_path / "search.html"
     code = main(["search", "--quiet", "--n", "3", "--w", "2", "--r", "1", "--clients", "w,r",
-                 "--timeouts", "--properties", "write-atomicity", "--examples", "20",
+                 "--timeouts", "--require", "write-atomicity", "--examples", "20",
                  "--html", str(path)])
     capsys.readouterr()
     assert code == 1

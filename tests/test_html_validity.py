@@ -40,7 +40,7 @@ def _pages(folder: Path) -> dict[str, Path]:
         "check-holding": ["check", "--n", "3", "--w", "2", "--r", "2", "--clients", "w,r",
                           "--require", "stale-read"],
         "search": ["search", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
-                   "--examples", "30", "--seed", "1", "--properties", "stale-read"],
+                   "--examples", "30", "--seed", "1", "--require", "stale-read"],
         "gate": ["gate", str(EXAMPLE_GATE)],
     }
     pages = {}

@@ -83,7 +83,7 @@ def test_ctrl_c_in_a_search_keeps_what_was_found(monkeypatch):
         if len(calls) == 2:
             prop = search_module.CATALOGUE[args[2]]
             return search_module.Finding(prop.id, prop.meaning, search_module.NONE_FOUND, 7, 70,
-                                         0.1, interrupted=True)
+                                         0.1, stopped_by=search_module.INTERRUPTED)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(search_module, "search_property", interrupted_second_property)

@@ -27,13 +27,13 @@ def leaderless(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 
 def test_a_counterexample_exits_1_with_its_trace(leaderless) -> None:
     code, out, _ = leaderless("--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
-                              "--properties", "stale-read", "--examples", "200", "--no-shrink")
+                              "--require", "stale-read", "--examples", "200", "--no-shrink")
     assert code == cli.EXIT_VIOLATED
     assert "Counterexample to stale-read (6 steps):" in out
 
 
 def test_nothing_found_is_inconclusive_never_holds(leaderless) -> None:
-    code, out, _ = leaderless("--clients", "w,w,r", "--properties", "stale-read,lww-order",
+    code, out, _ = leaderless("--clients", "w,w,r", "--require", "stale-read,lww-order",
                               "--examples", "30")
     assert code == cli.EXIT_INCONCLUSIVE
     assert "none found in" in out and "holds" not in out.split("none found is not")[0]
@@ -41,7 +41,7 @@ def test_nothing_found_is_inconclusive_never_holds(leaderless) -> None:
 
 def test_json_and_itf_traces_replay(leaderless, tmp_path: Path) -> None:
     code, out, _ = leaderless("--clients", "w,w", "--clock", "client", "--max-offset", "1",
-                              "--properties", "lww-order", "--examples", "200", "--json",
+                              "--require", "lww-order", "--examples", "200", "--json",
                               "--itf", str(tmp_path), "--no-shrink")
     assert code == cli.EXIT_VIOLATED
     report = json.loads(out)
@@ -59,8 +59,11 @@ def test_json_and_itf_traces_replay(leaderless, tmp_path: Path) -> None:
     (["--clock", "client", "--drift", "1"], "--drift bounds the per-write clock"),
     (["--clock", "client", "--max-skew", "100"], "--max-skew: 100 is out of range"),
     (["--examples", "0"], "--examples: 0 is out of range"),
-    (["--properties", "aborted-read"], "--properties: aborted-read does not apply"),
-    (["--properties", "stale-reads"], "did you mean 'stale-read'"),
+    (["--require", "aborted-read"], "--require: aborted-read does not apply"),
+    (["--require", "stale-reads"], "did you mean 'stale-read'"),
+    (["--require", ""], "--require: names no property"),
+    (["--require", ","], "--require: names no property"),
+    (["--properties", "stale-read"], "unrecognized arguments: --properties"),
 ])
 def test_bad_input_exits_2_with_one_line(leaderless, argv: list[str], message: str) -> None:
     code, _, err = leaderless(*argv)

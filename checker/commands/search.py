@@ -27,31 +27,52 @@ from typing import Any
 from tabulate import tabulate
 
 from checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import add_model_arguments, applicable_ids, config_from_args
+from checker.commands.options import (
+    add_model_arguments,
+    add_property_list_argument,
+    applicable_ids,
+    config_from_args,
+    positive_count,
+    positive_seconds,
+)
 from checker.commands.progress import ProgressPrinter
 from checker.html import write_html
 from checker.render import check_outputs, to_json, trace_itf, trace_text, write_itf_files
 from checker.trace import normalize, trace_data
 from model import Config, ConfigError
 from model.clocks import ClientClocks, Clock, PerWriteClock
-from model.search import NONE_FOUND, VIOLATED, Finding, SearchProgress, search, search_model
+from model.search import (
+    DEFAULT_EXAMPLES,
+    DEFAULT_STEPS,
+    NONE_FOUND,
+    SHRINK_SECONDS,
+    VIOLATED,
+    Finding,
+    SearchProgress,
+    search,
+    search_model,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     run = parser.add_argument_group("search")
-    run.add_argument("--examples", type=int, default=200, metavar="N",
+    run.add_argument("--examples", type=positive_count, default=DEFAULT_EXAMPLES, metavar="N",
                      help="random runs per property (default %(default)s)")
     run.add_argument("--seed", type=int, default=0, metavar="S",
                      help="the random seed; the same seed repeats the search (default 0)")
-    run.add_argument("--steps", type=int, default=1000, metavar="K",
+    run.add_argument("--steps", type=positive_count, default=DEFAULT_STEPS, metavar="K",
                      help="most steps in one run (default %(default)s; runs end earlier "
                           "once nothing is enabled)")
-    run.add_argument("--properties", metavar="P1,P2",
-                     help="properties to search (default: every applicable one)")
+    run.add_argument("--max-seconds", type=positive_seconds, metavar="S",
+                     help="stop the whole search after S seconds (what was found is kept; "
+                          "none found -> inconclusive)")
     run.add_argument("--no-shrink", action="store_true",
                      help="skip Hypothesis's shrinking (hundreds of re-runs); the faster "
                           "pass that drops steps still shortens every counterexample")
+    run.add_argument("--shrink-seconds", type=positive_seconds, default=SHRINK_SECONDS,
+                     metavar="S", help="most seconds Hypothesis's shrinking spends on one "
+                                       "counterexample (default %(default)g)")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     clocks = parser.add_argument_group("clocks")
     clocks.add_argument("--clock", choices=("write", "client"), default="write",
@@ -66,6 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     clocks.add_argument("--max-step", type=int, metavar="B",
                         help="client clocks: ticks one NTP correction sets a clock back")
     out = parser.add_argument_group("output")
+    add_property_list_argument(out, "--require",
+                               "properties to search; they decide the exit code (default: "
+                               "all applicable); give it again to add more")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
     out.add_argument("--html", metavar="FILE",
@@ -91,17 +115,17 @@ def clock_from_args(args: argparse.Namespace, config: Config) -> Clock:
         raise UsageError(f"--{str(error).replace('_', '-')}") from None
 
 
-def _check_limits(args: argparse.Namespace) -> None:
-    for option, value in (("--examples", args.examples), ("--steps", args.steps)):
-        if value < 1:
-            raise UsageError(f"{option}: {value} is out of range; allowed >= 1")
-
-
 class SearchProgressPrinter(ProgressPrinter):
-    """`check`'s progress line, for a search: property, runs, steps, seconds."""
+    """`check`'s progress line, for a search: property, what it is doing, runs, steps,
+    seconds."""
 
     def __call__(self, progress: SearchProgress) -> None:  # type: ignore[override]
-        line = (f"  {progress.property_id}: {progress.examples:,} runs  "
+        doing = progress.phase
+        if progress.shortest is not None:
+            doing += f" a run of {progress.shortest:,} steps"
+        if progress.shrink_runs:
+            doing += f" ({progress.shrink_runs:,} re-runs)"
+        line = (f"  {progress.property_id}: {doing}  {progress.runs:,} runs  "
                 f"{progress.steps:,} steps  {progress.seconds:.0f} s")
         self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
         self.stream.flush()
@@ -114,7 +138,9 @@ def finding_data(finding: Finding, examples: int) -> dict[str, Any]:
         trace = normalize(trace_data(finding.model, finding.trace))
     reason = finding.trace.reason if finding.trace is not None else None
     if finding.status == NONE_FOUND:
-        reason = f"none found in {finding.examples} examples (not a proof)"
+        reason = f"none found in {finding.examples} runs (not a proof)"
+        if finding.stopped_by is not None:
+            reason += f"; {finding.stopped_by}"
     return {
         "id": finding.property_id,
         "meaning": finding.meaning,
@@ -126,7 +152,9 @@ def finding_data(finding: Finding, examples: int) -> dict[str, Any]:
         "seconds_to_first": None if finding.first_seconds is None
         else round(finding.first_seconds, 3),
         "length": len(finding.trace) if finding.trace is not None else None,
+        "shortened": finding.shortened if finding.trace is not None else None,
         "reason": reason,
+        "stopped_by": finding.stopped_by,
         "interrupted": finding.interrupted,
         "trace": trace,
     }
@@ -141,7 +169,9 @@ def search_data(config: Config, clock: Clock, args: argparse.Namespace,
         "seed": args.seed,
         "examples": args.examples,
         "steps": args.steps,
+        "max_seconds": args.max_seconds,
         "complete": False,
+        "stopped_by": next((f.stopped_by for f in findings if f.stopped_by), None),
         "properties": [finding_data(f, args.examples) for f in findings],
     }
 
@@ -151,10 +181,14 @@ def result_table(data: dict[str, Any]) -> str:
     for prop in data["properties"]:
         if prop["verdict"] == VIOLATED:
             shown = f"VIOLATED (run {prop['examples']})"
+            if not prop["shortened"]:
+                shown += " not fully shortened"
+        elif prop["verdict"] == NONE_FOUND and prop["examples"] == 0 and prop["stopped_by"]:
+            shown = f"not searched ({prop['stopped_by']})"
         elif prop["verdict"] == NONE_FOUND:
             shown = f"none found in {prop['examples']}"
-            if prop["interrupted"]:
-                shown += " (interrupted)"
+            if prop["stopped_by"]:
+                shown += f" ({prop['stopped_by']})"
         else:
             shown = prop["verdict"]
         length = "" if prop["length"] is None else prop["length"]
@@ -171,14 +205,14 @@ def _write_itf(directory_name: str, findings: list[Finding]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    _check_limits(args)
     clock = clock_from_args(args, config)
     model = search_model(config, clock)
-    wanted = applicable_ids(args.properties, "--properties", model)
+    wanted = applicable_ids(args.require, "--require", model)
     check_outputs(itf=args.itf, html=args.html)
     printer = None if args.quiet else SearchProgressPrinter()
     findings = search(config, clock=clock, properties=wanted, examples=args.examples,
                       steps=args.steps, seed=args.seed, shrink=not args.no_shrink,
+                      shrink_seconds=args.shrink_seconds, max_seconds=args.max_seconds,
                       progress=printer)
     if printer is not None:
         printer.done()
@@ -206,8 +240,12 @@ def run(args: argparse.Namespace) -> int:
                           f"trace replays as MODEL.md with --drift "
                           f"{finding.model.config.drift})")
                 print(trace_text(prop["trace"]))
-        if any(f.interrupted for f in findings):
-            print("\ninterrupted (Ctrl-C): the search stopped early; what it found is above.")
+        stopped = next((f.stopped_by for f in findings if f.stopped_by), None)
+        if stopped is not None:
+            print(f"\n{stopped}: the search stopped early; what it found is above.")
+        if any(f.status == VIOLATED and not f.shortened for f in findings):
+            print("\nnot fully shortened: the search stopped while shortening; the trace "
+                  "is a real counterexample, perhaps not the shortest it would have found.")
         if any(f.status == NONE_FOUND for f in findings):
             print("\nnone found is not holds: a search samples runs; "
                   "`leaderless check` explores them all on small scopes.")
