@@ -126,7 +126,9 @@ def test_measured_latencies_from_a_csv(capsys, tmp_path):
     (("--require-k-staleness", "0:0.9"), "--require-k-staleness: '0': k is a whole number >= 1"),
     (("--require-availability", "up:0.1:0.9"), "write SIDE:F:P"),
     (("--drop", "1"), "--drop: 1 is out of range"),
-    (("--read", "ONE"), "--read needs --topology FILE"),
+    (("--read-dc", "dc1"), "--read-dc needs --topology FILE"),
+    (("--read", "THREE", "--n", "2", "--r", "1", "--w", "1"),
+     "--read: THREE needs 3 replicas but the topology has only 2"),
     (("--latency-file", "/nonexistent.csv"), "--latency-file: cannot read /nonexistent.csv"),
     (("--topology", str(ROOT / "examples/topologies/two-dc-local-quorum.toml"), "--read", "QUORUM",
       "--read-dc", "dc9"), "unknown datacenter 'dc9'"),
@@ -200,3 +202,13 @@ def test_the_papers_wan_scenario_from_its_example_topology(capsys):
         "3 replicas in us, eu, ap; read ONE, write ONE")
     at_commit = data["t_visibility"]["points"][0]
     assert at_commit["low"] < 0.33 + 0.01 and at_commit["high"] > 0.33 - 0.01
+
+
+def test_consistency_levels_without_a_topology(capsys):
+    """--read/--write LEVEL over --n replicas in one datacenter: QUORUM of 5 is 3."""
+    code, data = run_json(capsys, "--n", "5", "--read", "ONE", "--write", "QUORUM", "--k", "1",
+                          *FAST)
+    assert code == 0
+    assert data["configuration"]["description"].startswith(
+        "n=5 r=1 w=3 (read ONE, write QUORUM)")
+    assert data["k_staleness"]["rows"][0]["fraction"] == "3/5"

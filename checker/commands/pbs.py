@@ -70,8 +70,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--r", type=int, default=DEFAULT.r, help="read quorum (1..n)")
     model.add_argument("--topology", metavar="FILE",
                        help="datacenters and levels (TOML, see examples/topologies/)")
-    model.add_argument("--read", metavar="LEVEL", help="read consistency level (with --topology)")
-    model.add_argument("--write", metavar="LEVEL", help="write consistency level (with --topology)")
+    model.add_argument("--read", metavar="LEVEL",
+                       help="read consistency level (ONE, QUORUM, ...; instead of --r)")
+    model.add_argument("--write", metavar="LEVEL",
+                       help="write consistency level (ONE, QUORUM, ...; instead of --w)")
     model.add_argument("--read-dc", metavar="DC",
                        help="coordinator DC of reads (default: the LOCAL_* level's, else random)")
     model.add_argument("--write-dc", metavar="DC", help="coordinator DC of writes (likewise)")
@@ -279,22 +281,27 @@ def cluster_of_levels(topology: Topology, read: Level, write: Level,
     """A topology and its read and write levels as a Cluster. A coordinator sits in its
     LOCAL_* level's datacenter, else in `read_dc`/`write_dc`, else in a random one per
     operation. Raises InvalidInput for an unknown datacenter."""
-    from proofs.topology import requirements
-
-    index = {node: i for i, node in enumerate(topology.replicas)}
     names = tuple(dc.name for dc in topology.datacenters)
     rules = []
     for level, dc in ((read, read_dc), (write, write_dc)):
-        needs = tuple(Need(tuple(index[node] for node in need.nodes), need.weights,
-                           need.threshold) for need in requirements(topology, level))
         coordinator = level.dc or dc
         if coordinator is not None:
             topology.datacenter(coordinator)  # an unknown name raises, listing the known
-        rules.append((Rule(needs, str(level)),
+        rules.append((level_rule(topology, level),
                       None if coordinator is None else names.index(coordinator)))
     (read_rule, read_at), (write_rule, write_at) = rules
     dc_of = tuple(d for d, dc in enumerate(topology.datacenters) for _ in dc.replicas)
-    return Cluster(len(index), dc_of, names, read_rule, write_rule, read_at, write_at)
+    return Cluster(len(dc_of), dc_of, names, read_rule, write_rule, read_at, write_at)
+
+
+def level_rule(topology: Topology, level: Level) -> Rule:
+    """What a consistency level asks of the replicas (proofs/topology.py's arithmetic)."""
+    from proofs.topology import requirements
+
+    index = {node: i for i, node in enumerate(topology.replicas)}
+    return Rule(tuple(Need(tuple(index[node] for node in need.nodes), need.weights,
+                           need.threshold) for need in requirements(topology, level)),
+                str(level))
 
 
 def cluster_from_topology(path: str, read: str | None, write: str | None,
@@ -321,18 +328,36 @@ def cluster_from_topology(path: str, read: str | None, write: str | None,
 
 
 def cluster_from_args(args: argparse.Namespace) -> Cluster:
+    """--topology with its levels; else --n replicas in one datacenter, read and written
+    at --read/--write LEVEL where given and at --r/--w replicas otherwise."""
     if args.topology:
         return cluster_from_topology(args.topology, args.read, args.write, args.read_dc,
                                      args.write_dc)
-    for option in ("read", "write", "read_dc", "write_dc"):
+    for option in ("read_dc", "write_dc"):
         if getattr(args, option) is not None:
             raise UsageError(f"--{option.replace('_', '-')} needs --topology FILE "
-                             "(without it, use --r and --w)")
+                             "(without it there is one datacenter)")
     try:
         Config(n=args.n, w=args.w, r=args.r)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    return plain_cluster(args.n, args.r, args.w)
+    plain = plain_cluster(args.n, args.r, args.w)
+    if args.read is None and args.write is None:
+        return plain
+    from proofs.result import InvalidInput
+    from proofs.topology import parse_level, parse_topology
+
+    topology = parse_topology({"datacenters": {"dc1": {"replication_factor": args.n}}})
+    rules = []
+    for side, name, rule in (("read", args.read, plain.read), ("write", args.write, plain.write)):
+        if name is not None:
+            try:
+                rule = level_rule(topology, parse_level(name, None, topology,
+                                                        writing=side == "write"))
+            except InvalidInput as error:
+                raise UsageError(f"--{side}: {error}") from None
+        rules.append(rule)
+    return Cluster(args.n, plain.dc_of, plain.dc_names, rules[0], rules[1], 0, 0)
 
 
 # -- analysis (plain data) -------------------------------------------------------------
@@ -437,6 +462,9 @@ def judge(requirement: Requirement, cluster: Cluster, result: WarsResult | None,
 def _describe(cluster: Cluster, legs: WarsLatency, faults: Faults, topology: bool) -> str:
     if not topology and cluster.plain is not None:
         quorums = f"n={cluster.n} r={cluster.plain[0]} w={cluster.plain[1]}"
+        if (cluster.read.label, cluster.write.label) != (f"r={cluster.plain[0]}",
+                                                         f"w={cluster.plain[1]}"):
+            quorums += f" (read {cluster.read.label}, write {cluster.write.label})"
     else:
         quorums = (f"{cluster.n} replicas in {', '.join(cluster.dc_names)}; "
                    f"read {cluster.read.label}, write {cluster.write.label}")
