@@ -809,6 +809,9 @@ class Staleness:
 def parse_staleness(table: dict[str, Any]) -> Staleness | None:
     """The staleness keys of a gate scenario (already type-checked against GATE_KEYS),
     or None when it has none; a bad value raises StalenessKeyError naming its key."""
+    if table.get("sloppy") and any(key in table for key in _GATE_KINDS):
+        raise StalenessKeyError("sloppy", "staleness is modelled without hinted handoff: "
+                                "remove sloppy = true or the require_* staleness keys")
     if not any(key in table for key in _GATE_KINDS):
         for key in ("latency", "trials", "seed"):
             if key in table:
@@ -834,6 +837,15 @@ def parse_staleness(table: dict[str, Any]) -> Staleness | None:
     if trials < 1:
         raise StalenessKeyError("trials", f"trials must be >= 1, got {trials}")
     return Staleness(tuple(requirements), latency, trials, table.get("seed", 0))
+
+
+def scenario_cluster(config: Config | None, topology: Topology | None, read: Level | None,
+                     write: Level | None) -> Cluster:
+    """The replicas and rules of a gate scenario: its levels over its topology, or n/r/w."""
+    if topology is not None and read is not None and write is not None:
+        return cluster_of_levels(topology, read, write)
+    assert config is not None
+    return plain_cluster(config.n, config.r, config.w)
 
 
 def staleness_checks(staleness: Staleness, cluster: Cluster, max_seconds: float | None,
