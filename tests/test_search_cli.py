@@ -64,8 +64,47 @@ def test_json_and_itf_traces_replay(leaderless, tmp_path: Path) -> None:
     (["--require", ""], "--require: names no property"),
     (["--require", ","], "--require: names no property"),
     (["--properties", "stale-read"], "unrecognized arguments: --properties"),
+    (["--examples", "nan"], "--examples: 'nan' is not a whole number"),
+    (["--examples", "-1"], "--examples: -1 is out of range"),
+    (["--steps", "0"], "--steps: 0 is out of range"),
+    (["--steps", "1e3"], "--steps: '1e3' is not a whole number"),
+    (["--seed", "nan"], "--seed: invalid int value: 'nan'"),
+    (["--max-seconds", "nan"], "--max-seconds: nan is out of range"),
+    (["--max-seconds", "-1"], "--max-seconds: -1 is out of range"),
+    (["--max-seconds", "inf"], "--max-seconds: inf is out of range"),
+    (["--shrink-seconds", "0"], "--shrink-seconds: 0 is out of range"),
+    (["--shrink-seconds", "nan"], "--shrink-seconds: nan is out of range"),
+    (["--clock", "client", "--max-offset", "-1"], "--max-offset: -1 is out of range"),
+    (["--clock", "client", "--max-offset", "nan"], "--max-offset: invalid int value"),
+    (["--clock", "client", "--max-offset", str(10**30)], "--max-offset: 1000000000000000000"),
+    (["--clock", "client", "--ntp-steps", "99999999999"], "--ntp-steps: 99999999999 is out"),
+    (["--clock", "client", "--max-step", str(10**30)], "the search handles at most 1000"),
+    (["--clock", "client", "--max-step", "0"], "--max-step: 0 is out of range"),
+    (["--clock", "sun"], "--clock: invalid choice: 'sun'"),
 ])
 def test_bad_input_exits_2_with_one_line(leaderless, argv: list[str], message: str) -> None:
+    """Every search option refuses nonsense (nan, negative, huge) in one line."""
     code, _, err = leaderless(*argv)
     assert code == cli.EXIT_USAGE
     assert message in err and err.count("\n") == 1
+
+
+def test_huge_but_valid_counts_and_seeds_are_accepted(leaderless) -> None:
+    """A seed or run count past 64 bits is still a seed or a count: --max-seconds or a
+    find ends such a search."""
+    code, out, _ = leaderless("--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
+                              "--require", "stale-read", "--seed", str(10**30),
+                              "--examples", str(10**30), "--no-shrink", "--max-seconds", "30")
+    assert code == cli.EXIT_VIOLATED and "Counterexample to stale-read" in out
+
+
+def test_require_accumulates_and_decides_the_exit_code(leaderless) -> None:
+    code, out, _ = leaderless("--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
+                              "--require", "convergence", "--require", "stale-read,availability",
+                              "--examples", "100", "--no-shrink", "--json")
+    assert code == cli.EXIT_VIOLATED
+    report = json.loads(out)
+    assert [p["id"] for p in report["properties"]] == ["convergence", "stale-read",
+                                                       "availability"]
+    assert [p["verdict"] for p in report["properties"]] == ["none found", "violated",
+                                                            "none found"]

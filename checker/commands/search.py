@@ -97,6 +97,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 _CLIENT_OPTIONS = ("max_offset", "max_skew", "ntp_steps", "max_step")
+# A client-clock trace replays as MODEL.md with a drift as large as its clocks erred,
+# and each write then has 2 * drift + 1 timestamps to match; past these, moving the
+# trace into that model would take longer than any search.
+_CLIENT_LIMITS = {"max_offset": 1000, "ntp_steps": 100, "max_step": 1000}
 
 
 def clock_from_args(args: argparse.Namespace, config: Config) -> Clock:
@@ -110,6 +114,11 @@ def clock_from_args(args: argparse.Namespace, config: Config) -> Clock:
         if config.drift:
             raise UsageError("--drift bounds the per-write clock; with --clock client use "
                              "--max-offset, --max-skew and --ntp-steps")
+        for name, most in _CLIENT_LIMITS.items():
+            value = getattr(args, name)
+            if value is not None and value > most:
+                raise UsageError(f"--{name.replace('_', '-')}: {value} is out of range; the "
+                                 f"search handles at most {most}")
         return ClientClocks(**{name: getattr(args, name) for name in given})
     except ConfigError as error:
         raise UsageError(f"--{str(error).replace('_', '-')}") from None
