@@ -69,6 +69,14 @@ CONFIGS: list[dict] = [
     {"n": 2, "w": 1, "r": 2, "clients": ("w", "rr"), "resolution": "arrival"},
     {"n": 1, "w": 1, "r": 1, "clients": ("w", "w", "r"), "resolution": "arrival"},
     {"n": 2, "w": 1, "r": 1, "clients": ("wr",), "resolution": "arrival", "timeouts": True},
+    # Two writes read in order by one client: a later read returning a newer write is
+    # no violation of monotonic-reads.
+    {"n": 1, "w": 1, "r": 1, "clients": ("ww", "rr")},
+    # Blocking read repair with two stale responders: the read completes only when both
+    # repair acks are in.
+    {"n": 3, "w": 1, "r": 3, "clients": ("w", "r"), "read_repair": "blocking"},
+    # Two writers, w = 2 and a drop (also the symmetry orbit test's case).
+    {"n": 3, "w": 2, "r": 2, "clients": ("w", "w"), "max_drops": 1},
 ]
 
 
