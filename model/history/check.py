@@ -68,7 +68,7 @@ class Report:
 
 # Search steps spent shrinking one witness (a few seconds); a cap on steps rather than
 # time keeps the witness the same on every machine.
-WITNESS_STEPS = 4_000_000
+WITNESS_STEPS = 1_000_000
 
 
 def check_history(history: History, properties: tuple[str, ...] = HISTORY_PROPERTIES,

@@ -152,12 +152,13 @@ def search(placed: list[Item], initial: Any, budget: Budget,
     arg_b = [it.b for it in placed]
     definite = [it.ret is not None for it in placed]
     bit = [1 << i for i in range(n)]
+    appends = _Appends.of(placed, initial)
 
     left = sum(definite)
     linearized = 0
-    state = initial
+    state = initial if appends is None else appends.initial
     stack: list[tuple[int, Any]] = []
-    seen: set[tuple[int, Any]] = set()
+    seen: set[tuple[int, Any]] = set()  # Lowe's memo: (ops placed, value) reached before
     best: list[int] = []
     countdown, checks = _CHECK_EVERY, 0
     entry = nxt[head]
@@ -173,7 +174,9 @@ def search(placed: list[Item], initial: Any, budget: Budget,
         if is_call[entry]:
             i = item_of[entry]
             kind = behaviour[i]
-            if kind == R_READ:
+            if appends is not None:
+                legal, new = appends.step(i, kind, state, linearized | bit[i])
+            elif kind == R_READ:
                 legal, new = state == arg_a[i], state
             elif kind == R_WRITE:
                 legal, new = True, arg_a[i]
@@ -219,6 +222,104 @@ def search(placed: list[Item], initial: Any, budget: Budget,
             prv[nxt[entry]] = entry
             entry = nxt[entry]
     return True, [placed[item_of[e]].op for e, _ in stack]
+
+
+class _Appends:
+    """The search's rules for a key changed only by writes and appends (of strings or
+    lists), where every order of concurrent appends is another value and a plain
+    search grows factorially with concurrency.
+
+    The value is kept as (observed, pending): what the last read or write fixed, and
+    the set of appends placed since, whose order no one has observed yet. A read picks
+    an order then (one that respects real time among them) or fails; a write forgets
+    them. Orders nobody observes thus stay one state. Placing a write or an append is
+    also refused when a read that must come before any other write could no longer
+    return its value (its value must extend what is fixed, and contain every pending
+    append).
+    """
+
+    def __init__(self, placed: list[Item], initial: Any) -> None:
+        self.placed = placed
+        self.initial = (initial, frozenset())
+        self.reads = sorted((it.ret, 1 << i, it.a) for i, it in enumerate(placed)
+                            if it.behaviour == R_READ)
+        self.writes = [(it.call, 1 << i) for i, it in enumerate(placed)
+                       if it.behaviour == R_WRITE]
+        # after[i]: the appends that real time puts before append i.
+        appends = [i for i, it in enumerate(placed) if it.behaviour == R_APPEND]
+        self.before = {i: frozenset(j for j in appends if placed[j].ret is not None
+                                    and placed[j].ret < placed[i].call) for i in appends}
+        self.empty = next((type(it.a)() for it in placed if it.behaviour == R_APPEND), "")
+
+    @classmethod
+    def of(cls, placed: list[Item], initial: Any) -> _Appends | None:
+        kinds = {it.behaviour for it in placed}
+        if R_APPEND not in kinds or kinds & {R_CAS, R_CAS_OTHER, R_CAS_MAYBE}:
+            return None
+        values = [it.a for it in placed if it.a is not None] + (
+            [] if initial is None else [initial])
+        if not (all(isinstance(v, str) for v in values)
+                or all(isinstance(v, tuple) for v in values)):
+            return None
+        return cls(placed, initial)
+
+    def step(self, i: int, kind: int, state: tuple, linearized: int) -> tuple[bool, tuple]:
+        fixed, pending = state
+        if kind == R_READ:
+            value = self.placed[i].a
+            if not pending:
+                return value == fixed, state
+            return self._order(fixed, pending, value), (value, frozenset())
+        new = ((fixed, pending | {i}) if kind == R_APPEND
+               else (self.placed[i].a, frozenset()))
+        return self._readable(linearized, new), new
+
+    def _order(self, fixed: Any, pending: frozenset[int], value: Any) -> bool:
+        """Whether `value` is `fixed` then the pending appends in some real-time order."""
+        start = fixed if fixed is not None else self.empty
+        if value is None or value[:len(start)] != start:
+            return False
+        placed = self.placed
+
+        def extend(position: int, left: frozenset[int]) -> bool:
+            if not left:
+                return position == len(value)
+            for j in left:
+                piece = placed[j].a
+                if (not self.before[j] & left
+                        and value[position:position + len(piece)] == piece
+                        and extend(position + len(piece), left - {j})):
+                    return True
+            return False
+
+        return extend(len(start), pending)
+
+    def _readable(self, linearized: int, state: tuple) -> bool:
+        fixed, pending = state
+        start = fixed if fixed is not None else self.empty
+        limit = min((call for call, bit in self.writes if not linearized & bit), default=_NEVER)
+        for ret, bit, value in self.reads:
+            if ret >= limit:
+                break
+            if linearized & bit:
+                continue
+            if value is None:
+                if fixed is not None or pending:
+                    return False
+                continue
+            if value[:len(start)] != start:
+                return False
+            rest = value[len(start):]
+            if not all(_contains(rest, self.placed[j].a) for j in pending):
+                return False
+        return True
+
+
+def _contains(sequence: Any, part: Any) -> bool:
+    if isinstance(sequence, str):
+        return part in sequence
+    size = len(part)
+    return any(sequence[k:k + size] == part for k in range(len(sequence) - size + 1))
 
 
 def deletable(chunk: list[Item], rest: list[Item]) -> bool:
