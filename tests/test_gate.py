@@ -197,6 +197,14 @@ def test_json_results(capsys, tmp_path):
     ("[[scenario]]\nname = 'a'\nn = 99999999999999999999\nrequire = ['stale-read']\n",
      "leaderless.toml:3: scenario 'a': n: 99999999999999999999 is out of range; allowed 1..1000"),
     ("scenario = [1]\n", "leaderless.toml:1: a scenario must be a table"),
+    (("[[scenario]]\nname = 'a'\nreplication = {}\nread = 'ONE'\nwrite = 'ONE'\n"
+      "require = ['quorum-overlap']\n"),
+     "leaderless.toml:3: scenario 'a': replication names no datacenter"),
+    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 300000 }\nread = 'ONE'\n"
+      "write = 'ONE'\nrequire = ['quorum-overlap']\n"),
+     "leaderless.toml:3: scenario 'a': replication dc1 = 300000 is more than"),
+    ("[[scenario]]\nname = 'a'\nmax_memory = 'lots'\nrequire = ['stale-read']\n",
+     "leaderless.toml:3: max_memory in scenario 'a': 'lots' is not a size"),
     ("[[scenario]]\nrequire = ['stale-read']\nname = \"a\\nb\"\n",
      "leaderless.toml:3: scenario name 'a\\nb' has a line break or control character"),
 ])
@@ -307,3 +315,21 @@ def test_an_undecided_topology_proof_is_not_reported_as_a_miss(capsys, tmp_path,
     assert ("a: Z3 topology proof: Z3 could not decide whether read and write quorums always "
             "overlap (Z3 timed out)") in out
     assert "may miss" not in out
+
+
+def test_a_limit_is_named_by_its_key(capsys, tmp_path, monkeypatch):
+    from checker.commands import gate as gate_command
+
+    code, out, _ = gate(capsys, tmp_path, INCONCLUSIVE + 'max_memory = "64G"\n')
+    assert code == 3 and "max_states = 20 reached after 20 states" in out
+    assert "--max-states" not in out
+    seen = {}
+    explore_config = gate_command.explore_config
+
+    def spy(config, **limits):
+        seen.update(limits)
+        return explore_config(config, **limits)
+
+    monkeypatch.setattr(gate_command, "explore_config", spy)
+    gate(capsys, tmp_path, INCONCLUSIVE + 'max_memory = "64G"\n')
+    assert seen["max_memory"] == 64 * 2**30

@@ -21,7 +21,13 @@ from tabulate import tabulate
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from checker.commands.check import explore_config
-from checker.commands.gate_file import QUORUM_OVERLAP, GateError, Scenario, load_gate
+from checker.commands.gate_file import (
+    QUORUM_OVERLAP,
+    GateError,
+    Scenario,
+    in_toml_words,
+    load_gate,
+)
 from checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
 from checker.gate_report import FAIL, PASS, junit_xml, markdown
 from checker.html import write_html_sections
@@ -91,13 +97,17 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
     if any(check != QUORUM_OVERLAP for check in scenario.checks):
         model, exploration = explore_config(scenario.model_config, symmetry=scenario.symmetry,
                                             max_states=scenario.max_states,
-                                            max_seconds=scenario.max_seconds, quiet=quiet)
+                                            max_seconds=scenario.max_seconds,
+                                            max_memory=scenario.max_memory, quiet=quiet)
         report = exploration_data(model, exploration)
         for prop in report["properties"]:
             trace = prop["trace"]
+            # The explorer names its limits as check's flags; here they are the file's keys.
+            reason = in_toml_words(prop["reason"]) if prop["reason"] and not trace else \
+                prop["reason"]
             found[prop["id"]] = {"verdict": prop["verdict"], "length": prop["length"],
-                                 "reason": prop["reason"],
-                                 "details": trace_text(trace) if trace else prop["reason"]}
+                                 "reason": reason,
+                                 "details": trace_text(trace) if trace else reason}
     checks = []
     for check in scenario.checks:
         expected = HOLDS if check in scenario.require else VIOLATED

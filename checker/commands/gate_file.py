@@ -27,6 +27,7 @@ a suggestion where one exists.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import math
 import re
@@ -34,6 +35,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from checker.commands.options import memory_size
 from model import CATALOGUE, PROPERTY_IDS, Config, ConfigError, ReplicationModel, parse_clients
 from proofs.result import InvalidInput
 from proofs.topology import (
@@ -73,6 +75,7 @@ TOPOLOGY_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
 LIMIT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "max_states": ((int,), "an integer"),
     "max_seconds": ((int, float), "a number"),
+    "max_memory": ((str,), 'a size like "4G" or "50%"'),
     "symmetry": ((bool,), "true or false"),
 }
 EXPECT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -103,6 +106,7 @@ class Scenario:
     max_states: int | None
     max_seconds: float | None
     symmetry: bool
+    max_memory: int | None  # bytes; None: the explorer's default ceiling
 
     @property
     def checks(self) -> tuple[str, ...]:
@@ -159,7 +163,7 @@ class _Locator:
         return None
 
 
-def _in_toml_words(message: str) -> str:
+def in_toml_words(message: str) -> str:
     """A message of the model or the proofs, which speak CLI flags (`--write-dc`) and
     Config field names (`max_crashes`), in the gate file's own keys."""
     for toml_key, field in _CONFIG_FIELDS.items():
@@ -307,7 +311,13 @@ class _Parser:
         if max_seconds is not None and not (math.isfinite(max_seconds) and max_seconds > 0):
             raise self.fail(line("max_seconds"), f"max_seconds in {where} must be a number "
                             f"of seconds > 0, got {max_seconds!r}")
-        return max_states, max_seconds, table.get("symmetry", True)
+        max_memory = table.get("max_memory")
+        if max_memory is not None:
+            try:
+                max_memory = memory_size(max_memory)
+            except argparse.ArgumentTypeError as error:
+                raise self.fail(line("max_memory"), f"max_memory in {where}: {error}") from None
+        return max_states, max_seconds, table.get("symmetry", True), max_memory
 
     def _config(self, table: dict[str, Any], where: str, line, header: int) -> Config:
         values: dict[str, Any] = {}
@@ -322,14 +332,14 @@ class _Parser:
                     try:
                         value = parse_clients(value) if isinstance(value, str) else tuple(value)
                     except ConfigError as error:
-                        raise self.fail(line(key), f"{where}: {_in_toml_words(str(error))}") from None
+                        raise self.fail(line(key), f"{where}: {in_toml_words(str(error))}") from None
                 values[_CONFIG_FIELDS.get(key, key)] = value
         try:
             return Config(**values)
         except ConfigError as error:
             key = {v: k for k, v in _CONFIG_FIELDS.items()}.get(error.field, error.field)
             raise self.fail(line(key) if key in table else header,
-                            f"{where}: {_in_toml_words(str(error))}") from None
+                            f"{where}: {in_toml_words(str(error))}") from None
 
     def _applicable(self, config: Config, require: tuple[str, ...],
                     expect_violated: tuple[str, ...], where: str, line) -> None:
@@ -353,6 +363,9 @@ class _Parser:
                 raise self.fail(line("replication"), f'{where}: replication needs {key} = '
                                 '"LEVEL" (ONE, QUORUM, LOCAL_QUORUM, ...)')
         replication = table["replication"]
+        if not replication:
+            raise self.fail(line("replication"), f"{where}: replication names no datacenter; "
+                            "give each its replication factor, like { dc1 = 3 }")
         for dc, factor in replication.items():
             if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
                 raise self.fail(line("replication"), f"{where}: replication factor of {dc!r} "
@@ -361,7 +374,10 @@ class _Parser:
             topology = parse_topology({"datacenters": {
                 dc: {"replication_factor": factor} for dc, factor in replication.items()}})
         except InvalidInput as error:
-            raise self.fail(line("replication"), f"{where}: {_in_toml_words(str(error))}") from None
+            # The topology file's words ([datacenters.dc1] replication_factor) in the gate's.
+            problem = re.sub(r"\[datacenters\.([^\]]+)\] replication_factor", r"replication \1",
+                             str(error))
+            raise self.fail(line("replication"), f"{where}: {problem}") from None
         levels = []
         for side in ("read", "write"):
             try:
@@ -369,7 +385,7 @@ class _Parser:
                                           writing=side == "write"))
             except InvalidInput as error:
                 key = f"{side}_dc" if "datacenter" in str(error) and f"{side}_dc" in table else side
-                raise self.fail(line(key), f"{where}: {_in_toml_words(str(error))}") from None
+                raise self.fail(line(key), f"{where}: {in_toml_words(str(error))}") from None
             if f"{side}_dc" in table and levels[-1].name not in LOCAL_LEVELS:
                 raise self.fail(line(f"{side}_dc"), f"{where}: {side}_dc names the coordinator "
                                 f"DC of a LOCAL_* level, and {levels[-1].name} has none: remove "
