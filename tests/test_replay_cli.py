@@ -27,7 +27,7 @@ def run(capsys, *argv):
 def _outputs(tmp: str) -> tuple[dict, dict]:
     """A `check --json` report and the ITF of its stale-read trace (n=3 w=1 r=1)."""
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         code = main(["check", "--quiet", "--n", "3", "--w", "1", "--r", "1",
                      "--clients", "w,r", "--json", "--itf", tmp])
     assert code == 1
@@ -104,7 +104,9 @@ def test_an_edited_description_or_reason_does_not_replay(capsys, tmp_path, repor
     (lambda d: d["states"][2].update(now={"#bigint": "abc"}),
      "state 2, now: #bigint 'abc' is not a decimal integer"),
     (lambda d: d["#meta"]["config"].update(n=10**25),
-     "n=10000000000000000000000000, but the initial state has 3 replicas"),
+     "bad config in trace: n: 10000000000000000000000000 is out of range"),
+    (lambda d: d["#meta"]["config"].update(n=1000),
+     "n=1000, but the initial state has 3 replicas"),
     (lambda d: d["#meta"]["config"].update(drift=10**25), "drift 1000"),
     (lambda d: d["#meta"]["config"].update(n="three"), "bad config in trace: n: 'three'"),
     (lambda d: d["states"][1].update(net={"#set": 5}), "#set holds 5, not a list"),
