@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.done()
     data = report_data(report, args.file, seconds)
+    data["exit_code"] = exit_code(data, named=args.properties is not None)
     if args.html is not None:
         _write(args.html, history_html(report, data))
     if args.json:
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report_text(data))
     sys.stdout.flush()
-    return exit_code(data, named=args.properties is not None)
+    return data["exit_code"]
 
 
 def _on_interrupt(interrupted: list[bool], previous: Any) -> None:
@@ -168,6 +169,7 @@ def report_data(report: Report, file: str, seconds: float) -> dict[str, Any]:
                            "keys": keys})
     statuses = [op.status for op in history.ops]
     return {
+        "command": "history",
         "file": file,
         "format": history.source_format,
         "events": history.events,

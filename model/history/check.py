@@ -180,27 +180,31 @@ def _linearizability_witness(ops: list[Op], placed: list[Item], initial: Any,
     breaks_at = cuts[high] - 1 if high < len(cuts) else None
     current = list(bad)
     # Observations first, in chunks (leaving one out is always sound), then the writes
-    # one at a time (sound only when no one observes them).
-    for writes in (False, True):
-        chunk = max(1, sum(1 for it in current if it.writes == writes) // 2)
-        while True:
-            pool = [it for it in current if it.writes == writes]
-            start = 0
-            while start < len(pool):
-                removed = pool[start:start + chunk]
-                rest = [it for it in current if it not in removed]
-                if rest and deletable(removed, rest):
-                    outcome, _ = search(rest, initial, budget)
-                    if outcome is None:
-                        return current, breaks_at, False
-                    if outcome is False:
-                        current = rest
-                        pool = pool[:start] + pool[start + chunk:]
-                        continue
-                start += chunk
-            if chunk == 1:
-                break
-            chunk //= 2
+    # (sound only when no one observes them); again until nothing can be left out, since
+    # leaving out a write can make an observation unnecessary and the other way round.
+    changed = True
+    while changed:
+        changed = False
+        for writes in (False, True):
+            chunk = max(1, sum(1 for it in current if it.writes == writes) // 2)
+            while True:
+                pool = [it for it in current if it.writes == writes]
+                start = 0
+                while start < len(pool):
+                    removed = pool[start:start + chunk]
+                    rest = [it for it in current if it not in removed]
+                    if rest and deletable(removed, rest):
+                        outcome, _ = search(rest, initial, budget)
+                        if outcome is None:
+                            return current, breaks_at, False
+                        if outcome is False:
+                            current, changed = rest, True
+                            pool = pool[:start] + pool[start + chunk:]
+                            continue
+                    start += chunk
+                if chunk == 1:
+                    break
+                chunk //= 2
     return current, breaks_at, True
 
 

@@ -179,9 +179,13 @@ class Recorder:
                 record["value"] = None
         records = sorted(self._done + pending, key=lambda r: r["index"])
         for record in records:
+            where = f"operation {record['index'] + 1}"
             if record["f"] == CAS and not (isinstance(record["value"], tuple)
                                            and len(record["value"]) == 2):
-                raise HistoryError(f"operation {record['index'] + 1}: a cas needs a value "
-                                   f"[expected new], got {show(record['value'])}")
+                raise HistoryError(f"{where}: a cas needs a value [expected new], got "
+                                   f"{show(record['value'])}")
+            if record["f"] == APPEND and not isinstance(record["value"], str | tuple):
+                raise HistoryError(f"{where}: an append needs a string or a list, got "
+                                   f"{show(record['value'])}")
         ops = tuple(Op(**r) for r in records)
         return History(ops, self.events, self.initial, self.source_format)
