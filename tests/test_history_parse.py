@@ -49,12 +49,12 @@ def test_jsonl_keys_and_info_outcome():
     ('{"process": 0, "type": "invoke", "f": "incr"}\n', "line 1: f must be one of"),
     ('{"process": true, "type": "invoke", "f": "read"}\n', "process must be a number"),
     ('{"process": 0, "type": "ok", "f": "read"}\n', "without an open invocation"),
-    ('{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0, "type": "invoke", '
-     '"f": "read"}\n', "line 2: process 0 invokes read while its read has not completed"),
-    ('{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0, "type": "ok", '
-     '"f": "write"}\n', "line 2: process 0 completes write, but invoked read"),
-    ('{"process": 0, "type": "invoke", "f": "cas", "value": 3}\n{"process": 0, "type": "ok", '
-     '"f": "cas", "value": 3}\n', "line 2: a cas needs a value [expected new], got 3"),
+    (('{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0, "type": "invoke", '
+      '"f": "read"}\n'), "line 2: process 0 invokes read while its read has not completed"),
+    (('{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0, "type": "ok", '
+      '"f": "write"}\n'), "line 2: process 0 completes write, but invoked read"),
+    (('{"process": 0, "type": "invoke", "f": "cas", "value": 3}\n{"process": 0, "type": "ok", '
+      '"f": "cas", "value": 3}\n'), "line 2: a cas needs a value [expected new], got 3"),
     ('{"process": 0, "type": "invoke", "f": "append", "value": 3}\n',
      "operation 1: an append needs a string or a list, got 3"),
     ("hello\n", "cannot tell the format"),

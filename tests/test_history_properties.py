@@ -5,6 +5,7 @@ a limit is inconclusive, never linearizable)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -162,12 +163,15 @@ def test_properties_per_key():
     assert [(k.key, k.verdict) for k in result.keys] == [("a", VIOLATED), ("b", HOLDS)]
 
 
-ETCD = "tests/data/porcupine/jepsen/etcd_{:03d}.log"
+ETCD = Path(__file__).parent / "data" / "porcupine" / "jepsen"
+
+
+def etcd(number: int) -> str:
+    return (ETCD / f"etcd_{number:03d}.log").read_text()
 
 
 def test_a_limit_is_inconclusive_never_linearizable():
-    text = open(ETCD.format(2)).read()  # linearizable, and a long search
-    h = parse(text)
+    h = parse(etcd(2))  # linearizable, and a long search
     result = verdicts(h, budget=Budget(max_steps=4096))["linearizable"]
     assert result.verdict == UNKNOWN
     assert "the time limit stopped the search after it placed" in result.keys[0].reason
@@ -179,7 +183,7 @@ def test_a_limit_is_inconclusive_never_linearizable():
 
 @pytest.mark.parametrize("number", [0, 1, 12, 64])
 def test_linearizability_witness_is_itself_unlinearizable_and_one_minimal(number):
-    h = parse(open(ETCD.format(number)).read())
+    h = parse(etcd(number))
     key = verdicts(h, properties=("linearizable",))["linearizable"].keys[0]
     assert key.verdict == VIOLATED and key.witness_minimal
     assert len(key.witness) < len(h.ops) // 3
