@@ -125,9 +125,9 @@ def _read(file: str, source_format: str | None) -> History:
 class _ProgressLine:
     """Progress on stderr once a check has run a while; on a terminal it rewrites itself."""
 
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self) -> None:
+        self.stream = sys.stderr
+        self.tty = self.stream.isatty()
         self.started = time.monotonic()
         self.next_at = _PROGRESS_AFTER
         self.printed = False
