@@ -147,7 +147,8 @@ def explore(
     first_violation: dict[int, int] = {}  # property index -> fingerprint
     parents: dict[int, int | None] = {}
     violations = model.violations
-    state_limit = max_states if max_states is not None else -1
+    no_limit = float("inf")
+    state_limit = max_states if max_states is not None else no_limit
 
     def record(broken: int, fp: int) -> None:
         nonlocal wanted
@@ -165,14 +166,23 @@ def explore(
     stopped_by: str | None = None
     deadline = started + max_seconds if max_seconds is not None else None
     next_report = started + progress_every
-    # The inner loop only compares `transitions` with `look_at`; `look` does the rest.
+    # The hot loop only compares counters with these marks; `look` does the rest. It is
+    # called once `look_at` transitions were taken, even inside one expansion (a wide
+    # clock window, many replicas), and before a new state is kept once there are
+    # `states_mark` states.
     look_every = 1
-    look_at = 1
+    look_at = 0
+    states_mark = 0
     last_look = started
 
-    def look() -> None:
-        """Time, memory and progress; then when to look again, about _LOOK_SECONDS on."""
-        nonlocal look_every, look_at, last_look, next_report
+    def look(new_state: bool = False) -> None:
+        """The state limit (before keeping a new state), time, memory and progress; then
+        when to look again, about _LOOK_SECONDS on however much a step costs."""
+        nonlocal look_every, look_at, states_mark, last_look, next_report
+        if new_state and len(parents) == state_limit:
+            # Only a state beyond the K-th stops the search: a space of exactly K
+            # states is still explored completely.
+            raise _Stop(f"--max-states {max_states} reached")
         now = time.monotonic()
         if deadline is not None and now >= deadline:
             raise _Stop(f"--max-seconds {max_seconds:g} reached")
@@ -188,13 +198,14 @@ def explore(
             look_every = max(look_every // 2, 1)
         last_look = now
         look_at = transitions + look_every
+        states_mark = min(len(parents) + look_every, state_limit)
 
     try:
         for state in model.initial_states():
             fp = fingerprint(state)
             if fp not in parents:
-                if len(parents) == state_limit:
-                    raise _Stop(f"--max-states {max_states} reached")
+                if len(parents) >= states_mark:
+                    look(new_state=True)
                 parents[fp] = None
                 queue.append((state, fp))
                 broken = violations(state, wanted) if wanted else 0
@@ -213,10 +224,8 @@ def explore(
                 fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
                 if fp in parents:
                     continue
-                if len(parents) == state_limit:
-                    # Only a state beyond the K-th stops the search: a space of exactly
-                    # K states is still explored completely.
-                    raise _Stop(f"--max-states {max_states} reached")
+                if len(parents) >= states_mark:
+                    look(new_state=True)
                 parents[fp] = parent_fp
                 if wanted:
                     broken = violations(nxt, wanted)

@@ -82,8 +82,7 @@ class Transitions:
         return list(self._invoke_steps(state, client, timestamps))
 
     def _invoke_steps(self, state: tuple, client: int,
-                      timestamps: Iterable[int] | None = None) -> Iterator[Step]:
-        # Lazy: a window of 2 * drift + 1 timestamps may be too many states to hold at once.
+                      timestamps: Iterable[int] | None = None) -> Iterable[Step]:
         hist = state[HIST]
         op = None
         for candidate in self.scope.ops_of_client[client]:
@@ -92,29 +91,33 @@ class Transitions:
                 op = candidate
                 break
             if status == PENDING or status == REPAIRING:
-                return  # busy
+                return ()  # busy
         if op is None:
-            return  # script finished
+            return ()  # script finished
         now = state[NOW] + 1
         up = state[UP]
         live_replicas = [i for i in range(self.n) if up >> i & 1]
         scope = self.scope
-        if scope.is_write[op]:
-            if not self.lww:
-                choices: Iterable[int | None] = (None,)
-            elif timestamps is not None:
-                choices = timestamps
-            else:
-                choices = range(now - self.drift, now + self.drift + 1)
-            for ts in choices:
-                version = scope.version(op, ts)
-                sent = tuple(scope.message(WREQ, op, i, version) for i in live_replicas)
-                record = (PENDING, now, 0, version if self.lww else 0, NO_RESULT)
-                yield ("Invoke", client, ts), self._invoked(state, now, op, record, sent)
-        else:
+        if not scope.is_write[op]:
             sent = tuple(scope.message(RREQ, op, i) for i in live_replicas)
             record = (PENDING, now, 0, 0, NO_RESULT)
-            yield ("Invoke", client, None), self._invoked(state, now, op, record, sent)
+            return ((("Invoke", client, None), self._invoked(state, now, op, record, sent)),)
+        if not self.lww:
+            choices: Iterable[int | None] = (None,)
+        elif timestamps is not None:
+            choices = timestamps
+        else:
+            choices = range(now - self.drift, now + self.drift + 1)
+        # Lazy: a window of 2 * drift + 1 timestamps may be too many states to hold at once.
+        return (self._invoke_write(state, client, op, now, live_replicas, ts) for ts in choices)
+
+    def _invoke_write(self, state: tuple, client: int, op: int, now: int,
+                      live_replicas: list[int], ts: int | None) -> Step:
+        scope = self.scope
+        version = scope.version(op, ts)
+        sent = tuple(scope.message(WREQ, op, i, version) for i in live_replicas)
+        record = (PENDING, now, 0, version if self.lww else 0, NO_RESULT)
+        return ("Invoke", client, ts), self._invoked(state, now, op, record, sent)
 
     @staticmethod
     def _invoked(state: tuple, now: int, op: int, record: tuple, sent: tuple) -> tuple:

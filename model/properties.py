@@ -71,45 +71,6 @@ def _reads(config: Config) -> bool:
     return any("r" in script for script in config.clients)
 
 
-CATALOGUE: tuple[Property, ...] = (
-    Property("stale-read",
-             "no ok read returns a value older than a write acknowledged before the read began",
-             lambda c: _writes(c) and _reads(c),
-             HISTORY, lambda cat, hist: cat.stale_read(hist, same_client=False)),
-    Property("read-your-writes",
-             "a client's ok read never misses that client's own earlier acknowledged write",
-             lambda c: any("r" in script[script.find("w"):] for script in c.clients if "w" in script),
-             HISTORY, lambda cat, hist: cat.stale_read(hist, same_client=True)),
-    Property("monotonic-reads",
-             "a client's later read never returns an older value than its earlier read",
-             lambda c: any(script.count("r") >= 2 for script in c.clients),
-             HISTORY, lambda cat, hist: cat.monotonic_reads(hist)),
-    Property("aborted-read",
-             "no ok read returns the value of a write that timed out (indeterminate, not aborted)",
-             lambda c: c.timeouts and _writes(c) and _reads(c),
-             HISTORY, lambda cat, hist: cat.aborted_read(hist)),
-    Property("write-atomicity",
-             "no live replica keeps the value of a failed write (no partial writes)",
-             lambda c: c.timeouts and _writes(c),
-             STATE, lambda cat, state: cat.write_atomicity(state)),
-    Property("lww-order",
-             "a write never gets a lower timestamp than a write that finished before it began",
-             lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2,
-             HISTORY, lambda cat, hist: cat.lww_order(hist)),
-    Property("linearizable",
-             "the history is linearizable as a read/write register starting at NIL",
-             _reads,
-             HISTORY, lambda cat, hist: cat.linearizable(hist)),
-    Property("convergence",
-             "once quiet (and anti-entropy done, if on), all live replicas hold the same version",
-             lambda c: c.n >= 2 and _writes(c),
-             QUIESCENT, lambda cat, state: cat.convergence(state)),
-    Property("availability",
-             "every op in flight can still complete successfully",
-             lambda c: True,
-             STATE, lambda cat, state: cat.availability(state)),
-)
-PROPERTY_IDS = tuple(p.id for p in CATALOGUE)
 
 
 def _precedes(a: tuple, b: tuple) -> bool:
@@ -120,7 +81,8 @@ def _precedes(a: tuple, b: tuple) -> bool:
 class Catalogue:
     """The predicates bound to one scope, with the per-history cache."""
 
-    def __init__(self, scope: Scope, properties: tuple[Property, ...] = CATALOGUE) -> None:
+    def __init__(self, scope: Scope, properties: tuple[Property, ...] | None = None) -> None:
+        properties = CATALOGUE if properties is None else properties
         self.scope = scope
         self.properties = properties
         config = scope.config
@@ -140,6 +102,8 @@ class Catalogue:
         self._state_bits = sum(bit for bit, _ in self._on_state)
         self._quiescent_bits = sum(bit for bit, _ in self._on_quiescent)
         self._history_cache: dict[tuple, tuple[int, frozenset[int], tuple[int, ...]]] = {}
+        self._last_history: tuple | None = None
+        self._last_entry = (0, frozenset(), ())
         self.table = MessageTable(scope)
 
     # Naming, for the sentences the predicates return.
@@ -162,7 +126,13 @@ class Catalogue:
         return [o for o, rec in enumerate(hist) if not is_write[o] and rec[H_STATUS] == OK]
 
     # History properties.
-    def stale_read(self, hist: tuple, same_client: bool) -> str | None:
+    def stale_read(self, hist: tuple) -> str | None:
+        return self._stale(hist, same_client=False)
+
+    def read_your_writes(self, hist: tuple) -> str | None:
+        return self._stale(hist, same_client=True)
+
+    def _stale(self, hist: tuple, same_client: bool) -> str | None:
         scope = self.scope
         for read in self._ok_reads(hist):
             x = self._writer(hist[read][H_RESULT])
@@ -307,6 +277,10 @@ class Catalogue:
     # The checker's fast path.
     def _history(self, hist: tuple) -> tuple[int, frozenset[int], tuple[int, ...]]:
         """(violated history properties, versions of failed writes, ops in flight)."""
+        if hist is self._last_history:
+            # The state predicates ask again for the history violations() just looked
+            # up: the same object, so no second hash of it.
+            return self._last_entry
         entry = self._history_cache.get(hist)
         if entry is None:
             violated = 0
@@ -322,6 +296,7 @@ class Catalogue:
             active = tuple(op for op, rec in enumerate(hist)
                            if rec[H_STATUS] in (PENDING, REPAIRING))
             entry = self._history_cache[hist] = (violated, failed, active)
+        self._last_history, self._last_entry = hist, entry
         return entry
 
     def violations(self, state: tuple, wanted: int) -> int:
@@ -346,6 +321,48 @@ class Catalogue:
         if prop.reads == QUIESCENT and (state[NET] or self._history(state[HIST])[2]):
             return None
         return prop.check(self, state)
+
+
+# The catalogue itself, after the predicates it names.
+CATALOGUE: tuple[Property, ...] = (
+    Property("stale-read",
+             "no ok read returns a value older than a write acknowledged before the read began",
+             lambda c: _writes(c) and _reads(c),
+             HISTORY, Catalogue.stale_read),
+    Property("read-your-writes",
+             "a client's ok read never misses that client's own earlier acknowledged write",
+             lambda c: any("r" in script[script.find("w"):] for script in c.clients if "w" in script),
+             HISTORY, Catalogue.read_your_writes),
+    Property("monotonic-reads",
+             "a client's later read never returns an older value than its earlier read",
+             lambda c: any(script.count("r") >= 2 for script in c.clients),
+             HISTORY, Catalogue.monotonic_reads),
+    Property("aborted-read",
+             "no ok read returns the value of a write that timed out (indeterminate, not aborted)",
+             lambda c: c.timeouts and _writes(c) and _reads(c),
+             HISTORY, Catalogue.aborted_read),
+    Property("write-atomicity",
+             "no live replica keeps the value of a failed write (no partial writes)",
+             lambda c: c.timeouts and _writes(c),
+             STATE, Catalogue.write_atomicity),
+    Property("lww-order",
+             "a write never gets a lower timestamp than a write that finished before it began",
+             lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2,
+             HISTORY, Catalogue.lww_order),
+    Property("linearizable",
+             "the history is linearizable as a read/write register starting at NIL",
+             _reads,
+             HISTORY, Catalogue.linearizable),
+    Property("convergence",
+             "once quiet (and anti-entropy done, if on), all live replicas hold the same version",
+             lambda c: c.n >= 2 and _writes(c),
+             QUIESCENT, Catalogue.convergence),
+    Property("availability",
+             "every op in flight can still complete successfully",
+             lambda c: True,
+             STATE, Catalogue.availability),
+)
+PROPERTY_IDS = tuple(p.id for p in CATALOGUE)
 
 
 def _linearizable(is_write: tuple[bool, ...], hist: tuple) -> bool:
