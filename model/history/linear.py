@@ -159,7 +159,10 @@ def search(placed: list[Item], initial: Any, budget: Budget,
     state = initial if appends is None else appends.initial
     stack: list[tuple[int, Any]] = []
     seen: set[tuple[int, Any]] = set()  # Lowe's memo: (ops placed, value) reached before
+    # The longest partial linearization: copied only when the search backs away from a
+    # new peak (copying at every new peak would cost quadratic time on long histories).
     best: list[int] = []
+    peak = 0
     countdown, checks = _CHECK_EVERY, 0
     entry = nxt[head]
     while left:
@@ -168,6 +171,8 @@ def search(placed: list[Item], initial: Any, budget: Budget,
             countdown, checks = _CHECK_EVERY, checks + 1
             budget.steps += _CHECK_EVERY
             if budget.expired():
+                if peak > len(best):
+                    best = [item_of[e] for e, _ in stack]
                 return None, [placed[i].op for i in best]
             if progress is not None and checks % 64 == 0:
                 progress(len(stack), len(seen))
@@ -202,14 +207,15 @@ def search(placed: list[Item], initial: Any, budget: Budget,
                     prv[nxt[entry]] = prv[entry]
                     nxt[prv[ret]] = nxt[ret]
                     prv[nxt[ret]] = prv[ret]
-                    if len(stack) > len(best):
-                        best = [item_of[e] for e, _ in stack]
+                    peak = max(peak, len(stack))
                     entry = nxt[head]
                     continue
             entry = nxt[entry]
         else:
             if not stack:
                 return False, [placed[i].op for i in best]
+            if peak == len(stack) and peak > len(best):
+                best = [item_of[e] for e, _ in stack]
             entry, state = stack.pop()
             i = item_of[entry]
             linearized ^= bit[i]
