@@ -9,7 +9,7 @@ from checker.explorer import explore
 from checker.render import exploration_data
 from model import Config, ReplicationModel, parse_clients
 from model.history import check_history, parse
-from model.history.check import VIOLATED
+from model.history.check import HOLDS, NOT_APPLICABLE, VIOLATED
 from model.history.export import history_from_trace, to_jsonl
 from model.history.sessions import SESSION_PROPERTIES
 
@@ -27,11 +27,11 @@ def counterexamples(**config):
     {"n": 3, "w": 1, "r": 1, "clients": "w,r"},
     {"n": 3, "w": 1, "r": 1, "clients": "wr"},
     {"n": 2, "w": 1, "r": 1, "clients": "w,w,rr"},
-    {"n": 3, "w": 2, "r": 2, "clients": "w,r", "timeouts": True},
-], ids=["stale", "own-write", "monotonic", "aborted"])
+    {"n": 3, "w": 1, "r": 1, "clients": "w,rr", "timeouts": True},
+], ids=["stale", "own-write", "monotonic", "timeouts"])
 def test_each_counterexample_is_a_known_bad_history(config):
     traces = counterexamples(**config)
-    exported = [prop for prop in traces if prop in CHECKED]
+    exported = [prop for prop in traces if prop in CHECKED and prop != "aborted-read"]
     assert exported
     for prop in exported:
         history = parse(to_jsonl(history_from_trace(traces[prop])))
@@ -40,11 +40,17 @@ def test_each_counterexample_is_a_known_bad_history(config):
         assert report.verdict(prop).verdict == VIOLATED, prop
 
 
-def test_export_keeps_real_time_and_outcomes():
+def test_a_timeout_is_an_unknown_outcome():
     trace = counterexamples(n=3, w=2, r=2, clients="w,r", timeouts=True)["aborted-read"]
-    assert history_from_trace(trace) == [
+    records = history_from_trace(trace)
+    assert records == [
         {"process": 0, "type": "invoke", "f": "write", "value": "w(0,0)"},
         {"process": 1, "type": "invoke", "f": "read", "value": None},
         {"process": 1, "type": "ok", "f": "read", "value": "w(0,0)"},
-        {"process": 0, "type": "fail", "f": "write", "value": "w(0,0)"},
+        {"process": 0, "type": "info", "f": "write", "value": "w(0,0)"},
     ]
+    # The write may have taken effect, as the model's linearizable also says; reading
+    # it is the model's aborted-read, but not an aborted read of a recorded history.
+    report = check_history(parse(to_jsonl(records)))
+    assert report.verdict("linearizable").verdict == HOLDS
+    assert report.verdict("aborted-read").verdict == NOT_APPLICABLE

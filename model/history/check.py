@@ -25,6 +25,11 @@ HISTORY_PROPERTIES = tuple(p.id for p in CATALOGUE
 MEANINGS = {p.id: p.meaning for p in CATALOGUE}
 MEANINGS[LINEARIZABLE] = ("the history is linearizable as a read/write/cas register per key, "
                           "starting at the initial value")
+# The model's aborted-read is about timed-out writes, whose outcome is unknown; on a
+# recorded history reading such a write is allowed (it may have happened), and the
+# anomaly is reading one that definitely failed.
+MEANINGS["aborted-read"] = ("no ok read returns the value of a write that definitely failed "
+                            "(Adya's G1a)")
 HOLDS, VIOLATED, UNKNOWN, NOT_APPLICABLE = "holds", "violated", "inconclusive", "n/a"
 
 TIME_LIMIT = "the time limit"

@@ -6,8 +6,9 @@ A recorded history allows the same reading only where that holds, so on a key wh
 two writes wrote the same value (or a write wrote the initial value), or that is
 changed by appends, these properties are n/a, never "holds". A cas that swapped
 writes its new value; a process is a client. An operation whose outcome is unknown
-(info) never completes, like a pending operation of the model; a failed one has
-completed, like a timed-out one.
+(info) never completes, like a pending operation of the model: it may still take
+effect. aborted-read reads definite failures (fail), Adya's G1a; the model's
+aborted-read is about timed-out writes, which a history records as info.
 
 Each violation comes with its witness: the few operations the definition mentions.
 """
