@@ -139,7 +139,7 @@ def property_ids(text: str | Iterable[str], option: str,
     for text in texts:
         named = [part.strip() for part in text.split(",") if part.strip()]
         if not named:
-            raise UsageError(f"{option}: names no property; give one or more of "
+            raise UsageError(f"{option}: {text!r} names no property; give one or more of "
                              f"{', '.join(known)}")
         ids.extend(prop for prop in named if prop not in ids)
     for prop in ids:
