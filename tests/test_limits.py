@@ -104,3 +104,39 @@ def test_a_gate_scenario_with_a_huge_clock_window_stops_on_time(tmp_path):
                             text=True, timeout=60, check=False)
     assert result.returncode == 3, result.stderr
     assert "1 inconclusive" in result.stdout
+
+
+def test_a_closed_stderr_stops_progress_lines_not_the_search():
+    # `leaderless check 2>&1 | head -1` on a long run: the first progress line closes the
+    # pipe, later ones must not turn the verdict into an internal error.
+    with subprocess.Popen([*LEADERLESS, "check", "--drift", "100000", "--clients", "w,w",
+                           "--max-seconds", "2.5"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True) as child:
+        assert "states/s" in child.stderr.readline()
+        child.stderr.close()
+        child.wait(timeout=60)
+    assert child.returncode == 3
+
+
+def test_progress_printer_goes_quiet_when_its_stream_breaks():
+    from checker.commands.progress import ProgressPrinter
+    from checker.explorer import Progress
+
+    class Broken:
+        writes = 0
+
+        def isatty(self):
+            return False
+
+        def write(self, text):
+            Broken.writes += 1
+            raise BrokenPipeError
+
+        def flush(self):
+            pass
+
+    printer = ProgressPrinter(Broken())
+    for _ in range(3):
+        printer(Progress(1, 1, 1, 1, 1.0))
+    printer.done()
+    assert Broken.writes == 1
