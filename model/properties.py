@@ -54,6 +54,8 @@ class Property:
     `check(catalogue, x)` gets the history (reads=HISTORY) or the state (otherwise) and
     returns None when the property holds there, else why it breaks. The checker
     evaluates every applicable entry through `reads`, so a new entry cannot go unchecked.
+    A predicate must not depend on which replica is which: symmetry reduction keeps one
+    state per renaming of replicas.
     """
 
     id: str

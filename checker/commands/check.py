@@ -5,8 +5,9 @@ checks the built-in default (n=3 w=2 r=2, clients w,rr), which finishes in well
 under a second and shows properties both holding and violated.
 
 Exit codes: 0 every required property holds, 1 one is violated, 2 bad input,
-3 a required property is inconclusive (a limit or Ctrl-C stopped the search).
-By default every applicable property is required; --require names a subset.
+3 a required property is inconclusive (a limit or Ctrl-C stopped the search),
+4 internal error. By default every applicable property is required; --require names
+a subset (give it again to add more).
 """
 
 from __future__ import annotations
