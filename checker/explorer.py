@@ -147,8 +147,7 @@ def explore(
     first_violation: dict[int, int] = {}  # property index -> fingerprint
     parents: dict[int, int | None] = {}
     violations = model.violations
-    no_limit = float("inf")
-    state_limit = max_states if max_states is not None else no_limit
+    state_limit = max_states if max_states is not None else float("inf")
 
     def record(broken: int, fp: int) -> None:
         nonlocal wanted
