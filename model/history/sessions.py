@@ -67,7 +67,7 @@ class KeyView:
         ok_writes = [w for w in self.writes if w.status == OK]
         if prop in (STALE_READ, READ_YOUR_WRITES):
             if not self.reads or not ok_writes:
-                return "no ok read and ok write on this key"
+                return "no ok write and ok read on this key"
             if prop == READ_YOUR_WRITES and not any(
                     w.process == r.process and w.invoked < r.invoked
                     for w in ok_writes for r in self.reads):
@@ -76,9 +76,11 @@ class KeyView:
             if not any(a.process == b.process and a is not b
                        for a in self.reads for b in self.reads):
                 return "no process has two ok reads"
-        elif prop == ABORTED_READ and (not self.reads
-                                       or not any(w.status == FAIL for w in self.writes)):
-            return "no ok read and definitely failed write on this key"
+        elif prop == ABORTED_READ:
+            if not any(w.status == FAIL for w in self.writes):
+                return "no write definitely failed on this key"
+            if not self.reads:
+                return "no ok read on this key"
         return None
 
 
