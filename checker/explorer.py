@@ -147,7 +147,7 @@ def explore(
     first_violation: dict[int, int] = {}  # property index -> fingerprint
     parents: dict[int, int | None] = {}
     violations = model.violations
-    state_limit = max_states if max_states is not None else float("inf")
+    state_limit: float = max_states if max_states is not None else float("inf")
 
     def record(broken: int, fp: int) -> None:
         nonlocal wanted
@@ -171,7 +171,7 @@ def explore(
     # `states_mark` states.
     look_every = 1
     look_at = 0
-    states_mark = 0
+    states_mark: float = 0
     last_look = started
 
     def look(new_state: bool = False) -> None:

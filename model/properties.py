@@ -105,7 +105,7 @@ class Catalogue:
         self._quiescent_bits = sum(bit for bit, _ in self._on_quiescent)
         self._history_cache: dict[tuple, tuple[int, frozenset[int], tuple[int, ...]]] = {}
         self._last_history: tuple | None = None
-        self._last_entry = (0, frozenset(), ())
+        self._last_entry: tuple[int, frozenset[int], tuple[int, ...]] = (0, frozenset(), ())
         self.table = MessageTable(scope)
 
     # Naming, for the sentences the predicates return.

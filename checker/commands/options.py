@@ -124,7 +124,8 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> N
     group.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
-def add_property_list_argument(parser: argparse.ArgumentParser, option: str, help: str) -> None:
+def add_property_list_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+                               option: str, help: str) -> None:
     """A list of property ids, comma separated, that may also be given again to add more."""
     parser.add_argument(option, metavar="P1,P2", action="append", help=help)
 
@@ -134,12 +135,12 @@ def property_ids(text: str | Iterable[str], option: str,
     """Parse comma-separated property ids (one text, or several given one option each),
     suggesting a fix for a typo; naming none at all is an error, not 'require nothing'."""
     known = list(known)
-    texts = [text] if isinstance(text, str) else list(text)
+    given = [text] if isinstance(text, str) else list(text)
     ids: list[str] = []
-    for text in texts:
-        named = [part.strip() for part in text.split(",") if part.strip()]
+    for one in given:
+        named = [part.strip() for part in one.split(",") if part.strip()]
         if not named:
-            raise UsageError(f"{option}: {text!r} names no property; give one or more of "
+            raise UsageError(f"{option}: {one!r} names no property; give one or more of "
                              f"{', '.join(known)}")
         ids.extend(prop for prop in named if prop not in ids)
     for prop in ids:
