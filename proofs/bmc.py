@@ -133,6 +133,10 @@ def bmc(
     open_ids = [p for p in open_ids if p not in finished]
     stopped = "interrupted (Ctrl-C): " if interrupted else ""
     for p in open_ids:
+        if searched < 0:
+            finished[p] = BmcVerdict(p, UNKNOWN, reason="interrupted (Ctrl-C) before any run "
+                                     "was searched", seconds=spent[p])
+            continue
         finished[p] = BmcVerdict(
             p,
             NONE_WITHIN,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 import z3
 
@@ -79,41 +81,100 @@ def interruptible_check(solver: z3.Solver, timed: bool = True) -> z3.CheckSatRes
 _Z3_PACKAGE = os.path.dirname(z3.__file__) + os.sep
 
 
-def _unsafe_to_interrupt(frame: FrameType | None) -> bool:
-    """True inside Z3's Python bindings or any finalizer. A KeyboardInterrupt raised
-    there is lost: in `__del__` Python prints "Exception ignored in ..." and drops it
-    (the search runs on), and in a ctypes `from_param` it becomes ctypes.ArgumentError."""
-    if frame is not None and frame.f_code.co_filename.startswith(_Z3_PACKAGE):
-        return True
+def _in_bindings(frame: FrameType) -> bool:
+    return (frame.f_code.co_filename.startswith(_Z3_PACKAGE)
+            or frame.f_code.co_name == "from_param")  # a ctypes argument converter
+
+
+def _safe_frame(frame: FrameType | None) -> FrameType | None:
+    """The innermost frame where KeyboardInterrupt may be raised: outside Z3's Python
+    bindings (an exception between creating a Z3 object and counting its reference
+    corrupts Z3's reference counts) and ctypes converters (where it turns into
+    ctypes.ArgumentError), and not called from a finalizer (in `__del__` Python prints
+    "Exception ignored in ..." and drops it, and the work runs on)."""
+    stack = []
     while frame is not None:
-        if frame.f_code.co_name == "__del__":
-            return True
+        stack.append(frame)
         frame = frame.f_back
-    return False
+    finalizers = [i for i, f in enumerate(stack) if f.f_code.co_name == "__del__"]
+    below = stack[finalizers[-1] + 1:] if finalizers else stack
+    return next((f for f in below if not _in_bindings(f)), None)
 
 
-def _deferring_handler(signum: int, frame: FrameType | None) -> None:
-    if _unsafe_to_interrupt(frame):
-        # Ask again: Python runs this handler anew at its next check for signals,
-        # a few bytecodes on, by which time the finalizer or binding has returned.
-        signal.raise_signal(signum)
-        return
-    raise KeyboardInterrupt
+class _CtrlC:
+    """Ctrl-C raised at the first safe point: at once when the signal lands in safe
+    code, else at the next line run in the innermost safe frame (a trace function
+    on that frame), with the signal sent again shortly in case Z3 meanwhile entered a
+    solver check, where it takes the signal itself."""
+
+    def __init__(self) -> None:
+        self.target: FrameType | None = None
+        self.previous_trace = sys.gettrace()
+        self.resend: threading.Timer | None = None
+
+    def handler(self, signum: int, frame: FrameType | None) -> None:
+        target = _safe_frame(frame)
+        if target is frame:
+            self.disarm()
+            raise KeyboardInterrupt
+        if target is not None and self.target is None:
+            self.target = target
+            target.f_trace, target.f_trace_lines = self.trace, True
+            sys.settrace(self._no_new_frames)
+        if self.resend is None or not self.resend.is_alive():
+            self.resend = threading.Timer(0.2, self._send_again, (signum,))
+            self.resend.daemon = True
+            self.resend.start()
+
+    def _send_again(self, signum: int) -> None:
+        if self.target is not None:
+            os.kill(os.getpid(), signum)
+
+    @staticmethod
+    def _no_new_frames(frame: FrameType, event: str, arg: object) -> None:
+        return None  # only the target frame is traced
+
+    def trace(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if frame is not self.target:
+            return None
+        if event == "exception" and issubclass(arg[0], KeyboardInterrupt):
+            self.disarm()  # one is on its way already (Z3 took the signal in a check)
+            return None
+        if event == "line":
+            self.disarm()
+            raise KeyboardInterrupt
+        if event == "return":
+            # Leaving without another line: the caller is safe too (it called safe code).
+            caller = frame.f_back
+            self.target = caller
+            if caller is not None:
+                caller.f_trace, caller.f_trace_lines = self.trace, True
+        return self.trace
+
+    def disarm(self) -> None:
+        if self.target is not None:
+            self.target.f_trace = None
+            self.target = None
+            sys.settrace(self.previous_trace)
+        if self.resend is not None:
+            self.resend.cancel()
 
 
 @contextmanager
 def ctrl_c_outside_z3() -> Iterator[None]:
-    """Within the block, Ctrl-C raises KeyboardInterrupt only in code outside Z3's
-    bindings and outside finalizers, so that it reaches the caller (during a solver
-    check Z3 takes the signal itself, see `interruptible_check`). A no-op off the
-    main thread, where Python does not deliver signals."""
+    """Within the block, Ctrl-C raises KeyboardInterrupt only where it is safe to (see
+    `_safe_frame`), so that it reaches the caller intact; during a solver check Z3
+    takes the signal itself, see `interruptible_check`. A no-op off the main thread,
+    where Python does not deliver signals."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, _deferring_handler)
+    ctrl_c = _CtrlC()
+    previous = signal.signal(signal.SIGINT, ctrl_c.handler)
     try:
         yield
     finally:
+        ctrl_c.disarm()
         # None: a handler set outside Python, which cannot be put back; Python's own
         # default is the nearest.
         signal.signal(signal.SIGINT, signal.default_int_handler if previous is None

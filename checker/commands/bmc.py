@@ -114,7 +114,9 @@ def _data(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
 def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction],
           times: bool) -> str:
     lines = [f"leaderless bmc: {model.config.describe()}",
-             f"unrolled {result.bound} steps" + (f" in {result.seconds:.2f} s" if times else "")]
+             (f"unrolled {result.bound} steps" if result.bound >= 0
+              else "interrupted before any run was searched")
+             + (f" in {result.seconds:.2f} s" if times else "")]
     rows = []
     for v in result.verdicts:
         proof = proofs.get(v.property_id)
@@ -188,7 +190,9 @@ def run(args: argparse.Namespace) -> int:
                      progress=None if args.quiet else _progress)
         proofs: dict[str, KInduction] = {}
         if result.interrupted:
-            print(f"bmc: interrupted; runs of at most {result.bound} steps were searched"
+            searched = (f"runs of at most {result.bound} steps were searched"
+                        if result.bound >= 0 else "no run was searched")
+            print(f"bmc: interrupted; {searched}"
                   + ("; k-induction not attempted" if args.k_induction else ""),
                   file=sys.stderr)
         elif args.k_induction:
