@@ -77,6 +77,16 @@ CONFIGS: list[dict] = [
     {"n": 3, "w": 1, "r": 3, "clients": ("w", "r"), "read_repair": "blocking"},
     # Two writers, w = 2 and a drop (also the symmetry orbit test's case).
     {"n": 3, "w": 2, "r": 2, "clients": ("w", "w"), "max_drops": 1},
+    # Timeouts and no writer: aborted-read, write-atomicity and convergence are n/a.
+    {"n": 2, "w": 1, "r": 1, "clients": ("r",), "timeouts": True},
+    # A later read returns an older write, not NIL: the reader's own write reached
+    # every replica first (w = n), so no read returns NIL.
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "wrr")},
+    # read-your-writes counts the reader's own writes only: client 1's first read may
+    # miss w(0,0) (a stale read, 6 steps), its own write comes later (9 steps).
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rwr")},
+    # A read that timed out before the violation: the linearizable reason leaves it out.
+    {"n": 2, "w": 1, "r": 1, "clients": ("rw", "r"), "timeouts": True},
 ]
 
 
