@@ -12,7 +12,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-_STEP = 18  # pixels per event
+_CHAR = 7  # pixels per character of a bar's label (11px monospace)
+_MIN_STEP, _MAX_STEP = 14, 32  # pixels per event: wide enough for labels, within reason
 _ROW = 30
 _LEFT = 56
 _TOP = 28
@@ -48,8 +49,12 @@ def timeline_data(ops: list[dict[str, Any]], section: dict[str, Any]) -> dict[st
             "order": order.get(op["index"]),
         })
     breaks_at = section.get("breaks_at")
+    # As wide as the tightest label needs (its bar's span in events), within bounds.
+    need = max(((len(bar["label"]) + 4) * _CHAR / max(1, bar["stop"] - bar["start"])
+                for bar in bars), default=_MIN_STEP)
     return {
         "title": section["title"],
+        "step": round(min(_MAX_STEP, max(_MIN_STEP, need))),
         "verdicts": section.get("verdicts", []),
         "processes": [str(p) for p in processes],
         "width": end + 1,
@@ -79,7 +84,8 @@ def render_timeline(title: str, summary: list[str], timelines: list[dict[str, An
 
 
 def _svg(timeline: dict[str, Any]) -> str:
-    width = _LEFT + timeline["width"] * _STEP + 20
+    step = timeline["step"]
+    width = _LEFT + timeline["width"] * step + 20
     height = _TOP + len(timeline["processes"]) * _ROW + 10
     out = [(f"<div class='scroll'><svg xmlns='http://www.w3.org/2000/svg' width='{width}' "
             f"height='{height}' role='img'>")]
@@ -89,8 +95,8 @@ def _svg(timeline: dict[str, Any]) -> str:
                    f"<line class='lane' x1='{_LEFT}' y1='{y + _ROW - 2}' x2='{width - 10}' "
                    f"y2='{y + _ROW - 2}'/>")
     for bar in timeline["bars"]:
-        x = _LEFT + bar["start"] * _STEP
-        w = max(_STEP // 2, (bar["stop"] - bar["start"]) * _STEP)
+        x = _LEFT + bar["start"] * step
+        w = max(step // 2, (bar["stop"] - bar["start"]) * step)
         y = _TOP + bar["row"] * _ROW + 3
         classes = ["bar", bar["status"]] + (["witness"] if bar["witness"] else []) + (
             ["open"] if bar["open"] else [])
@@ -100,7 +106,7 @@ def _svg(timeline: dict[str, Any]) -> str:
                    f"<rect x='{x}' y='{y}' width='{w}' height='{_ROW - 8}' rx='3'/>"
                    f"<text x='{x + 3}' y='{y + 15}'>{_e(order + bar['label'])}</text></g>")
     if timeline["cut"] is not None:
-        x = _LEFT + timeline["cut"] * _STEP + _STEP // 2
+        x = _LEFT + timeline["cut"] * step + step // 2
         out.append(f"<line class='cut' x1='{x}' y1='4' x2='{x}' y2='{height - 4}'/>"
                    f"<text class='cutlabel' x='{x + 4}' y='14'>linearizable up to here</text>")
     out.append("</svg></div>")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jsonschema
 import pytest
@@ -105,6 +106,8 @@ def test_html_timeline_marks_the_witness_and_the_prefix(capsys, tmp_path):
     assert text.count("<svg") == 1 and text.count("class='bar") == 85  # every operation
     assert len(re.findall(r"<g class='bar[^']* witness", text)) == 3  # the witness's three
     assert "linearizable up to here" in text and "p7 read -&gt; 0" in text
+    svg = text[text.index("<svg"):text.index("</svg>") + 6]
+    assert ElementTree.fromstring(svg).tag.endswith("svg")  # well-formed
 
 
 def test_limit_is_inconclusive_never_linearizable(capsys, tmp_path):
