@@ -24,6 +24,7 @@ import z3
 
 from checker.trace import Trace
 from model import CATALOGUE, ReplicationModel
+from proofs.result import Inconsistent
 from proofs.solve import frame, interruptible_check, logic_solver
 from proofs.symbolic import NOT_ENCODED, Encoding, SymState
 
@@ -36,7 +37,7 @@ VIOLATED, NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN = (
 )
 
 
-class EncodingMismatch(AssertionError):
+class EncodingMismatch(Inconsistent):
     """The symbolic and the explicit model disagree: a bug in one of them."""
 
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import z3
 
-from proofs.result import InvalidInput, Obligation, Proved, Refuted, Result, Unknown
+from proofs.result import Inconsistent, InvalidInput, Obligation, Proved, Refuted, Result, Unknown
 from proofs.solve import check, frame, logic_solver, refute
 
 Number = int | Fraction
@@ -182,11 +182,7 @@ def prove_clocks(
         "second_write": {"real_time": _plain(at, dense), "timestamp": _plain(second, dense)},
     }
     if not (at >= gap and abs(first) <= drift and abs(second - at) <= drift and first >= second):
-        return Unknown(
-            claim,
-            f"{obligation.name}: Z3's model failed the plain-Python check {witness}",
-            (obligation,),
-        )
+        raise Inconsistent(f"{obligation.name}: Z3's model failed the plain-Python check {witness}")
     first_text = witness["first_write"]["timestamp"]
     second_text = witness["second_write"]["timestamp"]
     outcome = (

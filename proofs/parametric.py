@@ -79,145 +79,149 @@ def _quorum_sizes(n: z3.ArithRef, r: z3.ArithRef, w: z3.ArithRef) -> z3.BoolRef:
     return z3.And(n >= 1, 1 <= r, r <= n, 1 <= w, w <= n)
 
 
-def _overlap_obligations(timeout_ms: int | None) -> tuple[Obligation, ...]:
+@dataclass(frozen=True)
+class Goal:
+    """One obligation before Z3 sees it: for every value of its free constants (k, n,
+    r, w and the set functions) in `domain` that satisfies the `premises`, the
+    `conclusion` holds. Kept apart so that a test can check which parameters each
+    obligation covers: a domain narrower than the theorem's (say r + w > n + 1) would
+    still be discharged and print the same claim."""
+
+    name: str
+    statement: str
+    domain: z3.BoolRef  # the parameters covered
+    premises: tuple[z3.BoolRef, ...]
+    conclusion: z3.BoolRef
+
+    def discharge(self, timeout_ms: int | None) -> Obligation:
+        negation = z3.And(self.domain, *self.premises, z3.Not(self.conclusion))
+        return refute(self.name, self.statement, negation, timeout_ms)
+
+
+def _overlap_goals() -> tuple[Goal, ...]:
     sets = _arbitrary_sets()
     k, n, r, w = z3.Ints("k n r w")
-    base = refute(
-        "overlap-lemma/base",
-        "apart(0) -> countR(0) + countW(0) <= 0",
-        z3.And(_origin(sets), z3.Not(_overlap_lemma(sets, z3.IntVal(0)))),
-        timeout_ms,
-    )
-    step = refute(
-        "overlap-lemma/step",
-        "for every k >= 0: lemma(k) -> lemma(k + 1)",
-        z3.And(
+    return (
+        Goal(
+            "overlap-lemma/base",
+            "apart(0) -> countR(0) + countW(0) <= 0",
+            z3.BoolVal(True),
+            (_origin(sets),),
+            _overlap_lemma(sets, z3.IntVal(0)),
+        ),
+        Goal(
+            "overlap-lemma/step",
+            "for every k >= 0: lemma(k) -> lemma(k + 1)",
             k >= 0,
-            _recursion_at(sets, k),
-            _overlap_lemma(sets, k),
-            z3.Not(_overlap_lemma(sets, k + 1)),
+            (_recursion_at(sets, k), _overlap_lemma(sets, k)),
+            _overlap_lemma(sets, k + 1),
         ),
-        timeout_ms,
-    )
-    conclusion = refute(
-        "overlap/conclusion",
-        "r + w > n, |R| = r, |W| = w and lemma(n) leave R, W never apart",
-        z3.And(
-            _quorum_sizes(n, r, w),
-            r + w > n,
-            sets.read_count(n) == r,
-            sets.write_count(n) == w,
-            _overlap_lemma(sets, n),
-            sets.apart(n),
+        Goal(
+            "overlap/conclusion",
+            "r + w > n, |R| = r, |W| = w and lemma(n) leave R, W never apart",
+            z3.And(_quorum_sizes(n, r, w), r + w > n),
+            (sets.read_count(n) == r, sets.write_count(n) == w, _overlap_lemma(sets, n)),
+            z3.Not(sets.apart(n)),
         ),
-        timeout_ms,
-    )
-    write_write = refute(
-        "write-write-overlap/conclusion",
-        "2w > n, |W1| = |W2| = w and lemma(n) leave W1, W2 never apart",
-        z3.And(
-            _quorum_sizes(n, w, w),
-            2 * w > n,
-            sets.read_count(n) == w,
-            sets.write_count(n) == w,
-            _overlap_lemma(sets, n),
-            sets.apart(n),
+        Goal(
+            "write-write-overlap/conclusion",
+            "2w > n, |W1| = |W2| = w and lemma(n) leave W1, W2 never apart",
+            z3.And(_quorum_sizes(n, w, w), 2 * w > n),
+            (sets.read_count(n) == w, sets.write_count(n) == w, _overlap_lemma(sets, n)),
+            z3.Not(sets.apart(n)),
         ),
-        timeout_ms,
     )
-    return base, step, conclusion, write_write
 
 
-def _prefix_count_obligations(
+def _prefix_count_goals(
     name: str,
     member: z3.BoolRef,
     k: z3.ArithRef,
     closed_form: z3.ArithRef,
     closed_form_text: str,
     domain: z3.BoolRef,
-    timeout_ms: int | None,
-) -> tuple[Obligation, ...]:
+) -> tuple[Goal, ...]:
     """count(k) == closed_form(k), for the set given by `member` (a formula in k)."""
     count = z3.Function(f"count_{name}", z3.IntSort(), z3.IntSort())
     at_zero = z3.substitute(closed_form, (k, z3.IntVal(0)))
     after = z3.substitute(closed_form, (k, k + 1))
-    base = refute(
-        f"{name}-count/base",
-        f"count_{name}(0) = {closed_form_text} at k = 0",
-        z3.And(domain, count(0) == 0, count(0) != at_zero),
-        timeout_ms,
-    )
-    step = refute(
-        f"{name}-count/step",
-        f"count_{name}(k) = {closed_form_text} -> the same at k + 1",
-        z3.And(
+    return (
+        Goal(
+            f"{name}-count/base",
+            f"count_{name}(0) = {closed_form_text} at k = 0",
             domain,
-            count(k + 1) == count(k) + _one_if(member),
-            count(k) == closed_form,
-            count(k + 1) != after,
+            (count(0) == 0,),
+            count(0) == at_zero,
         ),
-        timeout_ms,
+        Goal(
+            f"{name}-count/step",
+            f"count_{name}(k) = {closed_form_text} -> the same at k + 1",
+            domain,
+            (count(k + 1) == count(k) + _one_if(member), count(k) == closed_form),
+            count(k + 1) == after,
+        ),
     )
-    return base, step
 
 
-def _disjoint_obligations(timeout_ms: int | None) -> tuple[Obligation, ...]:
+def _disjoint_goals() -> tuple[Goal, ...]:
     """A disjoint pair when r + w <= n: the first r replicas and the last w replicas."""
     k, n, r, w = z3.Ints("k n r w")
     in_read = z3.And(0 <= k, k < r)
     in_write = z3.And(n - w <= k, k < n)
     read_size = z3.If(k < r, k, r)
     write_size = z3.If(k <= n - w, 0, k - (n - w))
-    counts = _prefix_count_obligations(
-        "first-r", in_read, k, read_size, "min(k, r)", z3.And(k >= 0, r >= 0), timeout_ms
-    ) + _prefix_count_obligations(
+    counts = _prefix_count_goals(
+        "first-r", in_read, k, read_size, "min(k, r)", z3.And(k >= 0, r >= 0)
+    ) + _prefix_count_goals(
         "last-w",
         in_write,
         k,
         write_size,
         "max(0, k - (n - w))",
         z3.And(k >= 0, k < n, 0 <= w, w <= n),
-        timeout_ms,
     )
     apart = z3.Function("apart0", z3.IntSort(), z3.BoolSort())
     separate = (
-        refute(
+        Goal(
             "first-r-last-w-apart/base",
             "apart0(0), the empty prefix",
-            z3.And(apart(0) == z3.BoolVal(True), z3.Not(apart(0))),
-            timeout_ms,
+            z3.BoolVal(True),
+            (apart(0) == z3.BoolVal(True),),
+            apart(0),
         ),
-        refute(
+        Goal(
             "first-r-last-w-apart/step",
             "r + w <= n: apart0(k) -> apart0(k + 1)",
-            z3.And(
-                k >= 0,
-                r + w <= n,
-                apart(k),
-                apart(k + 1) == z3.And(apart(k), z3.Not(z3.And(in_read, in_write))),
-                z3.Not(apart(k + 1)),
-            ),
-            timeout_ms,
+            z3.And(k >= 0, r + w <= n),
+            (apart(k), apart(k + 1) == z3.And(apart(k), z3.Not(z3.And(in_read, in_write)))),
+            apart(k + 1),
         ),
     )
     sizes_at_n = z3.And(
         z3.substitute(read_size, (k, n)) == r, z3.substitute(write_size, (k, n)) == w
     )
     conclusions = (
-        refute(
+        Goal(
             "disjoint/conclusion",
             "r + w <= n: the first r and the last w replicas (apart by the lemma) have sizes r, w",
-            z3.And(_quorum_sizes(n, r, w), r + w <= n, z3.Not(sizes_at_n)),
-            timeout_ms,
+            z3.And(_quorum_sizes(n, r, w), r + w <= n),
+            (),
+            sizes_at_n,
         ),
-        refute(
+        Goal(
             "write-write-disjoint/conclusion",
             "2w <= n: the first w and the last w replicas (apart by the lemma) have size w",
-            z3.And(_quorum_sizes(n, w, w), 2 * w <= n, z3.Not(z3.substitute(sizes_at_n, (r, w)))),
-            timeout_ms,
+            z3.And(_quorum_sizes(n, w, w), 2 * w <= n),
+            (),
+            z3.substitute(sizes_at_n, (r, w)),
         ),
     )
     return counts + separate + conclusions
+
+
+def goals() -> dict[str, Goal]:
+    """Every obligation of both theorems, by name, before Z3 sees it."""
+    return {goal.name: goal for goal in _overlap_goals() + _disjoint_goals()}
 
 
 def _verdict(claim: str, explanation: str, obligations: tuple[Obligation, ...]) -> Result:
@@ -246,19 +250,30 @@ def prove_parametric(timeout_ms: int | None = None) -> tuple[Result, Result]:
     Returns (read/write result, write/write result), each with the obligations it
     rests on, shared lemmas included.
     """
-    base, step, overlap, write_overlap = _overlap_obligations(timeout_ms)
-    disjoint = _disjoint_obligations(timeout_ms)
-    *construction, disjoint_rw, disjoint_ww = disjoint
+    done = {name: goal.discharge(timeout_ms) for name, goal in goals().items()}
+    lemma = (done["overlap-lemma/base"], done["overlap-lemma/step"])
+    construction = tuple(
+        done[name]
+        for name in (
+            "first-r-count/base",
+            "first-r-count/step",
+            "last-w-count/base",
+            "last-w-count/step",
+            "first-r-last-w-apart/base",
+            "first-r-last-w-apart/step",
+        )
+    )
     read_write = _verdict(
         "for all n >= 1 and 1 <= r, w <= n: every r-set and w-set of n replicas intersect "
         "iff r + w > n",
         "a read of r replicas always meets the last write's w replicas exactly when r + w > n",
-        (base, step, overlap, *construction, disjoint_rw),
+        (*lemma, done["overlap/conclusion"], *construction, done["disjoint/conclusion"]),
     )
     write_write = _verdict(
         "for all n >= 1 and 1 <= w <= n: every two w-sets of n replicas intersect iff 2w > n",
         "two concurrent conflicting writes cannot both succeed on disjoint replica sets "
         "exactly when 2w > n",
-        (base, step, write_overlap, *construction, disjoint_ww),
+        (*lemma, done["write-write-overlap/conclusion"], *construction,
+         done["write-write-disjoint/conclusion"]),
     )
     return read_write, write_write

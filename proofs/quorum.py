@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import z3
 
-from proofs.result import InvalidInput, Obligation, Proved, Refuted, Result, Unknown
+from proofs.result import Inconsistent, InvalidInput, Obligation, Proved, Refuted, Result, Unknown
 from proofs.solve import arithmetic_solver, check, frame
 
 # Past this n the 4n constraints take gigabytes and minutes to build and solve
@@ -123,11 +123,7 @@ def _decide(
             (obligation,),
         )
     if not valid:
-        return Unknown(
-            claim,
-            f"{obligation.name}: Z3's model failed the plain-Python check {witness}",
-            (obligation,),
-        )
+        raise Inconsistent(f"{obligation.name}: Z3's model failed the plain-Python check {witness}")
     return Refuted(claim, witness, refuted_text, (obligation,))
 
 

@@ -3,7 +3,8 @@
 Every proof in `proofs/` returns one of three things, never prints:
 
 - `Proved`: every obligation came back `unsat` (its negation has no model);
-- `Refuted`: a witness that breaks the claim, already checked in plain Python;
+- `Refuted`: a witness that breaks the claim, already checked in plain Python (a
+  witness that fails that check raises `Inconsistent`: a bug, not a verdict);
 - `Unknown`: Z3 could not decide (a timeout, or an obligation it failed to discharge).
 
 A timeout is never reported as proved. Example:
@@ -25,6 +26,11 @@ UNKNOWN = "unknown"
 
 class InvalidInput(ValueError):
     """A parameter or a topology the proofs cannot take; the message is one line to show."""
+
+
+class Inconsistent(AssertionError):
+    """Z3's answer failed its plain-Python re-check: a bug in an encoding, never a verdict
+    (the CLI reports it as an internal error, exit 4)."""
 
 
 @dataclass(frozen=True, slots=True)

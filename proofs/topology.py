@@ -34,7 +34,7 @@ from typing import Any
 import z3
 
 from proofs.quorum import LARGEST_N
-from proofs.result import InvalidInput, Proved, Refuted, Result, Unknown
+from proofs.result import Inconsistent, InvalidInput, Proved, Refuted, Result, Unknown
 from proofs.solve import arithmetic_solver, check
 
 LEVELS = ("ONE", "TWO", "THREE", "QUORUM", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM", "ALL", "ANY")
@@ -439,11 +439,7 @@ def prove_topology(
         and _satisfies(write_set, write_needs)
         and not read_set & write_set
     ):
-        return Unknown(
-            claim,
-            f"{obligation.name}: Z3's model failed the plain-Python check {witness}",
-            (obligation,),
-        )
+        raise Inconsistent(f"{obligation.name}: Z3's model failed the plain-Python check {witness}")
     return Refuted(claim, witness, _refutation_text(read, write, witness, sloppy), (obligation,))
 
 

@@ -3,9 +3,11 @@
 from fractions import Fraction
 
 import pytest
+import z3
 
+from proofs import clocks as clocks_module
 from proofs.clocks import prove_clock_bound, prove_clocks
-from proofs.result import InvalidInput, Proved, Refuted
+from proofs.result import Inconsistent, InvalidInput, Proved, Refuted
 
 
 def assert_inverting(result, drift, gap):
@@ -67,3 +69,22 @@ def test_real_clocks_need_strictly_more_than_2d():
 def test_bad_numbers_are_one_line_errors(drift, gap, message):
     with pytest.raises(InvalidInput, match=message):
         prove_clocks(drift, gap)
+
+
+class _OutOfRangeModel:
+    """A model whose every reading is 100: far outside a drift of 5 at real time 0."""
+
+    def eval(self, term, model_completion=False):
+        return z3.IntVal(100)
+
+
+def test_a_witness_that_fails_the_plain_python_check_is_inconsistent(monkeypatch):
+    real = clocks_module.check
+
+    def bad_model(solver, name, statement):
+        obligation, model = real(solver, name, statement)
+        return obligation, (_OutOfRangeModel() if model is not None else None)
+
+    monkeypatch.setattr(clocks_module, "check", bad_model)
+    with pytest.raises(Inconsistent, match="failed the plain-Python check"):
+        prove_clocks(5, 8)

@@ -78,3 +78,62 @@ def test_to_json_is_plain_data_and_stable_without_times():
     second = [result.to_json(times=False) for result in prove_parametric()]
     assert first == second
     assert all("seconds" not in o for o in first[0]["obligations"])
+
+
+def _covers(goal, **values):
+    """Whether the goal's domain includes these parameter values (k, n, r, w)."""
+    substitution = [(z3.Int(name), z3.IntVal(value)) for name, value in values.items()]
+    return z3.is_true(z3.simplify(z3.substitute(goal.domain, *substitution)))
+
+
+# Each obligation must cover its side of the theorem up to its very edge: the claim says
+# "iff r + w > n", so overlap must be shown at r + w = n + 1 and disjointness at r + w = n.
+SIDES = {
+    "overlap/conclusion": lambda n, r, w: r + w > n,
+    "disjoint/conclusion": lambda n, r, w: r + w <= n,
+    "first-r-last-w-apart/step": lambda n, r, w: r + w <= n,
+    "write-write-overlap/conclusion": lambda n, r, w: 2 * w > n,
+    "write-write-disjoint/conclusion": lambda n, r, w: 2 * w <= n,
+    "overlap-lemma/step": lambda n, r, w: True,
+    "first-r-count/base": lambda n, r, w: True,
+    "first-r-count/step": lambda n, r, w: True,
+    "last-w-count/base": lambda n, r, w: True,
+    "last-w-count/step": lambda n, r, w: True,
+}
+
+
+def test_every_obligation_covers_its_side_of_the_theorem_up_to_the_boundary():
+    goals = parametric.goals()
+    for name, side in SIDES.items():
+        for n in range(1, 7):
+            for r in range(1, n + 1):
+                for w in range(1, n + 1):
+                    for k in range(n):  # every prefix step 0 -> 1, ..., n-1 -> n
+                        assert _covers(goals[name], k=k, n=n, r=r, w=w) or not side(n, r, w), \
+                            (name, n, r, w, k)
+
+
+def test_the_boundary_cases_are_in_the_domains_and_not_vacuous():
+    goals = parametric.goals()
+    overlap, disjoint = goals["overlap/conclusion"], goals["disjoint/conclusion"]
+    for n in range(1, 7):
+        for r in range(1, n + 1):
+            w = n + 1 - r
+            if 1 <= w <= n:
+                assert _covers(overlap, n=n, r=r, w=w), (n, r, w)
+                solver = z3.Solver()  # sets of these sizes exist: the premises are satisfiable
+                solver.add(overlap.domain, *overlap.premises, z3.Int("n") == n,
+                           z3.Int("r") == r, z3.Int("w") == w)
+                assert solver.check() == z3.sat, (n, r, w)
+            if 1 <= w - 1 <= n:
+                assert _covers(disjoint, n=n, r=r, w=w - 1), (n, r, w - 1)
+
+
+def test_a_narrower_domain_is_caught():
+    # The mutant the test above exists for: the same printed claim, one case short.
+    goal = parametric.goals()["overlap/conclusion"]
+    n, r, w = z3.Ints("n r w")
+    narrowed = parametric.Goal(goal.name, goal.statement,
+                               z3.And(goal.domain, r + w > n + 1), goal.premises, goal.conclusion)
+    assert narrowed.discharge(None).z3_result == "unsat"  # Z3 alone would accept it
+    assert not _covers(narrowed, n=3, r=2, w=2)

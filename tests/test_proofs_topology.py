@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from proofs.result import InvalidInput, Proved, Refuted
+from proofs import topology as topology_module
+from proofs.result import Inconsistent, InvalidInput, Proved, Refuted
 from proofs.topology import (
     Level,
     levels_of,
@@ -232,3 +233,11 @@ def test_a_broken_file_names_itself(tmp_path):
         load_topology(path)
     with pytest.raises(InvalidInput, match="cannot read topology"):
         load_topology(tmp_path / "missing.toml")
+
+
+def test_a_witness_that_fails_the_plain_python_check_is_inconsistent(monkeypatch):
+    # Every node kept on both sides: the "disjoint" read and write now share replicas.
+    monkeypatch.setattr(topology_module, "_shrink", lambda chosen, order, needs: frozenset(order))
+    two = topology(dc1=3, dc2=3)
+    with pytest.raises(Inconsistent, match="failed the plain-Python check"):
+        prove(two, "LOCAL_QUORUM@dc2", "LOCAL_QUORUM@dc1")
