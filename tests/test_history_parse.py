@@ -95,6 +95,14 @@ def test_jepsen_edn_independent_tuples_and_one_vector():
     assert [(op.key, op.value) for op in h.ops] == [("x", 1), ("y", 1), ("x", (1, 2))]
 
 
+def test_jepsen_03_op_records_and_java_objects():
+    text = ('#jepsen.history.Op{:index 0, :time 12, :type :invoke, :process 0, :f :write, '
+            ':value 1}\n#jepsen.history.Op{:index 1, :time 30, :type :fail, :process 0, '
+            ':f :write, :value 1, :error #object[java.net.SocketException 0x2f "reset"]}\n')
+    (op,) = parse(text).ops
+    assert op.describe() == "p0 write 1 failed"
+
+
 def test_edn_error_names_the_line():
     with pytest.raises(HistoryError, match=r"^line 2: not EDN"):
         parse('{:type :invoke, :f :read, :process 0}\n{:type :ok, :f :read "x}\n')

@@ -42,6 +42,10 @@ from model.history.records import (
 )
 
 FORMATS = ("jsonl", "edn", "porcupine-etcd", "porcupine-kv")
+# Tags Jepsen 0.3's history.edn writes: each op as a record, and Java objects (in an
+# :error, say) that are only ever shown, never read back.
+edn_format.add_tag("jepsen.history.Op", lambda fields: fields)
+edn_format.add_tag("object", str)
 _TYPES = ("invoke", OK, FAIL, INFO)
 # Jepsen's and Porcupine's names for the register operations.
 _ALIASES = {"get": READ, "put": WRITE}
@@ -74,7 +78,7 @@ def detect(text: str) -> str:
         return "porcupine-etcd"
     if first.startswith("{\""):
         return "jsonl"
-    if first.startswith(("{", "[")):
+    if first.startswith(("{", "[", "#jepsen")):
         kv = re.search(r":f\s+:(get|put|append)\b", text) and ":key" in text
         return "porcupine-kv" if kv else "edn"
     raise HistoryError("cannot tell the format from the first line; name it with --format "
