@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from checker.cli import UsageError
+from checker.commands.history import write_history_files
 from checker.explorer import explore
 from checker.render import exploration_data
 from model import Config, ReplicationModel, parse_clients
@@ -54,3 +56,18 @@ def test_a_timeout_is_an_unknown_outcome():
     report = check_history(parse(to_jsonl(records)))
     assert report.verdict("linearizable").verdict == HOLDS
     assert report.verdict("aborted-read").verdict == NOT_APPLICABLE
+
+
+def test_history_files_one_per_property_a_history_can_show(tmp_path, capsys):
+    traces = counterexamples(n=3, w=2, r=1, clients="w,r", timeouts=True)
+    assert {"write-atomicity", "stale-read"} <= set(traces)
+    folder = tmp_path / "histories"
+    write_history_files(str(folder), traces)
+    written = sorted(path.name for path in folder.iterdir())
+    assert written == sorted(f"{p}.jsonl" for p in traces if p in CHECKED)
+    assert "write-atomicity.jsonl" not in written  # a replica's state, not a client's view
+    history = parse((folder / "stale-read.jsonl").read_text())
+    assert check_history(history, ("stale-read",)).verdict("stale-read").verdict == VIOLATED
+    assert f"created {folder}" in capsys.readouterr().err
+    with pytest.raises(UsageError, match="--history-out: cannot create"):
+        write_history_files(str(tmp_path / "no" / "such"), traces)

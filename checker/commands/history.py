@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from checker.render import check_outputs, write_output
 from checker.timeline import render_timeline, timeline_data
 from model.history import FORMATS, HISTORY_PROPERTIES, Budget, HistoryError, check_history, parse
 from model.history.check import HOLDS, NOT_APPLICABLE, UNKNOWN, VIOLATED, Report
+from model.history.export import history_from_trace, to_jsonl
 from model.history.records import CAS, FAIL, INFO, OK, READ, SINGLE_KEY, History, Op, show
 
 _FORMAT_NAMES = {"jsonl": "JSON lines", "edn": "Jepsen EDN",
@@ -55,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.max_seconds is not None and args.max_seconds <= 0:
         raise UsageError(f"--max-seconds: {args.max_seconds:g} is out of range; allowed > 0")
     properties = _properties(args.properties)
+    check_outputs(html=args.html)
     history = _read(args.file, args.format)
     interrupted = []
     progress = None if args.quiet else _ProgressLine()
@@ -72,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     data = report_data(report, args.file, seconds)
     data["exit_code"] = exit_code(data, named=args.properties is not None)
     if args.html is not None:
-        _write(args.html, history_html(report, data))
+        write_output(args.html, history_html(report, data), "--html")
     if args.json:
         print(json.dumps(data, indent=2))
     else:
@@ -306,13 +309,32 @@ def _bar(op: Op) -> dict[str, Any]:
             "completed": op.completed}
 
 
-def _write(path: str, text: str) -> None:
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise UsageError(f"--html: cannot write {path}: the directory {target.parent} "
-                         "does not exist")
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--html: cannot write {path}: {error.strerror}") from None
-    print(f"wrote {path}", file=sys.stderr)
+# Model counterexamples as histories (check and search --history-out).
+
+def check_history_dir(directory: str | None, option: str = "--history-out") -> None:
+    """Before a run: the directory exists or can be created (its parent exists)."""
+    if directory is None:
+        return
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{option}: {directory} is not a directory")
+    if not target.exists() and not target.resolve().parent.is_dir():
+        raise UsageError(f"{option}: cannot create {directory}: the directory "
+                         f"{target.resolve().parent} does not exist")
+
+
+def write_history_files(directory: str, traces: dict[str, dict[str, Any]],
+                        option: str = "--history-out") -> None:
+    """Each counterexample of a property a history can show (trace data by property id)
+    as DIRECTORY/<property>.jsonl, a recorded history `leaderless history` reads."""
+    check_history_dir(directory, option)
+    folder = Path(directory)
+    if not folder.exists():
+        try:
+            folder.mkdir()
+        except OSError as error:
+            raise UsageError(f"{option}: cannot create {directory}: {error.strerror}") from None
+        print(f"created {directory}", file=sys.stderr)
+    for prop, trace in traces.items():
+        if prop in HISTORY_PROPERTIES:
+            write_output(folder / f"{prop}.jsonl", to_jsonl(history_from_trace(trace)), option)
