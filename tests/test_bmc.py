@@ -145,7 +145,7 @@ def test_properties_that_cannot_apply_or_name_nothing_are_bad_input() -> None:
 
     with pytest.raises(UsageError, match="--properties: aborted-read does not apply"):
         _run(["--clients", "w,r", "--depth", "2", "--properties", "aborted-read"])
-    with pytest.raises(UsageError, match="--properties: ',' names no property"):
+    with pytest.raises(UsageError, match="--properties: names no property"):
         _run(["--clients", "w,r", "--depth", "2", "--properties", ","])
 
 
@@ -225,3 +225,34 @@ def test_ctrl_c_during_k_induction_stops_every_attempt(monkeypatch, capsys) -> N
     assert ("interrupted during k-induction of stale-read; not attempted: convergence"
             in captured.err)
     assert "stale-read: unknown: interrupted (Ctrl-C)" in captured.out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--depth", "-1"], "--depth: -1 is out of range; allowed 0..1000"),
+    (["--depth", "99999999999999999999"], "--depth: 99999999999999999999 is out of range"),
+    (["--depth", "nan"], "argument --depth: invalid int value: 'nan'"),
+    (["--depth", "2", "--max-k", "0"], "--max-k: 0 is out of range; allowed 1..1000"),
+    (["--depth", "2", "--max-k", "10000"], "--max-k: 10000 is out of range"),
+    (["--depth", "2", "--timeout-ms", "-5"], "argument --timeout-ms: -5 is out of range"),
+    (["--depth", "2", "--timeout-ms", "nan"], "argument --timeout-ms: 'nan' is not a whole"),
+    (["--depth", "2", "--timeout-ms", str(2**32)], "allowed 1..4294967295"),
+    (["--depth", "2", "--drift", "99999999999999999999"], "the largest is 1000"),
+])
+def test_nonsense_options_are_one_line_errors(capsys, argv, message) -> None:
+    from checker.cli import main
+
+    assert main(["bmc", "--quiet", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert message in captured.err
+
+
+def test_interrupted_before_depth_0_nothing_is_claimed() -> None:
+    def ctrl_c_at_once(depth: int, open_properties: int, seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    result = bmc_module.bmc(ReplicationModel(Config(clients=("w", "r"))), 3,
+                            progress=ctrl_c_at_once)
+    assert (result.bound, result.interrupted) == (-1, True)
+    assert {v.status for v in result.verdicts} <= {bmc_module.UNKNOWN, bmc_module.NOT_APPLICABLE,
+                                                   bmc_module.NOT_ENCODED_STATUS}

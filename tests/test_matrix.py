@@ -79,7 +79,7 @@ def test_limits_apply_to_each_row(capsys):
 @pytest.mark.parametrize(("argv", "message"), [
     (["--r", "0"], "--r: 0 is out of range; allowed 1..2"),
     (["--w", "3"], "--w: 3 is out of range; allowed 1..2"),
-    (["--require", ""], "--require: '' names no property"),
+    (["--require", ""], "--require: names no property"),
     (["--require", "read-your-writes"], "read-your-writes does not apply"),
     (["--max-seconds", "nan"], "--max-seconds: nan is out of range"),
     (["--max-states", "0"], "--max-states: 0 is out of range"),

@@ -140,7 +140,7 @@ def property_ids(text: str | Iterable[str], option: str,
     for one in given:
         named = [part.strip() for part in one.split(",") if part.strip()]
         if not named:
-            raise UsageError(f"{option}: {one!r} names no property; give one or more of "
+            raise UsageError(f"{option}: names no property; give one or more of "
                              f"{', '.join(known)}")
         ids.extend(prop for prop in named if prop not in ids)
     for prop in ids:
