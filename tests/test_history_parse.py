@@ -106,6 +106,9 @@ def test_jepsen_03_op_records_and_java_objects():
 def test_edn_error_names_the_line():
     with pytest.raises(HistoryError, match=r"^line 2: not EDN"):
         parse('{:type :invoke, :f :read, :process 0}\n{:type :ok, :f :read "x}\n')
+    with pytest.raises(HistoryError) as error:
+        parse('{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0}\n', "edn")
+    assert str(error.value) == "line 1: not EDN (Illegal character ':')"
 
 
 def test_porcupine_etcd_log_reading():

@@ -138,7 +138,10 @@ def parse_edn(text: str, porcupine_kv: bool = False) -> History:
     try:
         forms = edn_format.loads_all(text)
     except EDNDecodeError as error:
-        raise HistoryError(f"{_edn_error_line(text)}: not EDN ({error})") from None
+        # The reader quotes the text after the error, newlines and all: keep its first words.
+        problem = re.split(r" with lexpos| in the area", str(error), maxsplit=1)[0]
+        problem = problem.splitlines()[0][:80] if problem else "unreadable"
+        raise HistoryError(f"{_edn_error_line(text)}: not EDN ({problem})") from None
     except Exception as error:  # noqa: BLE001 - the reader raises assorted errors on bad text
         raise HistoryError(f"{_edn_error_line(text)}: not EDN ({type(error).__name__})") \
             from None
