@@ -38,6 +38,9 @@ from proofs.solve import ctrl_c_outside_z3
 # Beyond this many steps an unrolling or an induction step is past what Z3 answers
 # in any useful time on the smallest model; a larger number is a typo.
 MAX_DEPTH = 1000
+# The encoding has one Invoke instance per clock offset in -D..D: at D = 1000 three
+# steps of the smallest model take about 20 s to build and solve.
+MAX_DRIFT = 1000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +73,9 @@ def _check_limits(args: argparse.Namespace) -> None:
         raise UsageError(f"--depth: {args.depth} is out of range; allowed 0..{MAX_DEPTH}")
     if not 1 <= args.max_k <= MAX_DEPTH:
         raise UsageError(f"--max-k: {args.max_k} is out of range; allowed 1..{MAX_DEPTH}")
+    if args.drift > MAX_DRIFT:
+        raise UsageError(f"--drift: {args.drift} is more than the Z3 encoding can hold (one "
+                         f"Invoke per clock offset); the largest is {MAX_DRIFT}")
 
 
 def _required(args: argparse.Namespace, model: ReplicationModel) -> list[str]:
