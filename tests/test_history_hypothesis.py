@@ -139,3 +139,70 @@ def _cut(history, ops, breaks_at):
             continue
         seen.append(op)
     return replace(history, ops=tuple(seen))
+
+
+@st.composite
+def sessions(draw):
+    """Histories of a few processes, each one operation at a time, every write of its
+    own value, reads returning any value written so far (or nil)."""
+    processes = draw(st.integers(1, 3))
+    open_ops: dict[int, dict] = {}
+    written: list[int] = []
+    lines = []
+    for _ in range(draw(st.integers(2, 24))):
+        process = draw(st.integers(0, processes - 1))
+        op = open_ops.pop(process, None)
+        if op is None:
+            f = draw(st.sampled_from([READ, "write"]))
+            value = None
+            if f == "write":
+                value = len(written) + 1
+                written.append(value)
+            open_ops[process] = {"f": f, "value": value}
+            lines.append({"process": process, "type": "invoke", "f": f, "value": value})
+        elif op["f"] == READ:
+            lines.append({"process": process, "type": OK, "f": READ,
+                          "value": draw(st.sampled_from([None, *written]))})
+        else:
+            lines.append({"process": process, "type": draw(st.sampled_from([OK, OK, FAIL, INFO])),
+                          "f": "write", "value": op["value"]})
+    return "\n".join(json.dumps(line) for line in lines)
+
+
+def _definitions(history):
+    """MODEL.md's session properties transcribed directly (every pair, every triple):
+    property -> how many reads break it."""
+    reads = [op for op in history.ops if op.f == READ and op.status == OK]
+    writes = [op for op in history.ops if op.f != READ]
+    source = {w.value: w for w in writes}
+
+    def stale(read, same):
+        x = source.get(read.value)
+        return any(w.status == OK and w.precedes(read) and (not same or w.process == read.process)
+                   and (x is None or x.precedes(w)) for w in writes)
+
+    def backwards(second):
+        x2 = source.get(second.value)
+        return any(first.process == second.process and first.precedes(second)
+                   and source.get(first.value) is not None
+                   and (x2 is None or x2.precedes(source[first.value])) for first in reads)
+
+    return {"stale-read": sum(stale(r, False) for r in reads),
+            "read-your-writes": sum(stale(r, True) for r in reads),
+            "monotonic-reads": sum(backwards(r) for r in reads),
+            "aborted-read": sum(r.value in source and source[r.value].status == FAIL
+                                for r in reads)}
+
+
+@given(sessions())
+def test_session_properties_match_their_definitions(text):
+    history = parse(text)
+    expected = _definitions(history)
+    report = check_history(history, tuple(expected))
+    for prop, count in expected.items():
+        verdict = report.verdict(prop)
+        if verdict.verdict == "n/a":
+            assert count == 0, prop  # n/a only where nothing could break it
+            continue
+        assert sum(k.violations for k in verdict.keys) == count, prop
+        assert verdict.verdict == (VIOLATED if count else HOLDS), prop
