@@ -2,9 +2,10 @@
 
 Reads the operations a real system (or a test harness) recorded and gives each
 property a verdict, per key: linearizable (read/write/cas register, Wing and Gong
-search with Lowe's memoisation), and stale-read, read-your-writes, monotonic-reads and
-aborted-read per process, with the same meanings as `leaderless check`. Each violation
-comes with a small witness: operations that already break the property.
+search with Lowe's memoisation), and stale-read, read-your-writes and monotonic-reads
+per process, with the meanings of `leaderless check`, and aborted-read: a read of a
+write that definitely failed. Each violation comes with a small witness: operations
+that already break the property.
 
 Formats (detected, or named with --format): jsonl (one event per line, see the
 README), edn (Jepsen's history.edn, independent keys as [key value] tuples),
