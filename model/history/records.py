@@ -50,10 +50,6 @@ class Op:
     completed: int | None
     swapped: bool | None = None
 
-    @property
-    def writes(self) -> bool:
-        return self.f != READ
-
     def precedes(self, other: Op) -> bool:
         """self -> other: self has definitely completed before other was invoked."""
         return (self.status != INFO and self.completed is not None
