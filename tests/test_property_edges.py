@@ -2,7 +2,7 @@
 apart, because another path to the same verdict is always as short. `leaderless
 search` evaluates the predicates on every state of its runs, so they must be exact."""
 
-from support import step
+from support import step, view
 
 from model import Config, ReplicationModel
 
@@ -19,3 +19,43 @@ def test_write_atomicity_ignores_a_crashed_replica_holding_a_failed_write():
     crashed_and_failed = step(model, step(model, state, "Crash", replica=0), "Timeout")
     assert model.violations(crashed_and_failed, 1 << index) == 0
     assert model.explain(index, crashed_and_failed) is None
+
+
+def _availability(model: ReplicationModel) -> int:
+    return [p.id for p in model.properties].index("availability")
+
+
+def test_availability_counts_an_ack_in_flight_from_a_replica_that_crashed_since():
+    # MODEL.md: a crash removes the requests to the replica, not what it already sent.
+    model = ReplicationModel(Config(n=2, w=2, r=1, clients=("w",), max_crashes=1))
+    index = _availability(model)
+    state = step(model, model.initial_states()[0], "Invoke", client=0)
+    state = step(model, state, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
+    state = step(model, state, "Crash", replica=0)
+    assert view(model, state)["net"] == ["wack(w(0,0), 0)", "wreq(w(0,0), 1, w(0,0)@1)"]
+    assert model.violations(state, 1 << index) == 0
+    assert model.explain(index, state) is None
+
+
+def test_a_repairing_read_is_not_kept_alive_by_another_ops_message_to_the_replica():
+    model = ReplicationModel(Config(n=2, w=1, r=2, clients=("w", "r"),
+                                    read_repair="blocking", max_drops=1))
+    index = _availability(model)
+    state = step(model, model.initial_states()[0], "Invoke", client=0)
+    state = step(model, state, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
+    state = step(model, state, "DeliverWriteAck")
+    state = step(model, state, "Invoke", client=1)
+    for replica in (0, 1):
+        state = step(model, state, "DeliverReadRequest", message=f"rreq(r(1,0), {replica})")
+    state = step(model, state, "DeliverReadResponse", message="rresp(r(1,0), 0, w(0,0)@1)")
+    state = step(model, state, "DeliverReadResponse", message="rresp(r(1,0), 1, NIL)")
+    repair = "wreq(r(1,0), 1, w(0,0)@1)"
+    assert view(model, state)["ops"]["r(1,0)"]["status"] == "repairing"
+    assert model.violations(state, 1 << index) == 0
+    lost = step(model, state, "Drop", message=repair)
+    # The write's own request to replica 1 is still in flight, but it brings no ack:
+    # the write has completed, and the read waits for its repair's ack only.
+    assert view(model, lost)["net"] == ["wreq(w(0,0), 1, w(0,0)@1)"]
+    assert model.violations(lost, 1 << index) == 1 << index
+    assert model.explain(index, lost) == ("read r(1,0) awaits the repair ack of replica 1, "
+                                          "but neither its repair nor its ack is in flight")
