@@ -19,7 +19,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import signal
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,15 @@ class HistoryCheck:
     @property
     def checks(self) -> tuple[str, ...]:
         return self.require + self.expect_violated
+
+
+def load_history_checks(gate_path: str) -> list[HistoryCheck]:
+    """The `[[history]]` entries of a gate file that `load_gate` has already read and
+    found to be valid TOML."""
+    with open(gate_path, encoding="utf-8") as handle:
+        text = handle.read()
+    tables = tomllib.loads(text).get("history")
+    return [] if tables is None else history_checks(tables, text, gate_path)
 
 
 def history_checks(tables: Any, text: str, gate_path: str) -> list[HistoryCheck]:
@@ -146,12 +157,36 @@ def _line(lines: list[str], index: int, key: str | None) -> int:
     return start
 
 
-def run_history_check(entry: HistoryCheck, cancelled=None) -> dict[str, Any]:
-    """The entry's checks with their outcomes, in the gate's summary format."""
+def history_not_run(entry: HistoryCheck, reason: str) -> dict[str, Any]:
+    """An entry left out (the gate was interrupted): every check inconclusive."""
+    checks = [{"id": check, "expected": HOLDS if check in entry.require else VIOLATED,
+               "verdict": INCONCLUSIVE, "outcome": INCONCLUSIVE, "length": None,
+               "reason": reason, "details": reason} for check in entry.checks]
+    return {**_describe(entry), "seconds": 0.0, "checks": checks,
+            "history": {"file": entry.file, "format": entry.history.source_format,
+                        "operations": len(entry.history.ops), "stopped_by": reason}}
+
+
+def _describe(entry: HistoryCheck) -> dict[str, Any]:
+    history = entry.history
+    return {"name": entry.name,
+            "description": (f"history {entry.file} ({history.source_format}, "
+                            f"{len(history.ops)} operations, {len(history.keys())} keys)"),
+            "config": None, "model_note": None}
+
+
+def run_history_check(entry: HistoryCheck) -> dict[str, Any]:
+    """The entry's checks with their outcomes, in the gate's summary format. Ctrl-C
+    stops the search, and what it has not decided is inconclusive."""
     started = time.monotonic()
-    report = check_history(entry.history, tuple(p for p in HISTORY_PROPERTIES
-                                                if p in entry.checks),
-                           Budget(entry.max_seconds, cancelled=cancelled))
+    interrupted: list[bool] = []
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    try:
+        report = check_history(entry.history, tuple(p for p in HISTORY_PROPERTIES
+                                                    if p in entry.checks),
+                               Budget(entry.max_seconds, cancelled=lambda: bool(interrupted)))
+    finally:
+        signal.signal(signal.SIGINT, previous)
     ops = {op.index: op for op in entry.history.ops}
     checks = []
     for prop in report.properties:
@@ -178,11 +213,7 @@ def run_history_check(entry: HistoryCheck, cancelled=None) -> dict[str, Any]:
         checks.append({"id": prop.id, "expected": expected, "verdict": prop.verdict,
                        "outcome": outcome, "length": None, "reason": reason,
                        "details": details})
-    history = entry.history
-    return {"name": entry.name,
-            "description": (f"history {entry.file} ({history.source_format}, "
-                            f"{len(history.ops)} operations, {len(history.keys())} keys)"),
-            "config": None, "model_note": None,
-            "seconds": round(time.monotonic() - started, 3), "checks": checks,
-            "history": {"file": entry.file, "format": history.source_format,
-                        "operations": len(history.ops), "stopped_by": report.stopped_by}}
+    return {**_describe(entry), "seconds": round(time.monotonic() - started, 3),
+            "checks": checks,
+            "history": {"file": entry.file, "format": entry.history.source_format,
+                        "operations": len(entry.history.ops), "stopped_by": report.stopped_by}}
