@@ -2,14 +2,14 @@
 
 Ground truth: on each configuration the explorer finds a shortest counterexample to
 some properties (a violation it finds is real even when a limit stopped it). For
-each such property, the search runs with its default budget (200 runs of up to
-1,000 steps, as `leaderless search` without options) under several seeds; printed
-per property: the hit rate (seeds that found it), the median runs and seconds to the
+each such property, the search runs with its default budget (DEFAULT_EXAMPLES runs
+of up to DEFAULT_STEPS steps, as `leaderless search` without options) under several
+seeds; printed per property: the hit rate (seeds that found it), the median runs and seconds to the
 first violating run, and the explorer's shortest length beside the search's. A
 property the explorer settles as holding must never be found (a find is a bug).
 Prints figures; asserts nothing on time.
 
-    python bench/search_hitrate.py [--seeds 5] [--examples 200] [--explore-seconds 60]
+    python bench/search_hitrate.py [--seeds 5] [--examples N] [--explore-seconds 60]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checker.explorer import HOLDS, VIOLATED, explore
 from model import Config, ReplicationModel
-from model.search import NONE_FOUND, search
+from model.search import DEFAULT_EXAMPLES, NONE_FOUND, search
 
 CONFIGS = (
     Config(n=3, w=1, r=1, clients=("w", "r")),
@@ -43,7 +43,7 @@ CONFIGS = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--examples", type=int, default=200)
+    parser.add_argument("--examples", type=int, default=DEFAULT_EXAMPLES)
     parser.add_argument("--explore-seconds", type=float, default=60.0)
     args = parser.parse_args()
     print(f"{'configuration':<52} {'property':<16} {'found':>6} {'runs':>6} {'s':>6} "

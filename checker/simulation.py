@@ -26,6 +26,7 @@ from typing import Any, Protocol, Self, TypeVar
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as fix_seed
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 
 from checker.protocol import Model
 
@@ -137,9 +138,15 @@ class Simulation:
     seconds: float
     first_seconds: float | None  # time until the first violation
     shrink_runs: int  # runs the shrinking re-ran
+    cut_runs: int  # runs Hypothesis cut short at its data limit (before a violation)
     violation: tuple[Step, ...] | None  # the shortest violating run seen
     shrunk: bool  # shrinking ran to its end (False when cut short or not asked for)
     stopped_by: str | None  # the limit that cut the search short, in words
+
+
+# Runs cut short at Hypothesis's data limit, past which (and past half of all runs) the
+# simulation stops.
+_MOST_CUT_RUNS = 10
 
 
 class _Violated(Exception):
@@ -168,6 +175,7 @@ class _Run:
         self.runs = 0
         self.steps = 0
         self.shrink_runs = 0
+        self.cut_runs = 0
         self.first_seconds: float | None = None
         self.shrink_deadline: float | None = None
         self.best: tuple[Step, ...] | None = None
@@ -190,22 +198,36 @@ class _Run:
         else:
             self.shrink_runs += 1
         self.check_limits()
+        if self.cut_runs >= _MOST_CUT_RUNS and 2 * self.cut_runs > self.runs:
+            # Hypothesis would go on trying for runs it allows, for ever.
+            raise LimitReached(f"{self.cut_runs} of {self.runs} runs drew more than "
+                               "Hypothesis allows one run; runs of fewer steps fit")
         choices = Choices(data)
         walk = self.start(choices)
         state = self.model.initial_states()[0]
         steps: list[Step] = []
-        while True:
-            if self.model.violations(state, self.wanted):
-                self._violated(steps)
-            if len(steps) == self.max_steps:
-                return
-            self.check_limits()
-            step = walk.step(state, choices)
-            if step is None:
-                return
-            steps.append(step)
-            state = step[1]
-            self.steps += 1
+        try:
+            while True:
+                if self.model.violations(state, self.wanted):
+                    self._violated(steps)
+                if len(steps) == self.max_steps:
+                    return
+                self.check_limits()
+                step = walk.step(state, choices)
+                if step is None:
+                    return
+                steps.append(step)
+                state = step[1]
+                self.steps += 1
+        except (_Violated, KeyboardInterrupt):
+            raise
+        except BaseException:
+            # Hypothesis ends a run that draws more than it allows one run (a run of
+            # thousands of steps, or early on several times its simplest run); such a
+            # run was not walked to its end.
+            if self.best is None:
+                self.cut_runs += 1
+            raise
 
     def _violated(self, steps: list[Step]) -> None:
         if self.best is None:
@@ -249,10 +271,14 @@ def simulate(model: Model, property_index: int, start: Start, *, runs: int, max_
         shrunk = shrink
     except _ShrinkBudgetSpent:
         pass  # the shortest violating run so far is the result
+    except Unsatisfiable:
+        # Every run drew more than Hypothesis allows one (see `cut_runs`); it gave up.
+        pass
     except LimitReached as stop:
         stopped_by = stop.reason
     except KeyboardInterrupt:
         # A second Ctrl-C, or one before `limits` took Ctrl-C over.
         stopped_by = INTERRUPTED
     return Simulation(shared.runs, shared.steps, time.monotonic() - shared.started,
-                      shared.first_seconds, shared.shrink_runs, shared.best, shrunk, stopped_by)
+                      shared.first_seconds, shared.shrink_runs, shared.cut_runs, shared.best,
+                      shrunk, stopped_by)

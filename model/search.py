@@ -45,7 +45,7 @@ VIOLATED, NONE_FOUND, NOT_APPLICABLE = "violated", "none found", "n/a"
 # seconds the shortest run so far goes on to the (much faster) shortening pass.
 SHRINK_SECONDS = 10.0
 # What `leaderless search` does without options: runs per property, steps per run.
-DEFAULT_EXAMPLES = 200
+DEFAULT_EXAMPLES = 500
 DEFAULT_STEPS = 1000
 
 Step = tuple[tuple, tuple]
@@ -77,6 +77,7 @@ class Finding:
     model: ReplicationModel | None = None  # the model `trace` replays in (see `report_config`)
     stopped_by: str | None = None  # the limit (or Ctrl-C) that cut this search short
     shortened: bool = True  # the trace was shortened to the end (not cut short by a limit)
+    cut_runs: int = 0  # runs Hypothesis ended early at its data limit (too many steps)
 
     @property
     def interrupted(self) -> bool:
@@ -190,8 +191,11 @@ class ReplicationWalk:
         message also draws whether it is lost; then its drop comes due first."""
         kind = key[0]
         if kind == "Deliver":
-            latency = choices.integer(1, _LATENCY, "latency")
-            if choices.integer(1, _SLOW_ONE_IN, "slow message") == _SLOW_ONE_IN:
+            # One draw for both, as a run may hold only so many: the top 1 / _SLOW_ONE_IN
+            # of the range is slow.
+            drawn = choices.integer(0, _SLOW_ONE_IN * _LATENCY - 1, "latency")
+            latency = drawn % _LATENCY + 1
+            if drawn >= (_SLOW_ONE_IN - 1) * _LATENCY:
                 latency += _SLOW_BY
             lost = self.drop_percent and choices.integer(0, 99, "lost") < self.drop_percent
             self.due[("Drop", key[1])] = self.now + latency if lost else _NEVER
@@ -541,7 +545,7 @@ def search_property(model: ReplicationModel, clock: Clock, property_index: int, 
                      limits=limits, progress=report)
     if found.violation is None:
         return Finding(prop.id, prop.meaning, NONE_FOUND, found.runs, found.steps,
-                       found.seconds, stopped_by=found.stopped_by)
+                       found.seconds, stopped_by=found.stopped_by, cut_runs=found.cut_runs)
     if progress is not None:
         progress(SearchProgress(prop.id, found.runs, found.steps,
                                 time.monotonic() - started, "shortening", len(found.violation),
@@ -550,7 +554,7 @@ def search_property(model: ReplicationModel, clock: Clock, property_index: int, 
     target, trace = counterexample(model, shortest, property_index)
     return Finding(prop.id, prop.meaning, VIOLATED, found.runs, found.steps,
                    time.monotonic() - started, found.first_seconds, trace, target,
-                   found.stopped_by or limits.stop_reason(), shortened)
+                   found.stopped_by or limits.stop_reason(), shortened, found.cut_runs)
 
 
 def search(config: Config, *, clock: Clock | None = None,

@@ -134,3 +134,29 @@ def test_ctrl_c_during_a_simulation_stops_it_at_the_next_step() -> None:
         found = simulate(never, 0, lambda choices: PressingWalk(never, choices), runs=10**6,
                          max_steps=50, limits=limits)
     assert found.stopped_by == INTERRUPTED and len(steps) == 30
+
+
+def test_runs_hypothesis_cuts_short_are_counted() -> None:
+    """A run that draws more than Hypothesis allows one run ends early; the
+    simulation counts them instead of passing them off as searched, and when most
+    runs end so, it stops and says why (Hypothesis would go on looking for runs it
+    can take, for ever)."""
+
+    class Greedy(RandomWalk):
+        def step(self, state: int, choices: Choices) -> Any:
+            for _ in range(100):
+                choices.integer(0, 2**64, "noise")
+            return super().step(state, choices)
+
+    class Endless(Counter):
+        def successors(self, state: int) -> list[tuple[Any, int]]:
+            return [(("add", k), state + k) for k in (1, 2)]
+
+        def violations(self, state: int, wanted: int) -> int:
+            return 0
+
+    endless = Endless()
+    found = simulate(endless, 0, lambda choices: Greedy(endless, choices), runs=5,
+                     max_steps=10_000)
+    assert found.violation is None and found.cut_runs >= 1
+    assert found.stopped_by is not None and "drew more than Hypothesis allows" in found.stopped_by

@@ -165,6 +165,7 @@ def finding_data(finding: Finding, examples: int) -> dict[str, Any]:
         "reason": reason,
         "stopped_by": finding.stopped_by,
         "interrupted": finding.interrupted,
+        "cut_runs": finding.cut_runs,
         "trace": trace,
     }
 
@@ -255,6 +256,10 @@ def run(args: argparse.Namespace) -> int:
         if any(f.status == VIOLATED and not f.shortened for f in findings):
             print("\nnot fully shortened: the search stopped while shortening; the trace "
                   "is a real counterexample, perhaps not the shortest it would have found.")
+        cut, runs = sum(f.cut_runs for f in findings), sum(f.examples for f in findings)
+        if cut * 10 > runs:
+            print(f"\n{cut:,} of {runs:,} runs ended early: Hypothesis bounds what one run "
+                  "may draw; a lower --steps keeps runs within it.")
         if any(f.status == NONE_FOUND for f in findings):
             print("\nnone found is not holds: a search samples runs; "
                   "`leaderless check` explores them all on small scopes.")
