@@ -103,14 +103,14 @@ def _safe_frame(frame: FrameType | None) -> FrameType | None:
 
 class _CtrlC:
     """Ctrl-C raised at the first safe point: at once when the signal lands in safe
-    code, else at the next line run in the innermost safe frame (a trace function
-    on that frame), with the signal sent again shortly in case Z3 meanwhile entered a
-    solver check, where it takes the signal itself."""
+    code, else at the next line run in the innermost safe frame (a trace function on
+    that frame). Z3 is told not to catch SIGINT itself, since it may swallow one that
+    lands as a check ends; instead a thread woken by the signal interrupts any check
+    in progress, and the handler raises when it returns."""
 
     def __init__(self) -> None:
         self.target: FrameType | None = None
         self.previous_trace = sys.gettrace()
-        self.resend: threading.Timer | None = None
 
     def handler(self, signum: int, frame: FrameType | None) -> None:
         target = _safe_frame(frame)
@@ -121,14 +121,6 @@ class _CtrlC:
             self.target = target
             target.f_trace, target.f_trace_lines = self.trace, True
             sys.settrace(self._no_new_frames)
-        if self.resend is None or not self.resend.is_alive():
-            self.resend = threading.Timer(0.2, self._send_again, (signum,))
-            self.resend.daemon = True
-            self.resend.start()
-
-    def _send_again(self, signum: int) -> None:
-        if self.target is not None:
-            os.kill(os.getpid(), signum)
 
     @staticmethod
     def _no_new_frames(frame: FrameType, event: str, arg: object) -> None:
@@ -138,7 +130,7 @@ class _CtrlC:
         if frame is not self.target:
             return None
         if event == "exception" and issubclass(arg[0], KeyboardInterrupt):
-            self.disarm()  # one is on its way already (Z3 took the signal in a check)
+            self.disarm()  # one is on its way already (raised after a check was cut)
             return None
         if event == "line":
             self.disarm()
@@ -156,29 +148,45 @@ class _CtrlC:
             self.target.f_trace = None
             self.target = None
             sys.settrace(self.previous_trace)
-        if self.resend is not None:
-            self.resend.cancel()
+
+
+def _interrupt_checks_on_sigint(wakeup: int) -> None:
+    """Read the signal numbers Python writes to `wakeup`; on SIGINT cut short the
+    solver check in progress, if any (Z3 answers unknown; a no-op when idle)."""
+    while received := os.read(wakeup, 64):
+        if signal.SIGINT in received:
+            z3.main_ctx().interrupt()
 
 
 @contextmanager
 def ctrl_c_outside_z3() -> Iterator[None]:
     """Within the block, Ctrl-C raises KeyboardInterrupt only where it is safe to (see
-    `_safe_frame`), so that it reaches the caller intact; during a solver check Z3
-    takes the signal itself, see `interruptible_check`. A no-op off the main thread,
-    where Python does not deliver signals."""
+    `_safe_frame`), so that it reaches the caller intact, and cuts short a solver check
+    in progress. A no-op off the main thread, where Python does not deliver signals."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     ctrl_c = _CtrlC()
+    wakeup, notify = os.pipe()
+    os.set_blocking(notify, False)
+    watcher = threading.Thread(target=_interrupt_checks_on_sigint, args=(wakeup,), daemon=True)
+    watcher.start()
     previous = signal.signal(signal.SIGINT, ctrl_c.handler)
+    previous_wakeup = signal.set_wakeup_fd(notify, warn_on_full_buffer=False)
+    z3.set_param("ctrl_c", False)
     try:
         yield
     finally:
+        z3.set_param("ctrl_c", True)
+        signal.set_wakeup_fd(previous_wakeup)
         ctrl_c.disarm()
         # None: a handler set outside Python, which cannot be put back; Python's own
         # default is the nearest.
         signal.signal(signal.SIGINT, signal.default_int_handler if previous is None
                       else previous)
+        os.close(notify)  # the watcher reads the end of the pipe and stops
+        watcher.join()
+        os.close(wakeup)
 
 
 def check(solver: z3.Solver, name: str, statement: str) -> tuple[Obligation, z3.ModelRef | None]:

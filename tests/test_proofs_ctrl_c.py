@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -86,3 +87,24 @@ def test_the_previous_handler_is_back_afterwards():
     with ctrl_c_outside_z3():
         assert signal.getsignal(signal.SIGINT) is not before
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_ctrl_c_cuts_a_long_solver_check_short():
+    import z3
+
+    from proofs.solve import interruptible_check
+
+    solver = z3.Solver()
+    holes = [[z3.Bool(f"p{i}_{j}") for j in range(12)] for i in range(13)]  # pigeonhole 13 -> 12
+    for row in holes:
+        solver.add(z3.Or(row))
+    for j in range(12):
+        for i in range(13):
+            for k in range(i + 1, 13):
+                solver.add(z3.Or(z3.Not(holes[i][j]), z3.Not(holes[k][j])))
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), ctrl_c_outside_z3():
+        timer.start()
+        interruptible_check(solver, timed=False)  # minutes if left to finish
+    assert time.monotonic() - started < 5
