@@ -26,7 +26,7 @@ from tabulate import tabulate
 
 from proofs.clocks import prove_clock_bound
 from proofs.parametric import prove_parametric
-from proofs.quorum import prove_overlap, quorum_space
+from proofs.quorum import LARGEST_N, prove_overlap, quorum_space
 
 
 def _parametric_rows() -> list[list[object]]:
@@ -61,6 +61,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-n", type=int, default=32, help="largest n (default 32)")
     args = parser.parse_args()
+    if not 1 <= args.max_n <= LARGEST_N:
+        parser.error(f"--max-n {args.max_n} is out of range; allowed 1..{LARGEST_N}")
     print(f"z3 {z3.get_version_string()}, Python {platform.python_version()}, {platform.machine()}")
     print()
     print(

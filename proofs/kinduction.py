@@ -40,7 +40,7 @@ from checker.trace import Trace, normalize, trace_data
 from model import CATALOGUE, ReplicationModel
 from model.state import FAIL, IDLE, NIL, NO_RESULT, OK, PENDING, REPAIRING
 from proofs.bmc import NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN, VIOLATED, BmcVerdict, bmc
-from proofs.result import Obligation, Proved, Refuted, Result, Unknown
+from proofs.result import InvalidInput, Obligation, Proved, Refuted, Result, Unknown
 from proofs.solve import check, frame, logic_solver
 from proofs.symbolic import NOT_ENCODED, Encoding, SymState, count
 
@@ -380,6 +380,8 @@ def prove(model: ReplicationModel, property_id: str, max_k: int = 2,
     """Try k = 1..max_k; see the module docstring for the outcomes. Pass one `prover`
     to several calls on the same model to prune the invariants only once. Ctrl-C
     ends the attempt as unknown with `interrupted` set, never as proved."""
+    if max_k < 1:
+        raise InvalidInput(f"max_k = {max_k} is out of range: k-induction needs k >= 1")
     started = time.monotonic()
     index = [p.id for p in CATALOGUE].index(property_id)
     if not model.applicable >> index & 1:

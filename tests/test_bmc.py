@@ -256,3 +256,10 @@ def test_interrupted_before_depth_0_nothing_is_claimed() -> None:
     assert (result.bound, result.interrupted) == (-1, True)
     assert {v.status for v in result.verdicts} <= {bmc_module.UNKNOWN, bmc_module.NOT_APPLICABLE,
                                                    bmc_module.NOT_ENCODED_STATUS}
+
+
+def test_k_induction_needs_k_of_at_least_1() -> None:
+    from proofs.result import InvalidInput
+
+    with pytest.raises(InvalidInput, match="max_k = 0"):
+        prove(ReplicationModel(Config(clients=("w", "r"))), "stale-read", max_k=0)

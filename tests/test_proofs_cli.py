@@ -165,6 +165,12 @@ def test_a_topology_too_large_for_the_proof_is_bad_input(prove, tmp_path):
         (("clocks", "--drift", 5), "give both --drift and --gap"),
         (("clocks", "--drift", "2.5", "--gap", 8), "not an integer"),
         (("clocks", "--drift", "x", "--gap", 8), "'x' is not a number"),
+        (("clocks", "--real"), "--real and --unit go with --drift and --gap"),
+        (("clocks", "--unit", "s"), "--real and --unit go with --drift and --gap"),
+        (("topology", EXAMPLES / "single-dc.toml", "--read", "QUORUM", "--read-dc", "dc1"),
+         "--read-dc dc1: only LOCAL_ONE and LOCAL_QUORUM have a coordinator"),
+        (("topology", EXAMPLES / "two-dc-local-quorum.toml", "--write", "ALL", "--write-dc",
+          "dc1"), "--write-dc dc1: only LOCAL_ONE and LOCAL_QUORUM"),
     ],
 )
 def test_bad_input_is_one_line_with_exit_2(prove, argv, message):

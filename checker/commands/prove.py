@@ -28,6 +28,8 @@ from proofs.quorum import LARGEST_N, prove_overlap, prove_write_overlap, quorum_
 from proofs.result import PROVED, REFUTED, InvalidInput, Refuted, Result
 from proofs.solve import ctrl_c_outside_z3
 from proofs.topology import (
+    LEVELS,
+    LOCAL_LEVELS,
     Level,
     Topology,
     levels_of,
@@ -133,7 +135,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     clocks.add_argument(
         "--real", action="store_true", help="dense (real-valued) clocks instead of integer ticks"
     )
-    clocks.add_argument("--unit", default="ms", help="unit of D and G in the explanation (ms)")
+    clocks.add_argument("--unit", help="unit of D and G in the explanation (default ms)")
     _common(clocks)
     clocks.set_defaults(prove=_clocks)
 
@@ -258,6 +260,13 @@ def _side(args: argparse.Namespace, topology: Topology, writing: bool) -> Level:
     side = "write" if writing else "read"
     level, dc = getattr(args, side), getattr(args, f"{side}_dc")
     from_file = topology.write if writing else topology.read
+    chosen = level if level is not None else from_file[0] if from_file is not None else None
+    named = chosen.strip().upper() if chosen is not None else None
+    if dc is not None and named in LEVELS and named not in LOCAL_LEVELS:
+        raise UsageError(
+            f"--{side}-dc {dc}: only LOCAL_ONE and LOCAL_QUORUM have a coordinator "
+            f"datacenter, not {chosen}"
+        )
     if level is None:
         if from_file is None:
             raise UsageError(
@@ -357,12 +366,16 @@ def _clocks(args: argparse.Namespace) -> Outcome:
     times = not args.no_times
     if (args.drift is None) != (args.gap is None):
         raise UsageError("give both --drift and --gap, or neither for the proof for all D and g")
+    if args.drift is None and (args.real or args.unit is not None):
+        raise UsageError("--real and --unit go with --drift and --gap; the proof for all D and "
+                         "g covers integer and real clocks, in any unit")
     prove: Callable[[], Result] = (
         (lambda: prove_clock_bound(args.timeout_ms))
         if args.drift is None
         else (
             lambda: prove_clocks(
-                _plain(args.drift), _plain(args.gap), args.real, args.unit, args.timeout_ms
+                _plain(args.drift), _plain(args.gap), args.real, args.unit or "ms",
+                args.timeout_ms
             )
         )
     )
