@@ -63,7 +63,11 @@ class Limits:
 
     def __enter__(self) -> Self:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._on_interrupt)
+            previous = signal.getsignal(signal.SIGINT)
+            # An ignored Ctrl-C (a background job's) stays ignored; a handler not set
+            # from Python could not be put back.
+            if previous not in (signal.SIG_IGN, None):
+                self._previous = signal.signal(signal.SIGINT, self._on_interrupt)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -118,6 +118,19 @@ def test_ctrl_c_sets_a_flag_then_a_second_one_raises() -> None:
     assert signal.getsignal(signal.SIGINT) is before
 
 
+def test_an_ignored_ctrl_c_stays_ignored() -> None:
+    """A background job ignores SIGINT; the search must not take it over."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with Limits() as limits:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGINT)
+            assert not limits.interrupted
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def test_ctrl_c_during_a_simulation_stops_it_at_the_next_step() -> None:
     never = Counter()
     never.violations = lambda state, wanted: 0  # type: ignore[method-assign]

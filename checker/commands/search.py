@@ -1,10 +1,12 @@
 """Search long random runs of large scopes for counterexamples (sampled, not complete).
 
-Hypothesis drives the model with random schedules, timestamps and faults, one
-search per property, and shrinks each violation to a short counterexample, shown
-as `check` shows its traces (text, --json, --itf). Finding nothing proves nothing:
-such a property is reported as "none found in N examples", never as holding; use
-`leaderless check` for a complete verdict on scopes small enough to explore.
+Random runs of the model (timed messages, faults varied per run, drawn by
+Hypothesis), one search per required property; each violation is shrunk to a short
+counterexample, shown as `check` shows its traces (text, --json, --itf, --html).
+Finding nothing proves nothing: such a property is reported as "none found in N"
+runs, never as holding; use `leaderless check` for a complete verdict on scopes
+small enough to explore. --max-seconds and Ctrl-C stop the search and keep what it
+found.
 
 Clocks: by default each write's timestamp is within --drift of real time (MODEL.md,
 so results compare with `check`). --clock client gives each client one clock with
@@ -14,8 +16,8 @@ reported with the drift that covers every timestamp they use, so they replay.
 
 Example: leaderless search --n 7 --w 4 --r 4 --clients ww,ww,rr --drift 2 --examples 300
 
-Exit codes: 1 a counterexample was found, 3 none was found (inconclusive, never 0),
-2 bad input.
+Exit codes: 1 a counterexample to a required property was found, 3 none was found
+(inconclusive, never 0), 2 bad input.
 """
 
 from __future__ import annotations
