@@ -2,7 +2,8 @@
 apart, because another path to the same verdict is always as short. `leaderless
 search` evaluates the predicates on every state of its runs, so they must be exact."""
 
-from support import step, view
+import pytest
+from support import reachable, step, view
 
 from model import Config, ReplicationModel
 
@@ -59,3 +60,26 @@ def test_a_repairing_read_is_not_kept_alive_by_another_ops_message_to_the_replic
     assert model.violations(lost, 1 << index) == 1 << index
     assert model.explain(index, lost) == ("read r(1,0) awaits the repair ack of replica 1, "
                                           "but neither its repair nor its ack is in flight")
+
+
+@pytest.mark.parametrize("config", [
+    Config(n=2, w=1, r=1, clients=("w", "rr"), anti_entropy=True, max_drops=1),
+    Config(n=2, w=2, r=1, clients=("w", "wr"), timeouts=True, max_crashes=1),
+    Config(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_drops=1),
+    Config(n=2, w=1, r=1, clients=("w", "w", "r"), resolution="arrival"),
+    Config(n=1, w=1, r=1, clients=("w", "w", "r"), drift=1),
+    # A write left pending with nothing in flight: quiet network, yet not quiescent.
+    Config(n=2, w=2, r=1, clients=("w", "r"), max_drops=2),
+], ids=lambda c: c.describe())
+def test_violations_and_explain_agree_on_every_reachable_state(config):
+    # The explorer decides with `violations`, a trace's last line and `replay` with
+    # `explain`: on every state both must name the same properties, whatever is wanted.
+    model = ReplicationModel(config)
+    indexes = [i for i in range(len(model.properties)) if model.applicable >> i & 1]
+    for state in reachable(model):
+        broken = model.violations(state, model.applicable)
+        for index in indexes:
+            bit = 1 << index
+            assert model.violations(state, bit) == broken & bit
+            assert (model.explain(index, state) is not None) == bool(broken & bit), (
+                model.properties[index].id, view(model, state))
