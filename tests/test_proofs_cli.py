@@ -63,6 +63,8 @@ def test_parametric(prove):
     code, out, _ = prove("parametric", "--no-times")
     assert code == 0
     assert out.count("PROVED:") == 2 and "overlap-lemma/step" in out
+    code, out, _ = prove("parametric", "--no-times", "--json")
+    assert json.loads(out)["exit_code_from"] == ["read_write", "write_write"]  # both theorems
 
 
 def test_topology_uses_the_file_levels_and_cli_overrides(prove):

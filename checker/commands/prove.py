@@ -198,6 +198,7 @@ def _parametric(args: argparse.Namespace) -> Outcome:
         "proof": "parametric",
         "read_write": read_write.to_json(times),
         "write_write": write_write.to_json(times),
+        "exit_code_from": ["read_write", "write_write"],
     }
     report = _report(
         [
