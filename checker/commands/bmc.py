@@ -78,13 +78,6 @@ def _check_limits(args: argparse.Namespace) -> None:
                          f"Invoke per clock offset); the largest is {MAX_DRIFT}")
 
 
-def _required(args: argparse.Namespace, model: ReplicationModel) -> list[str]:
-    required = applicable_ids(args.properties, "--properties", model)
-    if not required:
-        raise UsageError(f"--properties: {args.properties!r} names no property")
-    return required
-
-
 def exit_code(result: BmcResult, proofs: dict[str, KInduction], required: list[str]) -> int:
     """1 if a required property is violated; 0 only if k-induction proved every one
     (a property not encoded in Z3 was never checked, so it can only be inconclusive)."""
@@ -189,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_limits(args)
     model = ReplicationModel(config)
-    required = _required(args, model)
+    required = applicable_ids(args.properties, "--properties", model)
     wanted = required if args.properties else None
     with ctrl_c_outside_z3():
         result = bmc(model, args.depth, wanted, args.timeout_ms,
