@@ -81,6 +81,7 @@ def test_json_and_itf_traces_replay(leaderless, tmp_path: Path) -> None:
     (["--clock", "client", "--max-step", str(10**30)], "the search handles at most 1000"),
     (["--clock", "client", "--max-step", "0"], "--max-step: 0 is out of range"),
     (["--clock", "sun"], "--clock: invalid choice: 'sun'"),
+    (["--no-shrink", "--shrink-seconds", "5"], "the shrinking that --no-shrink skips"),
 ])
 def test_bad_input_exits_2_with_one_line(leaderless, argv: list[str], message: str) -> None:
     """Every search option refuses nonsense (nan, negative, huge) in one line."""

@@ -72,9 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--no-shrink", action="store_true",
                      help="skip Hypothesis's shrinking (hundreds of re-runs); the faster "
                           "pass that drops steps still shortens every counterexample")
-    run.add_argument("--shrink-seconds", type=positive_seconds, default=SHRINK_SECONDS,
-                     metavar="S", help="most seconds Hypothesis's shrinking spends on one "
-                                       "counterexample (default %(default)g)")
+    run.add_argument("--shrink-seconds", type=positive_seconds, metavar="S",
+                     help="most seconds Hypothesis's shrinking spends on one "
+                          f"counterexample (default {SHRINK_SECONDS:g})")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     clocks = parser.add_argument_group("clocks")
     clocks.add_argument("--clock", choices=("write", "client"), default="write",
@@ -220,11 +220,15 @@ def run(args: argparse.Namespace) -> int:
     clock = clock_from_args(args, config)
     model = search_model(config, clock)
     wanted = applicable_ids(args.require, "--require", model)
+    if args.no_shrink and args.shrink_seconds is not None:
+        raise UsageError("--shrink-seconds bounds the shrinking that --no-shrink skips; "
+                         "give one of them")
     check_outputs(itf=args.itf, html=args.html)
     printer = None if args.quiet else SearchProgressPrinter()
     findings = search(config, clock=clock, properties=wanted, examples=args.examples,
                       steps=args.steps, seed=args.seed, shrink=not args.no_shrink,
-                      shrink_seconds=args.shrink_seconds, max_seconds=args.max_seconds,
+                      shrink_seconds=args.shrink_seconds or SHRINK_SECONDS,
+                      max_seconds=args.max_seconds,
                       progress=printer)
     if printer is not None:
         printer.done()
