@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from checker.simulation import (
     INTERRUPTED,
     Choices,
-    LimitReached,
     Limits,
     SimulationProgress,
     simulate,
@@ -465,7 +464,7 @@ def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
         # they repeat until a whole round drops nothing.
         while any(run() for run in passes):
             pass
-    except LimitReached:
+    except KeyboardInterrupt:  # a limit (LimitReached), or a second Ctrl-C
         return shortener.steps, False
     return shortener.steps, True
 

@@ -16,11 +16,21 @@ from hypothesis import strategies as st
 
 from checker.explorer import explore
 from checker.render import to_json
+from checker.simulation import Limits, simulate
 from checker.trace import normalize, replay, trace_data
 from model import Config, ReplicationModel
 from model.clocks import ClientClock, ClientClocks, PerWriteClock
 from model.config import ConfigError
-from model.search import NONE_FOUND, VIOLATED, Finding, search
+from model.properties import PROPERTY_IDS
+from model.search import (
+    NONE_FOUND,
+    VIOLATED,
+    Finding,
+    ReplicationWalk,
+    search,
+    search_model,
+    shorten,
+)
 
 
 def _found(config: Config, prop: str, examples: int, **options: object) -> Finding:
@@ -173,3 +183,31 @@ def test_every_client_clock_reading_is_above_the_floor(
 def test_client_clock_parameters_are_validated(options: dict[str, int], field: str) -> None:
     with pytest.raises(ConfigError, match=f"^{field}:"):
         ClientClocks(**options)
+
+
+class _PressedAfter(Limits):
+    """Ctrl-C (or any limit) after `checks` looks at the limits."""
+
+    def __init__(self, checks: int) -> None:
+        super().__init__()
+        self.left = checks
+
+    def check(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise KeyboardInterrupt
+
+
+def test_shortening_cut_short_keeps_a_violating_run() -> None:
+    config = Config(n=5, w=3, r=3, clients=("ww", "ww", "ww", "rr"), drift=2)
+    clock = PerWriteClock(config.drift)
+    model = search_model(config, clock)
+    index = PROPERTY_IDS.index("lww-order")
+    found = simulate(model, index, lambda choices: ReplicationWalk(model, clock, choices),
+                     runs=300, max_steps=1000, shrink=False)
+    assert found.violation is not None
+    for checks, fully in ((3, False), (10**9, True)):
+        steps, shortened = shorten(model, clock, found.violation, index, _PressedAfter(checks))
+        assert shortened is fully and len(steps) <= len(found.violation)
+        assert model.violations(steps[-1][1], 1 << index)
+        assert fully or len(steps) > 14  # three drops in, far from done
