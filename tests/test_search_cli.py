@@ -109,3 +109,14 @@ def test_require_accumulates_and_decides_the_exit_code(leaderless) -> None:
                                                        "availability"]
     assert [p["verdict"] for p in report["properties"]] == ["none found", "violated",
                                                             "none found"]
+
+
+def test_the_html_report_says_it_sampled_and_never_incomplete_none(leaderless,
+                                                                   tmp_path: Path) -> None:
+    page = tmp_path / "search.html"
+    code, _, _ = leaderless("--n", "3", "--w", "2", "--r", "2", "--clients", "w,r",
+                            "--require", "stale-read", "--examples", "20", "--html", str(page))
+    assert code == cli.EXIT_INCONCLUSIVE
+    text = page.read_text()
+    assert "random search, seed 0" in text and "none found in" in text
+    assert "INCOMPLETE" not in text and "None" not in text
