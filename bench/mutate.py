@@ -31,6 +31,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -330,6 +331,9 @@ class Outcome:
     seconds: float
 
 
+_RUNNING: set[subprocess.Popen] = set()  # killed with their children if we are stopped
+
+
 def run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[int | None, str]:
     env = {**os.environ, "PYTHONPATH": str(copy), "HYPOTHESIS_PROFILE": "ci",
            "PYTHONDONTWRITEBYTECODE": "1"}
@@ -337,12 +341,15 @@ def run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[int | None,
                "-p", "no:randomly", *tests]
     process = subprocess.Popen(command, cwd=copy, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    _RUNNING.add(process)
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
+        os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         return None, ""
+    finally:
+        _RUNNING.discard(process)
     return process.returncode, output
 
 
@@ -379,9 +386,9 @@ def main() -> int:
                         help="test files to run per mutant (default: the model's fast set)")
     parser.add_argument("--full", action="store_true",
                         help="rerun each survivor against the whole suite")
-    parser.add_argument("--timeout", type=float, default=600.0, metavar="S",
+    parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
                         help="seconds a mutant's tests may take; past it the mutant counts "
-                             "as killed by a timeout (default 600)")
+                             "as killed by a timeout (default 300)")
     args = parser.parse_args()
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
@@ -417,7 +424,8 @@ def main() -> int:
                   file=sys.stderr)
             return 2
         outcomes = []
-        with ThreadPoolExecutor(args.jobs) as pool:
+        pool = ThreadPoolExecutor(args.jobs)
+        try:
             futures = [pool.submit(test_mutant, m, copies, args.tests, args.timeout)
                        for m in mutants]
             for number, future in enumerate(futures, 1):
@@ -427,12 +435,13 @@ def main() -> int:
                       f"{outcome.mutant.id}" + (f"  <- {outcome.by}" if outcome.by else ""),
                       file=sys.stderr, flush=True)
             if args.full:
-                everything = ["tests"]
                 survivors = [o for o in outcomes if o.status == "survived"]
-                rerun = [pool.submit(test_mutant, o.mutant, copies, everything, args.timeout)
+                rerun = [pool.submit(test_mutant, o.mutant, copies, ["tests"], args.timeout)
                          for o in survivors]
-                again = {f.result().mutant.id: f.result() for f in rerun}
+                again = {outcome.mutant.id: outcome for outcome in (f.result() for f in rerun)}
                 outcomes = [again.get(o.mutant.id, o) for o in outcomes]
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # a Ctrl-C starts no more runs
     return report(outcomes, stale)
 
 
@@ -462,4 +471,10 @@ def report(outcomes: list[Outcome], stale: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("interrupted: no report")
+    finally:
+        for running in list(_RUNNING):  # their own sessions: a Ctrl-C does not reach them
+            os.killpg(running.pid, signal.SIGKILL)
