@@ -28,6 +28,7 @@ from checker.commands.gate_file import (
     in_toml_words,
     load_gate,
 )
+from checker.commands.pbs import scenario_cluster, staleness_checks
 from checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
 from checker.gate_report import FAIL, PASS, junit_xml, markdown
 from checker.html import write_html_sections
@@ -121,6 +122,13 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
                        "outcome": outcome, "length": result["length"],
                        "reason": result["reason"], "details": details,
                        **({"proof": result["proof"]} if "proof" in result else {})})
+    if scenario.staleness is not None:
+        # PBS bounds (require_visibility, ...): exact or sampled, each a required check.
+        cluster = scenario_cluster(scenario.config, scenario.topology, scenario.read_level,
+                                   scenario.write_level)
+        for bound in staleness_checks(scenario.staleness, cluster, scenario.max_seconds, quiet):
+            checks.append({**bound, "expected": HOLDS,
+                           "outcome": _outcome(HOLDS, bound["verdict"])})
     summary = {"name": scenario.name, "description": describe(scenario),
                "config": scenario.config.to_json() if scenario.config else None,
                "model_note": scenario.model_note,
@@ -139,6 +147,9 @@ def not_run(scenario: Scenario, reason: str) -> dict[str, Any]:
     checks = [{"id": check, "expected": HOLDS if check in scenario.require else VIOLATED,
                "verdict": INCONCLUSIVE, "outcome": INCONCLUSIVE, "length": None,
                "reason": reason, "details": reason} for check in scenario.checks]
+    checks += [{"id": check, "expected": HOLDS, "verdict": INCONCLUSIVE,
+                "outcome": INCONCLUSIVE, "length": None, "reason": reason, "details": reason}
+               for check in (scenario.staleness.ids if scenario.staleness else ())]
     return {"name": scenario.name, "description": describe(scenario),
             "config": scenario.config.to_json() if scenario.config else None,
             "model_note": scenario.model_note, "seconds": 0.0, "checks": checks}

@@ -32,10 +32,12 @@ import difflib
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.commands.options import memory_size
+from checker.commands.pbs import GATE_KEYS as STALENESS_KEYS
+from checker.commands.pbs import Staleness, StalenessKeyError, parse_staleness
 from model import CATALOGUE, PROPERTY_IDS, Config, ConfigError, ReplicationModel, parse_clients
 from proofs.result import InvalidInput
 from proofs.topology import (
@@ -83,7 +85,7 @@ EXPECT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "expect_violated": ((list,), 'a list of property ids like ["monotonic-reads"]'),
 }
 SCENARIO_KEYS = {"name": ((str,), "a string"), **MODEL_KEYS, **TOPOLOGY_KEYS, **LIMIT_KEYS,
-                 **EXPECT_KEYS}
+                 **EXPECT_KEYS, **STALENESS_KEYS}
 DEFAULT_KEYS = {**MODEL_KEYS, **LIMIT_KEYS}
 _CONFIG_FIELDS = {"drops": "max_drops", "crashes": "max_crashes"}
 
@@ -107,6 +109,7 @@ class Scenario:
     max_seconds: float | None
     symmetry: bool
     max_memory: int | None  # bytes; None: the explorer's default ceiling
+    staleness: Staleness | None = None  # PBS bounds (require_visibility, ...), see `pbs`
 
     @property
     def checks(self) -> tuple[str, ...]:
@@ -273,16 +276,22 @@ class _Parser:
 
         require = self._ids(table, "require", where, line)
         expect_violated = self._ids(table, "expect_violated", where, line)
-        if not require and not expect_violated:
+        try:
+            staleness = parse_staleness(table)
+        except StalenessKeyError as error:
+            raise self.fail(line(error.key), f"{where}: {error}") from None
+        if not require and not expect_violated and staleness is None:
             raise self.fail(header, f"{where} requires nothing: add require = [...] or "
-                                    "expect_violated = [...]")
+                                    "expect_violated = [...] (or a staleness bound such as "
+                                    'require_visibility = ["10ms:0.999"])')
         both = sorted(set(require) & set(expect_violated))
         if both:
             raise self.fail(line("expect_violated"),
                             f"{where}: {both[0]!r} is both required and expected violated")
         limits = self._limits(table, where, line)
         if "replication" in table:
-            return self._cassandra(table, where, line, require, expect_violated, limits)
+            return replace(self._cassandra(table, where, line, require, expect_violated, limits),
+                           staleness=staleness)
         for key in TOPOLOGY_KEYS:
             if key in table:
                 raise self.fail(line(key), f"{where}: {key} needs replication = {{ dc1 = 3 }}; "
@@ -290,7 +299,7 @@ class _Parser:
         config = self._config(table, where, line, header)
         self._applicable(config, require, expect_violated, where, line)
         return Scenario(name, config, None, None, None, None, False, require, expect_violated,
-                        *limits)
+                        *limits, staleness=staleness)
 
     def _ids(self, table: dict[str, Any], key: str, where: str, line) -> tuple[str, ...]:
         ids = table.get(key, [])
