@@ -58,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="print everything as JSON (traces included; not with --trace or "
                           "--mermaid)")
     out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
+    out.add_argument("--history-out", metavar="DIR",
+                     help="write each counterexample a client history can show as "
+                          "DIR/<property>.jsonl, a history `leaderless history` reads")
     out.add_argument("--html", metavar="FILE",
                      help="write a self-contained HTML report with a sequence diagram per trace")
     out.add_argument("--mermaid", action="store_true",
@@ -116,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
     required = applicable_ids(args.require, "--require", model)
     traced = property_ids(args.trace, "--trace") if args.trace is not None else []
     check_outputs(itf=args.itf, html=args.html)
+    if args.history_out is not None:
+        # Imported here: only a run that writes histories waits for the history checker.
+        from checker.commands.history import check_history_dir, write_history_files
+        check_history_dir(args.history_out)
     model, exploration = explore_config(config, symmetry=not args.no_symmetry,
                                         max_states=args.max_states,
                                         max_seconds=args.max_seconds,
@@ -127,6 +134,10 @@ def run(args: argparse.Namespace) -> int:
     if args.itf is not None:
         write_itf_files(args.itf, {v.property_id: trace_itf(trace_data(model, v.trace))
                                    for v in exploration.verdicts if v.trace is not None})
+
+    if args.history_out is not None:
+        write_history_files(args.history_out, {p["id"]: p["trace"] for p in data["properties"]
+                                               if p["trace"] is not None})
 
     if args.html is not None:
         write_html(args.html, data)

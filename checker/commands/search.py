@@ -94,6 +94,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                "all applicable); give it again to add more")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
+    out.add_argument("--history-out", metavar="DIR",
+                     help="write each counterexample a client history can show as "
+                          "DIR/<property>.jsonl, a history `leaderless history` reads")
     out.add_argument("--html", metavar="FILE",
                      help="write a self-contained HTML report with a sequence diagram per trace")
 
@@ -224,6 +227,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--shrink-seconds bounds the shrinking that --no-shrink skips; "
                          "give one of them")
     check_outputs(itf=args.itf, html=args.html)
+    if args.history_out is not None:
+        # Imported here: only a run that writes histories waits for the history checker.
+        from checker.commands.history import check_history_dir, write_history_files
+        check_history_dir(args.history_out)
     printer = None if args.quiet else SearchProgressPrinter()
     findings = search(config, clock=clock, properties=wanted, examples=args.examples,
                       steps=args.steps, seed=args.seed, shrink=not args.no_shrink,
@@ -235,6 +242,9 @@ def run(args: argparse.Namespace) -> int:
     if args.itf is not None:
         _write_itf(args.itf, findings)
     data = search_data(config, clock, args, findings)
+    if args.history_out is not None:
+        write_history_files(args.history_out, {p["id"]: p["trace"] for p in data["properties"]
+                                               if p["trace"] is not None})
     if args.html is not None:
         write_html(args.html, data, title="leaderless search")
     if args.json:
