@@ -28,6 +28,11 @@ from checker.commands.gate_file import (
     in_toml_words,
     load_gate,
 )
+from checker.commands.gate_history import (
+    history_not_run,
+    load_history_checks,
+    run_history_check,
+)
 from checker.commands.pbs import scenario_cluster, staleness_checks
 from checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
 from checker.gate_report import FAIL, PASS, junit_xml, markdown
@@ -158,6 +163,7 @@ def not_run(scenario: Scenario, reason: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     try:
         scenarios = load_gate(args.file)
+        histories = load_history_checks(args.file)
     except GateError as error:
         raise UsageError(str(error)) from None
     check_outputs(junit=args.junit, markdown=args.markdown, html=args.html)
@@ -176,6 +182,15 @@ def run(args: argparse.Namespace) -> int:
         reports.append(report)
         # One Ctrl-C stops the gate, not just the scenario it lands in.
         interrupted = summary.get("exploration", {}).get("stopped_by") == INTERRUPTED
+    for entry in histories:
+        if interrupted:
+            summaries.append(history_not_run(entry, f"not run: the gate was {INTERRUPTED}"))
+        else:
+            if not args.quiet:
+                print(f"gate: {entry.name}", file=sys.stderr)
+            summaries.append(run_history_check(entry))
+            interrupted = summaries[-1]["history"]["stopped_by"] == INTERRUPTED
+        reports.append(None)
     outcomes = [c["outcome"] for s in summaries for c in s["checks"]]
     code = (EXIT_VIOLATED if FAIL in outcomes
             else EXIT_INCONCLUSIVE if INCONCLUSIVE in outcomes else EXIT_HOLDS)

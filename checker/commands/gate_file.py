@@ -211,14 +211,16 @@ class _Parser:
             problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
             raise self.fail(line, f"not valid TOML: {problem}") from None
         for key in data:
-            if key not in ("defaults", "scenario"):
+            if key not in ("defaults", "scenario", "history"):
                 raise self.fail(self._top_line(key), f"unknown top-level key {key!r}"
-                                + _suggest(key, ["defaults", "scenario"]))
+                                + _suggest(key, ["defaults", "scenario", "history"]))
         defaults = data.get("defaults", {})
         if not isinstance(defaults, dict):
             raise self.fail(self._top_line("defaults"), "defaults must be a table: [defaults]")
         self._check_keys(defaults, DEFAULT_KEYS, "defaults", 0, "[defaults]")
         tables = data.get("scenario")
+        if tables is None and "history" in data:
+            return []  # recorded histories only: gate_history.py reads [[history]]
         if tables is None:
             raise self.fail(1, "no scenario: add a [[scenario]] table with a name and what it "
                                "must show (see the README's gate file section)")
