@@ -3,6 +3,7 @@
 from support import enabled, step, view
 
 from model import Config, ReplicationModel
+from model.state import CRASHES, DROPS, NET, UP
 
 
 def model_of(**kwargs) -> ReplicationModel:
@@ -175,3 +176,44 @@ def test_anti_entropy_merges_two_live_replicas_that_differ():
     assert [a["replicas"] for a in enabled(model, state, "AntiEntropy")] == [[0, 2], [1, 2]]
     state = step(model, state, "AntiEntropy", replicas=[0, 2])
     assert view(model, state)["store"] == {"0": "w(0,0)@1", "1": "NIL", "2": "w(0,0)@1"}
+
+
+def test_each_action_checks_its_own_guard():
+    # `successors` tests the common guards before calling an action; an action called
+    # directly (as the search and replays do) must refuse on its own.
+    model = model_of(n=2, w=1, r=1, clients=("w", "r"), max_drops=1, max_crashes=1)
+    actions = model.transitions
+    init = model.initial_states()[0]
+    writing = step(model, init, "Invoke", client=0)
+    spent = writing[:DROPS] + (1, 1) + writing[CRASHES + 1:]  # drops and crashes used up
+    assert actions.drop(writing, 0) is not None
+    assert actions.drop(spent, 0) is None
+    assert actions.crash(writing, 0) is not None
+    assert actions.crash(spent, 0) is None
+    down = model_of(n=2, w=1, r=1, clients=("w", "r"), max_crashes=2).transitions
+    replica_0_down = writing[:UP] + (0b10,) + writing[UP + 1:]
+    assert down.crash(replica_0_down, 0) is None
+    assert down.crash(replica_0_down, 1) is not None
+
+    assert actions.timeout(writing, 0) is None  # timeouts are off
+    with_timeouts = model_of(n=2, w=1, r=1, clients=("w", "r"), timeouts=True).transitions
+    assert with_timeouts.timeout(writing, 0) is not None
+    assert with_timeouts.timeout(writing, 1) is None  # r(1,0) is idle
+    done = step(model, step(model, writing, "DeliverWriteRequest",
+                            message="wreq(w(0,0), 0, w(0,0)@1)"), "DeliverWriteAck")
+    assert with_timeouts.timeout(done, 0) is None  # w(0,0) is ok
+
+    reading = step(model, init, "Invoke", client=1)
+    to_replica_0 = model.transitions.table[reading[NET][0]]
+    assert to_replica_0.replica == 0
+    assert actions.deliver_read_request(reading, 0, to_replica_0) is not None
+    reading_0_down = reading[:UP] + (0b10,) + reading[UP + 1:]
+    assert actions.deliver_read_request(reading_0_down, 0, to_replica_0) is None
+
+    gossip = model_of(n=2, w=1, r=1, clients=("w", "r"), anti_entropy=True).transitions
+    applied = step(model, writing, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
+    assert gossip.anti_entropy_exchange(applied, 0, 1) is not None
+    assert actions.anti_entropy_exchange(applied, 0, 1) is None  # anti-entropy is off
+    assert gossip.anti_entropy_exchange(writing, 0, 1) is None  # both hold NIL
+    applied_1_down = applied[:UP] + (0b01,) + applied[UP + 1:]
+    assert gossip.anti_entropy_exchange(applied_1_down, 0, 1) is None
