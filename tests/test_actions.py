@@ -215,5 +215,6 @@ def test_each_action_checks_its_own_guard():
     assert gossip.anti_entropy_exchange(applied, 0, 1) is not None
     assert actions.anti_entropy_exchange(applied, 0, 1) is None  # anti-entropy is off
     assert gossip.anti_entropy_exchange(writing, 0, 1) is None  # both hold NIL
-    applied_1_down = applied[:UP] + (0b01,) + applied[UP + 1:]
-    assert gossip.anti_entropy_exchange(applied_1_down, 0, 1) is None
+    for only_up in (0b01, 0b10):
+        assert gossip.anti_entropy_exchange(applied[:UP] + (only_up,) + applied[UP + 1:],
+                                            0, 1) is None
