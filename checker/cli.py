@@ -131,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        # Searches catch Ctrl-C themselves and report what they found; this is the rest.
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        # Searches catch Ctrl-C (and limits, which travel as a KeyboardInterrupt that
+        # names them) themselves and report what they found; this is the rest.
+        print(str(stop) or "interrupted", file=sys.stderr)
         return EXIT_INCONCLUSIVE
     except Exception as error:  # noqa: BLE001 - a crash must never read as a verdict
         if debug:

@@ -25,7 +25,7 @@ import z3
 from checker.trace import Trace
 from model import CATALOGUE, ReplicationModel
 from proofs.result import Inconsistent
-from proofs.solve import frame, interruptible_check, logic_solver
+from proofs.solve import frame, interruptible_check, logic_solver, stop_reason
 from proofs.symbolic import NOT_ENCODED, Encoding, SymState
 
 VIOLATED, NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN = (
@@ -56,7 +56,11 @@ class BmcResult:
     bound: int  # paths of 0..bound steps were searched for every property still open
     seconds: float
     verdicts: list[BmcVerdict] = field(default_factory=list)
-    interrupted: bool = False  # Ctrl-C stopped the search before the depth asked for
+    stopped_by: str | None = None  # Ctrl-C or a limit stopped it before the depth asked for
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped_by is not None
 
     def verdict(self, property_id: str) -> BmcVerdict:
         return next(v for v in self.verdicts if v.property_id == property_id)
@@ -125,17 +129,17 @@ def bmc(
     path = [encoding.state("0")]
     solver.add(encoding.init(path[0]))
     searched = -1  # the deepest depth every open property was asked about
-    interrupted = False
+    stopped_by = None
     try:
         searched = _unroll(model, encoding, solver, path, depth, open_ids, finished, spent,
                            started, progress, timed=timeout_ms is not None)
-    except KeyboardInterrupt:
-        searched, interrupted = len(path) - 2, True
+    except KeyboardInterrupt as stop:
+        searched, stopped_by = len(path) - 2, stop_reason(stop)
     open_ids = [p for p in open_ids if p not in finished]
-    stopped = "interrupted (Ctrl-C): " if interrupted else ""
+    stopped = f"{stopped_by}: " if stopped_by else ""
     for p in open_ids:
         if searched < 0:
-            finished[p] = BmcVerdict(p, UNKNOWN, reason="interrupted (Ctrl-C) before any run "
+            finished[p] = BmcVerdict(p, UNKNOWN, reason=f"{stopped_by} before any run "
                                      "was searched", seconds=spent[p])
             continue
         finished[p] = BmcVerdict(
@@ -145,7 +149,7 @@ def bmc(
             seconds=spent[p],
         )
     verdicts = [finished[p.id] for p in CATALOGUE if p.id in finished]
-    return BmcResult(searched, time.monotonic() - started, verdicts, interrupted)
+    return BmcResult(searched, time.monotonic() - started, verdicts, stopped_by)
 
 
 def _unroll(model: ReplicationModel, encoding: Encoding, solver: z3.Solver,

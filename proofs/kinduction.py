@@ -41,7 +41,7 @@ from model import CATALOGUE, ReplicationModel
 from model.state import FAIL, IDLE, NIL, NO_RESULT, OK, PENDING, REPAIRING
 from proofs.bmc import NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN, VIOLATED, BmcVerdict, bmc
 from proofs.result import InvalidInput, Obligation, Proved, Refuted, Result, Unknown
-from proofs.solve import check, frame, logic_solver
+from proofs.solve import CTRL_C, check, frame, logic_solver, stop_for, stop_reason
 from proofs.symbolic import NOT_ENCODED, Encoding, SymState, count
 
 PROVED, REFUTED, NOT_INDUCTIVE = "proved", "refuted", "not inductive"
@@ -257,7 +257,11 @@ class KInduction:
     cti: dict[str, Any] | None = None  # counterexample to induction: action and states
     trace: Trace | None = None  # a real violation (base case)
     seconds: float = 0.0
-    interrupted: bool = False  # Ctrl-C stopped the attempt: the outcome is unknown
+    stopped_by: str | None = None  # Ctrl-C or a limit stopped the attempt: unknown
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped_by is not None
 
     def to_json(self, model: ReplicationModel, times: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {"property": self.property_id, "outcome": self.outcome,
@@ -379,7 +383,7 @@ def prove(model: ReplicationModel, property_id: str, max_k: int = 2,
           timeout_ms: int | None = None, prover: Prover | None = None) -> KInduction:
     """Try k = 1..max_k; see the module docstring for the outcomes. Pass one `prover`
     to several calls on the same model to prune the invariants only once. Ctrl-C
-    ends the attempt as unknown with `interrupted` set, never as proved."""
+    (or a limit) ends the attempt as unknown with `stopped_by` set, never as proved."""
     if max_k < 1:
         raise InvalidInput(f"max_k = {max_k} is out of range: k-induction needs k >= 1")
     started = time.monotonic()
@@ -393,11 +397,12 @@ def prove(model: ReplicationModel, property_id: str, max_k: int = 2,
     attempt = _Attempt(model, property_id, claim, prover, started)
     try:
         return attempt.run(max_k, timeout_ms)
-    except KeyboardInterrupt:
-        reason = "interrupted (Ctrl-C) before every obligation was discharged"
+    except KeyboardInterrupt as stop:
+        stopped_by = stop_reason(stop)
+        reason = f"{stopped_by} before every obligation was discharged"
         return attempt.finish(UNKNOWN, attempt.k, Unknown(claim, reason,
                                                           tuple(prover.obligations)),
-                              interrupted=True)
+                              stopped_by=stopped_by)
 
 
 class _Attempt:
@@ -465,5 +470,5 @@ class _Attempt:
             f"base{k}/{self.property_id}", f"no run of fewer than {k} steps violates it",
             answer, base.seconds, (base.reason or "") if answer == "unknown" else ""))
         if cut_short:
-            raise KeyboardInterrupt
+            raise stop_for(searched.stopped_by or CTRL_C)
         return base

@@ -14,10 +14,33 @@ from typing import Any
 
 import z3
 
+from checker.explorer import describe_bytes, memory_in_use
 from proofs.result import InvalidInput, Obligation
 
 # Z3 keeps its timeout in an unsigned 32-bit integer: a larger value would wrap around.
 MAX_TIMEOUT_MS = 2**32 - 1
+
+CTRL_C = "interrupted (Ctrl-C)"
+
+
+class LimitReached(KeyboardInterrupt):
+    """A time or memory limit stopped the work. It is delivered the way Ctrl-C is (at the
+    same safe points, cutting a solver check short), so everything that keeps what it
+    found on Ctrl-C keeps it on a limit too; its text names the limit."""
+
+
+def stop_reason(stop: KeyboardInterrupt) -> str:
+    """What stopped the work, in words: the limit reached, or Ctrl-C."""
+    return str(stop) if isinstance(stop, LimitReached) else CTRL_C
+
+
+def stop_for(reason: str) -> KeyboardInterrupt:
+    """The exception that carries `reason` on (the inverse of `stop_reason`)."""
+    return KeyboardInterrupt() if reason == CTRL_C else LimitReached(reason)
+
+
+_active: _CtrlC | None = None  # the handler in force, so a cut check raises its reason
+_checking: z3.Solver | None = None  # the solver whose check is running, to interrupt it
 
 
 def arithmetic_solver(timeout_ms: int | None) -> z3.Solver:
@@ -70,11 +93,16 @@ def interruptible_check(solver: z3.Solver, timed: bool = True) -> z3.CheckSatRes
     "canceled", which a timeout can also give: pass `timed=False` for a solver
     without a timeout, so that "canceled" can only be Ctrl-C.
     """
-    answer = solver.check()
+    global _checking
+    _checking = solver
+    try:
+        answer = solver.check()
+    finally:
+        _checking = None
     if answer == z3.unknown:
         reason = solver.reason_unknown()
         if reason == "interrupted from keyboard" or (reason == "canceled" and not timed):
-            raise KeyboardInterrupt
+            raise _active.stop() if _active is not None else KeyboardInterrupt()
     return answer
 
 
@@ -111,12 +139,16 @@ class _CtrlC:
     def __init__(self) -> None:
         self.target: FrameType | None = None
         self.previous_trace = sys.gettrace()
+        self.limit: str | None = None  # set by the watchdog before it sends its SIGINT
+
+    def stop(self) -> KeyboardInterrupt:
+        return LimitReached(self.limit) if self.limit is not None else KeyboardInterrupt()
 
     def handler(self, signum: int, frame: FrameType | None) -> None:
         target = _safe_frame(frame)
         if target is frame:
             self.disarm()
-            raise KeyboardInterrupt
+            raise self.stop()
         if target is not None and self.target is None:
             self.target = target
             target.f_trace, target.f_trace_lines = self.trace, True
@@ -134,7 +166,7 @@ class _CtrlC:
             return None
         if event == "line":
             self.disarm()
-            raise KeyboardInterrupt
+            raise self.stop()
         if event == "return":
             # Leaving without another line: the caller is safe too (it called safe code).
             caller = frame.f_back
@@ -152,17 +184,39 @@ class _CtrlC:
 
 def _interrupt_checks_on_sigint(wakeup: int) -> None:
     """Read the signal numbers Python writes to `wakeup`; on SIGINT cut short the
-    solver check in progress, if any (Z3 answers unknown; a no-op when idle)."""
+    solver check in progress, if any (Z3 answers unknown). The solver, not the context,
+    is interrupted: a context interrupted while idle stays canceled for good, and the
+    process may go on using Z3 after a limit."""
     while received := os.read(wakeup, 64):
-        if signal.SIGINT in received:
-            z3.main_ctx().interrupt()
+        solver = _checking
+        if signal.SIGINT in received and solver is not None:
+            solver.interrupt()
+
+
+def _watch_limits(ctrl_c: _CtrlC, done: threading.Event, deadline: float | None,
+                  max_seconds: float | None, max_memory: int | None) -> None:
+    """Poll the clock and the resident memory; at a limit, stop the main thread as
+    Ctrl-C would (a solver check cannot be cut short from Python any other way)."""
+    while not done.wait(0.1):
+        if deadline is not None and time.monotonic() >= deadline:
+            ctrl_c.limit = f"--max-seconds {max_seconds:g} reached"
+        elif max_memory is not None and memory_in_use() >= max_memory:
+            ctrl_c.limit = f"--max-memory {describe_bytes(max_memory)} reached"
+        else:
+            continue
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        return
 
 
 @contextmanager
-def ctrl_c_outside_z3() -> Iterator[None]:
+def ctrl_c_outside_z3(max_seconds: float | None = None,
+                      max_memory: int | None = None) -> Iterator[None]:
     """Within the block, Ctrl-C raises KeyboardInterrupt only where it is safe to (see
     `_safe_frame`), so that it reaches the caller intact, and cuts short a solver check
-    in progress. A no-op off the main thread, where Python does not deliver signals."""
+    in progress. Past `max_seconds` or once the process holds `max_memory` bytes, the
+    same happens with LimitReached. A no-op off the main thread, where Python does not
+    deliver signals."""
+    global _active
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -171,12 +225,24 @@ def ctrl_c_outside_z3() -> Iterator[None]:
     os.set_blocking(notify, False)
     watcher = threading.Thread(target=_interrupt_checks_on_sigint, args=(wakeup,), daemon=True)
     watcher.start()
+    done = threading.Event()
+    watchdog = None
+    if max_seconds is not None or max_memory is not None:
+        deadline = time.monotonic() + max_seconds if max_seconds is not None else None
+        watchdog = threading.Thread(target=_watch_limits, daemon=True,
+                                    args=(ctrl_c, done, deadline, max_seconds, max_memory))
+        watchdog.start()
     previous = signal.signal(signal.SIGINT, ctrl_c.handler)
     previous_wakeup = signal.set_wakeup_fd(notify, warn_on_full_buffer=False)
     z3.set_param("ctrl_c", False)
+    _active = ctrl_c
     try:
         yield
     finally:
+        _active = None
+        done.set()
+        if watchdog is not None:
+            watchdog.join()
         z3.set_param("ctrl_c", True)
         signal.set_wakeup_fd(previous_wakeup)
         ctrl_c.disarm()

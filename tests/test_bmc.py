@@ -123,7 +123,7 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "linearizable: not encoded" in capsys.readouterr().out
     overlap = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
                "--k-induction", "--no-times", "--quiet"]
-    encoded = ["--properties", "stale-read,lww-order,convergence,availability"]
+    encoded = ["--require", "stale-read,lww-order,convergence,availability"]
     assert _run(overlap + encoded + ["--json"]) == 0
     assert '"outcome": "proved"' in capsys.readouterr().out
 
@@ -137,16 +137,16 @@ def test_a_required_property_not_encoded_is_inconclusive(capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert out.count("proved (k=1)") == 4
     assert "linearizable: required but not encoded in Z3, so this run cannot exit 0" in out
-    assert _run(overlap + ["--properties", "linearizable"]) == 3
+    assert _run(overlap + ["--require", "linearizable"]) == 3
 
 
 def test_properties_that_cannot_apply_or_name_nothing_are_bad_input() -> None:
     from checker.cli import UsageError
 
-    with pytest.raises(UsageError, match="--properties: aborted-read does not apply"):
-        _run(["--clients", "w,r", "--depth", "2", "--properties", "aborted-read"])
-    with pytest.raises(UsageError, match="--properties: names no property"):
-        _run(["--clients", "w,r", "--depth", "2", "--properties", ","])
+    with pytest.raises(UsageError, match="--require: aborted-read does not apply"):
+        _run(["--clients", "w,r", "--depth", "2", "--require", "aborted-read"])
+    with pytest.raises(UsageError, match="--require: names no property"):
+        _run(["--clients", "w,r", "--depth", "2", "--require", ","])
 
 
 def test_cli_rejects_a_negative_depth() -> None:
@@ -207,7 +207,7 @@ def test_no_k_induction_after_an_interrupted_bmc(monkeypatch, capsys) -> None:
                         lambda model, prop, *args: attempted.append(prop))
     _ctrl_c_on_solver_call(monkeypatch, 3)
     argv = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
-            "--k-induction", "--quiet", "--properties", "stale-read,convergence"]
+            "--k-induction", "--quiet", "--require", "stale-read,convergence"]
     assert _run(argv) == 3
     assert attempted == []
     assert "k-induction not attempted" in capsys.readouterr().err
@@ -219,10 +219,11 @@ def test_ctrl_c_during_k_induction_stops_every_attempt(monkeypatch, capsys) -> N
 
     monkeypatch.setattr(kinduction, "check", interrupted)
     argv = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "1",
-            "--k-induction", "--quiet", "--no-times", "--properties", "stale-read,convergence"]
+            "--k-induction", "--quiet", "--no-times", "--require", "stale-read,convergence"]
     assert _run(argv) == 3
     captured = capsys.readouterr()
-    assert ("interrupted during k-induction of stale-read; not attempted: convergence"
+    assert ("bmc: interrupted (Ctrl-C) during k-induction of stale-read; not attempted: "
+            "convergence"
             in captured.err)
     assert "stale-read: unknown: interrupted (Ctrl-C)" in captured.out
 

@@ -8,12 +8,13 @@ counterexample to induction. `linearizable` is not encoded: `leaderless check` h
 
   leaderless bmc --n 3 --w 1 --r 1 --clients w,r --depth 8
   leaderless bmc --n 5 --w 3 --r 3 --clients w,w,r,r --depth 6 --k-induction \
-      --properties stale-read,lww-order,convergence,availability
+      --require stale-read,lww-order,convergence,availability
 
-Required properties: those --properties names, else every applicable one.
+Required properties: those --require names (repeat it or separate ids by commas), else
+every applicable one.
 Exit codes: 0 every required property proved (needs --k-induction), 1 one is
 violated, 2 bad input, 3 otherwise (none within K, not inductive, unknown, not
-encoded, Ctrl-C).
+encoded, --max-seconds, --max-memory, Ctrl-C).
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ from typing import Any
 from tabulate import tabulate
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import add_model_arguments, applicable_ids, config_from_args
-from checker.commands.solver_options import add_timeout_ms
+from checker.commands.options import (
+    add_model_arguments,
+    add_property_list_argument,
+    applicable_ids,
+    config_from_args,
+)
+from checker.commands.solver_options import add_solver_limits
 from checker.render import to_json, trace_text
 from checker.trace import normalize, trace_data
 from model import ReplicationModel
@@ -48,14 +54,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     search = parser.add_argument_group("bounded model checking")
     search.add_argument("--depth", type=int, required=True, metavar="K",
                         help="search runs of 0..K steps")
-    search.add_argument("--properties", metavar="P1,P2",
-                        help="check only these properties, all required for exit code 0 "
-                             "(default: every applicable one)")
+    add_property_list_argument(search, "--require",
+                               "check only these properties, all required for exit code 0 "
+                               "(default: every applicable one)")
     search.add_argument("--k-induction", action="store_true",
                         help="try to prove each property with no violation within K")
     search.add_argument("--max-k", type=int, default=2, metavar="N",
                         help="largest k for k-induction (default %(default)s)")
-    add_timeout_ms(search)
+    add_solver_limits(search)
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -155,7 +161,7 @@ def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
 
 def _k_induction(model: ReplicationModel, result: BmcResult,
                  args: argparse.Namespace) -> dict[str, KInduction]:
-    """Prove each property BMC left open; one Ctrl-C ends every attempt."""
+    """Prove each property BMC left open; one Ctrl-C or limit ends every attempt."""
     proofs: dict[str, KInduction] = {}
     prover = Prover(model, args.timeout_ms)
     open_ids = [v.property_id for v in result.verdicts if v.status == NONE_WITHIN]
@@ -164,7 +170,7 @@ def _k_induction(model: ReplicationModel, result: BmcResult,
         proofs[property_id] = proof
         if proof.interrupted:
             rest = ", ".join(open_ids[number + 1:]) or "none"
-            print(f"bmc: interrupted during k-induction of {property_id}; "
+            print(f"bmc: {proof.stopped_by} during k-induction of {property_id}; "
                   f"not attempted: {rest}", file=sys.stderr)
             break
     return proofs
@@ -175,23 +181,23 @@ def _not_encoded_note(result: BmcResult, required: list[str]) -> str:
     if not missing:
         return ""
     return (f"\n{', '.join(missing)}: required but not encoded in Z3, so this run cannot "
-            "exit 0; check it with `leaderless check`, or leave it out with --properties")
+            "exit 0; check it with `leaderless check`, or leave it out with --require")
 
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_limits(args)
     model = ReplicationModel(config)
-    required = applicable_ids(args.properties, "--properties", model)
-    wanted = required if args.properties else None
-    with ctrl_c_outside_z3():
+    required = applicable_ids(args.require, "--require", model)
+    wanted = required if args.require else None
+    with ctrl_c_outside_z3(args.max_seconds, args.max_memory):
         result = bmc(model, args.depth, wanted, args.timeout_ms,
                      progress=None if args.quiet else _progress)
         proofs: dict[str, KInduction] = {}
         if result.interrupted:
             searched = (f"runs of at most {result.bound} steps were searched"
                         if result.bound >= 0 else "no run was searched")
-            print(f"bmc: interrupted; {searched}"
+            print(f"bmc: {result.stopped_by}; {searched}"
                   + ("; k-induction not attempted" if args.k_induction else ""),
                   file=sys.stderr)
         elif args.k_induction:

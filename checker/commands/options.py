@@ -105,6 +105,19 @@ def default_memory_ceiling() -> int | None:
     return None if available is None else int(available * DEFAULT_MEMORY_SHARE)
 
 
+def add_memory_limit(group: argparse.ArgumentParser | argparse._ArgumentGroup,
+                     outcome: str) -> None:
+    """--max-memory, defaulting to a share of the memory available, so that no run is
+    killed by the kernel; `outcome` says what the user gets when it is reached."""
+    ceiling = default_memory_ceiling()
+    shown = f"{DEFAULT_MEMORY_SHARE:.0%} of the memory available"
+    if ceiling is not None:
+        shown += f", {describe_bytes(ceiling)} here"
+    group.add_argument("--max-memory", type=memory_size, metavar="SIZE", default=ceiling,
+                       help="stop once the process holds SIZE of memory (e.g. 4G or 80%%; "
+                            f"default {shown.replace('%', '%%')}) {outcome}")
+
+
 def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> None:
     """Options of an exhaustive exploration; `per` says what each limit applies to."""
     group = parser.add_argument_group("search")
@@ -114,13 +127,7 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> N
                        help=f"stop after K distinct states{per} (unviolated -> inconclusive)")
     group.add_argument("--max-seconds", type=positive_seconds, metavar="S",
                        help=f"stop after S seconds{per} (unviolated -> inconclusive)")
-    ceiling = default_memory_ceiling()
-    shown = f"{DEFAULT_MEMORY_SHARE:.0%} of the memory available"
-    if ceiling is not None:
-        shown += f", {describe_bytes(ceiling)} here"
-    group.add_argument("--max-memory", type=memory_size, metavar="SIZE", default=ceiling,
-                       help="stop once the process holds SIZE of memory (e.g. 4G or 80%%; "
-                            f"default {shown.replace('%', '%%')}) (unviolated -> inconclusive)")
+    add_memory_limit(group, "(unviolated -> inconclusive)")
     group.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 

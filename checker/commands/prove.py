@@ -21,7 +21,7 @@ from typing import Any
 from tabulate import tabulate
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.solver_options import add_timeout_ms
+from checker.commands.solver_options import add_solver_limits
 from proofs.clocks import prove_clock_bound, prove_clocks
 from proofs.parametric import prove_parametric
 from proofs.quorum import LARGEST_N, prove_overlap, prove_write_overlap, quorum_space, validate
@@ -71,7 +71,7 @@ def _number(text: str) -> Fraction:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    add_timeout_ms(parser)
+    add_solver_limits(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--no-times",
@@ -142,7 +142,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        with ctrl_c_outside_z3():
+        with ctrl_c_outside_z3(args.max_seconds, args.max_memory):
             primary, report, data = args.prove(args)
     except InvalidInput as error:
         raise UsageError(str(error)) from error

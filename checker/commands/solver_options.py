@@ -1,9 +1,14 @@
-"""The Z3 time limit: one option, one spelling, for every subcommand that runs the solver."""
+"""The limits of every subcommand that runs the solver: one option, one spelling each.
+
+--timeout-ms bounds each Z3 check (its answer is then unknown); --max-seconds and
+--max-memory bound the whole command, as they bound `check`'s exploration.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from checker.commands.options import add_memory_limit, positive_seconds
 from proofs.solve import MAX_TIMEOUT_MS
 
 
@@ -19,7 +24,11 @@ def _milliseconds(text: str) -> int:
     return value
 
 
-def add_timeout_ms(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+def add_solver_limits(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument("--timeout-ms", type=_milliseconds, metavar="MS",
                         help="give up on a Z3 check after MS milliseconds; its answer is then "
                              "unknown (default: no limit)")
+    parser.add_argument("--max-seconds", type=positive_seconds, metavar="S",
+                        help="stop the whole command after S seconds, keeping what was found "
+                             "(what is open is then inconclusive)")
+    add_memory_limit(parser, "(what is open is then inconclusive)")
