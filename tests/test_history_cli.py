@@ -113,7 +113,7 @@ def test_html_timeline_marks_the_witness_and_the_prefix(capsys, tmp_path):
 def test_limit_is_inconclusive_never_linearizable(capsys, tmp_path):
     started = time.monotonic()
     code, data = run_json(capsys, tmp_path, hard(), "--max-seconds", "0.3",
-                          "--properties", "linearizable")
+                          "--require", "linearizable")
     assert time.monotonic() - started < 5
     assert code == 3 and not data["complete"] and data["stopped_by"] == "the time limit"
     assert data["properties"][0]["verdict"] == "inconclusive"
@@ -136,7 +136,7 @@ def test_ctrl_c_keeps_what_is_known(tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--properties", "convergence"], "--properties: unknown property 'convergence'"),
+    (["--require", "convergence"], "--require: unknown property 'convergence'"),
     (["--max-seconds", "0"], "--max-seconds: 0 is out of range"),
     (["--format", "xml"], "argument --format: invalid choice"),
 ])
@@ -155,11 +155,11 @@ def test_bad_files_are_one_line(capsys, tmp_path):
 
 
 def test_named_property_that_is_na_is_inconclusive(capsys, tmp_path):
-    code, out, _ = run(capsys, tmp_path, FINE, "--properties", "aborted-read")
+    code, out, _ = run(capsys, tmp_path, FINE, "--require", "aborted-read")
     assert code == 3 and "aborted-read is n/a: no write definitely failed on this key" in out
 
 
 def test_reads_standard_input(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", __import__("io").StringIO(STALE))
-    assert main(["history", "-", "--properties", "stale-read"]) == 1
+    assert main(["history", "-", "--require", "stale-read"]) == 1
     assert "history -: JSON lines" in capsys.readouterr().out

@@ -21,7 +21,7 @@ def test_check_writes_its_counterexamples_as_histories(tmp_path, capsys):
     assert sorted(p.name for p in folder.iterdir()) == ["linearizable.jsonl", "stale-read.jsonl"]
     capsys.readouterr()
     assert main(["history", str(folder / "stale-read.jsonl"), "--quiet",
-                 "--properties", "stale-read"]) == 1
+                 "--require", "stale-read"]) == 1
     assert re.search(r"^stale-read +VIOLATED", capsys.readouterr().out, re.MULTILINE)
 
 

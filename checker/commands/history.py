@@ -14,7 +14,7 @@ porcupine-etcd (Jepsen's etcd log lines, as in Porcupine's test data), porcupine
 
 Exit codes: 0 every property checked holds (or is n/a), 1 one is violated, 2 bad
 input, 3 one is inconclusive (--max-seconds or Ctrl-C stopped it; never reported as
-holding), or a property named with --properties is n/a.
+holding), or a property named with --require is n/a.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from checker.commands.options import add_property_list_argument, positive_seconds, property_ids
 from checker.render import check_outputs, write_output
 from checker.timeline import render_timeline, timeline_data
 from model.history import FORMATS, HISTORY_PROPERTIES, Budget, HistoryError, check_history, parse
@@ -44,9 +45,10 @@ _PROGRESS_AFTER = 1.0  # seconds between progress lines; quick checks print none
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the recorded history (- for stdin)")
     parser.add_argument("--format", choices=FORMATS, help="the history's format (default: detect)")
-    parser.add_argument("--properties", metavar="P1,P2",
-                        help=f"properties to check (default: all of {','.join(HISTORY_PROPERTIES)})")
-    parser.add_argument("--max-seconds", type=float, metavar="S",
+    add_property_list_argument(parser, "--require",
+                               "properties to check, all required for exit code 0 (default: "
+                               f"every one that applies of {','.join(HISTORY_PROPERTIES)})")
+    parser.add_argument("--max-seconds", type=positive_seconds, metavar="S",
                         help="stop searching after S seconds (what is undecided is inconclusive)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--json", action="store_true", help="print everything as JSON")
@@ -55,9 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        raise UsageError(f"--max-seconds: {args.max_seconds:g} is out of range; allowed > 0")
-    properties = _properties(args.properties)
+    properties = _properties(args.require)
     check_outputs(html=args.html)
     history = _read(args.file, args.format)
     interrupted = []
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.done()
     data = report_data(report, args.file, seconds)
-    data["exit_code"] = exit_code(data, named=args.properties is not None)
+    data["exit_code"] = exit_code(data, named=args.require is not None)
     if args.html is not None:
         write_output(args.html, history_html(report, data), "--html")
     if args.json:
@@ -100,16 +100,10 @@ def exit_code(data: dict[str, Any], named: bool = False) -> int:
     return EXIT_HOLDS
 
 
-def _properties(option: str | None) -> tuple[str, ...]:
-    if option is None:
+def _properties(given: list[str] | None) -> tuple[str, ...]:
+    if given is None:
         return HISTORY_PROPERTIES
-    wanted = [p.strip() for p in option.split(",") if p.strip()]
-    for prop in wanted:
-        if prop not in HISTORY_PROPERTIES:
-            raise UsageError(f"--properties: unknown property {prop!r}; a history can be "
-                             f"checked for {', '.join(HISTORY_PROPERTIES)}")
-    if not wanted:
-        raise UsageError("--properties: name at least one property")
+    wanted = property_ids(given, "--require", known=HISTORY_PROPERTIES)
     return tuple(p for p in HISTORY_PROPERTIES if p in wanted)
 
 
