@@ -121,7 +121,7 @@ def test_measured_latencies_from_a_csv(capsys, tmp_path):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (("--latency", "gamma:1"), "--latency: 'gamma:1': unknown distribution 'gamma'"),
-    (("--r", "4"), "r: 4 is out of range; allowed 1..3"),
+    (("--r", "4"), "--r: 4 is out of range; allowed 1..3"),
     (("--require-visibility", "10ms"), "--require-visibility: '10ms': write T:P, e.g. 10ms:0.999"),
     (("--require-k-staleness", "0:0.9"), "--require-k-staleness: '0': k is a whole number >= 1"),
     (("--require-availability", "up:0.1:0.9"), "write SIDE:F:P"),

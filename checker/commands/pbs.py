@@ -38,7 +38,7 @@ import numpy as np
 from tabulate import tabulate
 
 from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import DEFAULT
+from checker.commands.options import DEFAULT, FLAGS
 from model import Config, ConfigError
 from model.pbs.availability import availability, load
 from model.pbs.kstaleness import MAX_ENUMERATED_REPLICAS, cluster_k_staleness
@@ -340,7 +340,7 @@ def cluster_from_args(args: argparse.Namespace) -> Cluster:
     try:
         Config(n=args.n, w=args.w, r=args.r)
     except ConfigError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(error.worded(FLAGS)) from None
     plain = plain_cluster(args.n, args.r, args.w)
     if args.read is None and args.write is None:
         return plain
