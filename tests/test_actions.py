@@ -218,3 +218,11 @@ def test_each_action_checks_its_own_guard():
     for only_up in (0b01, 0b10):
         assert gossip.anti_entropy_exchange(applied[:UP] + (only_up,) + applied[UP + 1:],
                                             0, 1) is None
+
+
+def test_anti_entropy_pairs_replicas_around_a_crashed_one():
+    model = model_of(n=3, w=1, r=1, clients=("w",), anti_entropy=True, max_crashes=1)
+    state = step(model, model.initial_states()[0], "Invoke", client=0)
+    state = step(model, state, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
+    state = step(model, state, "Crash", replica=1)
+    assert [a["replicas"] for a in enabled(model, state, "AntiEntropy")] == [[0, 2]]
