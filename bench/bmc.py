@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from checker.explorer import explore
-from model import Config, ReplicationModel
-from proofs.bmc import bmc
-from proofs.kinduction import Prover, prove
+from leaderless.checker.explorer import explore
+from leaderless.model import Config, ReplicationModel
+from leaderless.proofs.bmc import bmc
+from leaderless.proofs.kinduction import Prover, prove
 
 CASES = (
     # Quorums overlap, drift 0: everything encoded holds; k-induction proves it.
@@ -34,8 +34,10 @@ def main() -> None:
         print(f"== {config.describe()}")
         exploration = explore(model, symmetry=True, max_seconds=args.explore_seconds)
         status = "complete" if exploration.complete else f"INCOMPLETE ({exploration.stopped_by})"
-        print(f"  explorer (symmetry): {exploration.states:,} states to depth "
-              f"{exploration.depth} in {exploration.seconds:.1f} s; {status}")
+        print(
+            f"  explorer (symmetry): {exploration.states:,} states to depth "
+            f"{exploration.depth} in {exploration.seconds:.1f} s; {status}"
+        )
         for verdict in exploration.verdicts:
             if verdict.status != "n/a":
                 length = f" ({len(verdict.trace)} steps)" if verdict.trace else ""
@@ -52,8 +54,10 @@ def main() -> None:
             if verdict.status == "none within K":
                 started = time.monotonic()
                 proof = prove(model, verdict.property_id, prover=prover)
-                line += (f"; k-induction: {proof.outcome} (k={proof.k}) "
-                         f"in {time.monotonic() - started:.1f} s")
+                line += (
+                    f"; k-induction: {proof.outcome} (k={proof.k}) "
+                    f"in {time.monotonic() - started:.1f} s"
+                )
             print(line)
 
 

@@ -29,9 +29,9 @@ CONFIGS = [
 
 _CHILD = r"""
 import json, resource, sys, time
-from checker.commands.options import add_model_arguments, config_from_args
-from checker.explorer import explore
-from model import ReplicationModel
+from leaderless.checker.commands.options import add_model_arguments, config_from_args
+from leaderless.checker.explorer import explore
+from leaderless.model import ReplicationModel
 import argparse
 parser = argparse.ArgumentParser()
 add_model_arguments(parser)
@@ -53,44 +53,73 @@ print(json.dumps({"states": result.states, "transitions": result.transitions,
 
 
 def measure(options: str, symmetry: bool, limit: float = 0.0) -> dict:
-    command = [sys.executable, "-c", _CHILD, "1" if symmetry else "0", str(limit),
-               *options.split()]
+    command = [sys.executable, "-c", _CHILD, "1" if symmetry else "0", str(limit), *options.split()]
     return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def row(name: str, options: str, symmetry: bool, limit: float = 0.0) -> list:
     m = measure(options, symmetry, limit)
     per_state = m["grown_kib"] * 1024 / m["states"] if m["states"] else 0
-    return [name, "on" if symmetry else "off", f"{m['states']:,}", f"{m['transitions']:,}",
-            m["depth"], f"{m['seconds']:.2f}", f"{m['states'] / m['seconds']:,.0f}",
-            f"{m['grown_kib'] / 1024:,.1f}", f"{per_state:,.0f}",
-            "yes" if m["complete"] else "NO (time limit)"]
+    return [
+        name,
+        "on" if symmetry else "off",
+        f"{m['states']:,}",
+        f"{m['transitions']:,}",
+        m["depth"],
+        f"{m['seconds']:.2f}",
+        f"{m['states'] / m['seconds']:,.0f}",
+        f"{m['grown_kib'] / 1024:,.1f}",
+        f"{per_state:,.0f}",
+        "yes" if m["complete"] else "NO (time limit)",
+    ]
 
 
-HEADERS = ["config", "symmetry", "states", "transitions", "depth", "cpu s", "states/s",
-           "peak MiB", "bytes/state", "complete"]
+HEADERS = [
+    "config",
+    "symmetry",
+    "states",
+    "transitions",
+    "depth",
+    "cpu s",
+    "states/s",
+    "peak MiB",
+    "bytes/state",
+    "complete",
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--growth", type=float, metavar="S",
-                        help="also measure w,r -> w,w,r growth with an S-second limit")
+    parser.add_argument(
+        "--growth",
+        type=float,
+        metavar="S",
+        help="also measure w,r -> w,w,r growth with an S-second limit",
+    )
     args = parser.parse_args()
     print(f"reference: leaderless check {REFERENCE}\n")
     rows = []
     for name, options in CONFIGS:
         for symmetry in (False, True):
             rows.append(row(name, options, symmetry))
-            print(tabulate([rows[-1]], headers=HEADERS, disable_numparse=True)
-                  .splitlines()[-1], file=sys.stderr)
+            print(
+                tabulate([rows[-1]], headers=HEADERS, disable_numparse=True).splitlines()[-1],
+                file=sys.stderr,
+            )
     print(tabulate(rows, headers=HEADERS, disable_numparse=True))
-    print("\nfingerprints: 60-bit; collision probability about states^2 / 2^61 "
-          "(1e-7 at a million states)")
+    print(
+        "\nfingerprints: 60-bit; collision probability about states^2 / 2^61 "
+        "(1e-7 at a million states)"
+    )
     if args.growth:
-        print(f"\ngrowth of the reference from clients w,r to w,w,r "
-              f"(symmetry on, {args.growth:g} s limit):")
-        growth = [row(clients, REFERENCE.replace("w,r", clients), True, args.growth)
-                  for clients in ("w,r", "w,w,r")]
+        print(
+            f"\ngrowth of the reference from clients w,r to w,w,r "
+            f"(symmetry on, {args.growth:g} s limit):"
+        )
+        growth = [
+            row(clients, REFERENCE.replace("w,r", clients), True, args.growth)
+            for clients in ("w,r", "w,w,r")
+        ]
         print(tabulate(growth, headers=HEADERS, disable_numparse=True))
 
 

@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
 from tabulate import tabulate
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from model.history import Budget, check_history, parse
-from model.history.linear import items, search
-from model.history.records import Recorder
+from leaderless.model.history import Budget, check_history, parse
+from leaderless.model.history.linear import items, search
+from leaderless.model.history.records import Recorder
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "porcupine"
 
@@ -37,14 +34,19 @@ def cpu(function):
 
 def verdict_seconds(history) -> tuple[bool, float]:
     def run():
-        return all(search(items(ops), history.initial, Budget())[0]
-                   for ops in history.by_key().values())
+        return all(
+            search(items(ops), history.initial, Budget())[0] for ops in history.by_key().values()
+        )
+
     return cpu(run)
 
 
 def porcupine() -> None:
-    expected = dict(line.split("\t") for line in (DATA / "expected.tsv").read_text().splitlines()
-                    if not line.startswith("#"))
+    expected = dict(
+        line.split("\t")
+        for line in (DATA / "expected.tsv").read_text().splitlines()
+        if not line.startswith("#")
+    )
     etcd = sorted(name for name in expected if name.startswith("jepsen/"))
     verdicts, fulls, ops = [], [], []
     for name in etcd:
@@ -54,21 +56,36 @@ def porcupine() -> None:
         verdicts.append(seconds)
         _, seconds = cpu(lambda history=history: check_history(history))
         fulls.append(seconds)
-    print(f"Porcupine's {len(etcd)} etcd histories ({min(ops)}-{max(ops)} operations, one "
-          "register, 5 clients with crashed ones replaced):")
-    print(tabulate([("verdict", sum(verdicts), statistics.median(verdicts), max(verdicts)),
-                    ("full", sum(fulls), statistics.median(fulls), max(fulls))],
-                   headers=("CPU s", "all", "median", "slowest"), floatfmt=".3f"))
+    print(
+        f"Porcupine's {len(etcd)} etcd histories ({min(ops)}-{max(ops)} operations, one "
+        "register, 5 clients with crashed ones replaced):"
+    )
+    print(
+        tabulate(
+            [
+                ("verdict", sum(verdicts), statistics.median(verdicts), max(verdicts)),
+                ("full", sum(fulls), statistics.median(fulls), max(fulls)),
+            ],
+            headers=("CPU s", "all", "median", "slowest"),
+            floatfmt=".3f",
+        )
+    )
     rows = []
     for name in sorted(n for n in expected if n.startswith("kv/")):
         history = parse((DATA / name).read_text())
         holds, seconds = verdict_seconds(history)
         _, full = cpu(lambda history=history: check_history(history))
-        rows.append((name, len(history.ops), len(history.keys()), "yes" if holds else "no",
-                     seconds, full))
+        rows.append(
+            (name, len(history.ops), len(history.keys()), "yes" if holds else "no", seconds, full)
+        )
     print("\nPorcupine's key-value histories (get, put, append):")
-    print(tabulate(rows, headers=("file", "operations", "keys", "linearizable", "verdict s",
-                                  "full s"), floatfmt=".3f"))
+    print(
+        tabulate(
+            rows,
+            headers=("file", "operations", "keys", "linearizable", "verdict s", "full s"),
+            floatfmt=".3f",
+        )
+    )
 
 
 def synthetic(length: int, concurrency: int, stale_end: bool = False, seed: int = 0):
@@ -109,10 +126,17 @@ def growth() -> None:
             assert holds != stale_end  # the construction, not a timing
             row += [seconds, 1e6 * seconds / length]
         rows.append(row)
-    print("\nSynthetic registers, linearizable and with a stale read at the end "
-          "(refuted only after every choice is exhausted):")
-    print(tabulate(rows, headers=("operations", "concurrency", "holds: s", "us/op",
-                                  "stale end: s", "us/op"), floatfmt=".3f"))
+    print(
+        "\nSynthetic registers, linearizable and with a stale read at the end "
+        "(refuted only after every choice is exhausted):"
+    )
+    print(
+        tabulate(
+            rows,
+            headers=("operations", "concurrency", "holds: s", "us/op", "stale end: s", "us/op"),
+            floatfmt=".3f",
+        )
+    )
 
 
 def main() -> None:

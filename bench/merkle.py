@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from tabulate import tabulate
 
-from model.antientropy import Store, default_depth, merkle_sync, naive_sync
+from leaderless.model.antientropy import Store, default_depth, merkle_sync, naive_sync
 
 T = TypeVar("T")
 DIFFERENCES = (10, 100, 1000, 10_000)

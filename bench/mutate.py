@@ -60,28 +60,57 @@ FAST_TESTS = (
 # Hand-written mutants of the modules the generator does not cover: (file, the text
 # to change, its replacement).
 HAND_WRITTEN = (
-    ("model/state.py", "for c, script in enumerate(config.clients) for k in range(len(script))",
-     ("for k in range(max(map(len, config.clients))) for c, script in enumerate(config.clients)"
-      " if k < len(script)")),
-    ("model/state.py", "(ts - self.min_timestamp + 1) * self.op_count + op + 1",
-     "(ts - self.min_timestamp + 1) * self.op_count + op"),
-    ("model/state.py", "return Message(kind, op, rest % self.n, rest // self.n)",
-     "return Message(kind, op, rest % self.n, rest // self.n + 1)"),
-    ("model/system.py", "self.canonical_key = self._symmetry.canonical_key",
-     "self.canonical_key = lambda state: state"),
-    ("model/system.py", "self.applicable = self.catalogue.applicable",
-     "self.applicable = (1 << len(self.properties)) - 1"),
-    ("model/system.py", "return self.catalogue.explain(1 << property_index, state)",
-     "return self.catalogue.explain(1 << property_index - 1, state)"),
-    ("model/symmetry.py", "signatures = [[version, up >> i & 1] for i, version in enumerate(store)]",
-     "signatures = [[version] for i, version in enumerate(store)]"),
+    (
+        "model/state.py",
+        "for c, script in enumerate(config.clients) for k in range(len(script))",
+        (
+            "for k in range(max(map(len, config.clients))) for c, script in enumerate(config.clients)"
+            " if k < len(script)"
+        ),
+    ),
+    (
+        "model/state.py",
+        "(ts - self.min_timestamp + 1) * self.op_count + op + 1",
+        "(ts - self.min_timestamp + 1) * self.op_count + op",
+    ),
+    (
+        "model/state.py",
+        "return Message(kind, op, rest % self.n, rest // self.n)",
+        "return Message(kind, op, rest % self.n, rest // self.n + 1)",
+    ),
+    (
+        "model/system.py",
+        "self.canonical_key = self._symmetry.canonical_key",
+        "self.canonical_key = lambda state: state",
+    ),
+    (
+        "model/system.py",
+        "self.applicable = self.catalogue.applicable",
+        "self.applicable = (1 << len(self.properties)) - 1",
+    ),
+    (
+        "model/system.py",
+        "return self.catalogue.explain(1 << property_index, state)",
+        "return self.catalogue.explain(1 << property_index - 1, state)",
+    ),
+    (
+        "model/symmetry.py",
+        "signatures = [[version, up >> i & 1] for i, version in enumerate(store)]",
+        "signatures = [[version] for i, version in enumerate(store)]",
+    ),
     ("model/symmetry.py", "append[i](-2 - 3 * op)", "append[i](-2)"),
     ("model/symmetry.py", "append[i](-4 - 3 * op)", "append[i](-4)"),
-    ("model/symmetry.py", "append[i](-3 * (1 + op + op_count * version))",
-     "append[i](-3 * (1 + op))"),
+    (
+        "model/symmetry.py",
+        "append[i](-3 * (1 + op + op_count * version))",
+        "append[i](-3 * (1 + op))",
+    ),
     ("model/symmetry.py", "        signatures.sort()\n", "        signatures.reverse()\n"),
-    ("model/symmetry.py", "return (tuple(map(tuple, signatures)), now, drops, crashes, hist)",
-     "return (tuple(map(tuple, signatures)), now, drops, hist)"),
+    (
+        "model/symmetry.py",
+        "return (tuple(map(tuple, signatures)), now, drops, crashes, hist)",
+        "return (tuple(map(tuple, signatures)), now, drops, hist)",
+    ),
 )
 
 # Mutants that change no behaviour the model can show, by id (see --list), each with
@@ -89,101 +118,69 @@ HAND_WRITTEN = (
 _SHORTCUT = "a shortcut: the action called next checks its own guard (test_actions.py)"
 EQUIVALENT: dict[str, str] = {
     "actions.py:Transitions.deliver_write_request: status == PENDING and "
-    "self.scope.is_write[m.op] -> status == PENDING":
-        "a read sends write requests only as repairs, once it has decided, never while "
-        "pending",
+    "self.scope.is_write[m.op] -> status == PENDING": "a read sends write requests only as repairs, once it has decided, never while "
+    "pending",
     "actions.py:Transitions.deliver_write_ack: status == PENDING and self.scope.is_write[op] "
-    "-> self.scope.is_write[op]":
-        "a write's acks leave the network when it completes or times out",
+    "-> self.scope.is_write[op]": "a write's acks leave the network when it completes or times out",
     "actions.py:Transitions.deliver_write_ack: status == PENDING and self.scope.is_write[op] "
-    "-> status == PENDING":
-        "a pending read has no acks in flight: acks of a read answer its repairs",
+    "-> status == PENDING": "a pending read has no acks in flight: acks of a read answer its repairs",
     "actions.py:Transitions.deliver_write_ack: status == PENDING and self.scope.is_write[op] "
-    "-> status == PENDING or self.scope.is_write[op]":
-        "the two mutants above together",
-    "actions.py:Transitions.deliver_read_response: return [((\"DeliverReadResponse\", code, "
-    "None), (state[STORE], state[UP], state[NOW], net... -> pass":
-        "the branch is unreachable: a read's responses leave the network when it decides",
+    "-> status == PENDING or self.scope.is_write[op]": "the two mutants above together",
+    'actions.py:Transitions.deliver_read_response: return [(("DeliverReadResponse", code, '
+    "None), (state[STORE], state[UP], state[NOW], net... -> pass": "the branch is unreachable: a read's responses leave the network when it decides",
     "actions.py:Transitions.deliver_read_response: (state[STORE], state[UP], state[NOW], net) "
-    "+ rest -> (state[STORE], state[UP], state[NOW], net) - rest":
-        "in the same unreachable branch",
-    "actions.py:Transitions.deliver_read_response: stale and repair != \"off\" -> "
-    "repair != 'off'":
-        "with no stale responder the repair sends nothing",
+    "+ rest -> (state[STORE], state[UP], state[NOW], net) - rest": "in the same unreachable branch",
+    'actions.py:Transitions.deliver_read_response: stale and repair != "off" -> '
+    "repair != 'off'": "with no stale responder the repair sends nothing",
     "actions.py:Transitions.successors: state[DROPS] < self.max_drops -> "
-    "state[DROPS] <= self.max_drops":
-        _SHORTCUT,
+    "state[DROPS] <= self.max_drops": _SHORTCUT,
     "actions.py:Transitions.successors: (record[H_STATUS] == PENDING or "
     "record[H_STATUS] == REPAIRING) and (nxt := self.timeout... -> (nxt := "
-    "self.timeout(state, op)) is not None":
-        _SHORTCUT,
+    "self.timeout(state, op)) is not None": _SHORTCUT,
     "actions.py:Transitions.successors: state[CRASHES] < self.max_crashes -> "
-    "state[CRASHES] <= self.max_crashes":
-        _SHORTCUT,
+    "state[CRASHES] <= self.max_crashes": _SHORTCUT,
     "actions.py:Transitions.successors: up >> replica & 1 and (nxt := "
     "self.crash(state, replica)) is not None -> (nxt := self.crash(state, replica)) "
-    "is not None":
-        _SHORTCUT,
-    "actions.py:Transitions.successors: 1 -> 0 #2":
-        'a replica paired with itself has nothing to merge, which anti_entropy_exchange checks',
+    "is not None": _SHORTCUT,
+    "actions.py:Transitions.successors: 1 -> 0 #2": "a replica paired with itself has nothing to merge, which anti_entropy_exchange checks",
     "actions.py:Transitions.successors: store[i] != store[j] and up >> i & 1 and up "
     ">> j & 1 and (nxt := self.anti_entropy_exch... -> up >> i & 1 and up >> j & 1 "
-    "and ((nxt := self.anti_entropy_exchange(state, i, j)) is not None)":
-        _SHORTCUT,
+    "and ((nxt := self.anti_entropy_exchange(state, i, j)) is not None)": _SHORTCUT,
     "actions.py:Transitions.successors: store[i] != store[j] and up >> i & 1 and up "
     ">> j & 1 and (nxt := self.anti_entropy_exch... -> store[i] != store[j] and up "
-    ">> j & 1 and ((nxt := self.anti_entropy_exchange(state, i, j)) is not None)":
-        _SHORTCUT,
+    ">> j & 1 and ((nxt := self.anti_entropy_exchange(state, i, j)) is not None)": _SHORTCUT,
     "actions.py:Transitions.successors: store[i] != store[j] and up >> i & 1 and up "
     ">> j & 1 and (nxt := self.anti_entropy_exch... -> store[i] != store[j] and up "
-    ">> i & 1 and ((nxt := self.anti_entropy_exchange(state, i, j)) is not None)":
-        _SHORTCUT,
+    ">> i & 1 and ((nxt := self.anti_entropy_exchange(state, i, j)) is not None)": _SHORTCUT,
     "properties.py:_precedes: a[H_COMPLETED] != 0 and b[H_INVOKED] != 0 and a[H_COMPLETED] "
-    "< b[H_INVOKED] -> a[H_COMPLETED] != 0 and a[H_COMPLETED] < b[H_INVOKED]":
-        "b not invoked has invoked 0, and a completed at a time >= 1 is not below 0",
-    "properties.py:_precedes: 0 -> 1 #2":
-        "b invoked at 1 would need a completed before 1, which the first conjunct rules out",
-    "properties.py:_precedes: 0 -> -1 #2":
-        "same as dropping the conjunct: no time is -1",
+    "< b[H_INVOKED] -> a[H_COMPLETED] != 0 and a[H_COMPLETED] < b[H_INVOKED]": "b not invoked has invoked 0, and a completed at a time >= 1 is not below 0",
+    "properties.py:_precedes: 0 -> 1 #2": "b invoked at 1 would need a completed before 1, which the first conjunct rules out",
+    "properties.py:_precedes: 0 -> -1 #2": "same as dropping the conjunct: no time is -1",
     "properties.py:Catalogue.lww_order: hist[a][H_VERSION] > hist[b][H_VERSION] -> "
-    "hist[a][H_VERSION] >= hist[b][H_VERSION]":
-        "lww versions carry the writer op, so two writes never have equal versions, and "
-        "lww-order applies under lww only",
-    "properties.py:Catalogue.write_atomicity: return None -> pass":
-        "a shortcut: with no failed write the loop finds nothing either",
-    "properties.py:Catalogue.convergence: max -> min":
-        "under anti-entropy every live replica is given the same value; which one is moot",
-    "properties.py:Catalogue.availability: return None -> pass":
-        "a shortcut: with no op active the loop over active ops finds nothing either",
+    "hist[a][H_VERSION] >= hist[b][H_VERSION]": "lww versions carry the writer op, so two writes never have equal versions, and "
+    "lww-order applies under lww only",
+    "properties.py:Catalogue.write_atomicity: return None -> pass": "a shortcut: with no failed write the loop finds nothing either",
+    "properties.py:Catalogue.convergence: max -> min": "under anti-entropy every live replica is given the same value; which one is moot",
+    "properties.py:Catalogue.availability: return None -> pass": "a shortcut: with no op active the loop over active ops finds nothing either",
     "properties.py:Catalogue.availability: status == PENDING and self.scope.is_write[op] -> "
-    "self.scope.is_write[op]":
-        "active ops are pending or repairing, and only reads repair",
+    "self.scope.is_write[op]": "active ops are pending or repairing, and only reads repair",
     "properties.py:Catalogue.availability: m_op == op and (kind == WACK or kind == WREQ) -> "
-    "m_op == op":
-        "a repairing read's requests and responses left the network when it decided",
+    "m_op == op": "a repairing read's requests and responses left the network when it decided",
     "properties.py:Catalogue.violations: wanted & self._quiescent_bits and not active and not "
-    "state[NET] -> not active and (not state[NET])":
-        "a shortcut: each quiescent property is tested against `wanted` again inside",
+    "state[NET] -> not active and (not state[NET])": "a shortcut: each quiescent property is tested against `wanted` again inside",
     "properties.py:Catalogue.violations: wanted & bit and check(self, state) is not None -> "
-    "check(self, state) is not None #2":
-        "the quiescent group has one property (convergence), which the group's test covers",
+    "check(self, state) is not None #2": "the quiescent group has one property (convergence), which the group's test covers",
     "properties.py:_linearizable: is_write[op] and status in (PENDING, FAIL) -> "
-    "status in (PENDING, FAIL)":
-        "an optional pending or failed read never changes the value, so placing it never "
-        "helps a linearization",
-    "properties.py:_linearizable: is_write[op] and status in (PENDING, FAIL) -> is_write[op]":
-        "an idle write as an optional member: no read returns its value, so placing it "
-        "never helps",
+    "status in (PENDING, FAIL)": "an optional pending or failed read never changes the value, so placing it never "
+    "helps a linearization",
+    "properties.py:_linearizable: is_write[op] and status in (PENDING, FAIL) -> is_write[op]": "an idle write as an optional member: no read returns its value, so placing it "
+    "never helps",
     "properties.py:_linearizable: is_write[op] and status in (PENDING, FAIL) -> is_write[op] "
-    "or status in (PENDING, FAIL)":
-        "the two mutants above together",
+    "or status in (PENDING, FAIL)": "the two mutants above together",
     "properties.py:_linearizable: is_write[e] or hist[e][H_RESULT] == NIL -> "
-    "hist[e][H_RESULT] == NIL":
-        "`returns` of a write is never read (writes are placed by the is_write branch)",
-    "properties.py:_linearizable.extend: return False -> pass":
-        "the dead-end memo only saves work: the search tries the same state again",
-    "properties.py:_linearizable.extend: dead_ends.add((placed, value)) -> pass":
-        "the dead-end memo only saves work",
+    "hist[e][H_RESULT] == NIL": "`returns` of a write is never read (writes are placed by the is_write branch)",
+    "properties.py:_linearizable.extend: return False -> pass": "the dead-end memo only saves work: the search tries the same state again",
+    "properties.py:_linearizable.extend: dead_ends.add((placed, value)) -> pass": "the dead-end memo only saves work",
 }
 
 
@@ -196,11 +193,16 @@ class Mutant:
 
 # Replacement operators, per comparison: a boundary shift and the negation.
 _COMPARE = {
-    ast.Lt: (ast.LtE, ast.GtE), ast.LtE: (ast.Lt, ast.Gt),
-    ast.Gt: (ast.GtE, ast.LtE), ast.GtE: (ast.Gt, ast.Lt),
-    ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,),
-    ast.In: (ast.NotIn,), ast.NotIn: (ast.In,),
-    ast.Is: (ast.IsNot,), ast.IsNot: (ast.Is,),
+    ast.Lt: (ast.LtE, ast.GtE),
+    ast.LtE: (ast.Lt, ast.Gt),
+    ast.Gt: (ast.GtE, ast.LtE),
+    ast.GtE: (ast.Gt, ast.Lt),
+    ast.Eq: (ast.NotEq,),
+    ast.NotEq: (ast.Eq,),
+    ast.In: (ast.NotIn,),
+    ast.NotIn: (ast.In,),
+    ast.Is: (ast.IsNot,),
+    ast.IsNot: (ast.Is,),
 }
 _ARITHMETIC = {ast.Add: ast.Sub, ast.Sub: ast.Add}
 _SWAPPED_CALLS = {"max": "min", "min": "max"}
@@ -214,7 +216,8 @@ class _Sites(ast.NodeVisitor):
         self.assigned: list[set[str]] = [set()]
         self.found: list[tuple[str, ast.AST, str]] = []
         self.own_functions = {
-            node.name for node in ast.walk(tree)
+            node.name
+            for node in ast.walk(tree)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         }
 
@@ -250,7 +253,7 @@ class _Sites(ast.NodeVisitor):
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
         for index in range(len(node.values)):
-            rest = node.values[:index] + node.values[index + 1:]
+            rest = node.values[:index] + node.values[index + 1 :]
             self.add(node, ast.unparse(rest[0] if len(rest) == 1 else ast.BoolOp(node.op, rest)))
         other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
         self.add(node, ast.unparse(ast.BoolOp(other, node.values)))
@@ -263,8 +266,9 @@ class _Sites(ast.NodeVisitor):
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if type(node.op) in _ARITHMETIC:
-            self.add(node, ast.unparse(ast.BinOp(node.left, _ARITHMETIC[type(node.op)](),
-                                                 node.right)))
+            self.add(
+                node, ast.unparse(ast.BinOp(node.left, _ARITHMETIC[type(node.op)](), node.right))
+            )
         self._constants([node.left, node.right])
         self.generic_visit(node)
 
@@ -275,8 +279,11 @@ class _Sites(ast.NodeVisitor):
                     self.add(operand, repr(value))
 
     def visit_Call(self, node: ast.Call) -> None:
-        name = node.func.id if isinstance(node.func, ast.Name) else (
-            node.func.attr if isinstance(node.func, ast.Attribute) else None)
+        name = (
+            node.func.id
+            if isinstance(node.func, ast.Name)
+            else (node.func.attr if isinstance(node.func, ast.Attribute) else None)
+        )
         if isinstance(node.func, ast.Name) and name in _SWAPPED_CALLS:
             self.add(node.func, _SWAPPED_CALLS[name])
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
@@ -320,7 +327,7 @@ class _Sites(ast.NodeVisitor):
 
 def _offset(lines: list[str], line: int, column: int) -> int:
     """The character offset of (1-based line, UTF-8 byte column) in the text."""
-    before = sum(len(text) for text in lines[:line - 1])
+    before = sum(len(text) for text in lines[: line - 1])
     return before + len(lines[line - 1].encode()[:column].decode())
 
 
@@ -365,8 +372,12 @@ def all_mutants(root: Path) -> tuple[list[Mutant], list[str]]:
 
 def copy_tree(destination: Path) -> None:
     """The working tree as git sees it (tracked and untracked, not ignored files)."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
-                             "--exclude-standard"], cwd=ROOT, capture_output=True, check=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
     for name in sorted(set(listed.stdout.decode().split("\0")) - {""}):
         source = ROOT / name
         if source.is_file():
@@ -387,12 +398,33 @@ _RUNNING: set[subprocess.Popen] = set()  # killed with their children if we are 
 
 
 def run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[int | None, str]:
-    env = {**os.environ, "PYTHONPATH": str(copy), "HYPOTHESIS_PROFILE": "ci",
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-               "-p", "no:randomly", *tests]
-    process = subprocess.Popen(command, cwd=copy, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "HYPOTHESIS_PROFILE": "ci",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *tests,
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=copy,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     _RUNNING.add(process)
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -431,16 +463,31 @@ def test_mutant(mutant: Mutant, copies: queue.Queue, tests: list[str], timeout: 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="print the mutants and stop")
-    parser.add_argument("--only", metavar="TEXT", action="append",
-                        help="only mutants whose id contains TEXT (repeat for several)")
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        action="append",
+        help="only mutants whose id contains TEXT (repeat for several)",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once")
-    parser.add_argument("--tests", nargs="+", metavar="FILE", default=list(FAST_TESTS),
-                        help="test files to run per mutant (default: the model's fast set)")
-    parser.add_argument("--full", action="store_true",
-                        help="rerun each survivor against the whole suite")
-    parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
-                        help="seconds a mutant's tests may take; past it the mutant counts "
-                             "as killed by a timeout (default 300)")
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        metavar="FILE",
+        default=list(FAST_TESTS),
+        help="test files to run per mutant (default: the model's fast set)",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="rerun each survivor against the whole suite"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds a mutant's tests may take; past it the mutant counts "
+        "as killed by a timeout (default 300)",
+    )
     args = parser.parse_args()
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
@@ -466,30 +513,40 @@ def main() -> int:
             copy = Path(scratch) / f"copy{job}"
             copy_tree(copy)
             copies.put(copy)
-        print(f"{len(mutants)} mutants, {args.jobs} at a time; tests: {' '.join(args.tests)}",
-              file=sys.stderr)
+        print(
+            f"{len(mutants)} mutants, {args.jobs} at a time; tests: {' '.join(args.tests)}",
+            file=sys.stderr,
+        )
         copy = copies.get()
         code, output = run_tests(copy, args.tests, args.timeout)
         copies.put(copy)
         if code != 0:
-            print("the tests fail without a mutant; fix them first:\n" + output[-3000:],
-                  file=sys.stderr)
+            print(
+                "the tests fail without a mutant; fix them first:\n" + output[-3000:],
+                file=sys.stderr,
+            )
             return 2
         outcomes = []
         pool = ThreadPoolExecutor(args.jobs)
         try:
-            futures = [pool.submit(test_mutant, m, copies, args.tests, args.timeout)
-                       for m in mutants]
+            futures = [
+                pool.submit(test_mutant, m, copies, args.tests, args.timeout) for m in mutants
+            ]
             for number, future in enumerate(futures, 1):
                 outcome = future.result()
                 outcomes.append(outcome)
-                print(f"[{number}/{len(mutants)}] {outcome.status:8} {outcome.seconds:5.1f}s "
-                      f"{outcome.mutant.id}" + (f"  <- {outcome.by}" if outcome.by else ""),
-                      file=sys.stderr, flush=True)
+                print(
+                    f"[{number}/{len(mutants)}] {outcome.status:8} {outcome.seconds:5.1f}s "
+                    f"{outcome.mutant.id}" + (f"  <- {outcome.by}" if outcome.by else ""),
+                    file=sys.stderr,
+                    flush=True,
+                )
             if args.full:
                 survivors = [o for o in outcomes if o.status == "survived"]
-                rerun = [pool.submit(test_mutant, o.mutant, copies, ["tests"], args.timeout)
-                         for o in survivors]
+                rerun = [
+                    pool.submit(test_mutant, o.mutant, copies, ["tests"], args.timeout)
+                    for o in survivors
+                ]
                 again = {outcome.mutant.id: outcome for outcome in (f.result() for f in rerun)}
                 outcomes = [again.get(o.mutant.id, o) for o in outcomes]
         finally:
@@ -501,14 +558,18 @@ def report(outcomes: list[Outcome], stale: list[str]) -> int:
     by_file: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         by_file.setdefault(outcome.mutant.file, []).append(outcome)
-    print(f"\n{'file':24} {'mutants':>8} {'killed':>7} {'timeout':>8} {'equivalent':>11} "
-          f"{'survived':>9}")
+    print(
+        f"\n{'file':24} {'mutants':>8} {'killed':>7} {'timeout':>8} {'equivalent':>11} "
+        f"{'survived':>9}"
+    )
     for file, group in by_file.items():
         count = {s: sum(o.status == s for o in group) for s in ("killed", "timeout")}
         equivalent = sum(o.status == "survived" and o.mutant.id in EQUIVALENT for o in group)
         survived = sum(o.status == "survived" and o.mutant.id not in EQUIVALENT for o in group)
-        print(f"{file:24} {len(group):8} {count['killed']:7} {count['timeout']:8} "
-              f"{equivalent:11} {survived:9}")
+        print(
+            f"{file:24} {len(group):8} {count['killed']:7} {count['timeout']:8} "
+            f"{equivalent:11} {survived:9}"
+        )
     survivors = [o for o in outcomes if o.status == "survived" and o.mutant.id not in EQUIVALENT]
     wrongly_listed = [o for o in outcomes if o.status != "survived" and o.mutant.id in EQUIVALENT]
     if survivors:

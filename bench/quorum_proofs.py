@@ -24,9 +24,9 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import z3
 from tabulate import tabulate
 
-from proofs.clocks import prove_clock_bound
-from proofs.parametric import prove_parametric
-from proofs.quorum import LARGEST_N, prove_overlap, quorum_space
+from leaderless.proofs.clocks import prove_clock_bound
+from leaderless.proofs.parametric import prove_parametric
+from leaderless.proofs.quorum import LARGEST_N, prove_overlap, quorum_space
 
 
 def _parametric_rows() -> list[list[object]]:

@@ -13,18 +13,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from checker.explorer import explore
-from checker.html import write_html
-from checker.render import exploration_data
-from model import Config, ReplicationModel, parse_clients
+from leaderless.checker.explorer import explore
+from leaderless.checker.html import write_html
+from leaderless.checker.render import exploration_data
+from leaderless.model import Config, ReplicationModel, parse_clients
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from headless import headless_chromium  # after the path: tests/ is not a package
 
 # The README's example: a write acknowledged by two replicas, then a read that meets
 # the third one, which the write has not reached.
-CONFIG = Config(n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1,
-                max_crashes=1)
+CONFIG = Config(
+    n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1, max_crashes=1
+)
 
 
 def main() -> None:
@@ -35,8 +36,9 @@ def main() -> None:
     args = parser.parse_args()
     model = ReplicationModel(CONFIG)
     report = exploration_data(model, explore(model))
-    report["properties"] = [p for p in report["properties"]
-                            if p["trace"] is None or p["id"] == args.property]
+    report["properties"] = [
+        p for p in report["properties"] if p["trace"] is None or p["id"] == args.property
+    ]
     with tempfile.TemporaryDirectory() as directory:
         page = Path(directory) / "report.html"
         write_html(page, report)

@@ -18,13 +18,10 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from checker.explorer import HOLDS, VIOLATED, explore
-from model import Config, ReplicationModel
-from model.search import DEFAULT_EXAMPLES, NONE_FOUND, search
+from leaderless.checker.explorer import HOLDS, VIOLATED, explore
+from leaderless.model import Config, ReplicationModel
+from leaderless.model.search import DEFAULT_EXAMPLES, NONE_FOUND, search
 
 CONFIGS = (
     Config(n=3, w=1, r=1, clients=("w", "r")),
@@ -46,38 +43,50 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=DEFAULT_EXAMPLES)
     parser.add_argument("--explore-seconds", type=float, default=60.0)
     args = parser.parse_args()
-    print(f"{'configuration':<52} {'property':<16} {'found':>6} {'runs':>6} {'s':>6} "
-          f"{'len':>4} {'bfs':>4}")
+    print(
+        f"{'configuration':<52} {'property':<16} {'found':>6} {'runs':>6} {'s':>6} "
+        f"{'len':>4} {'bfs':>4}"
+    )
     missed = 0
     for config in CONFIGS:
         ground = explore(ReplicationModel(config), max_seconds=args.explore_seconds)
         name = config.describe().split(" drops=")[0]
         if config.max_drops or config.max_crashes or config.timeouts or config.anti_entropy:
             name += " +faults"
-        settled = [v for v in ground.verdicts
-                   if v.status == VIOLATED or (v.status == HOLDS and ground.complete)]
+        settled = [
+            v
+            for v in ground.verdicts
+            if v.status == VIOLATED or (v.status == HOLDS and ground.complete)
+        ]
         for verdict in settled:
             runs, seconds, lengths = [], [], []
             for seed in range(args.seeds):
-                [finding] = search(config, properties=[verdict.property_id],
-                                   examples=args.examples, seed=seed)
+                [finding] = search(
+                    config, properties=[verdict.property_id], examples=args.examples, seed=seed
+                )
                 if finding.status != NONE_FOUND and finding.trace is not None:
                     runs.append(finding.examples)
                     seconds.append(finding.first_seconds or 0.0)
                     lengths.append(len(finding.trace))
             if verdict.status == HOLDS:
                 flag = "" if not runs else "  FOUND WHERE THE EXPLORER PROVES IT HOLDS"
-                print(f"{name:<52} {verdict.property_id:<16} {len(runs):>3}/{args.seeds:<2} "
-                      f"{'-':>6} {'-':>6} {'-':>4} {'holds':>4}{flag}")
+                print(
+                    f"{name:<52} {verdict.property_id:<16} {len(runs):>3}/{args.seeds:<2} "
+                    f"{'-':>6} {'-':>6} {'-':>4} {'holds':>4}{flag}"
+                )
                 continue
             assert verdict.trace is not None
             missed += args.seeds - len(runs)
             shown = f"{'-':>6} {'-':>6} {'-':>4}"
             if runs:
-                shown = (f"{statistics.median(runs):>6.0f} {statistics.median(seconds):>6.2f} "
-                         f"{statistics.median(lengths):>4.0f}")
-            print(f"{name:<52} {verdict.property_id:<16} {len(runs):>3}/{args.seeds:<2} {shown} "
-                  f"{len(verdict.trace):>4}")
+                shown = (
+                    f"{statistics.median(runs):>6.0f} {statistics.median(seconds):>6.2f} "
+                    f"{statistics.median(lengths):>4.0f}"
+                )
+            print(
+                f"{name:<52} {verdict.property_id:<16} {len(runs):>3}/{args.seeds:<2} {shown} "
+                f"{len(verdict.trace):>4}"
+            )
         sys.stdout.flush()
     print(f"\nmissed: {missed} (property, seed) pairs the explorer shows violated")
 

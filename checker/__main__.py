@@ -1,7 +1,7 @@
-"""`python -m checker` runs the `leaderless` console script."""
+"""`python -m leaderless.checker` runs the `leaderless` console script."""
 
 import sys
 
-from checker.cli import main
+from leaderless.checker.cli import main
 
 sys.exit(main())

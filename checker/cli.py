@@ -26,16 +26,16 @@ EXIT_INTERNAL = 4
 # Subcommand name -> module. Each module offers `add_arguments(parser)` and
 # `run(args) -> int`; its docstring's first line is the subcommand's help.
 COMMANDS: dict[str, str] = {
-    "check": "checker.commands.check",
-    "replay": "checker.commands.replay",
-    "matrix": "checker.commands.matrix",
-    "gate": "checker.commands.gate",
-    "prove": "checker.commands.prove",
-    "search": "checker.commands.search",
-    "bmc": "checker.commands.bmc",
-    "anti-entropy": "checker.commands.anti_entropy",
-    "history": "checker.commands.history",
-    "pbs": "checker.commands.pbs",
+    "check": "leaderless.checker.commands.check",
+    "replay": "leaderless.checker.commands.replay",
+    "matrix": "leaderless.checker.commands.matrix",
+    "gate": "leaderless.checker.commands.gate",
+    "prove": "leaderless.checker.commands.prove",
+    "search": "leaderless.checker.commands.search",
+    "bmc": "leaderless.checker.commands.bmc",
+    "anti-entropy": "leaderless.checker.commands.anti_entropy",
+    "history": "leaderless.checker.commands.history",
+    "pbs": "leaderless.checker.commands.pbs",
 }
 
 
@@ -56,12 +56,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="leaderless",
         description="Model checker for leaderless (Dynamo-style) replication.",
         epilog="Exit codes: 0 holds/proved, 1 violated/refuted, 2 bad input, 3 inconclusive, "
-               "4 internal error.",
+        "4 internal error.",
     )
-    parser.add_argument("--debug", action="store_true",
-                        help="show the traceback of an internal error (or set LEADERLESS_DEBUG=1)")
-    parser.add_argument("--version", action="version",
-                        version=f"leaderless {importlib.metadata.version('leaderless')}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an internal error (or set LEADERLESS_DEBUG=1)",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"leaderless {importlib.metadata.version('leaderless')}",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         if command in COMMANDS and name != command:
@@ -69,8 +75,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             continue
         module = importlib.import_module(module_name)
         summary = (module.__doc__ or "").strip().splitlines()[0]
-        command_parser = sub.add_parser(name, help=summary, description=module.__doc__,
-                                        formatter_class=argparse.RawDescriptionHelpFormatter)
+        command_parser = sub.add_parser(
+            name,
+            help=summary,
+            description=module.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(command_parser)
         command_parser.set_defaults(run=module.run)
     return parser
@@ -140,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         detail = f"{type(error).__name__}: {error}".strip().rstrip(":")
-        print(f"internal error: {detail[:300]} (a bug in leaderless; exit 4; "
-              "rerun with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"internal error: {detail[:300]} (a bug in leaderless; exit 4; "
+            "rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
     finally:
         try:

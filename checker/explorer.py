@@ -23,8 +23,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from checker.protocol import Model, State
-from checker.trace import Trace, rebuild_trace
+from leaderless.checker.protocol import Model, State
+from leaderless.checker.trace import Trace, rebuild_trace
 
 FINGERPRINT_BITS = 60
 _MASK = (1 << FINGERPRINT_BITS) - 1
@@ -258,8 +258,11 @@ def explore(
         elif complete:
             verdicts.append(Verdict(prop.id, prop.meaning, HOLDS))
         else:
-            reason = (f"{stopped_by} after {len(parents):,} states at depth {depth}; "
-                      "no violation found so far")
+            reason = (
+                f"{stopped_by} after {len(parents):,} states at depth {depth}; "
+                "no violation found so far"
+            )
             verdicts.append(Verdict(prop.id, prop.meaning, INCONCLUSIVE, reason=reason))
-    return Exploration(len(parents), transitions, depth, elapsed, complete, stopped_by,
-                       symmetry, verdicts)
+    return Exploration(
+        len(parents), transitions, depth, elapsed, complete, stopped_by, symmetry, verdicts
+    )

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from html import escape
 from typing import Any
 
-from checker.render import markdown_code, markdown_fence, markdown_table
+from leaderless.checker.render import markdown_code, markdown_fence, markdown_table
 
 PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
 
@@ -27,24 +27,39 @@ def junit_xml(results: dict[str, Any]) -> str:
     one is an <error> (the gate could not decide, which CI must not mistake for a pass).
     """
     every = [c for s in results["scenarios"] for c in s["checks"]]
-    root = ET.Element("testsuites", name="leaderless gate", tests=str(len(every)),
-                      failures=str(_count(every, FAIL)), errors=str(_count(every, INCONCLUSIVE)),
-                      time=f"{sum(s['seconds'] for s in results['scenarios']):.3f}")
+    root = ET.Element(
+        "testsuites",
+        name="leaderless gate",
+        tests=str(len(every)),
+        failures=str(_count(every, FAIL)),
+        errors=str(_count(every, INCONCLUSIVE)),
+        time=f"{sum(s['seconds'] for s in results['scenarios']):.3f}",
+    )
     for scenario in results["scenarios"]:
         checks = scenario["checks"]
-        suite = ET.SubElement(root, "testsuite", name=scenario["name"], tests=str(len(checks)),
-                              failures=str(_count(checks, FAIL)),
-                              errors=str(_count(checks, INCONCLUSIVE)), skipped="0",
-                              time=f"{scenario['seconds']:.3f}")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=scenario["name"],
+            tests=str(len(checks)),
+            failures=str(_count(checks, FAIL)),
+            errors=str(_count(checks, INCONCLUSIVE)),
+            skipped="0",
+            time=f"{scenario['seconds']:.3f}",
+        )
         properties = ET.SubElement(suite, "properties")
-        ET.SubElement(properties, "property", name="configuration",
-                      value=scenario["description"])
+        ET.SubElement(properties, "property", name="configuration", value=scenario["description"])
         for check in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"leaderless.{scenario['name']}",
-                                 name=f"{check['id']} (expected {check['expected']})")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"leaderless.{scenario['name']}",
+                name=f"{check['id']} (expected {check['expected']})",
+            )
             if check["outcome"] == FAIL:
-                failure = ET.SubElement(case, "failure", type=check["verdict"],
-                                        message=_summary(check))
+                failure = ET.SubElement(
+                    case, "failure", type=check["verdict"], message=_summary(check)
+                )
                 failure.text = check["details"] or _summary(check)
             elif check["outcome"] == INCONCLUSIVE:
                 error = ET.SubElement(case, "error", type="inconclusive", message=_summary(check))
@@ -71,25 +86,44 @@ def markdown(results: dict[str, Any]) -> str:
     table and as HTML in the <summary> lines (an HTML block, where Markdown is off).
     """
     every = [c for s in results["scenarios"] for c in s["checks"]]
-    lines = ["## leaderless gate", "",
-             (f"{markdown_code(results['file'])}: {_count(every, PASS)} passed, "
-              f"{_count(every, FAIL)} failed, {_count(every, INCONCLUSIVE)} inconclusive"), ""]
+    lines = [
+        "## leaderless gate",
+        "",
+        (
+            f"{markdown_code(results['file'])}: {_count(every, PASS)} passed, "
+            f"{_count(every, FAIL)} failed, {_count(every, INCONCLUSIVE)} inconclusive"
+        ),
+        "",
+    ]
     rows = []
     for scenario in results["scenarios"]:
         for check in scenario["checks"]:
             verdict = check["verdict"]
             if check["length"] is not None:
                 verdict += f" ({check['length']} steps)"
-            rows.append([scenario["name"], check["id"], check["expected"], verdict,
-                         _ICONS[check["outcome"]]])
-    lines.append(markdown_table(["scenario", "property", "expected", "verdict", "result"],
-                                rows))
+            rows.append(
+                [
+                    scenario["name"],
+                    check["id"],
+                    check["expected"],
+                    verdict,
+                    _ICONS[check["outcome"]],
+                ]
+            )
+    lines.append(markdown_table(["scenario", "property", "expected", "verdict", "result"], rows))
     for scenario in results["scenarios"]:
         for check in scenario["checks"]:
             if check["outcome"] == PASS:
                 continue
-            lines += ["", "<details>",
-                      (f"<summary>{escape(scenario['name'])}: <code>{escape(check['id'])}"
-                       f"</code> {_ICONS[check['outcome']]}</summary>"), "",
-                      markdown_fence(check["details"] or check["reason"] or ""), "</details>"]
+            lines += [
+                "",
+                "<details>",
+                (
+                    f"<summary>{escape(scenario['name'])}: <code>{escape(check['id'])}"
+                    f"</code> {_ICONS[check['outcome']]}</summary>"
+                ),
+                "",
+                markdown_fence(check["details"] or check["reason"] or ""),
+                "</details>",
+            ]
     return "\n".join(lines) + "\n"

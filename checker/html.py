@@ -4,7 +4,7 @@ through, with the state at every step.
 
 Everything is inline (CSS, SVG, a small script), so the file opens offline and can be
 attached to an issue. The report is drawn from `exploration_data` alone, through the
-diagram model of `checker.sequence`; nothing here calls the model.
+diagram model of `leaderless.checker.sequence`; nothing here calls the model.
 
     report = exploration_data(model, exploration)
     write_html("report.html", report)  # or: leaderless check --html report.html
@@ -19,8 +19,16 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from checker.render import write_output
-from checker.sequence import DELIVERED, DROPPED, IN_FLIGHT, LOST, Arrow, Diagram, build_diagram
+from leaderless.checker.render import write_output
+from leaderless.checker.sequence import (
+    DELIVERED,
+    DROPPED,
+    IN_FLIGHT,
+    LOST,
+    Arrow,
+    Diagram,
+    build_diagram,
+)
 
 COLUMN = 136  # horizontal distance between lifelines
 GUTTER = 110  # left margin: step numbers, and room for the first client's marks
@@ -30,8 +38,16 @@ DESCRIPTION = 380  # width of the column of step descriptions
 CUT = 0.55  # where along its path a dropped, lost or in-flight message stops
 LABEL_AT = 0.7  # where along an arrow its label sits: near the end, where fans spread out
 NIL_COLOUR = "#e5e7eb"
-VERSION_COLOURS = ("#60a5fa", "#f59e0b", "#34d399", "#f472b6", "#a78bfa", "#f87171",
-                   "#2dd4bf", "#facc15")
+VERSION_COLOURS = (
+    "#60a5fa",
+    "#f59e0b",
+    "#34d399",
+    "#f472b6",
+    "#a78bfa",
+    "#f87171",
+    "#2dd4bf",
+    "#facc15",
+)
 OP_FIELDS = ("status", "invoked", "completed", "ts", "acks", "responses", "result", "awaiting")
 
 STYLE = """
@@ -187,13 +203,17 @@ def _version_colours(diagram: Diagram) -> dict[str, str]:
 
 
 def _attrs(**values: object) -> str:
-    return " ".join(f'{key.rstrip("_").replace("_", "-")}="{escape(str(value))}"'
-                    for key, value in values.items())
+    return " ".join(
+        f'{key.rstrip("_").replace("_", "-")}="{escape(str(value))}"'
+        for key, value in values.items()
+    )
 
 
 def _text(x: float, y: float, text: str, cls: str = "", **extra: object) -> str:
-    return (f"<text {_attrs(x=f'{x:.1f}', y=f'{y:.1f}', class_=f'halo {cls}'.strip(), **extra)}>"
-            f"{escape(text)}</text>")
+    return (
+        f"<text {_attrs(x=f'{x:.1f}', y=f'{y:.1f}', class_=f'halo {cls}'.strip(), **extra)}>"
+        f"{escape(text)}</text>"
+    )
 
 
 def _arrow_svg(arrow: Arrow, layout: _Layout, marker: str) -> str:
@@ -208,8 +228,10 @@ def _arrow_svg(arrow: Arrow, layout: _Layout, marker: str) -> str:
     ends = _attrs(x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}")
     parts = [f"<line {ends}{head}/>"]
     if arrow.fate in (DROPPED, LOST):
-        parts.append(f'<path class="cross" d="M{x2 - 6:.1f},{y2 - 6:.1f} l12,12 '
-                     f'M{x2 - 6:.1f},{y2 + 6:.1f} l12,-12"/>')
+        parts.append(
+            f'<path class="cross" d="M{x2 - 6:.1f},{y2 - 6:.1f} l12,12 '
+            f'M{x2 - 6:.1f},{y2 + 6:.1f} l12,-12"/>'
+        )
     if arrow.fate == LOST:
         # What removed it is in the tooltip and the state panel; a label would only
         # crowd the step whose completion swept it away.
@@ -219,9 +241,17 @@ def _arrow_svg(arrow: Arrow, layout: _Layout, marker: str) -> str:
         angle += 180  # keep the label upright on right-to-left arrows
     lx, ly = x1 + LABEL_AT * (x2 - x1), y1 + LABEL_AT * (y2 - y1)
     label = arrow.label + {DROPPED: " (dropped)", LOST: " (lost)", IN_FLIGHT: " (in flight)"}.get(
-        arrow.fate, "")
-    parts.append(_text(lx, ly - 4, label, text_anchor="middle",
-                       transform=f"rotate({angle:.1f} {lx:.1f} {ly:.1f})"))
+        arrow.fate, ""
+    )
+    parts.append(
+        _text(
+            lx,
+            ly - 4,
+            label,
+            text_anchor="middle",
+            transform=f"rotate({angle:.1f} {lx:.1f} {ly:.1f})",
+        )
+    )
     return _group(arrow, parts)
 
 
@@ -229,8 +259,12 @@ def _group(arrow: Arrow, parts: list[str]) -> str:
     ended = "still in flight" if arrow.ended is None else f"{arrow.fate} at step {arrow.ended}"
     why = f": {arrow.why}" if arrow.why else ""
     title = f"{arrow.message}: sent at step {arrow.sent}, {ended}{why}"
-    group = _attrs(class_=f"arrow {arrow.kind} {arrow.fate}", data_message=arrow.message,
-                   data_sent=arrow.sent, data_ended="" if arrow.ended is None else arrow.ended)
+    group = _attrs(
+        class_=f"arrow {arrow.kind} {arrow.fate}",
+        data_message=arrow.message,
+        data_sent=arrow.sent,
+        data_ended="" if arrow.ended is None else arrow.ended,
+    )
     return f"<g {group}><title>{escape(title)}</title>{''.join(parts)}</g>"
 
 
@@ -239,26 +273,40 @@ def _lifelines_svg(diagram: Diagram, layout: _Layout) -> list[str]:
     colours = _version_colours(diagram)
     for lifeline in diagram.lifelines:
         x = layout.x(lifeline.id)
-        parts.append(f'<g class="head {lifeline.kind}"><rect x="{x - COLUMN / 2 + 10:.1f}" '
-                     f'y="8" width="{COLUMN - 20}" height="30" rx="6"/>'
-                     f"{_text(x, 28, lifeline.label, text_anchor='middle')}</g>")
+        parts.append(
+            f'<g class="head {lifeline.kind}"><rect x="{x - COLUMN / 2 + 10:.1f}" '
+            f'y="8" width="{COLUMN - 20}" height="30" rx="6"/>'
+            f"{_text(x, 28, lifeline.label, text_anchor='middle')}</g>"
+        )
         if lifeline.kind == "client":
-            parts.append(f'<line class="lifeline" x1="{x:.1f}" y1="38" x2="{x:.1f}" '
-                         f'y2="{layout.bottom:.1f}"/>')
+            parts.append(
+                f'<line class="lifeline" x1="{x:.1f}" y1="38" x2="{x:.1f}" '
+                f'y2="{layout.bottom:.1f}"/>'
+            )
     for segment in diagram.segments:
         x, top = layout.x(segment.lifeline), layout.y(segment.start) - ROW / 2
         bottom = layout.bottom if segment.end == layout.steps else layout.y(segment.end) + ROW / 2
         top = 38 if segment.start == 0 else top
         if not segment.up:
-            parts.append(f'<line class="lifeline down" x1="{x:.1f}" y1="{top:.1f}" '
-                         f'x2="{x:.1f}" y2="{bottom:.1f}"/>')
+            parts.append(
+                f'<line class="lifeline down" x1="{x:.1f}" y1="{top:.1f}" '
+                f'x2="{x:.1f}" y2="{bottom:.1f}"/>'
+            )
             continue
-        parts.append(f'<rect class="store" x="{x - 4:.1f}" y="{top:.1f}" width="8" '
-                     f'height="{bottom - top:.1f}" fill="{colours[segment.version]}">'
-                     f"<title>replica {segment.lifeline[1:]} stores {escape(segment.version)} "
-                     f"in states {segment.start}..{segment.end}</title></rect>")
-        parts.append(_text(x + 8, top + 14 if segment.start == 0 else layout.y(segment.start) + 4,
-                           segment.version, "mark"))
+        parts.append(
+            f'<rect class="store" x="{x - 4:.1f}" y="{top:.1f}" width="8" '
+            f'height="{bottom - top:.1f}" fill="{colours[segment.version]}">'
+            f"<title>replica {segment.lifeline[1:]} stores {escape(segment.version)} "
+            f"in states {segment.start}..{segment.end}</title></rect>"
+        )
+        parts.append(
+            _text(
+                x + 8,
+                top + 14 if segment.start == 0 else layout.y(segment.start) + 4,
+                segment.version,
+                "mark",
+            )
+        )
     return parts
 
 
@@ -268,17 +316,22 @@ def _activity_svg(diagram: Diagram, layout: _Layout) -> list[str]:
         x, top = layout.x(act.lifeline), layout.y(act.start)
         end = layout.y(act.end) if act.end is not None else layout.bottom - ROW / 2
         cls = "open" if act.end is None else ("ok" if act.status == "ok" else "fail")
-        parts.append(f'<rect class="activation {cls}" x="{x - 5:.1f}" y="{top:.1f}" width="10" '
-                     f'height="{max(end - top, 4):.1f}"><title>{escape(act.op)}: '
-                     f"{escape(act.status)}</title></rect>")
+        parts.append(
+            f'<rect class="activation {cls}" x="{x - 5:.1f}" y="{top:.1f}" width="10" '
+            f'height="{max(end - top, 4):.1f}"><title>{escape(act.op)}: '
+            f"{escape(act.status)}</title></rect>"
+        )
     for mark in diagram.marks:
         x, y = layout.x(mark.lifeline), layout.y(mark.step)
         if mark.kind == "crash":
-            parts.append(f'<path class="crash" d="M{x - 9:.1f},{y - 9:.1f} l18,18 '
-                         f'M{x - 9:.1f},{y + 9:.1f} l18,-18"/>')
+            parts.append(
+                f'<path class="crash" d="M{x - 9:.1f},{y - 9:.1f} l18,18 '
+                f'M{x - 9:.1f},{y + 9:.1f} l18,-18"/>'
+            )
         bad = mark.kind in ("crash", "timeout")
-        parts.append(_text(x - 10, y + 4, mark.text, "mark bad" if bad else "mark",
-                           text_anchor="end"))
+        parts.append(
+            _text(x - 10, y + 4, mark.text, "mark bad" if bad else "mark", text_anchor="end")
+        )
     return parts
 
 
@@ -286,30 +339,40 @@ def diagram_svg(diagram: Diagram, marker: str = "arrowhead") -> str:
     """The sequence diagram as inline SVG; rows, arrows and the veil carry the data
     attributes that the report's script steps through. `marker` is the id of its
     arrowhead, which must differ between the diagrams of one page (ids are unique)."""
-    layout = _Layout({lifeline.id: i for i, lifeline in enumerate(diagram.lifelines)},
-                     diagram.violation_step)
+    layout = _Layout(
+        {lifeline.id: i for i, lifeline in enumerate(diagram.lifelines)}, diagram.violation_step
+    )
     last = layout.steps
     width, height = layout.width, layout.bottom + 6
-    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
-              f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img">'),
-             (f'<defs><marker id="{escape(marker)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
-              'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
-              '<path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>')]
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
+            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img">'
+        ),
+        (
+            f'<defs><marker id="{escape(marker)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
+            'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
+            '<path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>'
+        ),
+    ]
     descriptions = ["initial state"] + [s.description for s in diagram.steps]
     for step, text in enumerate(descriptions):
         y = layout.y(step)
         violating = " violating" if step == last else ""
-        parts.append(f'<rect class="row{violating}" data-step="{step}" x="0" '
-                     f'y="{y - ROW / 2:.1f}" width="{width:.0f}" height="{ROW}"/>')
+        parts.append(
+            f'<rect class="row{violating}" data-step="{step}" x="0" '
+            f'y="{y - ROW / 2:.1f}" width="{width:.0f}" height="{ROW}"/>'
+        )
         parts.append(_text(28, y + 4, str(step), "stepno", text_anchor="end"))
-        parts.append(_text(layout.description_x, y + 4, text, f"desc{violating}",
-                           data_text=text))
+        parts.append(_text(layout.description_x, y + 4, text, f"desc{violating}", data_text=text))
     parts.extend(_lifelines_svg(diagram, layout))
     parts.extend(_activity_svg(diagram, layout))
     parts.extend(_arrow_svg(arrow, layout, marker) for arrow in diagram.arrows)
     top = layout.y(0) + ROW / 2
-    parts.append(f'<rect class="veil" x="0" y="{top:.1f}" width="{width:.0f}" height="0" '
-                 f'data-top="{top:.1f}" data-row="{ROW}" data-bottom="{height:.1f}"/>')
+    parts.append(
+        f'<rect class="veil" x="0" y="{top:.1f}" width="{width:.0f}" height="0" '
+        f'data-top="{top:.1f}" data-row="{ROW}" data-bottom="{height:.1f}"/>'
+    )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -318,15 +381,19 @@ def _show(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(_show(v) if not isinstance(v, list) else f"{v[0]}:{v[1]}"
-                         for v in value)
+        return ", ".join(_show(v) if not isinstance(v, list) else f"{v[0]}:{v[1]}" for v in value)
     return str(value)
 
 
 def _cell(value: Any, before: Any, mono: bool = True) -> str:
-    classes = " ".join(c for c in ("mono" if mono else "",
-                                   "changed" if before is not None and value != before else "")
-                       if c)
+    classes = " ".join(
+        c
+        for c in (
+            "mono" if mono else "",
+            "changed" if before is not None and value != before else "",
+        )
+        if c
+    )
     return f'<td class="{classes}">{escape(_show(value))}</td>'
 
 
@@ -337,26 +404,40 @@ def _up(up: bool) -> str:
 def _state_html(diagram: Diagram, step: int) -> str:
     state = diagram.states[step]
     before = diagram.states[step - 1] if step > 0 else None
-    heading = "Initial state" if step == 0 else f"After step {step}: " + \
-        diagram.steps[step - 1].description
+    heading = (
+        "Initial state"
+        if step == 0
+        else f"After step {step}: " + diagram.steps[step - 1].description
+    )
     hidden = "" if step == diagram.violation_step else " hidden"
     out = [f'<div class="state" data-step="{step}"{hidden}>', f"<h3>{escape(heading)}</h3>"]
     if step == diagram.violation_step:
-        out.append(f'<div class="reason"><b>{escape(diagram.property_id)} is violated here:'
-                   f"</b> {escape(diagram.reason)}</div>")
+        out.append(
+            f'<div class="reason"><b>{escape(diagram.property_id)} is violated here:'
+            f"</b> {escape(diagram.reason)}</div>"
+        )
     out.append("<table><tr><th>replica</th><th>up</th><th>stores</th></tr>")
     for replica in sorted(state["store"], key=int):
         old = before["store"][replica] if before else None
         old_up = _up(before["up"][replica]) if before else None
-        out.append(f"<tr><td>{escape(replica)}</td>{_cell(_up(state['up'][replica]), old_up)}"
-                   f"{_cell(state['store'][replica], old)}</tr>")
-    out.append("</table><table><tr><th>op</th>"
-               + "".join(f"<th>{field}</th>" for field in OP_FIELDS) + "</tr>")
+        out.append(
+            f"<tr><td>{escape(replica)}</td>{_cell(_up(state['up'][replica]), old_up)}"
+            f"{_cell(state['store'][replica], old)}</tr>"
+        )
+    out.append(
+        "</table><table><tr><th>op</th>"
+        + "".join(f"<th>{field}</th>" for field in OP_FIELDS)
+        + "</tr>"
+    )
     for op, record in state["ops"].items():
         old_record = before["ops"][op] if before else {}
-        out.append(f'<tr><td class="mono">{escape(op)}</td>'
-                   + "".join(_cell(record.get(f), old_record.get(f) if before else None)
-                             for f in OP_FIELDS) + "</tr>")
+        out.append(
+            f'<tr><td class="mono">{escape(op)}</td>'
+            + "".join(
+                _cell(record.get(f), old_record.get(f) if before else None) for f in OP_FIELDS
+            )
+            + "</tr>"
+        )
     out.append("</table><h3>network</h3><ul>")
     entered = set(state["net"]) - set(before["net"]) if before else set()
     left = sorted(set(before["net"]) - set(state["net"])) if before else []
@@ -366,8 +447,10 @@ def _state_html(diagram: Diagram, step: int) -> str:
     out.extend(f'<li class="mono left">{escape(message)}</li>' for message in left)
     if not state["net"] and not left:
         out.append('<li class="muted">empty</li>')
-    out.append(f'</ul><p class="muted">now {state["now"]}, drops {state["drops"]}, '
-               f'crashes {state["crashes"]}</p></div>')
+    out.append(
+        f'</ul><p class="muted">now {state["now"]}, drops {state["drops"]}, '
+        f"crashes {state['crashes']}</p></div>"
+    )
     return "\n".join(out)
 
 
@@ -381,10 +464,10 @@ def _trace_section(prop: dict[str, Any], prefix: str = "") -> str:
     marker = f"{_anchor(prop['id'], prefix)}-arrowhead"
     last = diagram.violation_step
     states = "\n".join(_state_html(diagram, step) for step in range(last + 1))
-    return f"""<section class="trace" id="{escape(_anchor(prop['id'], prefix))}" data-steps="{last}"
+    return f"""<section class="trace" id="{escape(_anchor(prop["id"], prefix))}" data-steps="{last}"
   tabindex="0">
-<h2>Counterexample to <code>{escape(prop['id'])}</code>, {last} steps</h2>
-<p class="muted">{escape(prop.get('meaning') or '')}</p>
+<h2>Counterexample to <code>{escape(prop["id"])}</code>, {last} steps</h2>
+<p class="muted">{escape(prop.get("meaning") or "")}</p>
 <div class="reason"><b>Step {last} breaks it:</b> {escape(diagram.reason)}</div>
 <div class="controls"><button class="first" type="button">&#x21E4; start</button>
 <button class="prev" type="button">&#x25C0; prev</button><span class="where"></span>
@@ -399,7 +482,8 @@ def _trace_section(prop: dict[str, Any], prefix: str = "") -> str:
 def _verdict_class(verdict: str) -> str:
     # "none found" (a search's) is inconclusive too; a class name has no spaces.
     return {"n/a": "v-na", "none found": "v-inconclusive"}.get(
-        verdict, "v-" + re.sub(r"[^a-z0-9-]", "-", verdict.lower()))
+        verdict, "v-" + re.sub(r"[^a-z0-9-]", "-", verdict.lower())
+    )
 
 
 def _verdicts_html(report: dict[str, Any], prefix: str = "") -> str:
@@ -412,11 +496,15 @@ def _verdicts_html(report: dict[str, Any], prefix: str = "") -> str:
         detail = escape(prop.get("meaning") or "")
         if prop.get("reason"):
             detail += f'<br><span class="muted">{escape(prop["reason"])}</span>'
-        rows.append(f'<tr><td class="mono">{name}</td><td><span class="verdict '
-                    f'{_verdict_class(prop["verdict"])}">{escape(prop["verdict"])}</span></td>'
-                    f"<td>{steps}</td><td>{detail}</td></tr>")
-    return ("<table class=\"verdicts\"><tr><th>property</th><th>verdict</th><th>steps</th>"
-            "<th>meaning</th></tr>" + "\n".join(rows) + "</table>")
+        rows.append(
+            f'<tr><td class="mono">{name}</td><td><span class="verdict '
+            f'{_verdict_class(prop["verdict"])}">{escape(prop["verdict"])}</span></td>'
+            f"<td>{steps}</td><td>{detail}</td></tr>"
+        )
+    return (
+        '<table class="verdicts"><tr><th>property</th><th>verdict</th><th>steps</th>'
+        "<th>meaning</th></tr>" + "\n".join(rows) + "</table>"
+    )
 
 
 # Configuration fields as the CLI names them (--drops, --crashes, --anti-entropy, ...).
@@ -430,10 +518,10 @@ def _option_value(value: Any) -> str:
 
 def _config_html(report: dict[str, Any]) -> str:
     config = report.get("config") or {}
-    keys = "".join(f"<th>{escape(_CLI_NAMES.get(str(k), str(k)).replace('_', '-'))}</th>"
-                   for k in config)
-    values = "".join(f'<td class="mono">{escape(_option_value(v))}</td>'
-                     for v in config.values())
+    keys = "".join(
+        f"<th>{escape(_CLI_NAMES.get(str(k), str(k)).replace('_', '-'))}</th>" for k in config
+    )
+    values = "".join(f'<td class="mono">{escape(_option_value(v))}</td>' for v in config.values())
     counts = []
     if "states" in report:
         unit = "symmetry classes" if report.get("symmetry") else "distinct states"
@@ -446,8 +534,9 @@ def _config_html(report: dict[str, Any]) -> str:
         counts.append(f"{report['seconds']:.2f} s")
     if "complete" in report and "states" in report:
         stopped = report.get("stopped_by")
-        counts.append("complete" if report["complete"]
-                      else "INCOMPLETE" + (f": {stopped}" if stopped else ""))
+        counts.append(
+            "complete" if report["complete"] else "INCOMPLETE" + (f": {stopped}" if stopped else "")
+        )
     summary = f'<p class="muted">explored {escape(", ".join(counts))}</p>' if counts else ""
     if "states" not in report and "seed" in report:
         summary = f'<p class="muted">{escape(_search_summary(report))}</p>'
@@ -464,13 +553,18 @@ def _search_summary(report: dict[str, Any]) -> str:
         parts.append(f"at most {report['steps']} steps each")
     if clock:
         parts.append(clock)
-    return ("; ".join(parts) + ". A search samples runs: none found is not holds "
-            "(leaderless check explores them all on small scopes).")
+    return (
+        "; ".join(parts) + ". A search samples runs: none found is not holds "
+        "(leaderless check explores them all on small scopes)."
+    )
 
 
 def _describe_config(config: dict[str, Any]) -> str:
-    shown = [f"{k}={_show(v).replace(', ', ',')}" for k, v in config.items()
-             if k in ("n", "w", "r", "clients")]
+    shown = [
+        f"{k}={_show(v).replace(', ', ',')}"
+        for k, v in config.items()
+        if k in ("n", "w", "r", "clients")
+    ]
     return " ".join(shown)
 
 
@@ -494,8 +588,10 @@ def _report_body(report: dict[str, Any], prefix: str = "", level: int = 2) -> st
     traces = "\n".join(_trace_section(prop, prefix) for prop in violated)
     if not violated:
         traces = '<p class="muted">No property is violated, so there is no trace to draw.</p>'
-    return (f"{_config_html(report)}\n<h{level}>Verdicts</h{level}>\n"
-            f"{_verdicts_html(report, prefix)}\n{traces}")
+    return (
+        f"{_config_html(report)}\n<h{level}>Verdicts</h{level}>\n"
+        f"{_verdicts_html(report, prefix)}\n{traces}"
+    )
 
 
 def render_html(report: dict[str, Any], title: str = "leaderless check") -> str:
@@ -504,14 +600,21 @@ def render_html(report: dict[str, Any], title: str = "leaderless check") -> str:
     return _page(heading, _report_body(report))
 
 
-def render_html_sections(title: str, summary: tuple[list[str], list[list[str]]],
-                         sections: list[tuple[str, dict[str, Any]]]) -> str:
+def render_html_sections(
+    title: str,
+    summary: tuple[list[str], list[list[str]]],
+    sections: list[tuple[str, dict[str, Any]]],
+) -> str:
     """Several reports on one page (a gate's scenarios): a summary table of plain
     strings, then a section per (heading, report) with its own verdicts and traces."""
     headers, rows = summary
-    table = ("<table class=\"verdicts\"><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
-             + "</tr>" + "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                                 for row in rows) + "</table>")
+    table = (
+        '<table class="verdicts"><tr>'
+        + "".join(f"<th>{escape(h)}</th>" for h in headers)
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        + "</table>"
+    )
     parts = [table]
     for index, (heading, report) in enumerate(sections):
         parts.append(f"<h2>{escape(heading)}</h2>")
@@ -524,8 +627,12 @@ def write_html(path: str | Path, report: dict[str, Any], title: str = "leaderles
     _write(path, render_html(report, title))
 
 
-def write_html_sections(path: str | Path, title: str, summary: tuple[list[str], list[list[str]]],
-                        sections: list[tuple[str, dict[str, Any]]]) -> None:
+def write_html_sections(
+    path: str | Path,
+    title: str,
+    summary: tuple[list[str], list[list[str]]],
+    sections: list[tuple[str, dict[str, Any]]],
+) -> None:
     """Write `render_html_sections(...)` to `path`, as `write_html` does."""
     _write(path, render_html_sections(title, summary, sections))
 

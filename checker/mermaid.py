@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checker.render import (
+from leaderless.checker.render import (
     VERDICT_HEADERS,
     markdown_fence,
     markdown_table,
     markdown_text,
     verdict_rows,
 )
-from checker.sequence import DELIVERED, DROPPED, LOST, Arrow, Diagram, build_diagram
+from leaderless.checker.sequence import DELIVERED, DROPPED, LOST, Arrow, Diagram, build_diagram
 
 VIOLATION_SHADE = "rgb(255, 228, 225)"
 _ENTITIES = {"#": "#35;", ";": "#59;", "\n": " "}
@@ -65,8 +65,11 @@ def _step_lines(diagram: Diagram, number: int) -> list[str]:
     for segment in diagram.segments:
         if segment.start == number and segment.up:
             lines.append(f"Note over {segment.lifeline}: stores {segment.version}")
-    lines.extend(f"Note over {m.lifeline}: {m.text}" for m in diagram.marks
-                 if m.step == number and m.kind in ("ok", "repairing"))
+    lines.extend(
+        f"Note over {m.lifeline}: {m.text}"
+        for m in diagram.marks
+        if m.step == number and m.kind in ("ok", "repairing")
+    )
     return lines
 
 
@@ -87,7 +90,7 @@ def diagram_mermaid(diagram: Diagram) -> str:
 
 
 def render_mermaid(trace: dict[str, Any]) -> str:
-    """A trace (data from `checker.trace.trace_data`) as a Mermaid `sequenceDiagram`."""
+    """A trace (data from `leaderless.checker.trace.trace_data`) as a Mermaid `sequenceDiagram`."""
     return diagram_mermaid(build_diagram(trace))
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from tabulate import tabulate
 
-from checker.cli import UsageError
-from checker.explorer import VIOLATED, Exploration
-from checker.protocol import Model
-from checker.trace import normalize, trace_data
+from leaderless.checker.cli import UsageError
+from leaderless.checker.explorer import VIOLATED, Exploration
+from leaderless.checker.protocol import Model
+from leaderless.checker.trace import normalize, trace_data
 
 ITF_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
@@ -27,14 +27,16 @@ def exploration_data(model: Model, exploration: Exploration) -> dict[str, Any]:
     properties = []
     for verdict in exploration.verdicts:
         trace = trace_data(model, verdict.trace) if verdict.trace is not None else None
-        properties.append({
-            "id": verdict.property_id,
-            "meaning": verdict.meaning,
-            "verdict": verdict.status,
-            "length": len(verdict.trace) if verdict.trace is not None else None,
-            "reason": verdict.reason,
-            "trace": normalize(trace) if trace is not None else None,
-        })
+        properties.append(
+            {
+                "id": verdict.property_id,
+                "meaning": verdict.meaning,
+                "verdict": verdict.status,
+                "length": len(verdict.trace) if verdict.trace is not None else None,
+                "reason": verdict.reason,
+                "trace": normalize(trace) if trace is not None else None,
+            }
+        )
     return {
         "config": model.config_view(),
         "states": exploration.states,
@@ -63,16 +65,19 @@ def verdict_rows(data: dict[str, Any]) -> list[list[str]]:
 
 
 def verdict_table(data: dict[str, Any]) -> str:
-    return tabulate(verdict_rows(data), headers=VERDICT_HEADERS, tablefmt="simple",
-                    disable_numparse=True)
+    return tabulate(
+        verdict_rows(data), headers=VERDICT_HEADERS, tablefmt="simple", disable_numparse=True
+    )
 
 
 def counts_line(data: dict[str, Any]) -> str:
     unit = "symmetry classes of states" if data["symmetry"] else "distinct states"
     status = "complete" if data["complete"] else f"INCOMPLETE: {data['stopped_by']}"
-    return (f"explored {data['states']:,} {unit}, {data['transitions']:,} transitions, "
-            f"depth {data['depth']}, in {data['seconds']:.2f} s; {status}; chance that a "
-            f"fingerprint collision hid a state: {data['fingerprint_collision_probability']:.0e}")
+    return (
+        f"explored {data['states']:,} {unit}, {data['transitions']:,} transitions, "
+        f"depth {data['depth']}, in {data['seconds']:.2f} s; {status}; chance that a "
+        f"fingerprint collision hid a state: {data['fingerprint_collision_probability']:.0e}"
+    )
 
 
 def _show(value: Any) -> str:
@@ -88,8 +93,10 @@ def _show(value: Any) -> str:
 def _delta(old: Any, new: Any) -> str:
     if isinstance(old, list) and isinstance(new, list):
         # Lists in normalized views are sets: show what entered and what left.
-        return " ".join([f"+{_show(v)}" for v in new if v not in old]
-                        + [f"-{_show(v)}" for v in old if v not in new])
+        return " ".join(
+            [f"+{_show(v)}" for v in new if v not in old]
+            + [f"-{_show(v)}" for v in old if v not in new]
+        )
     return f"{_show(old)} -> {_show(new)}"
 
 
@@ -97,8 +104,11 @@ def changes(before: Any, after: Any, path: str = "") -> list[str]:
     """What differs between two normalized views: a line per changed record or value."""
     if isinstance(before, dict) and isinstance(after, dict):
         if path and not any(isinstance(v, dict) for v in after.values()):
-            parts = [f"{key} {_delta(before.get(key), value)}"
-                     for key, value in after.items() if before.get(key) != value]
+            parts = [
+                f"{key} {_delta(before.get(key), value)}"
+                for key, value in after.items()
+                if before.get(key) != value
+            ]
             return [f"{path}: " + ", ".join(parts)]
         found = []
         for key, value in after.items():
@@ -116,8 +126,9 @@ def state_lines(view: dict[str, Any]) -> list[str]:
             lines.append(f"{key}: " + ", ".join(f"{k}={_show(v)}" for k, v in value.items()))
         elif isinstance(value, dict):
             for name, record in value.items():
-                shown = ", ".join(f"{k}={_show(v)}" for k, v in record.items()
-                                  if v not in (None, []))
+                shown = ", ".join(
+                    f"{k}={_show(v)}" for k, v in record.items() if v not in (None, [])
+                )
                 lines.append(f"{key}.{name}: {shown}")
         else:
             lines.append(f"{key}: {_show(value)}")
@@ -136,7 +147,9 @@ def trace_text(trace: dict[str, Any], full_states: bool = False) -> str:
         if full_states:
             lines.extend(f"       {line}" for line in state_lines(states[number]))
         else:
-            lines.extend(f"       {change}" for change in changes(states[number - 1], states[number]))
+            lines.extend(
+                f"       {change}" for change in changes(states[number - 1], states[number])
+            )
     lines.append(f"  => {trace['property']} violated: {trace['reason']}")
     return "\n".join(lines)
 
@@ -167,11 +180,13 @@ def check_outputs(**paths: str | Path | None) -> None:
         seen[target.resolve()] = option
 
 
-def _directory_must_exist(target: Path, option: str, path: str | Path,
-                          create: str = "write") -> None:
+def _directory_must_exist(
+    target: Path, option: str, path: str | Path, create: str = "write"
+) -> None:
     if not target.parent.is_dir():
-        raise UsageError(f"{option}: cannot {create} {path}: the directory {target.parent} "
-                         "does not exist")
+        raise UsageError(
+            f"{option}: cannot {create} {path}: the directory {target.parent} does not exist"
+        )
 
 
 _INLINE_MARKUP = re.compile(r"[\\`*_\[\]<&|~]")
@@ -184,8 +199,9 @@ def markdown_text(text: str) -> str:
     line = " ".join(text.split("\n")).strip()
     line = _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), line)
     # "# x" would be a heading, "- x" a list item, "1. x" a numbered one.
-    return _BLOCK_MARKER.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit()
-                             else "\\" + m.group(), line, count=1)
+    return _BLOCK_MARKER.sub(
+        lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), line, count=1
+    )
 
 
 def markdown_code(text: str) -> str:
@@ -206,8 +222,10 @@ def markdown_fence(text: str, info: str = "") -> str:
 
 def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     """A GitHub (pipe) table of plain-text cells."""
-    lines = ["| " + " | ".join(markdown_text(h) for h in headers) + " |",
-             "|" + " --- |" * len(headers)]
+    lines = [
+        "| " + " | ".join(markdown_text(h) for h in headers) + " |",
+        "|" + " --- |" * len(headers),
+    ]
     lines += ["| " + " | ".join(markdown_text(str(c)) or " " for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -225,8 +243,9 @@ def write_output(path: str | Path, text: str, option: str) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
-def write_itf_files(directory: str | Path, documents: dict[str, dict[str, Any]],
-                    option: str = "--itf") -> None:
+def write_itf_files(
+    directory: str | Path, documents: dict[str, dict[str, Any]], option: str = "--itf"
+) -> None:
     """Write each ITF document as DIRECTORY/<name>.itf.json. The option names the
     directory, so it is created when missing, but only inside one that exists."""
     folder = Path(directory)
@@ -282,8 +301,12 @@ def _itf_value(value: Any, optional: set[tuple], path: tuple = ()) -> Any:
     if isinstance(value, dict) and _is_record(value):
         return {k: _itf_value(v, optional, path + (k,)) for k, v in value.items()}
     if isinstance(value, dict):
-        return {"#map": [[_itf_value(k, set()), _itf_value(v, optional, path + (None,))]
-                         for k, v in value.items()]}
+        return {
+            "#map": [
+                [_itf_value(k, set()), _itf_value(v, optional, path + (None,))]
+                for k, v in value.items()
+            ]
+        }
     raise TypeError(f"no ITF encoding for {type(value).__name__}")
 
 
@@ -329,7 +352,7 @@ _BIGINT = re.compile(r"-?[0-9]{1,4000}")  # Python's int() refuses more than 430
 
 
 def _from_itf_value(value: Any, where: str) -> Any:
-    """An ITF value back in the normalized JSON form of `checker.trace.normalize`."""
+    """An ITF value back in the normalized JSON form of `leaderless.checker.trace.normalize`."""
     if isinstance(value, list):
         return [_from_itf_value(v, where) for v in value]
     if not isinstance(value, dict):
@@ -350,8 +373,9 @@ def _from_itf_value(value: Any, where: str) -> Any:
         entries = {}
         for entry in value["#map"]:
             if not isinstance(entry, list) or len(entry) != 2:
-                raise TraceFormatError(f"{where}: a #map entry must be a [key, value] pair, "
-                                       f"got {entry!r}")
+                raise TraceFormatError(
+                    f"{where}: a #map entry must be a [key, value] pair, got {entry!r}"
+                )
             entries[str(_from_itf_value(entry[0], where))] = _from_itf_value(entry[1], where)
         return entries
     if value.get("tag") in ("None", "Some") and set(value) == {"tag", "value"}:
@@ -380,8 +404,10 @@ def itf_to_trace_data(document: dict[str, Any]) -> dict[str, Any]:
         raise TraceFormatError("states must be a nonempty list")
     unknown = sorted(v for v in variables if v.startswith("mbt::") and v != ACTION_TAKEN)
     if unknown:
-        raise TraceFormatError(f"vars lists {unknown[0]}, which leaderless cannot check; "
-                               f"the only mbt:: variable it reads is {ACTION_TAKEN}")
+        raise TraceFormatError(
+            f"vars lists {unknown[0]}, which leaderless cannot check; "
+            f"the only mbt:: variable it reads is {ACTION_TAKEN}"
+        )
     trace_states, steps = [], []
     for index, state in enumerate(states):
         where = f"state {index}"
@@ -390,20 +416,32 @@ def itf_to_trace_data(document: dict[str, Any]) -> dict[str, Any]:
         present = set(state) - {"#meta"}
         if present != set(variables):
             extra, missing = sorted(present - set(variables)), sorted(set(variables) - present)
-            raise TraceFormatError(f"{where} " + (f"has {extra[0]!r}, which vars does not list"
-                                                  if extra else f"lacks the variable {missing[0]!r}"))
+            raise TraceFormatError(
+                f"{where} "
+                + (
+                    f"has {extra[0]!r}, which vars does not list"
+                    if extra
+                    else f"lacks the variable {missing[0]!r}"
+                )
+            )
         state_meta = state.get("#meta", {})
         if not isinstance(state_meta, dict):
             raise TraceFormatError(f"{where}: #meta must be an object")
-        trace_states.append({k: _from_itf_value(v, f"{where}, {k}") for k, v in state.items()
-                             if k != "#meta" and k != ACTION_TAKEN})
+        trace_states.append(
+            {
+                k: _from_itf_value(v, f"{where}, {k}")
+                for k, v in state.items()
+                if k != "#meta" and k != ACTION_TAKEN
+            }
+        )
         taken = state.get(ACTION_TAKEN)
         if ACTION_TAKEN in state and not isinstance(taken, str):
             raise TraceFormatError(f"{where}: {ACTION_TAKEN} must be a string, got {taken!r}")
         if index == 0:
             if ACTION_TAKEN in state and taken != "init":
-                raise TraceFormatError(f"{where}: {ACTION_TAKEN} of the initial state must be "
-                                       f"'init', got {taken!r}")
+                raise TraceFormatError(
+                    f"{where}: {ACTION_TAKEN} of the initial state must be 'init', got {taken!r}"
+                )
             continue
         step: dict[str, Any] = {"action": state_meta.get("action")}
         if "description" in state_meta:
@@ -411,8 +449,12 @@ def itf_to_trace_data(document: dict[str, Any]) -> dict[str, Any]:
         if ACTION_TAKEN in state:
             step["taken"] = taken
         steps.append(step)
-    data = {"property": meta.get("property"), "config": meta.get("config"),
-            "states": trace_states, "steps": steps}
+    data = {
+        "property": meta.get("property"),
+        "config": meta.get("config"),
+        "states": trace_states,
+        "steps": steps,
+    }
     if "reason" in meta:
         data["reason"] = meta["reason"]
     return data

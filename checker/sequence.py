@@ -1,6 +1,6 @@
 """Counterexample traces as sequence diagrams: the data step that the renderers share.
 
-`build_diagram(trace)` turns trace data (from `checker.trace.trace_data`) into a
+`build_diagram(trace)` turns trace data (from `leaderless.checker.trace.trace_data`) into a
 `Diagram`: a lifeline per client and per replica, an arrow per message from the step
 that sent it to the step that ended it, the marks (invocations, completions,
 timeouts, crashes, anti-entropy) and each replica's stored version over time. It
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from checker.trace import normalize
+from leaderless.checker.trace import normalize
 
 # Fates of a message: the step that took it out of the network says which.
 DELIVERED = "delivered"  # a Deliver* step named it
@@ -34,7 +34,7 @@ _DONE = {"ok": "{op} completed", "fail": "{op} failed", "repairing": "{op} began
 
 
 class TraceFormatError(ValueError):
-    """Trace data that is not in the shape `checker.trace.trace_data` produces."""
+    """Trace data that is not in the shape `leaderless.checker.trace.trace_data` produces."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,8 @@ def parse_message(message: str) -> tuple[str, str, int, str | None]:
     if match is None:
         raise TraceFormatError(
             f"cannot read message {message!r}; expected wreq(OP, REPLICA, VERSION), "
-            "wack(OP, REPLICA), rreq(OP, REPLICA) or rresp(OP, REPLICA, VERSION)")
+            "wack(OP, REPLICA), rreq(OP, REPLICA) or rresp(OP, REPLICA, VERSION)"
+        )
     kind, op, replica, version = match.groups()
     return kind, op, int(replica), version
 
@@ -150,11 +151,14 @@ def _lifelines(trace: dict[str, Any], states: list[dict[str, Any]]) -> tuple[Lif
     if not scripts:
         count = 1 + max((op_client(op) for op in states[0]["ops"]), default=-1)
         scripts = [""] * count
-    clients = [Lifeline(client_id(c), "client", c,
-                        f"client {c} ({script})" if script else f"client {c}")
-               for c, script in enumerate(scripts)]
-    replicas = [Lifeline(replica_id(int(i)), "replica", int(i), f"replica {i}")
-                for i in sorted(states[0]["store"], key=int)]
+    clients = [
+        Lifeline(client_id(c), "client", c, f"client {c} ({script})" if script else f"client {c}")
+        for c, script in enumerate(scripts)
+    ]
+    replicas = [
+        Lifeline(replica_id(int(i)), "replica", int(i), f"replica {i}")
+        for i in sorted(states[0]["store"], key=int)
+    ]
     return tuple(clients + replicas)
 
 
@@ -192,8 +196,18 @@ def _arrows(steps: list[dict[str, Any]], states: list[dict[str, Any]]) -> list[A
         kind, op, replica, version = parse_message(message)
         client, server = client_id(op_client(op)), replica_id(replica)
         source, target = (client, server) if kind in ("wreq", "rreq") else (server, client)
-        return Arrow(message, kind, op, source, target, sent, ended, fate, why,
-                     _arrow_label(kind, op, version))
+        return Arrow(
+            message,
+            kind,
+            op,
+            source,
+            target,
+            sent,
+            ended,
+            fate,
+            why,
+            _arrow_label(kind, op, version),
+        )
 
     for number, (step, before, after) in enumerate(zip(steps, states, states[1:]), start=1):
         action = step.get("action") or {}
@@ -240,8 +254,9 @@ def _marks(steps: list[dict[str, Any]], states: list[dict[str, Any]]) -> list[Ma
             elif new == "ok":
                 marks.append(Mark(number, client, "ok", f"{op} ok"))
             elif new == "repairing":
-                marks.append(Mark(number, client, "repairing",
-                                  f"{op} chose {record['result']}, repairing"))
+                marks.append(
+                    Mark(number, client, "repairing", f"{op} chose {record['result']}, repairing")
+                )
     return marks
 
 
@@ -253,8 +268,11 @@ def _activations(states: list[dict[str, Any]]) -> list[Activation]:
         if not started:
             continue
         ended = [i for i, s in enumerate(statuses) if s in ("ok", "fail")]
-        activations.append(Activation(op, client_id(op_client(op)), started[0],
-                                      ended[0] if ended else None, statuses[-1]))
+        activations.append(
+            Activation(
+                op, client_id(op_client(op)), started[0], ended[0] if ended else None, statuses[-1]
+            )
+        )
     return activations
 
 
@@ -264,8 +282,10 @@ def _segments(states: list[dict[str, Any]]) -> list[Segment]:
         start = 0
         for index in range(1, len(states) + 1):
             value = (states[start]["store"][replica], states[start]["up"][replica])
-            if index < len(states) and (states[index]["store"][replica],
-                                        states[index]["up"][replica]) == value:
+            if (
+                index < len(states)
+                and (states[index]["store"][replica], states[index]["up"][replica]) == value
+            ):
                 continue
             segments.append(Segment(replica_id(int(replica)), start, index - 1, *value))
             start = index
@@ -279,15 +299,22 @@ def build_diagram(trace: dict[str, Any]) -> Diagram:
         states: list[dict[str, Any]] = data["states"]
         steps: list[dict[str, Any]] = data.get("steps") or []
         if len(states) != len(steps) + 1:
-            raise TraceFormatError(f"a trace of {len(steps)} steps needs {len(steps) + 1} "
-                                   f"states, found {len(states)}")
+            raise TraceFormatError(
+                f"a trace of {len(steps)} steps needs {len(steps) + 1} states, found {len(states)}"
+            )
         return Diagram(
             property_id=str(data.get("property") or "property"),
             reason=str(data.get("reason") or ""),
             lifelines=_lifelines(data, states),
-            steps=tuple(Step(number, str((s.get("action") or {}).get("action", "?")),
-                             str(s.get("description") or ""), _actor(s.get("action") or {}))
-                        for number, s in enumerate(steps, start=1)),
+            steps=tuple(
+                Step(
+                    number,
+                    str((s.get("action") or {}).get("action", "?")),
+                    str(s.get("description") or ""),
+                    _actor(s.get("action") or {}),
+                )
+                for number, s in enumerate(steps, start=1)
+            ),
             arrows=tuple(_arrows(steps, states)),
             marks=tuple(_marks(steps, states)),
             activations=tuple(_activations(states)),
@@ -295,5 +322,6 @@ def build_diagram(trace: dict[str, Any]) -> Diagram:
             states=tuple(states),
         )
     except (KeyError, TypeError, AttributeError) as error:
-        raise TraceFormatError(f"not trace data from checker.trace.trace_data: "
-                               f"missing or malformed {error}") from None
+        raise TraceFormatError(
+            f"not trace data from checker.trace.trace_data: missing or malformed {error}"
+        ) from None

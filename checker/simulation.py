@@ -28,7 +28,7 @@ from hypothesis import seed as fix_seed
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
-from checker.protocol import Model
+from leaderless.checker.protocol import Model
 
 INTERRUPTED = "interrupted (Ctrl-C)"
 
@@ -164,9 +164,16 @@ class _ShrinkBudgetSpent(LimitReached):
 class _Run:
     """What every run of one simulation shares: the target, the counts, the best find."""
 
-    def __init__(self, model: Model, property_index: int, start: Start, max_steps: int,
-                 limits: Limits, shrink_seconds: float | None,
-                 progress: Callable[[SimulationProgress], None] | None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        property_index: int,
+        start: Start,
+        max_steps: int,
+        limits: Limits,
+        shrink_seconds: float | None,
+        progress: Callable[[SimulationProgress], None] | None,
+    ) -> None:
         self.model = model
         self.wanted = 1 << property_index
         self.start = start
@@ -190,9 +197,15 @@ class _Run:
             raise _ShrinkBudgetSpent("shrinking took its time budget")
         if self.progress is not None and time.monotonic() >= self.next_report:
             self.next_report = time.monotonic() + 1.0
-            self.progress(SimulationProgress(
-                self.runs, self.steps, time.monotonic() - self.started, self.shrink_runs,
-                None if self.best is None else len(self.best)))
+            self.progress(
+                SimulationProgress(
+                    self.runs,
+                    self.steps,
+                    time.monotonic() - self.started,
+                    self.shrink_runs,
+                    None if self.best is None else len(self.best),
+                )
+            )
 
     def __call__(self, data: st.DataObject) -> None:
         """One run: the walk's steps until it ends, the run is long enough, or the
@@ -204,8 +217,10 @@ class _Run:
         self.check_limits()
         if self.cut_runs >= _MOST_CUT_RUNS and 2 * self.cut_runs > self.runs:
             # Hypothesis would go on trying for runs it allows, for ever.
-            raise LimitReached(f"{self.cut_runs} of {self.runs} runs drew more than "
-                               "Hypothesis allows one run; runs of fewer steps fit")
+            raise LimitReached(
+                f"{self.cut_runs} of {self.runs} runs drew more than "
+                "Hypothesis allows one run; runs of fewer steps fit"
+            )
         choices = Choices(data)
         walk = self.start(choices)
         state = self.model.initial_states()[0]
@@ -243,10 +258,19 @@ class _Run:
         raise _Violated
 
 
-def simulate(model: Model, property_index: int, start: Start, *, runs: int, max_steps: int,
-             seed: int | None = None, shrink: bool = True, shrink_seconds: float | None = None,
-             limits: Limits | None = None,
-             progress: Callable[[SimulationProgress], None] | None = None) -> Simulation:
+def simulate(
+    model: Model,
+    property_index: int,
+    start: Start,
+    *,
+    runs: int,
+    max_steps: int,
+    seed: int | None = None,
+    shrink: bool = True,
+    shrink_seconds: float | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[SimulationProgress], None] | None = None,
+) -> Simulation:
     """Up to `runs` runs of at most `max_steps` steps each, walked by `start`, until one
     violates the property `property_index`; that run is then shrunk (within
     `shrink_seconds`, when shrinking is asked for).
@@ -258,9 +282,16 @@ def simulate(model: Model, property_index: int, start: Start, *, runs: int, max_
     limits = limits or Limits()
     shared = _Run(model, property_index, start, max_steps, limits, shrink_seconds, progress)
     phases = (Phase.generate,) + ((Phase.shrink,) if shrink else ())
-    chosen = settings(max_examples=runs, database=None, deadline=None, phases=phases,
-                      report_multiple_bugs=False, suppress_health_check=list(HealthCheck),
-                      verbosity=Verbosity.quiet, print_blob=False)
+    chosen = settings(
+        max_examples=runs,
+        database=None,
+        deadline=None,
+        phases=phases,
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+    )
 
     def one_run(data: st.DataObject) -> None:
         shared(data)
@@ -283,6 +314,14 @@ def simulate(model: Model, property_index: int, start: Start, *, runs: int, max_
     except KeyboardInterrupt:
         # A second Ctrl-C, or one before `limits` took Ctrl-C over.
         stopped_by = INTERRUPTED
-    return Simulation(shared.runs, shared.steps, time.monotonic() - shared.started,
-                      shared.first_seconds, shared.shrink_runs, shared.cut_runs, shared.best,
-                      shrunk, stopped_by)
+    return Simulation(
+        shared.runs,
+        shared.steps,
+        time.monotonic() - shared.started,
+        shared.first_seconds,
+        shared.shrink_runs,
+        shared.cut_runs,
+        shared.best,
+        shrunk,
+        stopped_by,
+    )

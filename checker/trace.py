@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from checker.protocol import Label, Model, State
+from leaderless.checker.protocol import Label, Model, State
 
 
 class ReplayError(Exception):
@@ -59,8 +59,10 @@ def rebuild_trace(
     chain.reverse()
     state = next((s for s in model.initial_states() if fingerprint(s) == chain[0]), None)
     if state is None:
-        raise InconsistentModel("no initial state has the trace's first fingerprint; "
-                           "initial_states must be deterministic")
+        raise InconsistentModel(
+            "no initial state has the trace's first fingerprint; "
+            "initial_states must be deterministic"
+        )
     initial = state
     steps = []
     for depth, wanted in enumerate(chain[1:], start=1):
@@ -82,9 +84,9 @@ def rebuild_trace(
         raise InconsistentModel(
             f"the rebuilt trace to {model.properties[property_index].id} ends in a state "
             "that the model's explain() says does not violate it; violations() and "
-            "explain() must agree")
-    return Trace(property_index, model.properties[property_index].id, initial, tuple(steps),
-                 reason)
+            "explain() must agree"
+        )
+    return Trace(property_index, model.properties[property_index].id, initial, tuple(steps), reason)
 
 
 def trace_data(model: Model, trace: Trace) -> dict[str, Any]:
@@ -93,8 +95,12 @@ def trace_data(model: Model, trace: Trace) -> dict[str, Any]:
     steps = []
     before = trace.initial
     for label, after in trace.steps:
-        steps.append({"action": model.action_view(label),
-                      "description": model.describe_action(label, before)})
+        steps.append(
+            {
+                "action": model.action_view(label),
+                "description": model.describe_action(label, before),
+            }
+        )
         states.append(model.state_view(after))
         before = after
     return {
@@ -140,17 +146,21 @@ def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]
     except (KeyError, TypeError) as error:
         raise ReplayError(f"not a trace: missing {error}") from None
     if len(recorded_steps) != len(recorded_states) - 1:
-        raise ReplayError(f"a trace of {len(recorded_steps)} steps needs "
-                          f"{len(recorded_steps) + 1} states, found {len(recorded_states)}")
+        raise ReplayError(
+            f"a trace of {len(recorded_steps)} steps needs "
+            f"{len(recorded_steps) + 1} states, found {len(recorded_states)}"
+        )
     ids = [p.id for p in model.properties]
     if property_id not in ids:
         raise ReplayError(f"unknown property {property_id!r}")
-    candidates = [s for s in model.initial_states()
-                  if normalize(model.state_view(s)) == recorded_states[0]]
+    candidates = [
+        s for s in model.initial_states() if normalize(model.state_view(s)) == recorded_states[0]
+    ]
     if not candidates:
         first = normalize(model.state_view(model.initial_states()[0]))
-        raise ReplayError("the initial state differs: "
-                          + _first_difference(recorded_states[0], first))
+        raise ReplayError(
+            "the initial state differs: " + _first_difference(recorded_states[0], first)
+        )
     state = candidates[0]
     states = [state]
     for number, (step, expected) in enumerate(zip(recorded_steps, recorded_states[1:]), 1):
@@ -160,12 +170,15 @@ def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]
             options = [(lab, nxt) for lab, nxt in options if model.action_view(lab) == action]
             if not options:
                 raise ReplayError(f"step {number}: the model has no step {action} here")
-        match = next((nxt for _, nxt in options
-                      if normalize(model.state_view(nxt)) == expected), None)
+        match = next(
+            (nxt for _, nxt in options if normalize(model.state_view(nxt)) == expected), None
+        )
         if match is None:
             closest = normalize(model.state_view(options[0][1])) if options else {}
-            raise ReplayError(f"step {number}: the state after it differs: "
-                              + _first_difference(expected, closest))
+            raise ReplayError(
+                f"step {number}: the state after it differs: "
+                + _first_difference(expected, closest)
+            )
         state = match
         states.append(state)
     return states, model.explain(ids.index(property_id), state)

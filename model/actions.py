@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from model.state import (
+from leaderless.model.state import (
     CRASHES,
     DROPS,
     FAIL,
@@ -47,7 +47,7 @@ Step = tuple[Label, tuple]
 
 
 def _replace(items: tuple, index: int, value: object) -> tuple:
-    return items[:index] + (value,) + items[index + 1:]
+    return items[:index] + (value,) + items[index + 1 :]
 
 
 class Transitions:
@@ -75,14 +75,16 @@ class Transitions:
         return tuple([m for m in net if (m >> 2) % op_count != op or (m & 3) not in kinds])
 
     # 1. Invoke(c, t)
-    def invoke(self, state: tuple, client: int,
-               timestamps: Iterable[int] | None = None) -> list[Step]:
+    def invoke(
+        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+    ) -> list[Step]:
         """One step per timestamp choice; `timestamps` replaces MODEL.md's window of
         now ± drift, for clock models that read a client's own clock instead."""
         return list(self._invoke_steps(state, client, timestamps))
 
-    def _invoke_steps(self, state: tuple, client: int,
-                      timestamps: Iterable[int] | None = None) -> Iterable[Step]:
+    def _invoke_steps(
+        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+    ) -> Iterable[Step]:
         hist = state[HIST]
         op = None
         for candidate in self.scope.ops_of_client[client]:
@@ -111,8 +113,9 @@ class Transitions:
         # Lazy: a window of 2 * drift + 1 timestamps may be too many states to hold at once.
         return (self._invoke_write(state, client, op, now, live_replicas, ts) for ts in choices)
 
-    def _invoke_write(self, state: tuple, client: int, op: int, now: int,
-                      live_replicas: list[int], ts: int | None) -> Step:
+    def _invoke_write(
+        self, state: tuple, client: int, op: int, now: int, live_replicas: list[int], ts: int | None
+    ) -> Step:
         scope = self.scope
         version = scope.version(op, ts)
         sent = tuple(scope.message(WREQ, op, i, version) for i in live_replicas)
@@ -122,8 +125,16 @@ class Transitions:
     @staticmethod
     def _invoked(state: tuple, now: int, op: int, record: tuple, sent: tuple) -> tuple:
         net = tuple(sorted(state[NET] + sent))
-        return (state[STORE], state[UP], now, net, state[DROPS], state[CRASHES],
-                _replace(state[HIST], op, record), state[LIVE])
+        return (
+            state[STORE],
+            state[UP],
+            now,
+            net,
+            state[DROPS],
+            state[CRASHES],
+            _replace(state[HIST], op, record),
+            state[LIVE],
+        )
 
     # 2. DeliverWriteRequest(wreq(o, i, v))
     def deliver_write_request(self, state: tuple, index: int, m: Message) -> tuple | None:
@@ -136,17 +147,25 @@ class Transitions:
         if new != held:
             store = _replace(store, replica, new)
         net = state[NET]
-        net = net[:index] + net[index + 1:]
+        net = net[:index] + net[index + 1 :]
         status = state[HIST][m.op][H_STATUS]
         if (status == PENDING and self.scope.is_write[m.op]) or status == REPAIRING:
             net = tuple(sorted(net + (self.scope.message(WACK, m.op, replica),)))
-        return (store, state[UP], state[NOW], net, state[DROPS], state[CRASHES],
-                state[HIST], state[LIVE])
+        return (
+            store,
+            state[UP],
+            state[NOW],
+            net,
+            state[DROPS],
+            state[CRASHES],
+            state[HIST],
+            state[LIVE],
+        )
 
     # 3. DeliverWriteAck(wack(o, i))
     def deliver_write_ack(self, state: tuple, index: int, m: Message) -> tuple:
         net = state[NET]
-        net = net[:index] + net[index + 1:]
+        net = net[:index] + net[index + 1 :]
         hist, live = state[HIST], state[LIVE]
         op = m.op
         record = hist[op]
@@ -176,27 +195,52 @@ class Transitions:
             return None
         net = state[NET]
         response = self.scope.message(RRESP, m.op, replica, state[STORE][replica])
-        net = tuple(sorted(net[:index] + net[index + 1:] + (response,)))
-        return (state[STORE], state[UP], state[NOW], net, state[DROPS], state[CRASHES],
-                state[HIST], state[LIVE])
+        net = tuple(sorted(net[:index] + net[index + 1 :] + (response,)))
+        return (
+            state[STORE],
+            state[UP],
+            state[NOW],
+            net,
+            state[DROPS],
+            state[CRASHES],
+            state[HIST],
+            state[LIVE],
+        )
 
     # 5. DeliverReadResponse(rresp(o, i, v))
     def deliver_read_response(self, state: tuple, index: int, code: int, m: Message) -> list[Step]:
         net = state[NET]
-        net = net[:index] + net[index + 1:]
+        net = net[:index] + net[index + 1 :]
         hist, live = state[HIST], state[LIVE]
         op = m.op
         record = hist[op]
         if record[H_STATUS] != PENDING:
             # Unreachable: responses to a completed read leave the network with it.
             rest = (state[DROPS], state[CRASHES], hist, live)
-            return [(("DeliverReadResponse", code, None), (state[STORE], state[UP], state[NOW], net) + rest)]
+            return [
+                (
+                    ("DeliverReadResponse", code, None),
+                    (state[STORE], state[UP], state[NOW], net) + rest,
+                )
+            ]
         responses = tuple(sorted(live[op][L_RESPONSES] + ((m.replica, m.version),)))
         if len(responses) < self.r:
             live = _replace(live, op, (0, responses, 0))
-            return [(("DeliverReadResponse", code, None),
-                     (state[STORE], state[UP], state[NOW], net, state[DROPS], state[CRASHES],
-                      hist, live))]
+            return [
+                (
+                    ("DeliverReadResponse", code, None),
+                    (
+                        state[STORE],
+                        state[UP],
+                        state[NOW],
+                        net,
+                        state[DROPS],
+                        state[CRASHES],
+                        hist,
+                        live,
+                    ),
+                )
+            ]
         net = self._without_op(net, op, (RREQ, RRESP))
         if self.lww:
             choices: list[int] = [max(version for _, version in responses)]
@@ -220,9 +264,21 @@ class Transitions:
             else:
                 new_hist = _replace(hist, op, (OK, record[H_INVOKED], now, 0, result))
                 new_live = _replace(live, op, NO_LIVE)
-            steps.append((("DeliverReadResponse", code, result),
-                          (state[STORE], state[UP], now, out_net, state[DROPS], state[CRASHES],
-                           new_hist, new_live)))
+            steps.append(
+                (
+                    ("DeliverReadResponse", code, result),
+                    (
+                        state[STORE],
+                        state[UP],
+                        now,
+                        out_net,
+                        state[DROPS],
+                        state[CRASHES],
+                        new_hist,
+                        new_live,
+                    ),
+                )
+            )
         return steps
 
     # 6. Drop(m)
@@ -230,8 +286,16 @@ class Transitions:
         if state[DROPS] >= self.max_drops:
             return None
         net = state[NET]
-        return (state[STORE], state[UP], state[NOW], net[:index] + net[index + 1:],
-                state[DROPS] + 1, state[CRASHES], state[HIST], state[LIVE])
+        return (
+            state[STORE],
+            state[UP],
+            state[NOW],
+            net[:index] + net[index + 1 :],
+            state[DROPS] + 1,
+            state[CRASHES],
+            state[HIST],
+            state[LIVE],
+        )
 
     # 7. Timeout(o)
     def timeout(self, state: tuple, op: int) -> tuple | None:
@@ -252,8 +316,16 @@ class Transitions:
             return None
         table = self.table
         net = tuple(m for m in state[NET] if (m & 3) in (WACK, RRESP) or table[m][2] != replica)
-        return (state[STORE], state[UP] & ~(1 << replica), state[NOW], net, state[DROPS],
-                state[CRASHES] + 1, state[HIST], state[LIVE])
+        return (
+            state[STORE],
+            state[UP] & ~(1 << replica),
+            state[NOW],
+            net,
+            state[DROPS],
+            state[CRASHES] + 1,
+            state[HIST],
+            state[LIVE],
+        )
 
     # 9. AntiEntropy(i, j), i < j
     def anti_entropy_exchange(self, state: tuple, i: int, j: int) -> tuple | None:
@@ -297,8 +369,9 @@ class Transitions:
                     yield ("Drop", code), nxt
         if self.timeouts:
             for op, record in enumerate(state[HIST]):
-                if ((record[H_STATUS] == PENDING or record[H_STATUS] == REPAIRING)
-                        and (nxt := self.timeout(state, op)) is not None):
+                if (record[H_STATUS] == PENDING or record[H_STATUS] == REPAIRING) and (
+                    nxt := self.timeout(state, op)
+                ) is not None:
                     yield ("Timeout", op), nxt
         if state[CRASHES] < self.max_crashes:
             up = state[UP]
@@ -309,6 +382,10 @@ class Transitions:
             store, up = state[STORE], state[UP]
             for i in range(self.n):
                 for j in range(i + 1, self.n):
-                    if (store[i] != store[j] and up >> i & 1 and up >> j & 1
-                            and (nxt := self.anti_entropy_exchange(state, i, j)) is not None):
+                    if (
+                        store[i] != store[j]
+                        and up >> i & 1
+                        and up >> j & 1
+                        and (nxt := self.anti_entropy_exchange(state, i, j)) is not None
+                    ):
                         yield ("AntiEntropy", i, j), nxt

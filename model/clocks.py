@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from model.config import check_int
+from leaderless.model.config import check_int
 
 MAX_SKEW = 99  # percent: a clock running at rate <= 0 would stand still or run backwards
 
@@ -40,8 +40,9 @@ class PerWriteClock:
     def lowest_reading(self, op_count: int) -> int:
         return 1 - self.drift
 
-    def retime(self, invoked: int, ts: int, first_invoked: int,
-               keep_error: bool = False) -> int | None:
+    def retime(
+        self, invoked: int, ts: int, first_invoked: int, keep_error: bool = False
+    ) -> int | None:
         """The timestamp a write that read `ts` at `first_invoked` carries when a
         shortened run invokes it at `invoked`: `ts` while the window allows it, else
         (or when asked to `keep_error`) the same error from real time, which keeps the
@@ -88,16 +89,19 @@ class ClientClocks:
         slowest = min(now + (now * -self.max_skew) // 100 for now in range(1, op_count + 1))
         return slowest - self.max_offset - self.ntp_steps * self.max_step
 
-    def retime(self, invoked: int, ts: int, first_invoked: int,
-               keep_error: bool = False) -> int | None:
+    def retime(
+        self, invoked: int, ts: int, first_invoked: int, keep_error: bool = False
+    ) -> int | None:
         # A reading depends on the client's clock, so a shortened run may keep a write
         # only at the real time that clock was read.
         return ts if invoked == first_invoked else None
 
     def describe(self) -> str:
-        return (f"clock=client (offset within {self.max_offset}, skew within "
-                f"{self.max_skew}%, {self.ntp_steps} NTP steps back of up to "
-                f"{self.max_step})")
+        return (
+            f"clock=client (offset within {self.max_offset}, skew within "
+            f"{self.max_skew}%, {self.ntp_steps} NTP steps back of up to "
+            f"{self.max_step})"
+        )
 
 
 Clock = PerWriteClock | ClientClocks

@@ -54,11 +54,14 @@ def parse_clients(text: str) -> tuple[str, ...]:
 
 def _check_scripts(scripts: tuple[str, ...], shown: object) -> None:
     if not scripts or scripts == ("",):
-        raise ConfigError(f"clients: {shown!r} has no client; give one script per client, e.g. 'w,rr'")
+        raise ConfigError(
+            f"clients: {shown!r} has no client; give one script per client, e.g. 'w,rr'"
+        )
     for index, script in enumerate(scripts):
         if not isinstance(script, str):
-            raise ConfigError(f"clients: client {index} in {shown!r} is not a script of "
-                              "'w' and 'r'")
+            raise ConfigError(
+                f"clients: client {index} in {shown!r} is not a script of 'w' and 'r'"
+            )
         if not script:
             raise ConfigError(
                 f"clients: client {index} in {shown!r} has no operation; each script needs >= 1 op"
@@ -71,8 +74,10 @@ def _check_scripts(scripts: tuple[str, ...], shown: object) -> None:
             )
     ops = sum(len(script) for script in scripts)
     if ops > MAX_OPS:
-        raise ConfigError(f"clients: {ops} operations in all is out of range; allowed "
-                          f"1..{MAX_OPS} (the largest scope the tools handle)")
+        raise ConfigError(
+            f"clients: {ops} operations in all is out of range; allowed "
+            f"1..{MAX_OPS} (the largest scope the tools handle)"
+        )
 
 
 def check_int(name: str, value: object, low: int, high: int | None = None) -> None:
@@ -150,7 +155,9 @@ class Config:
         known = set(cls.__dataclass_fields__)
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"config: unknown field {unknown[0]!r}; known: {', '.join(sorted(known))}")
+            raise ConfigError(
+                f"config: unknown field {unknown[0]!r}; known: {', '.join(sorted(known))}"
+            )
         values = dict(data)
         if "clients" in values:
             clients = values["clients"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from model.config import Config
-from model.state import (
+from leaderless.model.config import Config
+from leaderless.model.state import (
     FAIL,
     H_COMPLETED,
     H_INVOKED,
@@ -73,8 +73,6 @@ def _reads(config: Config) -> bool:
     return any("r" in script for script in config.clients)
 
 
-
-
 def _precedes(a: tuple, b: tuple) -> bool:
     """a -> b: a has completed, b has been invoked, and a completed before b was invoked."""
     return a[H_COMPLETED] != 0 and b[H_INVOKED] != 0 and a[H_COMPLETED] < b[H_INVOKED]
@@ -90,11 +88,13 @@ class Catalogue:
         config = scope.config
         self.applicable = 0
         by_reads: dict[str, list[tuple[int, Callable[[Catalogue, tuple], str | None]]]] = {
-            kind: [] for kind in READS}
+            kind: [] for kind in READS
+        }
         for index, prop in enumerate(properties):
             if prop.reads not in by_reads:
-                raise ValueError(f"property {prop.id}: reads {prop.reads!r}; "
-                                 f"allowed {', '.join(READS)}")
+                raise ValueError(
+                    f"property {prop.id}: reads {prop.reads!r}; allowed {', '.join(READS)}"
+                )
             if prop.applies(config):
                 self.applicable |= 1 << index
                 by_reads[prop.reads].append((1 << index, prop.check))
@@ -146,12 +146,16 @@ class Catalogue:
                 if not _precedes(rec, hist[read]):
                     continue
                 if x is None:
-                    return (f"read {self.op_name(read)} returned NIL, although write "
-                            f"{self.op_name(write)} was acknowledged before the read began")
+                    return (
+                        f"read {self.op_name(read)} returned NIL, although write "
+                        f"{self.op_name(write)} was acknowledged before the read began"
+                    )
                 if _precedes(hist[x], rec):
-                    return (f"read {self.op_name(read)} returned {self.op_name(x)}, which "
-                            f"finished before write {self.op_name(write)} began, and "
-                            f"{self.op_name(write)} was acknowledged before the read began")
+                    return (
+                        f"read {self.op_name(read)} returned {self.op_name(x)}, which "
+                        f"finished before write {self.op_name(write)} began, and "
+                        f"{self.op_name(write)} was acknowledged before the read began"
+                    )
         return None
 
     def monotonic_reads(self, hist: tuple) -> str | None:
@@ -167,29 +171,38 @@ class Catalogue:
                 x2 = self._writer(hist[second][H_RESULT])
                 if x2 is None or _precedes(hist[x2], hist[x1]):
                     shown = "NIL" if x2 is None else self.op_name(x2)
-                    return (f"read {self.op_name(second)} returned {shown}, older than "
-                            f"{self.op_name(x1)} which the same client's earlier read "
-                            f"{self.op_name(first)} returned")
+                    return (
+                        f"read {self.op_name(second)} returned {shown}, older than "
+                        f"{self.op_name(x1)} which the same client's earlier read "
+                        f"{self.op_name(first)} returned"
+                    )
         return None
 
     def aborted_read(self, hist: tuple) -> str | None:
         for read in self._ok_reads(hist):
             x = self._writer(hist[read][H_RESULT])
             if x is not None and hist[x][H_STATUS] == FAIL:
-                return (f"read {self.op_name(read)} returned the value of write "
-                        f"{self.op_name(x)}, which failed")
+                return (
+                    f"read {self.op_name(read)} returned the value of write "
+                    f"{self.op_name(x)}, which failed"
+                )
         return None
 
     def lww_order(self, hist: tuple) -> str | None:
         writes = [o for o in range(len(hist)) if self.scope.is_write[o]]
         for a in writes:
             for b in writes:
-                if (hist[b][H_STATUS] == OK and _precedes(hist[a], hist[b])
-                        and hist[a][H_VERSION] > hist[b][H_VERSION]):
-                    return (f"write {self.op_name(b)} got {self.version_name(hist[b][H_VERSION])}, "
-                            f"below {self.version_name(hist[a][H_VERSION])} of write "
-                            f"{self.op_name(a)} which finished before it began: the older "
-                            "write wins")
+                if (
+                    hist[b][H_STATUS] == OK
+                    and _precedes(hist[a], hist[b])
+                    and hist[a][H_VERSION] > hist[b][H_VERSION]
+                ):
+                    return (
+                        f"write {self.op_name(b)} got {self.version_name(hist[b][H_VERSION])}, "
+                        f"below {self.version_name(hist[a][H_VERSION])} of write "
+                        f"{self.op_name(a)} which finished before it began: the older "
+                        "write wins"
+                    )
         return None
 
     def linearizable(self, hist: tuple) -> str | None:
@@ -206,8 +219,10 @@ class Catalogue:
                 elif status != OK:
                     result = f" {('pending', 'failed')[status == FAIL]}"
                 shown.append(f"{self.op_name(op)}{span}{result}")
-        return ("no order of the operations respects real time with every read returning "
-                "the latest write before it: " + ", ".join(shown))
+        return (
+            "no order of the operations respects real time with every read returning "
+            "the latest write before it: " + ", ".join(shown)
+        )
 
     # State properties.
     def write_atomicity(self, state: tuple) -> str | None:
@@ -218,8 +233,10 @@ class Catalogue:
         for replica, version in enumerate(state[STORE]):
             if version in failed and up >> replica & 1:
                 writer = (version - 1) % self.scope.op_count  # not NIL: failed writes have one
-                return (f"replica {replica} is up and stores {self.version_name(version)}, "
-                        f"the value of write {self.op_name(writer)}, which failed")
+                return (
+                    f"replica {replica} is up and stores {self.version_name(version)}, "
+                    f"the value of write {self.op_name(writer)}, which failed"
+                )
         return None
 
     def convergence(self, state: tuple) -> str | None:
@@ -233,8 +250,10 @@ class Catalogue:
         for i, vi in live:
             for j, vj in live:
                 if vi != vj:
-                    return (f"nothing is in flight, yet live replicas {i} and {j} hold "
-                            f"{self.version_name(vi)} and {self.version_name(vj)}")
+                    return (
+                        f"nothing is in flight, yet live replicas {i} and {j} hold "
+                        f"{self.version_name(vi)} and {self.version_name(vj)}"
+                    )
         return None
 
     def availability(self, state: tuple) -> str | None:
@@ -256,14 +275,18 @@ class Catalogue:
             if status == PENDING and self.scope.is_write[op]:
                 acks = live[op][L_ACKS].bit_count()
                 if acks + in_flight[op] < config.w:
-                    return (f"write {self.op_name(op)} can no longer reach {config.w} acks: "
-                            f"{acks} received, {in_flight[op]} requests or acks in flight")
+                    return (
+                        f"write {self.op_name(op)} can no longer reach {config.w} acks: "
+                        f"{acks} received, {in_flight[op]} requests or acks in flight"
+                    )
             elif status == PENDING:
                 responses = len(live[op][L_RESPONSES])
                 if responses + in_flight[op] < config.r:
-                    return (f"read {self.op_name(op)} can no longer reach {config.r} "
-                            f"responses: {responses} received, {in_flight[op]} requests or "
-                            "responses in flight")
+                    return (
+                        f"read {self.op_name(op)} can no longer reach {config.r} "
+                        f"responses: {responses} received, {in_flight[op]} requests or "
+                        "responses in flight"
+                    )
             else:
                 awaiting = live[op][L_AWAITING]
                 for code in net:
@@ -272,8 +295,10 @@ class Catalogue:
                         awaiting &= ~(1 << replica)
                 if awaiting:
                     replica = (awaiting & -awaiting).bit_length() - 1
-                    return (f"read {self.op_name(op)} awaits the repair ack of replica "
-                            f"{replica}, but neither its repair nor its ack is in flight")
+                    return (
+                        f"read {self.op_name(op)} awaits the repair ack of replica "
+                        f"{replica}, but neither its repair nor its ack is in flight"
+                    )
         return None
 
     # The checker's fast path.
@@ -295,8 +320,9 @@ class Catalogue:
                 for op, rec in enumerate(hist)
                 if scope.is_write[op] and rec[H_STATUS] == FAIL
             )
-            active = tuple(op for op, rec in enumerate(hist)
-                           if rec[H_STATUS] in (PENDING, REPAIRING))
+            active = tuple(
+                op for op, rec in enumerate(hist) if rec[H_STATUS] in (PENDING, REPAIRING)
+            )
             entry = self._history_cache[hist] = (violated, failed, active)
         self._last_history, self._last_entry = hist, entry
         return entry
@@ -327,42 +353,69 @@ class Catalogue:
 
 # The catalogue itself, after the predicates it names.
 CATALOGUE: tuple[Property, ...] = (
-    Property("stale-read",
-             "no ok read returns a value older than a write acknowledged before the read began",
-             lambda c: _writes(c) and _reads(c),
-             HISTORY, Catalogue.stale_read),
-    Property("read-your-writes",
-             "a client's ok read never misses that client's own earlier acknowledged write",
-             lambda c: any("r" in script[script.find("w"):] for script in c.clients if "w" in script),
-             HISTORY, Catalogue.read_your_writes),
-    Property("monotonic-reads",
-             "a client's later read never returns an older value than its earlier read",
-             lambda c: any(script.count("r") >= 2 for script in c.clients),
-             HISTORY, Catalogue.monotonic_reads),
-    Property("aborted-read",
-             "no ok read returns the value of a write that timed out (indeterminate, not aborted)",
-             lambda c: c.timeouts and _writes(c) and _reads(c),
-             HISTORY, Catalogue.aborted_read),
-    Property("write-atomicity",
-             "no live replica keeps the value of a failed write (no partial writes)",
-             lambda c: c.timeouts and _writes(c),
-             STATE, Catalogue.write_atomicity),
-    Property("lww-order",
-             "a write never gets a lower timestamp than a write that finished before it began",
-             lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2,
-             HISTORY, Catalogue.lww_order),
-    Property("linearizable",
-             "the history is linearizable as a read/write register starting at NIL",
-             _reads,
-             HISTORY, Catalogue.linearizable),
-    Property("convergence",
-             "once quiet (and anti-entropy done, if on), all live replicas hold the same version",
-             lambda c: c.n >= 2 and _writes(c),
-             QUIESCENT, Catalogue.convergence),
-    Property("availability",
-             "every op in flight can still complete successfully",
-             lambda c: True,
-             STATE, Catalogue.availability),
+    Property(
+        "stale-read",
+        "no ok read returns a value older than a write acknowledged before the read began",
+        lambda c: _writes(c) and _reads(c),
+        HISTORY,
+        Catalogue.stale_read,
+    ),
+    Property(
+        "read-your-writes",
+        "a client's ok read never misses that client's own earlier acknowledged write",
+        lambda c: any("r" in script[script.find("w") :] for script in c.clients if "w" in script),
+        HISTORY,
+        Catalogue.read_your_writes,
+    ),
+    Property(
+        "monotonic-reads",
+        "a client's later read never returns an older value than its earlier read",
+        lambda c: any(script.count("r") >= 2 for script in c.clients),
+        HISTORY,
+        Catalogue.monotonic_reads,
+    ),
+    Property(
+        "aborted-read",
+        "no ok read returns the value of a write that timed out (indeterminate, not aborted)",
+        lambda c: c.timeouts and _writes(c) and _reads(c),
+        HISTORY,
+        Catalogue.aborted_read,
+    ),
+    Property(
+        "write-atomicity",
+        "no live replica keeps the value of a failed write (no partial writes)",
+        lambda c: c.timeouts and _writes(c),
+        STATE,
+        Catalogue.write_atomicity,
+    ),
+    Property(
+        "lww-order",
+        "a write never gets a lower timestamp than a write that finished before it began",
+        lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2,
+        HISTORY,
+        Catalogue.lww_order,
+    ),
+    Property(
+        "linearizable",
+        "the history is linearizable as a read/write register starting at NIL",
+        _reads,
+        HISTORY,
+        Catalogue.linearizable,
+    ),
+    Property(
+        "convergence",
+        "once quiet (and anti-entropy done, if on), all live replicas hold the same version",
+        lambda c: c.n >= 2 and _writes(c),
+        QUIESCENT,
+        Catalogue.convergence,
+    ),
+    Property(
+        "availability",
+        "every op in flight can still complete successfully",
+        lambda c: True,
+        STATE,
+        Catalogue.availability,
+    ),
 )
 PROPERTY_IDS = tuple(p.id for p in CATALOGUE)
 
@@ -387,8 +440,7 @@ def _linearizable(is_write: tuple[bool, ...], hist: tuple) -> bool:
     op_count = len(hist)
     # must_follow[p]: ok members placed before member p (a -> p with a ok).
     must_follow = [
-        sum(1 << q for q, a in enumerate(required) if _precedes(hist[a], hist[e]))
-        for e in members
+        sum(1 << q for q, a in enumerate(required) if _precedes(hist[a], hist[e])) for e in members
     ]
     returns = [
         None if is_write[e] or hist[e][H_RESULT] == NIL else (hist[e][H_RESULT] - 1) % op_count

@@ -2,7 +2,7 @@
 
 The explorer is complete but only for small scopes. The search samples long runs
 of larger ones (9 replicas, 6 clients x 4 ops, large drift and fault budgets) with
-`checker.simulation`, which draws every choice from Hypothesis. This module gives it
+`leaderless.checker.simulation`, which draws every choice from Hypothesis. This module gives it
 the model's side: `ReplicationWalk`, how a run chooses its next step among those the
 model's `successors` allow (swarm weights per action kind, a cap on ops in flight,
 the clocks that choose timestamps). A violation is shrunk by Hypothesis, then
@@ -12,7 +12,7 @@ shortened step by step while it still replays, and returned as the explorer's
 Finding nothing proves nothing: a search reports "none found in N examples",
 never "holds".
 
->>> from model import Config
+>>> from leaderless.model import Config
 >>> [f.status for f in search(Config(n=3, w=1, r=1, clients=("w", "r")),
 ...                          properties=["stale-read"], examples=200, seed=0)]
 ['violated']
@@ -24,19 +24,19 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from checker.simulation import (
+from leaderless.checker.simulation import (
     INTERRUPTED,
     Choices,
     Limits,
     SimulationProgress,
     simulate,
 )
-from checker.trace import Trace
-from model.clocks import ClientClock, ClientClocks, Clock, PerWriteClock, clock_error
-from model.config import Config, ConfigError
-from model.properties import CATALOGUE, PROPERTY_IDS
-from model.state import H_STATUS, HIST, IDLE, NOW, PENDING, REPAIRING
-from model.system import ReplicationModel
+from leaderless.checker.trace import Trace
+from leaderless.model.clocks import ClientClock, ClientClocks, Clock, PerWriteClock, clock_error
+from leaderless.model.config import Config, ConfigError
+from leaderless.model.properties import CATALOGUE, PROPERTY_IDS
+from leaderless.model.state import H_STATUS, HIST, IDLE, NOW, PENDING, REPAIRING
+from leaderless.model.system import ReplicationModel
 
 VIOLATED, NONE_FOUND, NOT_APPLICABLE = "violated", "none found", "n/a"
 
@@ -84,8 +84,9 @@ class Finding:
 
 
 # Steps that act on one message; its code names the version it carries.
-_MESSAGE_ACTIONS = frozenset({"DeliverWriteRequest", "DeliverWriteAck", "DeliverReadRequest",
-                              "DeliverReadResponse", "Drop"})
+_MESSAGE_ACTIONS = frozenset(
+    {"DeliverWriteRequest", "DeliverWriteAck", "DeliverReadRequest", "DeliverReadResponse", "Drop"}
+)
 
 
 # The walk times every step, as a discrete-event simulation does: each message gets a
@@ -105,7 +106,7 @@ _NEVER = float("inf")
 
 
 class ReplicationWalk:
-    """How one run of the replication model chooses its steps (a `checker.simulation`
+    """How one run of the replication model chooses its steps (a `leaderless.checker.simulation`
     walk): a timed schedule, as above. Each run first draws what it is like (swarm
     testing, Groce et al. 2012: runs differ in what they do, not only in order):
     whether ops time out, how many messages get lost, which replicas crash and
@@ -114,30 +115,37 @@ class ReplicationWalk:
     per-write clocks, or one drifting clock per client, choose the timestamps. Times
     only choose among the steps the model allows: every run is a run of the model."""
 
-    def __init__(self, model: ReplicationModel, clock: Clock, choices: Choices,
-                 limits: Limits | None = None) -> None:
+    def __init__(
+        self, model: ReplicationModel, clock: Clock, choices: Choices, limits: Limits | None = None
+    ) -> None:
         self.model = model
         self.clock = clock
         self.limits = limits or Limits()
         config = model.config
         self.timeouts = config.timeouts and bool(choices.integer(0, 1, "timeouts on"))
         self.drop_percent = choices.pick(_DROP_PERCENTS, "drop %") if config.max_drops else 0
-        self.crash_at = [choices.integer(0, _FAULT_BY, f"replica {r} crashes at")
-                         if config.max_crashes and choices.integer(0, 1, f"replica {r} crashes")
-                         else _NEVER for r in range(config.n)]
+        self.crash_at = [
+            choices.integer(0, _FAULT_BY, f"replica {r} crashes at")
+            if config.max_crashes and choices.integer(0, 1, f"replica {r} crashes")
+            else _NEVER
+            for r in range(config.n)
+        ]
         self.anti_entropy = config.anti_entropy and bool(choices.integer(0, 1, "anti-entropy on"))
         self.concurrency = choices.integer(1, len(config.clients), "concurrency")
         self.clocks: tuple[ClientClock, ...] = ()
         self.ntp_at: list[float] = []
         if isinstance(clock, ClientClocks):
             self.clocks = tuple(
-                ClientClock(choices.integer(-clock.max_offset, clock.max_offset,
-                                            f"client {c} offset"),
-                            choices.integer(-clock.max_skew, clock.max_skew,
-                                            f"client {c} skew %"), 0)
-                for c in range(len(config.clients)))
-            self.ntp_at = sorted(choices.integer(0, _FAULT_BY, "NTP correction at")
-                                 for _ in range(clock.ntp_steps))
+                ClientClock(
+                    choices.integer(-clock.max_offset, clock.max_offset, f"client {c} offset"),
+                    choices.integer(-clock.max_skew, clock.max_skew, f"client {c} skew %"),
+                    0,
+                )
+                for c in range(len(config.clients))
+            )
+            self.ntp_at = sorted(
+                choices.integer(0, _FAULT_BY, "NTP correction at") for _ in range(clock.ntp_steps)
+            )
         self.now = 0.0
         self.due: dict[tuple, float] = {}
 
@@ -149,8 +157,10 @@ class ReplicationWalk:
         for key, steps in options.items():
             if key not in self.due and key[0] != "Drop":
                 self.due[key] = self.schedule(key, steps[0][0], choices)
-        due, _, key = min(((self.due.get(key, _NEVER), index, key)
-                           for index, key in enumerate(options)), default=(_NEVER, 0, ()))
+        due, _, key = min(
+            ((self.due.get(key, _NEVER), index, key) for index, key in enumerate(options)),
+            default=(_NEVER, 0, ()),
+        )
         while self.ntp_at and self.ntp_at[0] <= due:
             # An NTP correction is no MODEL.md step: it changes a clock, not the state.
             self.step_clock_back(choices)
@@ -206,8 +216,11 @@ class ReplicationWalk:
         if kind == "Crash":
             return max(self.now, self.crash_at[key[1]])
         if kind == "AntiEntropy":
-            return self.now + choices.integer(1, _FAULT_BY, "anti-entropy") \
-                if self.anti_entropy else _NEVER
+            return (
+                self.now + choices.integer(1, _FAULT_BY, "anti-entropy")
+                if self.anti_entropy
+                else _NEVER
+            )
         raise ValueError(f"the walk has no schedule for {kind} steps")
 
     def invoke(self, state: tuple, client: int, choices: Choices) -> Step:
@@ -234,24 +247,32 @@ class ReplicationWalk:
         client = choices.integer(0, len(self.clocks) - 1, "client")
         amount = choices.integer(1, clock.max_step, "ticks back")
         chosen = self.clocks[client]
-        self.clocks = (self.clocks[:client] + (replace(chosen, back=chosen.back + amount),)
-                       + self.clocks[client + 1:])
+        self.clocks = (
+            self.clocks[:client]
+            + (replace(chosen, back=chosen.back + amount),)
+            + self.clocks[client + 1 :]
+        )
 
 
 def search_model(config: Config, clock: Clock) -> ReplicationModel:
     """The model a search runs: MODEL.md's encoding, floored below every clock reading."""
     if isinstance(clock, ClientClocks) and config.drift:
-        raise ConfigError(f"drift: {config.drift} belongs to the per-write clock; with client "
-                          "clocks use max_offset, max_skew and ntp_steps (drift 0)")
+        raise ConfigError(
+            f"drift: {config.drift} belongs to the per-write clock; with client "
+            "clocks use max_offset, max_skew and ntp_steps (drift 0)"
+        )
     if isinstance(clock, PerWriteClock) and clock.drift != config.drift:
-        raise ConfigError(f"drift: the clock's {clock.drift} differs from the config's "
-                          f"{config.drift}; build the clock as PerWriteClock(config.drift)")
+        raise ConfigError(
+            f"drift: the clock's {clock.drift} differs from the config's "
+            f"{config.drift}; build the clock as PerWriteClock(config.drift)"
+        )
     op_count = sum(len(script) for script in config.clients)
     return ReplicationModel(config, min_timestamp=clock.lowest_reading(op_count))
 
 
-def _match_key(model: ReplicationModel, label: tuple,
-               renamed: Mapping[int, int] | None = None) -> tuple:
+def _match_key(
+    model: ReplicationModel, label: tuple, renamed: Mapping[int, int] | None = None
+) -> tuple:
     """What a step is across runs whose timestamps differ. A message's code names its
     version, which changes when a shortened run retimes the write, while the message
     (kind, op, replica) is still the one meant: a replica gets one request per op.
@@ -265,8 +286,15 @@ def _match_key(model: ReplicationModel, label: tuple,
     return label
 
 
-def _replay_step(model: ReplicationModel, clock: Clock, state: tuple, label: tuple,
-                 first_now: int, renamed: Mapping[int, int], keep_error: bool) -> Step | None:
+def _replay_step(
+    model: ReplicationModel,
+    clock: Clock,
+    state: tuple,
+    label: tuple,
+    first_now: int,
+    renamed: Mapping[int, int],
+    keep_error: bool,
+) -> Step | None:
     """The step of `state` that `label` (first taken at real time `first_now`) stands
     for: an invoke by the client its op moved to, a write retimed the clock's way,
     another step matched by `_match_key`, preferring the very same label; None when
@@ -281,8 +309,9 @@ def _replay_step(model: ReplicationModel, clock: Clock, state: tuple, label: tup
         client = label[1]
         if renamed:
             ops = model.scope.ops
-            client = next((ops[new][0] for old, new in renamed.items()
-                           if ops[old][0] == client), client)
+            client = next(
+                (ops[new][0] for old, new in renamed.items() if ops[old][0] == client), client
+            )
         options = model.transitions.invoke(state, client, timestamps)
         return options[0] if options else None
     key = _match_key(model, label, renamed)
@@ -304,8 +333,14 @@ class _Shortener:
     result is always a run of the model, cut at its first violating state.
     """
 
-    def __init__(self, model: ReplicationModel, clock: Clock, steps: Sequence[Step],
-                 property_index: int, limits: Limits) -> None:
+    def __init__(
+        self,
+        model: ReplicationModel,
+        clock: Clock,
+        steps: Sequence[Step],
+        property_index: int,
+        limits: Limits,
+    ) -> None:
         self.model = model
         self.clock = clock
         self.limits = limits
@@ -325,18 +360,18 @@ class _Shortener:
         moved = any(self.steps[i][0][0] == "Invoke" for i in indices)
         return moved and self._replay(indices, renamed or {}, keep_error=True)
 
-    def _replay(self, indices: Collection[int], renamed: Mapping[int, int],
-                keep_error: bool) -> bool:
+    def _replay(
+        self, indices: Collection[int], renamed: Mapping[int, int], keep_error: bool
+    ) -> bool:
         start = min(indices)
         state = self.states[start]
         steps = self.steps[:start]
-        states = self.states[:start + 1]
+        states = self.states[: start + 1]
         for index in range(start, len(self.steps)):
             if index in indices:
                 continue
             label, nxt = self.steps[index]
-            step = _replay_step(self.model, self.clock, state, label, nxt[NOW], renamed,
-                                keep_error)
+            step = _replay_step(self.model, self.clock, state, label, nxt[NOW], renamed, keep_error)
             if step is None:
                 return False
             state = step[1]
@@ -358,8 +393,9 @@ class _Shortener:
                 owners.append((m.op, m.replica))
             elif label[0] == "Invoke":
                 hist = before[HIST]
-                owners.append((next(op for op in ops_of_client[label[1]]
-                                    if hist[op][H_STATUS] == IDLE), None))
+                owners.append(
+                    (next(op for op in ops_of_client[label[1]] if hist[op][H_STATUS] == IDLE), None)
+                )
             elif label[0] == "Timeout":
                 owners.append((label[1], None))
             elif label[0] == "Crash":
@@ -382,10 +418,12 @@ class _Shortener:
                     break
             for k in range(len(ops) - 1, -1, -1):
                 owners = self.owners()
-                used = {op for op, _ in owners if op in ops[k + 1:]}
+                used = {op for op, _ in owners if op in ops[k + 1 :]}
                 if all(scope.is_write[op] == scope.is_write[op - 1] for op in used):
-                    dropped |= self.drop({i for i, (op, _) in enumerate(owners) if op == ops[k]},
-                                         {op: op - 1 for op in used})
+                    dropped |= self.drop(
+                        {i for i, (op, _) in enumerate(owners) if op == ops[k]},
+                        {op: op - 1 for op in used},
+                    )
         return dropped
 
     def recast(self) -> bool:
@@ -399,15 +437,19 @@ class _Shortener:
                 owners = self.owners()
                 used = sorted({op for op, _ in owners if op in ops[k:]})
                 idle = set(range(len(scope.ops_of_client))) - {
-                    scope.ops[op][0] for op, _ in owners if op is not None}
+                    scope.ops[op][0] for op, _ in owners if op is not None
+                }
                 for other in sorted(idle):
                     target = scope.ops_of_client[other]
                     moves = dict(zip(used, target))
-                    if (used and len(moves) == len(used)
-                            and all(scope.is_write[a] == scope.is_write[b]
-                                    for a, b in moves.items())
-                            and self.drop({i for i, (op, _) in enumerate(owners)
-                                           if op in ops[:k]}, moves)):
+                    if (
+                        used
+                        and len(moves) == len(used)
+                        and all(scope.is_write[a] == scope.is_write[b] for a, b in moves.items())
+                        and self.drop(
+                            {i for i, (op, _) in enumerate(owners) if op in ops[:k]}, moves
+                        )
+                    ):
                         dropped = True
                         break
         return dropped
@@ -417,16 +459,23 @@ class _Shortener:
         to spare, and its steps lie scattered across the run."""
         dropped = False
         for replica in range(self.model.scope.n):
-            dropped |= self.drop({i for i, (_, owner) in enumerate(self.owners())
-                                  if owner == replica})
+            dropped |= self.drop(
+                {i for i, (_, owner) in enumerate(self.owners()) if owner == replica}
+            )
         return dropped
 
     def exchanges(self) -> bool:
         """Drop one op's exchange with one replica (a request and its answer), which
         only go together and seldom lie side by side."""
         dropped = False
-        pairs = sorted({(op, replica) for op, replica in self.owners()
-                        if op is not None and replica is not None}, reverse=True)
+        pairs = sorted(
+            {
+                (op, replica)
+                for op, replica in self.owners()
+                if op is not None and replica is not None
+            },
+            reverse=True,
+        )
         for pair in pairs:
             dropped |= self.drop({i for i, owner in enumerate(self.owners()) if owner == pair})
         return dropped
@@ -448,8 +497,13 @@ class _Shortener:
             chunk //= 2
 
 
-def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
-            property_index: int, limits: Limits | None = None) -> tuple[list[Step], bool]:
+def shorten(
+    model: ReplicationModel,
+    clock: Clock,
+    steps: Sequence[Step],
+    property_index: int,
+    limits: Limits | None = None,
+) -> tuple[list[Step], bool]:
     """Drop steps while the run still violates the property: a client's last ops, a
     replica's part, an op's exchange with a replica, then chunks, until none goes;
     the run, and whether that end was reached before `limits` stopped it (every
@@ -457,8 +511,13 @@ def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
     drew; a dropped step shifts which message every later choice picks, so this pass,
     working on the steps themselves, removes more."""
     shortener = _Shortener(model, clock, steps, property_index, limits or Limits())
-    passes = (shortener.client_ops, shortener.recast, shortener.replicas, shortener.exchanges,
-              shortener.chunks)
+    passes = (
+        shortener.client_ops,
+        shortener.recast,
+        shortener.replicas,
+        shortener.exchanges,
+        shortener.chunks,
+    )
     try:
         # Each pass can free steps for another (an op gone leaves a replica idle), so
         # they repeat until a whole round drops nothing.
@@ -472,31 +531,44 @@ def shorten(model: ReplicationModel, clock: Clock, steps: Sequence[Step],
 def report_config(config: Config, steps: Sequence[Step]) -> Config:
     """The MODEL.md configuration a run replays in: `config`, with its drift raised to
     the largest clock error of the run's writes (client clocks may err by more)."""
-    writes = [(nxt[NOW], label[2]) for label, nxt in steps
-              if label[0] == "Invoke" and label[2] is not None]
+    writes = [
+        (nxt[NOW], label[2])
+        for label, nxt in steps
+        if label[0] == "Invoke" and label[2] is not None
+    ]
     return replace(config, drift=max(config.drift, clock_error(writes)))
 
 
-def _transplant(source: ReplicationModel, target: ReplicationModel,
-                steps: Sequence[Step]) -> list[Step]:
+def _transplant(
+    source: ReplicationModel, target: ReplicationModel, steps: Sequence[Step]
+) -> list[Step]:
     """The same run in another model, step by step by action view: two models of one
     configuration may encode versions (and so labels) differently."""
     state = target.initial_states()[0]
     moved: list[Step] = []
     for label, _ in steps:
         view = source.action_view(label)
-        found = next(((candidate, nxt) for candidate, nxt in target.successors(state)
-                      if target.action_view(candidate) == view), None)
+        found = next(
+            (
+                (candidate, nxt)
+                for candidate, nxt in target.successors(state)
+                if target.action_view(candidate) == view
+            ),
+            None,
+        )
         if found is None:
-            raise RuntimeError(f"step {len(moved) + 1} ({view}) has no counterpart in the "
-                               f"report model; report_config must cover every timestamp")
+            raise RuntimeError(
+                f"step {len(moved) + 1} ({view}) has no counterpart in the "
+                f"report model; report_config must cover every timestamp"
+            )
         moved.append(found)
         state = found[1]
     return moved
 
 
-def counterexample(model: ReplicationModel, steps: Sequence[Step], property_index: int
-                   ) -> tuple[ReplicationModel, Trace]:
+def counterexample(
+    model: ReplicationModel, steps: Sequence[Step], property_index: int
+) -> tuple[ReplicationModel, Trace]:
     """A violating run made a trace in the model it replays in (see `report_config`)."""
     config = report_config(model.config, steps)
     target = ReplicationModel(config)
@@ -505,16 +577,28 @@ def counterexample(model: ReplicationModel, steps: Sequence[Step], property_inde
     final = moved[-1][1] if moved else initial
     reason = target.explain(property_index, final)
     if reason is None:
-        raise RuntimeError(f"the shortened run does not violate {PROPERTY_IDS[property_index]} "
-                           "in the report model; the search and the model disagree")
-    return target, Trace(property_index, PROPERTY_IDS[property_index], initial, tuple(moved),
-                         reason)
+        raise RuntimeError(
+            f"the shortened run does not violate {PROPERTY_IDS[property_index]} "
+            "in the report model; the search and the model disagree"
+        )
+    return target, Trace(
+        property_index, PROPERTY_IDS[property_index], initial, tuple(moved), reason
+    )
 
 
-def search_property(model: ReplicationModel, clock: Clock, property_index: int, *,
-                    examples: int, steps: int, seed_value: int | None, shrink: bool = True,
-                    shrink_seconds: float | None = SHRINK_SECONDS, limits: Limits | None = None,
-                    progress: Callable[[SearchProgress], None] | None = None) -> Finding:
+def search_property(
+    model: ReplicationModel,
+    clock: Clock,
+    property_index: int,
+    *,
+    examples: int,
+    steps: int,
+    seed_value: int | None,
+    shrink: bool = True,
+    shrink_seconds: float | None = SHRINK_SECONDS,
+    limits: Limits | None = None,
+    progress: Callable[[SearchProgress], None] | None = None,
+) -> Finding:
     """Search one property with `examples` runs of up to `steps` steps each.
 
     `seed_value` None leaves the randomness to the loaded Hypothesis profile (the CI
@@ -532,36 +616,87 @@ def search_property(model: ReplicationModel, clock: Clock, property_index: int, 
 
     def report(p: SimulationProgress) -> None:
         if progress is not None:
-            progress(SearchProgress(prop.id, p.runs, p.steps, p.seconds,
-                                    "shrinking" if p.shortest is not None else "searching",
-                                    p.shortest, p.shrink_runs))
+            progress(
+                SearchProgress(
+                    prop.id,
+                    p.runs,
+                    p.steps,
+                    p.seconds,
+                    "shrinking" if p.shortest is not None else "searching",
+                    p.shortest,
+                    p.shrink_runs,
+                )
+            )
 
     def start(choices: Choices) -> ReplicationWalk:
         return ReplicationWalk(model, clock, choices, limits)
 
-    found = simulate(model, property_index, start, runs=examples, max_steps=steps,
-                     seed=seed_value, shrink=shrink, shrink_seconds=shrink_seconds,
-                     limits=limits, progress=report)
+    found = simulate(
+        model,
+        property_index,
+        start,
+        runs=examples,
+        max_steps=steps,
+        seed=seed_value,
+        shrink=shrink,
+        shrink_seconds=shrink_seconds,
+        limits=limits,
+        progress=report,
+    )
     if found.violation is None:
-        return Finding(prop.id, prop.meaning, NONE_FOUND, found.runs, found.steps,
-                       found.seconds, stopped_by=found.stopped_by, cut_runs=found.cut_runs)
+        return Finding(
+            prop.id,
+            prop.meaning,
+            NONE_FOUND,
+            found.runs,
+            found.steps,
+            found.seconds,
+            stopped_by=found.stopped_by,
+            cut_runs=found.cut_runs,
+        )
     if progress is not None:
-        progress(SearchProgress(prop.id, found.runs, found.steps,
-                                time.monotonic() - started, "shortening", len(found.violation),
-                                found.shrink_runs))
+        progress(
+            SearchProgress(
+                prop.id,
+                found.runs,
+                found.steps,
+                time.monotonic() - started,
+                "shortening",
+                len(found.violation),
+                found.shrink_runs,
+            )
+        )
     shortest, shortened = shorten(model, clock, found.violation, property_index, limits)
     target, trace = counterexample(model, shortest, property_index)
-    return Finding(prop.id, prop.meaning, VIOLATED, found.runs, found.steps,
-                   time.monotonic() - started, found.first_seconds, trace, target,
-                   found.stopped_by or limits.stop_reason(), shortened, found.cut_runs)
+    return Finding(
+        prop.id,
+        prop.meaning,
+        VIOLATED,
+        found.runs,
+        found.steps,
+        time.monotonic() - started,
+        found.first_seconds,
+        trace,
+        target,
+        found.stopped_by or limits.stop_reason(),
+        shortened,
+        found.cut_runs,
+    )
 
 
-def search(config: Config, *, clock: Clock | None = None,
-           properties: Sequence[str] | None = None, examples: int = DEFAULT_EXAMPLES,
-           steps: int = DEFAULT_STEPS,
-           seed: int | None = None, shrink: bool = True,
-           shrink_seconds: float | None = SHRINK_SECONDS, max_seconds: float | None = None,
-           progress: Callable[[SearchProgress], None] | None = None) -> list[Finding]:
+def search(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    properties: Sequence[str] | None = None,
+    examples: int = DEFAULT_EXAMPLES,
+    steps: int = DEFAULT_STEPS,
+    seed: int | None = None,
+    shrink: bool = True,
+    shrink_seconds: float | None = SHRINK_SECONDS,
+    max_seconds: float | None = None,
+    progress: Callable[[SearchProgress], None] | None = None,
+) -> list[Finding]:
     """Search each property (default: every one in the catalogue) on its own, so each
     violation found is shortened to a counterexample of that property alone. Within
     `max_seconds` for the whole search; Ctrl-C stops it at the next step. What was
@@ -576,10 +711,24 @@ def search(config: Config, *, clock: Clock | None = None,
             # A limit that cut one property short stops the whole search.
             reason = limits.stop_reason() or (findings[-1].stopped_by if findings else None)
             if reason is not None:
-                findings.append(Finding(prop, CATALOGUE[index].meaning, NONE_FOUND, 0, 0, 0.0,
-                                        stopped_by=reason))
+                findings.append(
+                    Finding(
+                        prop, CATALOGUE[index].meaning, NONE_FOUND, 0, 0, 0.0, stopped_by=reason
+                    )
+                )
                 continue
-            findings.append(search_property(
-                model, clock, index, examples=examples, steps=steps, seed_value=seed,
-                shrink=shrink, shrink_seconds=shrink_seconds, limits=limits, progress=progress))
+            findings.append(
+                search_property(
+                    model,
+                    clock,
+                    index,
+                    examples=examples,
+                    steps=steps,
+                    seed_value=seed,
+                    shrink=shrink,
+                    shrink_seconds=shrink_seconds,
+                    limits=limits,
+                    progress=progress,
+                )
+            )
     return findings

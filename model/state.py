@@ -2,7 +2,7 @@
 
 Two states are the same exactly when every MODEL.md component is equal, and the
 encoding is one-to-one, so tuple equality is state equality. Readable views of a
-state (for traces, JSON and ITF) come from `model.views`.
+state (for traces, JSON and ITF) come from `leaderless.model.views`.
 
 Layout of a state (a tuple, indexed by the constants below):
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from model.config import Config
+from leaderless.model.config import Config
 
 STORE, UP, NOW, NET, DROPS, CRASHES, HIST, LIVE = range(8)
 
@@ -97,9 +97,17 @@ class Scope:
             tuple(index for index, (c, _) in enumerate(ops) if c == client)
             for client in range(len(config.clients))
         )
-        return cls(config, config.n, ops, is_write, by_client, config.resolution == "lww",
-                   (1 << config.n) - 1, len(ops),
-                   1 - config.drift if min_timestamp is None else min_timestamp)
+        return cls(
+            config,
+            config.n,
+            ops,
+            is_write,
+            by_client,
+            config.resolution == "lww",
+            (1 << config.n) - 1,
+            len(ops),
+            1 - config.drift if min_timestamp is None else min_timestamp,
+        )
 
     # Versions: NIL is 0; under lww (ts, op) is (ts - min_timestamp + 1) * ops + op + 1,
     # which orders like (ts, op) and stays above NIL; under arrival op + 1.

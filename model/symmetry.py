@@ -13,7 +13,7 @@ that claim.
 
 from __future__ import annotations
 
-from model.state import CRASHES, DROPS, HIST, LIVE, NET, NO_LIVE, NOW, STORE, UP, Scope
+from leaderless.model.state import CRASHES, DROPS, HIST, LIVE, NET, NO_LIVE, NOW, STORE, UP, Scope
 
 
 class _SplitTable(dict):
@@ -89,13 +89,23 @@ class Symmetry:
         store = [0] * self.n
         for i, version in enumerate(state[STORE]):
             store[perm[i]] = version
-        net = tuple(sorted(
-            scope.message(m.kind, m.op, perm[m.replica], m.version)
-            for m in map(scope.decode_message, state[NET])
-        ))
+        net = tuple(
+            sorted(
+                scope.message(m.kind, m.op, perm[m.replica], m.version)
+                for m in map(scope.decode_message, state[NET])
+            )
+        )
         live = tuple(
             (mask(acks), tuple(sorted((perm[i], v) for i, v in responses)), mask(awaiting))
             for acks, responses, awaiting in state[LIVE]
         )
-        return (tuple(store), mask(state[UP]), state[NOW], net, state[DROPS], state[CRASHES],
-                state[HIST], live)
+        return (
+            tuple(store),
+            mask(state[UP]),
+            state[NOW],
+            net,
+            state[DROPS],
+            state[CRASHES],
+            state[HIST],
+            live,
+        )

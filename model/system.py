@@ -1,6 +1,6 @@
 """`ReplicationModel`: MODEL.md's state machine offered through the checker's protocol.
 
->>> from model import Config, ReplicationModel
+>>> from leaderless.model import Config, ReplicationModel
 >>> model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr")))
 >>> [p.id for p in model.properties][:2]
 ['stale-read', 'read-your-writes']
@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.actions import Transitions
-from model.config import Config
-from model.properties import CATALOGUE, Catalogue, Property
-from model.state import Scope
-from model.symmetry import Symmetry
-from model.views import Views
+from leaderless.model.actions import Transitions
+from leaderless.model.config import Config
+from leaderless.model.properties import CATALOGUE, Catalogue, Property
+from leaderless.model.state import Scope
+from leaderless.model.symmetry import Symmetry
+from leaderless.model.views import Views
 
 
 class ReplicationModel:
     """The leaderless register of MODEL.md for one configuration."""
 
-    def __init__(self, config: Config, min_timestamp: int | None = None,
-                 properties: tuple[Property, ...] = CATALOGUE) -> None:
+    def __init__(
+        self,
+        config: Config,
+        min_timestamp: int | None = None,
+        properties: tuple[Property, ...] = CATALOGUE,
+    ) -> None:
         self.config = config
         self.scope = Scope.of(config, min_timestamp)
         self.properties = properties

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.properties import Catalogue
-from model.state import (
+from leaderless.model.properties import Catalogue
+from leaderless.model.state import (
     CRASHES,
     DROPS,
     H_COMPLETED,
@@ -70,10 +70,9 @@ class Views:
                 "completed": record[H_COMPLETED] or None,
                 "ts": ts,
                 "acks": _replicas(live[L_ACKS], scope.n),
-                "responses": frozenset(
-                    (i, self.version_name(v)) for i, v in live[L_RESPONSES]
-                ),
-                "result": None if record[H_RESULT] == NO_RESULT
+                "responses": frozenset((i, self.version_name(v)) for i, v in live[L_RESPONSES]),
+                "result": None
+                if record[H_RESULT] == NO_RESULT
                 else self.version_name(record[H_RESULT]),
                 "awaiting": _replicas(live[L_AWAITING], scope.n),
             }
@@ -113,8 +112,7 @@ class Views:
         name = label[0]
         if name == "Invoke":
             client = label[1]
-            op = next(o for o in self.scope.ops_of_client[client]
-                      if before[HIST][o][H_STATUS] == 0)
+            op = next(o for o in self.scope.ops_of_client[client] if before[HIST][o][H_STATUS] == 0)
             if self.scope.is_write[op]:
                 ts = "" if label[2] is None else f" with ts={label[2]}"
                 return f"client {client} invokes write {self.op_name(op)}{ts}"
@@ -139,8 +137,10 @@ class Views:
                 return f"write {op} receives the ack of replica {m.replica}"
             return f"read {op} receives the repair ack of replica {m.replica}"
         if name == "DeliverReadRequest":
-            return (f"replica {m.replica} answers read {op} with "
-                    f"{self.version_name(before[STORE][m.replica])}")
+            return (
+                f"replica {m.replica} answers read {op} with "
+                f"{self.version_name(before[STORE][m.replica])}"
+            )
         text = f"read {op} receives {self.version_name(m.version)} from replica {m.replica}"
         if label[2] is not None:
             text += f" and returns {self.version_name(label[2])}"

@@ -6,9 +6,9 @@ break it. The first depth that answers sat is the shortest violation (no step
 stutters, so a path of d steps is a run of d steps). Each model is decoded state by
 state and replayed through the explicit model, picking at each step the explicit
 successor equal to the decoded state: every trace returned is a concrete run of
-`model.ReplicationModel`, and a disagreement between the two engines is an error.
+`leaderless.model.ReplicationModel`, and a disagreement between the two engines is an error.
 
->>> from model import Config, ReplicationModel
+>>> from leaderless.model import Config, ReplicationModel
 >>> result = bmc(ReplicationModel(Config(n=3, w=1, r=1, clients=("w", "r"))), depth=6)
 >>> result.verdict("stale-read").status, result.verdict("stale-read").depth
 ('violated', 6)
@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 
 import z3
 
-from checker.trace import Trace
-from model import CATALOGUE, ReplicationModel
-from proofs.result import Inconsistent
-from proofs.solve import frame, interruptible_check, logic_solver, stop_reason
-from proofs.symbolic import NOT_ENCODED, Encoding, SymState
+from leaderless.checker.trace import Trace
+from leaderless.model import CATALOGUE, ReplicationModel
+from leaderless.proofs.result import Inconsistent
+from leaderless.proofs.solve import frame, interruptible_check, logic_solver, stop_reason
+from leaderless.proofs.symbolic import NOT_ENCODED, Encoding, SymState
 
 VIOLATED, NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, UNKNOWN = (
     "violated",
@@ -131,16 +131,28 @@ def bmc(
     searched = -1  # the deepest depth every open property was asked about
     stopped_by = None
     try:
-        searched = _unroll(model, encoding, solver, path, depth, open_ids, finished, spent,
-                           started, progress, timed=timeout_ms is not None)
+        searched = _unroll(
+            model,
+            encoding,
+            solver,
+            path,
+            depth,
+            open_ids,
+            finished,
+            spent,
+            started,
+            progress,
+            timed=timeout_ms is not None,
+        )
     except KeyboardInterrupt as stop:
         searched, stopped_by = len(path) - 2, stop_reason(stop)
     open_ids = [p for p in open_ids if p not in finished]
     stopped = f"{stopped_by}: " if stopped_by else ""
     for p in open_ids:
         if searched < 0:
-            finished[p] = BmcVerdict(p, UNKNOWN, reason=f"{stopped_by} before any run "
-                                     "was searched", seconds=spent[p])
+            finished[p] = BmcVerdict(
+                p, UNKNOWN, reason=f"{stopped_by} before any run was searched", seconds=spent[p]
+            )
             continue
         finished[p] = BmcVerdict(
             p,
@@ -152,10 +164,19 @@ def bmc(
     return BmcResult(searched, time.monotonic() - started, verdicts, stopped_by)
 
 
-def _unroll(model: ReplicationModel, encoding: Encoding, solver: z3.Solver,
-            path: list[SymState], depth: int, open_ids: list[str],
-            finished: dict[str, BmcVerdict], spent: dict[str, float], started: float,
-            progress: Callable[[int, int, float], None] | None, timed: bool) -> int:
+def _unroll(
+    model: ReplicationModel,
+    encoding: Encoding,
+    solver: z3.Solver,
+    path: list[SymState],
+    depth: int,
+    open_ids: list[str],
+    finished: dict[str, BmcVerdict],
+    spent: dict[str, float],
+    started: float,
+    progress: Callable[[int, int, float], None] | None,
+    timed: bool,
+) -> int:
     """Unroll depth by depth, asking each open property at each depth; returns `depth`."""
     for d in range(depth + 1):
         if progress is not None:

@@ -18,8 +18,16 @@ from fractions import Fraction
 
 import z3
 
-from proofs.result import Inconsistent, InvalidInput, Obligation, Proved, Refuted, Result, Unknown
-from proofs.solve import check, frame, logic_solver, refute
+from leaderless.proofs.result import (
+    Inconsistent,
+    InvalidInput,
+    Obligation,
+    Proved,
+    Refuted,
+    Result,
+    Unknown,
+)
+from leaderless.proofs.solve import check, frame, logic_solver, refute
 
 Number = int | Fraction
 

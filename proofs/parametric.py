@@ -15,7 +15,7 @@ over k (the one step done outside Z3) then gives the lemma for every k, and a
 final obligation derives the theorem from the lemma instantiated at k = n.
 Every obligation is discharged by showing its negation unsatisfiable.
 
-    >>> from proofs.parametric import prove_parametric
+    >>> from leaderless.proofs.parametric import prove_parametric
     >>> [result.verdict for result in prove_parametric()]
     ['proved', 'proved']
 """
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import z3
 
-from proofs.result import Obligation, Proved, Result, Unknown
-from proofs.solve import refute
+from leaderless.proofs.result import Obligation, Proved, Result, Unknown
+from leaderless.proofs.solve import refute
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _overlap_lemma(sets: _Sets, k: z3.ArithRef) -> z3.BoolRef:
 
 
 def _quorum_sizes(n: z3.ArithRef, r: z3.ArithRef, w: z3.ArithRef) -> z3.BoolRef:
-    return z3.And(n >= 1, 1 <= r, r <= n, 1 <= w, w <= n)
+    return z3.And(n >= 1, r >= 1, r <= n, w >= 1, w <= n)
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def _prefix_count_goals(
 def _disjoint_goals() -> tuple[Goal, ...]:
     """A disjoint pair when r + w <= n: the first r replicas and the last w replicas."""
     k, n, r, w = z3.Ints("k n r w")
-    in_read = z3.And(0 <= k, k < r)
+    in_read = z3.And(k >= 0, k < r)
     in_write = z3.And(n - w <= k, k < n)
     read_size = z3.If(k < r, k, r)
     write_size = z3.If(k <= n - w, 0, k - (n - w))
@@ -178,7 +178,7 @@ def _disjoint_goals() -> tuple[Goal, ...]:
         k,
         write_size,
         "max(0, k - (n - w))",
-        z3.And(k >= 0, k < n, 0 <= w, w <= n),
+        z3.And(k >= 0, k < n, w >= 0, w <= n),
     )
     apart = z3.Function("apart0", z3.IntSort(), z3.BoolSort())
     separate = (
@@ -273,7 +273,11 @@ def prove_parametric(timeout_ms: int | None = None) -> tuple[Result, Result]:
         "for all n >= 1 and 1 <= w <= n: every two w-sets of n replicas intersect iff 2w > n",
         "two concurrent conflicting writes cannot both succeed on disjoint replica sets "
         "exactly when 2w > n",
-        (*lemma, done["write-write-overlap/conclusion"], *construction,
-         done["write-write-disjoint/conclusion"]),
+        (
+            *lemma,
+            done["write-write-overlap/conclusion"],
+            *construction,
+            done["write-write-disjoint/conclusion"],
+        ),
     )
     return read_write, write_write

@@ -19,8 +19,16 @@ from dataclasses import dataclass
 
 import z3
 
-from proofs.result import Inconsistent, InvalidInput, Obligation, Proved, Refuted, Result, Unknown
-from proofs.solve import arithmetic_solver, check, frame
+from leaderless.proofs.result import (
+    Inconsistent,
+    InvalidInput,
+    Obligation,
+    Proved,
+    Refuted,
+    Result,
+    Unknown,
+)
+from leaderless.proofs.solve import arithmetic_solver, check, frame
 
 # Past this n the 4n constraints take gigabytes and minutes to build and solve
 # (n = 4096: about 1 GB and 17 s for both checks on one core); a larger n is refused
@@ -61,7 +69,7 @@ def quorum_space(n: int, timeout_ms: int | None = None) -> QuorumSpace:
     first = tuple(z3.Int(f"a{i}") for i in range(n))
     second = tuple(z3.Int(f"b{i}") for i in range(n))
     solver = arithmetic_solver(timeout_ms)
-    solver.add([z3.And(0 <= x, x <= 1) for x in first + second])
+    solver.add([z3.And(x >= 0, x <= 1) for x in first + second])
     solver.add([x + y <= 1 for x, y in zip(first, second, strict=True)])
     return QuorumSpace(n, solver, first, second)
 
@@ -94,8 +102,10 @@ def _search_disjoint(
 
 
 def _too_large(n: int) -> str:
-    return (f"n = {n} is more than this finite encoding can hold (the largest is "
-            f"{LARGEST_N}); the parametric proof covers every n")
+    return (
+        f"n = {n} is more than this finite encoding can hold (the largest is "
+        f"{LARGEST_N}); the parametric proof covers every n"
+    )
 
 
 def _space(n: int, timeout_ms: int | None, space: QuorumSpace | None) -> QuorumSpace:

@@ -9,7 +9,7 @@ Every proof in `proofs/` returns one of three things, never prints:
 
 A timeout is never reported as proved. Example:
 
-    >>> from proofs.quorum import prove_overlap
+    >>> from leaderless.proofs.quorum import prove_overlap
     >>> prove_overlap(5, 2, 3).verdict
     'refuted'
 """

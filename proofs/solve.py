@@ -14,8 +14,8 @@ from typing import Any
 
 import z3
 
-from checker.explorer import describe_bytes, memory_in_use
-from proofs.result import InvalidInput, Obligation
+from leaderless.checker.explorer import describe_bytes, memory_in_use
+from leaderless.proofs.result import InvalidInput, Obligation
 
 # Z3 keeps its timeout in an unsigned 32-bit integer: a larger value would wrap around.
 MAX_TIMEOUT_MS = 2**32 - 1
@@ -65,7 +65,9 @@ def logic_solver(timeout_ms: int | None) -> z3.Solver:
 def check_timeout(timeout_ms: int | None) -> None:
     """Raise InvalidInput unless `timeout_ms` is None (no limit) or 1..MAX_TIMEOUT_MS."""
     if timeout_ms is not None and not 1 <= timeout_ms <= MAX_TIMEOUT_MS:
-        raise InvalidInput(f"timeout_ms = {timeout_ms} is out of range: allowed 1..{MAX_TIMEOUT_MS}")
+        raise InvalidInput(
+            f"timeout_ms = {timeout_ms} is out of range: allowed 1..{MAX_TIMEOUT_MS}"
+        )
 
 
 def _limit(solver: z3.Solver, timeout_ms: int | None) -> None:
@@ -110,8 +112,9 @@ _Z3_PACKAGE = os.path.dirname(z3.__file__) + os.sep
 
 
 def _in_bindings(frame: FrameType) -> bool:
-    return (frame.f_code.co_filename.startswith(_Z3_PACKAGE)
-            or frame.f_code.co_name == "from_param")  # a ctypes argument converter
+    return (
+        frame.f_code.co_filename.startswith(_Z3_PACKAGE) or frame.f_code.co_name == "from_param"
+    )  # a ctypes argument converter
 
 
 def _safe_frame(frame: FrameType | None) -> FrameType | None:
@@ -125,7 +128,7 @@ def _safe_frame(frame: FrameType | None) -> FrameType | None:
         stack.append(frame)
         frame = frame.f_back
     finalizers = [i for i, f in enumerate(stack) if f.f_code.co_name == "__del__"]
-    below = stack[finalizers[-1] + 1:] if finalizers else stack
+    below = stack[finalizers[-1] + 1 :] if finalizers else stack
     return next((f for f in below if not _in_bindings(f)), None)
 
 
@@ -193,8 +196,13 @@ def _interrupt_checks_on_sigint(wakeup: int) -> None:
             solver.interrupt()
 
 
-def _watch_limits(ctrl_c: _CtrlC, done: threading.Event, deadline: float | None,
-                  max_seconds: float | None, max_memory: int | None) -> None:
+def _watch_limits(
+    ctrl_c: _CtrlC,
+    done: threading.Event,
+    deadline: float | None,
+    max_seconds: float | None,
+    max_memory: int | None,
+) -> None:
     """Poll the clock and the resident memory; at a limit, stop the main thread as
     Ctrl-C would (a solver check cannot be cut short from Python any other way)."""
     while not done.wait(0.1):
@@ -209,8 +217,9 @@ def _watch_limits(ctrl_c: _CtrlC, done: threading.Event, deadline: float | None,
 
 
 @contextmanager
-def ctrl_c_outside_z3(max_seconds: float | None = None,
-                      max_memory: int | None = None) -> Iterator[None]:
+def ctrl_c_outside_z3(
+    max_seconds: float | None = None, max_memory: int | None = None
+) -> Iterator[None]:
     """Within the block, Ctrl-C raises KeyboardInterrupt only where it is safe to (see
     `_safe_frame`), so that it reaches the caller intact, and cuts short a solver check
     in progress. Past `max_seconds` or once the process holds `max_memory` bytes, the
@@ -229,8 +238,11 @@ def ctrl_c_outside_z3(max_seconds: float | None = None,
     watchdog = None
     if max_seconds is not None or max_memory is not None:
         deadline = time.monotonic() + max_seconds if max_seconds is not None else None
-        watchdog = threading.Thread(target=_watch_limits, daemon=True,
-                                    args=(ctrl_c, done, deadline, max_seconds, max_memory))
+        watchdog = threading.Thread(
+            target=_watch_limits,
+            daemon=True,
+            args=(ctrl_c, done, deadline, max_seconds, max_memory),
+        )
         watchdog.start()
     previous = signal.signal(signal.SIGINT, ctrl_c.handler)
     previous_wakeup = signal.set_wakeup_fd(notify, warn_on_full_buffer=False)
@@ -248,8 +260,7 @@ def ctrl_c_outside_z3(max_seconds: float | None = None,
         ctrl_c.disarm()
         # None: a handler set outside Python, which cannot be put back; Python's own
         # default is the nearest.
-        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None
-                      else previous)
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
         os.close(notify)  # the watcher reads the end of the pipe and stops
         watcher.join()
         os.close(wakeup)

@@ -1,7 +1,7 @@
 """MODEL.md's state machine in Z3: state variables per step, `init`, one transition
 formula per action kind, and each property of the catalogue as a formula over one state.
 
-The encoding is exact for the explicit model (`model.actions`): a decoded Z3 state is
+The encoding is exact for the explicit model (`leaderless.model.actions`): a decoded Z3 state is
 the explicit state tuple, and every symbolic step is one explicit step. Shortcuts,
 each sound because of how MODEL.md sends messages:
 
@@ -21,7 +21,7 @@ each sound because of how MODEL.md sends messages:
 `linearizable` is not encoded (it needs a search over orders of the history, a
 quantifier alternation); it stays with the explicit checker.
 
->>> from model import Config
+>>> from leaderless.model import Config
 >>> encoding = Encoding(Config(n=2, w=1, r=1, clients=("w", "r")))
 >>> s0, s1 = encoding.state("0"), encoding.state("1")
 >>> sorted(encoding.bad)[:2]
@@ -36,8 +36,8 @@ from typing import Any
 
 import z3
 
-from model import CATALOGUE, Config
-from model.state import (
+from leaderless.model import CATALOGUE, Config
+from leaderless.model.state import (
     FAIL,
     IDLE,
     NIL,
@@ -649,4 +649,3 @@ _ACTION_ORDER = (
     "Crash",
     "AntiEntropy",
 )
-

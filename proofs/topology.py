@@ -33,9 +33,9 @@ from typing import Any
 
 import z3
 
-from proofs.quorum import LARGEST_N
-from proofs.result import Inconsistent, InvalidInput, Proved, Refuted, Result, Unknown
-from proofs.solve import arithmetic_solver, check
+from leaderless.proofs.quorum import LARGEST_N
+from leaderless.proofs.result import Inconsistent, InvalidInput, Proved, Refuted, Result, Unknown
+from leaderless.proofs.solve import arithmetic_solver, check
 
 LEVELS = ("ONE", "TWO", "THREE", "QUORUM", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM", "ALL", "ANY")
 LOCAL_LEVELS = ("LOCAL_ONE", "LOCAL_QUORUM")
@@ -395,7 +395,7 @@ def prove_topology(
     reads = {node: z3.Int(f"read:{node}") for node in topology.replicas}
     writes = {node: z3.Int(f"write:{node}") for node in write_pool}
     solver = arithmetic_solver(timeout_ms)
-    solver.add([z3.And(0 <= x, x <= 1) for x in (*reads.values(), *writes.values())])
+    solver.add([z3.And(x >= 0, x <= 1) for x in (*reads.values(), *writes.values())])
     solver.add([reads[node] + writes[node] <= 1 for node in topology.replicas])
     for chosen, needs in ((reads, read_needs), (writes, write_needs)):
         for need in needs:

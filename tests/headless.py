@@ -13,8 +13,16 @@ from typing import Any
 
 # A fresh profile and no background traffic: the report must work offline, and a test
 # must not depend on what an earlier browser left behind.
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def unavailable() -> str | None:

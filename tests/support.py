@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checker.explorer import explore
-from checker.trace import normalize
-from model import Config, ReplicationModel
+from leaderless.checker.explorer import explore
+from leaderless.checker.trace import normalize
+from leaderless.model import Config, ReplicationModel
 
 
 def verdicts(config: Config, symmetry: bool = True) -> dict[str, tuple[str, int | None]]:
@@ -25,8 +25,7 @@ def step(model: ReplicationModel, state: tuple, action: str, **fields) -> tuple:
 
 
 def enabled(model: ReplicationModel, state: tuple, action: str) -> list[dict]:
-    return [model.action_view(label) for label, _ in model.successors(state)
-            if label[0] == action]
+    return [model.action_view(label) for label, _ in model.successors(state) if label[0] == action]
 
 
 def view(model: ReplicationModel, state: tuple) -> dict:

@@ -1,9 +1,8 @@
 """One test per action of MODEL.md: its guard and its update, read through state views."""
 
+from leaderless.model import Config, ReplicationModel
+from leaderless.model.state import CRASHES, DROPS, NET, UP
 from support import enabled, step, view
-
-from model import Config, ReplicationModel
-from model.state import CRASHES, DROPS, NET, UP
 
 
 def model_of(**kwargs) -> ReplicationModel:
@@ -59,8 +58,9 @@ def test_deliver_write_ack_completes_at_w_and_removes_other_acks():
     model = model_of(n=3, w=2, r=1, clients=("w",))
     state = step(model, model.initial_states()[0], "Invoke", client=0)
     for replica in range(3):
-        state = step(model, state, "DeliverWriteRequest",
-                     message=f"wreq(w(0,0), {replica}, w(0,0)@1)")
+        state = step(
+            model, state, "DeliverWriteRequest", message=f"wreq(w(0,0), {replica}, w(0,0)@1)"
+        )
     state = step(model, state, "DeliverWriteAck", message="wack(w(0,0), 2)")
     assert view(model, state)["ops"]["w(0,0)"]["acks"] == [2]
     state = step(model, state, "DeliverWriteAck", message="wack(w(0,0), 0)")
@@ -185,13 +185,13 @@ def test_each_action_checks_its_own_guard():
     actions = model.transitions
     init = model.initial_states()[0]
     writing = step(model, init, "Invoke", client=0)
-    spent = writing[:DROPS] + (1, 1) + writing[CRASHES + 1:]  # drops and crashes used up
+    spent = writing[:DROPS] + (1, 1) + writing[CRASHES + 1 :]  # drops and crashes used up
     assert actions.drop(writing, 0) is not None
     assert actions.drop(spent, 0) is None
     assert actions.crash(writing, 0) is not None
     assert actions.crash(spent, 0) is None
     down = model_of(n=2, w=1, r=1, clients=("w", "r"), max_crashes=2).transitions
-    replica_0_down = writing[:UP] + (0b10,) + writing[UP + 1:]
+    replica_0_down = writing[:UP] + (0b10,) + writing[UP + 1 :]
     assert down.crash(replica_0_down, 0) is None
     assert down.crash(replica_0_down, 1) is not None
 
@@ -199,15 +199,18 @@ def test_each_action_checks_its_own_guard():
     with_timeouts = model_of(n=2, w=1, r=1, clients=("w", "r"), timeouts=True).transitions
     assert with_timeouts.timeout(writing, 0) is not None
     assert with_timeouts.timeout(writing, 1) is None  # r(1,0) is idle
-    done = step(model, step(model, writing, "DeliverWriteRequest",
-                            message="wreq(w(0,0), 0, w(0,0)@1)"), "DeliverWriteAck")
+    done = step(
+        model,
+        step(model, writing, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)"),
+        "DeliverWriteAck",
+    )
     assert with_timeouts.timeout(done, 0) is None  # w(0,0) is ok
 
     reading = step(model, init, "Invoke", client=1)
     to_replica_0 = model.transitions.table[reading[NET][0]]
     assert to_replica_0.replica == 0
     assert actions.deliver_read_request(reading, 0, to_replica_0) is not None
-    reading_0_down = reading[:UP] + (0b10,) + reading[UP + 1:]
+    reading_0_down = reading[:UP] + (0b10,) + reading[UP + 1 :]
     assert actions.deliver_read_request(reading_0_down, 0, to_replica_0) is None
 
     gossip = model_of(n=2, w=1, r=1, clients=("w", "r"), anti_entropy=True).transitions
@@ -216,8 +219,10 @@ def test_each_action_checks_its_own_guard():
     assert actions.anti_entropy_exchange(applied, 0, 1) is None  # anti-entropy is off
     assert gossip.anti_entropy_exchange(writing, 0, 1) is None  # both hold NIL
     for only_up in (0b01, 0b10):
-        assert gossip.anti_entropy_exchange(applied[:UP] + (only_up,) + applied[UP + 1:],
-                                            0, 1) is None
+        assert (
+            gossip.anti_entropy_exchange(applied[:UP] + (only_up,) + applied[UP + 1 :], 0, 1)
+            is None
+        )
 
 
 def test_anti_entropy_pairs_replicas_around_a_crashed_one():

@@ -3,7 +3,7 @@
 On each small configuration the explorer gives every property a verdict and a
 shortest trace; BMC, unrolled to the explorer's depth, must find a violation of
 exactly that length, none where the explorer says the property holds, and traces
-that replay through the explicit model (`checker.trace.replay`, by views).
+that replay through the explicit model (`leaderless.checker.trace.replay`, by views).
 k-induction must never prove a property the explorer finds violated.
 """
 
@@ -13,13 +13,13 @@ import argparse
 
 import pytest
 
-from checker.commands import bmc as bmc_command
-from checker.explorer import HOLDS, NOT_APPLICABLE, VIOLATED, explore
-from checker.trace import normalize, replay, trace_data
-from model import Config, ReplicationModel
-from proofs import bmc as bmc_module
-from proofs import kinduction
-from proofs.kinduction import NOT_INDUCTIVE, PROVED, REFUTED, Prover, prove
+from leaderless.checker.commands import bmc as bmc_command
+from leaderless.checker.explorer import HOLDS, NOT_APPLICABLE, VIOLATED, explore
+from leaderless.checker.trace import normalize, replay, trace_data
+from leaderless.model import Config, ReplicationModel
+from leaderless.proofs import bmc as bmc_module
+from leaderless.proofs import kinduction
+from leaderless.proofs.kinduction import NOT_INDUCTIVE, PROVED, REFUTED, Prover, prove
 
 SUITE = [
     Config(n=3, w=1, r=1, clients=("w", "r")),
@@ -48,8 +48,9 @@ def test_bmc_agrees_with_the_explorer(engines: tuple) -> None:
             assert found.status == bmc_module.NOT_ENCODED_STATUS
         elif verdict.status == VIOLATED:
             assert verdict.trace is not None
-            assert (found.status, found.depth) == (bmc_module.VIOLATED, len(verdict.trace)), \
+            assert (found.status, found.depth) == (bmc_module.VIOLATED, len(verdict.trace)), (
                 verdict.property_id
+            )
         elif verdict.status == HOLDS:
             assert found.status == bmc_module.NONE_WITHIN, verdict.property_id
         else:
@@ -90,8 +91,11 @@ def test_quorum_overlap_proves_stale_read_and_lww_order_for_every_depth() -> Non
         names = [ob.name for ob in proof.result.obligations]  # type: ignore[union-attr]
         assert f"step1/DeliverReadResponse/{prop}" in names
         assert "DeliverWriteAck/write-quorum" in names
-        assert all(ob.z3_result == "unsat" for ob in proof.result.obligations  # type: ignore
-                   if not ob.name.startswith("init/"))
+        assert all(
+            ob.z3_result == "unsat"
+            for ob in proof.result.obligations  # type: ignore
+            if not ob.name.startswith("init/")
+        )
 
 
 def test_no_overlap_leaves_a_counterexample_to_induction() -> None:
@@ -121,18 +125,46 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Counterexample to stale-read (6 steps)" in capsys.readouterr().out
     assert _run(small + ["--depth", "4"]) == 3
     assert "linearizable: not encoded" in capsys.readouterr().out
-    overlap = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
-               "--k-induction", "--no-times", "--quiet"]
+    overlap = [
+        "--n",
+        "3",
+        "--w",
+        "2",
+        "--r",
+        "2",
+        "--clients",
+        "w,w,r",
+        "--depth",
+        "3",
+        "--k-induction",
+        "--no-times",
+        "--quiet",
+    ]
     encoded = ["--require", "stale-read,lww-order,convergence,availability"]
     assert _run(overlap + encoded + ["--json"]) == 0
     assert '"outcome": "proved"' in capsys.readouterr().out
 
 
-def test_a_required_property_not_encoded_is_inconclusive(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_required_property_not_encoded_is_inconclusive(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # Every encoded property is proved, but linearizable (required by default) was never
     # checked: exit 0 would claim it holds.
-    overlap = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
-               "--k-induction", "--no-times", "--quiet"]
+    overlap = [
+        "--n",
+        "3",
+        "--w",
+        "2",
+        "--r",
+        "2",
+        "--clients",
+        "w,w,r",
+        "--depth",
+        "3",
+        "--k-induction",
+        "--no-times",
+        "--quiet",
+    ]
     assert _run(overlap) == 3
     out = capsys.readouterr().out
     assert out.count("proved (k=1)") == 4
@@ -141,7 +173,7 @@ def test_a_required_property_not_encoded_is_inconclusive(capsys: pytest.CaptureF
 
 
 def test_properties_that_cannot_apply_or_name_nothing_are_bad_input() -> None:
-    from checker.cli import UsageError
+    from leaderless.checker.cli import UsageError
 
     with pytest.raises(UsageError, match="--require: aborted-read does not apply"):
         _run(["--clients", "w,r", "--depth", "2", "--require", "aborted-read"])
@@ -150,7 +182,7 @@ def test_properties_that_cannot_apply_or_name_nothing_are_bad_input() -> None:
 
 
 def test_cli_rejects_a_negative_depth() -> None:
-    from checker.cli import UsageError
+    from leaderless.checker.cli import UsageError
 
     with pytest.raises(UsageError, match="--depth"):
         _run(["--depth", "-1"])
@@ -170,12 +202,15 @@ def _ctrl_c_on_solver_call(monkeypatch: pytest.MonkeyPatch, call: int) -> list[i
     return calls
 
 
-@pytest.mark.parametrize("config,prop,max_k", [
-    # violated at depth 2; without a base case the step proves it at k = 3
-    (Config(n=1, w=1, r=1, clients=("w",), max_crashes=1), "availability", 4),
-    # violated at depth 6; without a base case the step proves it at k = 7
-    (Config(n=1, w=1, r=1, clients=("w", "r"), timeouts=True), "aborted-read", 8),
-])
+@pytest.mark.parametrize(
+    "config,prop,max_k",
+    [
+        # violated at depth 2; without a base case the step proves it at k = 3
+        (Config(n=1, w=1, r=1, clients=("w",), max_crashes=1), "availability", 4),
+        # violated at depth 6; without a base case the step proves it at k = 7
+        (Config(n=1, w=1, r=1, clients=("w", "r"), timeouts=True), "aborted-read", 8),
+    ],
+)
 def test_a_base_case_cut_short_by_ctrl_c_is_never_a_proof(monkeypatch, config, prop, max_k):
     model = ReplicationModel(config)
     _ctrl_c_on_solver_call(monkeypatch, 2)  # depth 0 answered, Ctrl-C during depth 1
@@ -184,7 +219,8 @@ def test_a_base_case_cut_short_by_ctrl_c_is_never_a_proof(monkeypatch, config, p
     assert proof.result is not None and "interrupted (Ctrl-C)" in proof.result.reason  # type: ignore
     base = [ob for ob in proof.result.obligations if ob.name.startswith("base")]
     assert [(ob.z3_result, ob.reason) for ob in base] == [
-        ("unknown", "interrupted (Ctrl-C): no violation in runs of at most 0 steps")]
+        ("unknown", "interrupted (Ctrl-C): no violation in runs of at most 0 steps")
+    ]
     monkeypatch.undo()
     assert prove(model, prop, max_k=max_k).outcome == REFUTED
 
@@ -203,11 +239,24 @@ def test_bmc_interrupted_at_a_depth_reports_it() -> None:
 
 def test_no_k_induction_after_an_interrupted_bmc(monkeypatch, capsys) -> None:
     attempted: list[str] = []
-    monkeypatch.setattr(bmc_command, "prove",
-                        lambda model, prop, *args: attempted.append(prop))
+    monkeypatch.setattr(bmc_command, "prove", lambda model, prop, *args: attempted.append(prop))
     _ctrl_c_on_solver_call(monkeypatch, 3)
-    argv = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "3",
-            "--k-induction", "--quiet", "--require", "stale-read,convergence"]
+    argv = [
+        "--n",
+        "3",
+        "--w",
+        "2",
+        "--r",
+        "2",
+        "--clients",
+        "w,w,r",
+        "--depth",
+        "3",
+        "--k-induction",
+        "--quiet",
+        "--require",
+        "stale-read,convergence",
+    ]
     assert _run(argv) == 3
     assert attempted == []
     assert "k-induction not attempted" in capsys.readouterr().err
@@ -218,29 +267,48 @@ def test_ctrl_c_during_k_induction_stops_every_attempt(monkeypatch, capsys) -> N
         raise KeyboardInterrupt
 
     monkeypatch.setattr(kinduction, "check", interrupted)
-    argv = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r", "--depth", "1",
-            "--k-induction", "--quiet", "--no-times", "--require", "stale-read,convergence"]
+    argv = [
+        "--n",
+        "3",
+        "--w",
+        "2",
+        "--r",
+        "2",
+        "--clients",
+        "w,w,r",
+        "--depth",
+        "1",
+        "--k-induction",
+        "--quiet",
+        "--no-times",
+        "--require",
+        "stale-read,convergence",
+    ]
     assert _run(argv) == 3
     captured = capsys.readouterr()
-    assert ("bmc: interrupted (Ctrl-C) during k-induction of stale-read; not attempted: "
-            "convergence"
-            in captured.err)
+    assert (
+        "bmc: interrupted (Ctrl-C) during k-induction of stale-read; not attempted: "
+        "convergence" in captured.err
+    )
     assert "stale-read: unknown: interrupted (Ctrl-C)" in captured.out
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["--depth", "-1"], "--depth: -1 is out of range; allowed 0..1000"),
-    (["--depth", "99999999999999999999"], "--depth: 99999999999999999999 is out of range"),
-    (["--depth", "nan"], "argument --depth: invalid int value: 'nan'"),
-    (["--depth", "2", "--max-k", "0"], "--max-k: 0 is out of range; allowed 1..1000"),
-    (["--depth", "2", "--max-k", "10000"], "--max-k: 10000 is out of range"),
-    (["--depth", "2", "--timeout-ms", "-5"], "argument --timeout-ms: -5 is out of range"),
-    (["--depth", "2", "--timeout-ms", "nan"], "argument --timeout-ms: 'nan' is not a whole"),
-    (["--depth", "2", "--timeout-ms", str(2**32)], "allowed 1..4294967295"),
-    (["--depth", "2", "--drift", "99999999999999999999"], "the largest is 1000"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--depth", "-1"], "--depth: -1 is out of range; allowed 0..1000"),
+        (["--depth", "99999999999999999999"], "--depth: 99999999999999999999 is out of range"),
+        (["--depth", "nan"], "argument --depth: invalid int value: 'nan'"),
+        (["--depth", "2", "--max-k", "0"], "--max-k: 0 is out of range; allowed 1..1000"),
+        (["--depth", "2", "--max-k", "10000"], "--max-k: 10000 is out of range"),
+        (["--depth", "2", "--timeout-ms", "-5"], "argument --timeout-ms: -5 is out of range"),
+        (["--depth", "2", "--timeout-ms", "nan"], "argument --timeout-ms: 'nan' is not a whole"),
+        (["--depth", "2", "--timeout-ms", str(2**32)], "allowed 1..4294967295"),
+        (["--depth", "2", "--drift", "99999999999999999999"], "the largest is 1000"),
+    ],
+)
 def test_nonsense_options_are_one_line_errors(capsys, argv, message) -> None:
-    from checker.cli import main
+    from leaderless.checker.cli import main
 
     assert main(["bmc", "--quiet", *argv]) == 2
     captured = capsys.readouterr()
@@ -252,15 +320,19 @@ def test_interrupted_before_depth_0_nothing_is_claimed() -> None:
     def ctrl_c_at_once(depth: int, open_properties: int, seconds: float) -> None:
         raise KeyboardInterrupt
 
-    result = bmc_module.bmc(ReplicationModel(Config(clients=("w", "r"))), 3,
-                            progress=ctrl_c_at_once)
+    result = bmc_module.bmc(
+        ReplicationModel(Config(clients=("w", "r"))), 3, progress=ctrl_c_at_once
+    )
     assert (result.bound, result.interrupted) == (-1, True)
-    assert {v.status for v in result.verdicts} <= {bmc_module.UNKNOWN, bmc_module.NOT_APPLICABLE,
-                                                   bmc_module.NOT_ENCODED_STATUS}
+    assert {v.status for v in result.verdicts} <= {
+        bmc_module.UNKNOWN,
+        bmc_module.NOT_APPLICABLE,
+        bmc_module.NOT_ENCODED_STATUS,
+    }
 
 
 def test_k_induction_needs_k_of_at_least_1() -> None:
-    from proofs.result import InvalidInput
+    from leaderless.proofs.result import InvalidInput
 
     with pytest.raises(InvalidInput, match="max_k = 0"):
         prove(ReplicationModel(Config(clients=("w", "r"))), "stale-read", max_k=0)

@@ -4,16 +4,21 @@ import dataclasses
 
 import pytest
 
-from checker.explorer import HOLDS, VIOLATED, explore
-from model import CATALOGUE, Config, Property, ReplicationModel
-from model.properties import HISTORY, QUIESCENT, READS, STATE
+from leaderless.checker.explorer import HOLDS, VIOLATED, explore
+from leaderless.model import CATALOGUE, Config, Property, ReplicationModel
+from leaderless.model.properties import HISTORY, QUIESCENT, READS, STATE
 
 CONFIG = Config(n=2, w=1, r=1, clients=("w", "r"))
 
 
 def _always(reads: str) -> Property:
-    return Property(f"always-{reads.replace(' ', '-')}", "fires everywhere", lambda c: True,
-                    reads, lambda catalogue, x: f"fires on any {reads}")
+    return Property(
+        f"always-{reads.replace(' ', '-')}",
+        "fires everywhere",
+        lambda c: True,
+        reads,
+        lambda catalogue, x: f"fires on any {reads}",
+    )
 
 
 @pytest.mark.parametrize("reads", READS)
@@ -31,6 +36,7 @@ def test_each_kind_sees_what_it_reads():
     def spy(reads):
         def check(catalogue, x):
             seen[reads].add(x)
+
         return Property(f"spy-{reads.replace(' ', '-')}", "records", lambda c: True, reads, check)
 
     model = ReplicationModel(CONFIG, properties=tuple(spy(reads) for reads in READS))
@@ -69,7 +75,7 @@ def test_every_built_in_entry_is_evaluated_through_its_own_kind():
     config = Config(n=2, w=1, r=1, clients=("wrr", "w"), timeouts=True)
     for index, prop in enumerate(CATALOGUE):
         firing = dataclasses.replace(prop, check=lambda catalogue, x: "fires")
-        catalogue = (*CATALOGUE[:index], firing, *CATALOGUE[index + 1:])
+        catalogue = (*CATALOGUE[:index], firing, *CATALOGUE[index + 1 :])
         model = ReplicationModel(config, properties=catalogue)
         assert model.applicable >> index & 1, prop.id
         verdict = explore(model, max_states=1).verdict(prop.id)

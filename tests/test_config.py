@@ -2,7 +2,7 @@
 
 import pytest
 
-from model import Config, ConfigError, parse_clients
+from leaderless.model import Config, ConfigError, parse_clients
 
 
 def test_defaults_are_valid():
@@ -18,12 +18,18 @@ def test_defaults_are_valid():
         ({"n": 0, "w": 1, "r": 1}, "n: 0 is out of range; allowed 1..1000"),
         ({"w": 0}, "w: 0 is out of range; allowed 1..3"),
         ({"r": 4}, "r: 4 is out of range; allowed 1..3"),
-        ({"n": 99999999999999999999999}, ("n: 99999999999999999999999 is out of range; "
-                                         "allowed 1..1000")),
-        ({"clients": ("w" * 600, "r" * 401)}, ("clients: 1001 operations in all is out of "
-                                              "range; allowed 1..1000")),
-        ({"read_repair": "blocking", "resolution": "arrival"},
-         "read_repair: blocking needs resolution lww"),
+        (
+            {"n": 99999999999999999999999},
+            ("n: 99999999999999999999999 is out of range; allowed 1..1000"),
+        ),
+        (
+            {"clients": ("w" * 600, "r" * 401)},
+            ("clients: 1001 operations in all is out of range; allowed 1..1000"),
+        ),
+        (
+            {"read_repair": "blocking", "resolution": "arrival"},
+            "read_repair: blocking needs resolution lww",
+        ),
         ({"clients": ("w", 5)}, "clients: client 1 in 'w,5' is not a script"),
         ({"drift": -1}, "drift: -1 is out of range; allowed >= 0"),
         ({"max_drops": -2}, "max_drops: -2 is out of range; allowed >= 0"),
@@ -31,7 +37,10 @@ def test_defaults_are_valid():
         ({"read_repair": "eager"}, "read_repair: 'eager' is unknown"),
         ({"resolution": "vector"}, "resolution: 'vector' is unknown"),
         ({"anti_entropy": True, "resolution": "arrival"}, "anti_entropy: on needs resolution lww"),
-        ({"read_repair": "async", "resolution": "arrival"}, "read_repair: async needs resolution lww"),
+        (
+            {"read_repair": "async", "resolution": "arrival"},
+            "read_repair: async needs resolution lww",
+        ),
         ({"clients": ("w", "x")}, "clients: client 1 script 'x' has 'x'"),
         ({"clients": ()}, "clients: '' has no client"),
         ({"n": 2.5}, "n: 2.5 is not an integer"),
@@ -44,14 +53,17 @@ def test_bad_values_are_named(kwargs, message):
     assert "\n" not in str(error.value)
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"max_crashes": 4}, "max_crashes"),
-    ({"max_drops": -1}, "max_drops"),
-    ({"clients": ("x",)}, "clients"),
-    ({"n": 10**23}, "n"),
-    ({"anti_entropy": True, "resolution": "arrival"}, "anti_entropy"),
-    ({"read_repair": "async", "resolution": "arrival"}, "read_repair"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"max_crashes": 4}, "max_crashes"),
+        ({"max_drops": -1}, "max_drops"),
+        ({"clients": ("x",)}, "clients"),
+        ({"n": 10**23}, "n"),
+        ({"anti_entropy": True, "resolution": "arrival"}, "anti_entropy"),
+        ({"read_repair": "async", "resolution": "arrival"}, "read_repair"),
+    ],
+)
 def test_errors_carry_the_field_so_each_front_end_can_use_its_own_names(kwargs, field):
     with pytest.raises(ConfigError) as error:
         Config(**kwargs)

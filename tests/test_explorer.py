@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from checker.explorer import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, explore
-from checker.trace import InconsistentModel
-from model import Config, ReplicationModel
+from leaderless.checker.explorer import HOLDS, INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, explore
+from leaderless.checker.trace import InconsistentModel
+from leaderless.model import Config, ReplicationModel
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,11 @@ class Grid:
     at depth 3), 'sum below a million' (holds), and one that does not apply. Swapping the
     counters is a symmetry."""
 
-    properties = (_Prop("x-below-3", "x < 3"), _Prop("sum-small", "x + y < 10**6"),
-                  _Prop("never", "does not apply"))
+    properties = (
+        _Prop("x-below-3", "x < 3"),
+        _Prop("sum-small", "x + y < 10**6"),
+        _Prop("never", "does not apply"),
+    )
     applicable = 0b011
 
     def __init__(self, size: int = 5, interrupt_after: int | None = None) -> None:
@@ -89,12 +92,15 @@ def test_state_limit_makes_unviolated_properties_inconclusive_never_holds():
     assert result.verdict("never").status == NOT_APPLICABLE
 
 
-@pytest.mark.parametrize(("symmetry", "limit", "counts"), [
-    (True, 1, (1, 1, 0)),
-    (True, 50, (50, 111, 5)),
-    (False, 50, (50, 65, 4)),
-    (False, 1000, (1000, 2567, 7)),
-])
+@pytest.mark.parametrize(
+    ("symmetry", "limit", "counts"),
+    [
+        (True, 1, (1, 1, 0)),
+        (True, 50, (50, 111, 5)),
+        (False, 50, (50, 65, 4)),
+        (False, 1000, (1000, 2567, 7)),
+    ],
+)
 def test_exact_counts_after_a_state_limit_on_the_model(symmetry, limit, counts):
     result = explore(ReplicationModel(Config()), symmetry=symmetry, max_states=limit)
     assert (result.states, result.transitions, result.depth) == counts
@@ -132,9 +138,9 @@ def test_a_violation_the_model_cannot_explain_is_an_internal_error():
 
 
 def test_the_cli_maps_an_inconsistent_model_to_exit_4(monkeypatch, capsys):
-    from checker.cli import main
+    from leaderless.checker.cli import main
 
-    monkeypatch.setattr("model.system.ReplicationModel.explain", lambda self, i, s: None)
+    monkeypatch.setattr("leaderless.model.system.ReplicationModel.explain", lambda self, i, s: None)
     assert main(["check", "--quiet"]) == 4
     captured = capsys.readouterr()
     assert "VIOLATED" not in captured.out and "no reason" not in captured.out
@@ -157,8 +163,13 @@ def test_ctrl_c_reports_what_was_found_so_far():
 
 def test_time_limit_and_progress_reports():
     reports = []
-    result = explore(Grid(size=10**6), symmetry=False, max_seconds=0.3, progress=reports.append,
-                     progress_every=0.05)
+    result = explore(
+        Grid(size=10**6),
+        symmetry=False,
+        max_seconds=0.3,
+        progress=reports.append,
+        progress_every=0.05,
+    )
     assert result.stopped_by == "--max-seconds 0.3 reached"
     assert reports and reports[-1].states > 0 and reports[-1].depth >= 1
     assert result.verdict("sum-small").status == INCONCLUSIVE

@@ -1,9 +1,9 @@
 """The facts MODEL.md lists, which any faithful implementation reproduces."""
 
 import pytest
-from support import verdicts
 
-from model import Config
+from leaderless.model import Config
+from support import verdicts
 
 
 def test_quorum_overlap_without_repair_gives_no_stale_read_but_non_monotonic_reads():
@@ -52,7 +52,11 @@ def test_timeouts_leave_partial_writes_that_reads_can_see():
 
 
 def test_two_crashes_block_a_majority_quorum_and_one_does_not():
-    assert verdicts(Config(n=3, w=2, r=2, clients=("w", "r"), max_crashes=2))[
-        "availability"][0] == "violated"
-    assert verdicts(Config(n=3, w=2, r=2, clients=("w", "r"), max_crashes=1))[
-        "availability"][0] == "holds"
+    assert (
+        verdicts(Config(n=3, w=2, r=2, clients=("w", "r"), max_crashes=2))["availability"][0]
+        == "violated"
+    )
+    assert (
+        verdicts(Config(n=3, w=2, r=2, clients=("w", "r"), max_crashes=1))["availability"][0]
+        == "holds"
+    )

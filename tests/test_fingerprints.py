@@ -9,11 +9,11 @@ so a key is safe when -1 appears in no place that can also hold -2.
 from itertools import combinations
 
 import pytest
-from support import reachable
 
-from checker.explorer import FINGERPRINT_BITS
-from model import Config, ReplicationModel
-from model.state import H_RESULT, HIST, LIVE, NIL, NO_LIVE, NO_RESULT
+from leaderless.checker.explorer import FINGERPRINT_BITS
+from leaderless.model import Config, ReplicationModel
+from leaderless.model.state import H_RESULT, HIST, LIVE, NIL, NO_LIVE, NO_RESULT
+from support import reachable
 
 CONFIGS = [
     # op 0 a write (its acks) and op 0 a read (its repair slots), every slot kind
@@ -35,7 +35,7 @@ def fingerprint(key: tuple) -> int:
 
 
 def without_results(hist: tuple) -> tuple:
-    return tuple(record[:H_RESULT] + record[H_RESULT + 1:] for record in hist)
+    return tuple(record[:H_RESULT] + record[H_RESULT + 1 :] for record in hist)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.describe())
@@ -44,7 +44,7 @@ def test_every_int_a_fingerprint_hashes_is_its_own_hash(config):
     for state in reachable(model):
         signatures, *rest, hist = model.canonical_key(state)
         assert rest == [state[2], state[4], state[5]]  # now, drops, crashes
-        stripped = state[:HIST] + (without_results(state[HIST]),) + state[HIST + 1:]
+        stripped = state[:HIST] + (without_results(state[HIST]),) + state[HIST + 1 :]
         for x in ints(signatures) + ints(stripped):
             assert hash(x) == x, (x, state)
         # -1 marks "no result"; a result is otherwise a version, never -2.
@@ -60,8 +60,7 @@ def test_an_ack_and_a_repair_wait_of_the_same_op_and_replica_get_different_finge
     for op in range(2):
         for replica in range(2):
             bit = 1 << replica
-            slots = [(bit, (), 0), (0, (), bit), (0, ((replica, NIL),), 0),
-                     (0, ((replica, 1),), 0)]
+            slots = [(bit, (), 0), (0, (), bit), (0, ((replica, NIL),), 0), (0, ((replica, 1),), 0)]
             states = []
             for slot in slots:
                 live = list(init[LIVE])
@@ -70,8 +69,10 @@ def test_an_ack_and_a_repair_wait_of_the_same_op_and_replica_get_different_finge
             for a, b in combinations(states, 2):
                 assert model.canonical_key(a) != model.canonical_key(b)
                 assert fingerprint(model.canonical_key(a)) != fingerprint(model.canonical_key(b))
-            assert all(fingerprint(model.canonical_key(s)) != fingerprint(model.canonical_key(init))
-                       for s in states)
+            assert all(
+                fingerprint(model.canonical_key(s)) != fingerprint(model.canonical_key(init))
+                for s in states
+            )
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.describe())

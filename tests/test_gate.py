@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.cli import main
-from checker.commands.gate_file import SCENARIO_KEYS, GateError, parse_gate
+from leaderless.checker.cli import main
+from leaderless.checker.commands.gate_file import SCENARIO_KEYS, GateError, parse_gate
 
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "leaderless.toml"
@@ -110,8 +110,10 @@ def test_junit_xml_structure(capsys, tmp_path):
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["quorums of one", "weakness gone"]
     cases = suites[0].findall("testcase")
-    assert [c.get("name") for c in cases] == ["stale-read (expected holds)",
-                                               "convergence (expected holds)"]
+    assert [c.get("name") for c in cases] == [
+        "stale-read (expected holds)",
+        "convergence (expected holds)",
+    ]
     failure = cases[0].find("failure")
     assert failure.get("type") == "violated"
     assert "read r(1,0) returned NIL" in failure.get("message")
@@ -146,72 +148,141 @@ def test_json_results(capsys, tmp_path):
     assert overlap["proof"]["witness"]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[[scenario]]\nname = 'a'\nn = 3\nrequires = ['stale-read']\n",
-     "leaderless.toml:4: unknown key 'requires' in scenario 'a'; did you mean 'require'?"),
-    ("[[scenario]]\nname = 'a'\nrequire = ['stale-reads']\n",
-     ("leaderless.toml:3: unknown property 'stale-reads' in scenario 'a'; did you mean "
-     "'stale-read'?")),
-    ("[[scenario]]\nname = 'a'\nn = 'three'\nrequire = ['stale-read']\n",
-     "leaderless.toml:3: n in scenario 'a' must be an integer, got 'three'"),
-    ("[[scenario]]\nname = 'a'\nn = 3\nw = 5\nrequire = ['stale-read']\n",
-     "leaderless.toml:4: scenario 'a': w: 5 is out of range; allowed 1..3"),
-    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ANY'\nwrite = 'ONE'\n"
-     "require = ['quorum-overlap']\n"), "leaderless.toml:4: scenario 'a': ANY is a write level"),
-    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 2 }\nread = 'THREE'\nwrite = 'ONE'\n"
-     "require = ['quorum-overlap']\n"), "leaderless.toml:4: scenario 'a':"),
-    ("[[scenario]]\nname = 'a'\nclients = 'w'\nrequire = ['read-your-writes']\n",
-     "leaderless.toml:4: scenario 'a': read-your-writes does not apply"),
-    ("[[scenario\n", "leaderless.toml:1: not valid TOML"),
-    ("[[scenario]]\nname = 'a'\n", "leaderless.toml:1: scenario 'a' requires nothing"),
-    ("title = 'x'\n", "leaderless.toml:1: unknown top-level key 'title'"),
-    ("", "leaderless.toml:1: no scenario"),
-    ("[[scenario]]\nname = 'a'\nclients = ['w', 5]\nrequire = ['stale-read']\n",
-     "leaderless.toml:3: clients in scenario 'a' must list scripts as strings"),
-    # Quoted keys are found on their own line.
-    ("[[scenario]]\nname = 'a'\nn = 3\n\"w\" = \"two\"\nrequire = ['stale-read']\n",
-     "leaderless.toml:4: w in scenario 'a' must be an integer, got 'two'"),
-    ("[[scenario]]\nname = 'a'\nn = 3\n'w' = 9\nrequire = ['stale-read']\n",
-     "leaderless.toml:4: scenario 'a': w: 9 is out of range"),
-    # An error at the end of the document is at its last line.
-    ("[[scenario]]\nname = 'a'\nn = 3\nrequire = ['stale-read'",
-     "leaderless.toml:4: not valid TOML"),
-    # TOML keys, never Config field names or CLI flags.
-    ("[[scenario]]\nname = 'a'\nn = 3\ncrashes = 5\nrequire = ['stale-read']\n",
-     "leaderless.toml:4: scenario 'a': crashes: 5 is out of range; allowed 0..3"),
-    ("[defaults]\ndrops = -1\n\n[[scenario]]\nname = 'a'\nrequire = ['stale-read']\n",
-     "leaderless.toml:2: scenario 'a': drops: -1 is out of range"),
-    (("[[scenario]]\nname = 'a'\nanti_entropy = true\nresolution = 'arrival'\n"
-      "require = ['stale-read']\n"),
-     ("leaderless.toml:3: scenario 'a': anti_entropy: on needs resolution lww (repair merges "
-      "by timestamp); set anti_entropy = false or use resolution = \"lww\"")),
-    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3, dc2 = 3 }\nread = 'LOCAL_QUORUM'\n"
-      "write = 'ONE'\nrequire = ['quorum-overlap']\n"),
-     ("leaderless.toml:4: scenario 'a': LOCAL_QUORUM needs a coordinator datacenter: "
-      "set read_dc (one of dc1, dc2)")),
-    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'QUORUM'\nwrite = 'ONE'\n"
-      "write_dc = 'dc1'\nrequire = ['quorum-overlap']\n"),
-     "leaderless.toml:6: scenario 'a': write_dc names the coordinator DC of a LOCAL_* level"),
-    ("[defaults]\nmax_seconds = nan\n[[scenario]]\nname = 'a'\nrequire = ['stale-read']\n",
-     "leaderless.toml:2: max_seconds in scenario 'a' must be a number of seconds > 0, got nan"),
-    ("[[scenario]]\nname = 'a'\nn = 99999999999999999999\nrequire = ['stale-read']\n",
-     "leaderless.toml:3: scenario 'a': n: 99999999999999999999 is out of range; allowed 1..1000"),
-    ("scenario = [1]\n", "leaderless.toml:1: a scenario must be a table"),
-    (("[[scenario]]\nname = 'a'\nreplication = {}\nread = 'ONE'\nwrite = 'ONE'\n"
-      "require = ['quorum-overlap']\n"),
-     "leaderless.toml:3: scenario 'a': replication names no datacenter"),
-    (("[[scenario]]\nname = 'a'\nreplication = { dc1 = 300000 }\nread = 'ONE'\n"
-      "write = 'ONE'\nrequire = ['quorum-overlap']\n"),
-     "leaderless.toml:3: scenario 'a': replication dc1 = 300000 is more than"),
-    ("[[scenario]]\nname = 'a'\nmax_memory = 'lots'\nrequire = ['stale-read']\n",
-     "leaderless.toml:3: max_memory in scenario 'a': 'lots' is not a size"),
-    ("[[scenario]]\nrequire = ['stale-read']\nname = \"a\\nb\"\n",
-     "leaderless.toml:3: scenario name 'a\\nb' has a line break or control character"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[[scenario]]\nname = 'a'\nn = 3\nrequires = ['stale-read']\n",
+            "leaderless.toml:4: unknown key 'requires' in scenario 'a'; did you mean 'require'?",
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nrequire = ['stale-reads']\n",
+            (
+                "leaderless.toml:3: unknown property 'stale-reads' in scenario 'a'; did you mean "
+                "'stale-read'?"
+            ),
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nn = 'three'\nrequire = ['stale-read']\n",
+            "leaderless.toml:3: n in scenario 'a' must be an integer, got 'three'",
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nn = 3\nw = 5\nrequire = ['stale-read']\n",
+            "leaderless.toml:4: scenario 'a': w: 5 is out of range; allowed 1..3",
+        ),
+        (
+            (
+                "[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ANY'\nwrite = 'ONE'\n"
+                "require = ['quorum-overlap']\n"
+            ),
+            "leaderless.toml:4: scenario 'a': ANY is a write level",
+        ),
+        (
+            (
+                "[[scenario]]\nname = 'a'\nreplication = { dc1 = 2 }\nread = 'THREE'\nwrite = 'ONE'\n"
+                "require = ['quorum-overlap']\n"
+            ),
+            "leaderless.toml:4: scenario 'a':",
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nclients = 'w'\nrequire = ['read-your-writes']\n",
+            "leaderless.toml:4: scenario 'a': read-your-writes does not apply",
+        ),
+        ("[[scenario\n", "leaderless.toml:1: not valid TOML"),
+        ("[[scenario]]\nname = 'a'\n", "leaderless.toml:1: scenario 'a' requires nothing"),
+        ("title = 'x'\n", "leaderless.toml:1: unknown top-level key 'title'"),
+        ("", "leaderless.toml:1: no scenario"),
+        (
+            "[[scenario]]\nname = 'a'\nclients = ['w', 5]\nrequire = ['stale-read']\n",
+            "leaderless.toml:3: clients in scenario 'a' must list scripts as strings",
+        ),
+        # Quoted keys are found on their own line.
+        (
+            "[[scenario]]\nname = 'a'\nn = 3\n\"w\" = \"two\"\nrequire = ['stale-read']\n",
+            "leaderless.toml:4: w in scenario 'a' must be an integer, got 'two'",
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nn = 3\n'w' = 9\nrequire = ['stale-read']\n",
+            "leaderless.toml:4: scenario 'a': w: 9 is out of range",
+        ),
+        # An error at the end of the document is at its last line.
+        (
+            "[[scenario]]\nname = 'a'\nn = 3\nrequire = ['stale-read'",
+            "leaderless.toml:4: not valid TOML",
+        ),
+        # TOML keys, never Config field names or CLI flags.
+        (
+            "[[scenario]]\nname = 'a'\nn = 3\ncrashes = 5\nrequire = ['stale-read']\n",
+            "leaderless.toml:4: scenario 'a': crashes: 5 is out of range; allowed 0..3",
+        ),
+        (
+            "[defaults]\ndrops = -1\n\n[[scenario]]\nname = 'a'\nrequire = ['stale-read']\n",
+            "leaderless.toml:2: scenario 'a': drops: -1 is out of range",
+        ),
+        (
+            (
+                "[[scenario]]\nname = 'a'\nanti_entropy = true\nresolution = 'arrival'\n"
+                "require = ['stale-read']\n"
+            ),
+            (
+                "leaderless.toml:3: scenario 'a': anti_entropy: on needs resolution lww (repair merges "
+                'by timestamp); set anti_entropy = false or use resolution = "lww"'
+            ),
+        ),
+        (
+            (
+                "[[scenario]]\nname = 'a'\nreplication = { dc1 = 3, dc2 = 3 }\nread = 'LOCAL_QUORUM'\n"
+                "write = 'ONE'\nrequire = ['quorum-overlap']\n"
+            ),
+            (
+                "leaderless.toml:4: scenario 'a': LOCAL_QUORUM needs a coordinator datacenter: "
+                "set read_dc (one of dc1, dc2)"
+            ),
+        ),
+        (
+            (
+                "[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'QUORUM'\nwrite = 'ONE'\n"
+                "write_dc = 'dc1'\nrequire = ['quorum-overlap']\n"
+            ),
+            "leaderless.toml:6: scenario 'a': write_dc names the coordinator DC of a LOCAL_* level",
+        ),
+        (
+            "[defaults]\nmax_seconds = nan\n[[scenario]]\nname = 'a'\nrequire = ['stale-read']\n",
+            "leaderless.toml:2: max_seconds in scenario 'a' must be a number of seconds > 0, got nan",
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nn = 99999999999999999999\nrequire = ['stale-read']\n",
+            "leaderless.toml:3: scenario 'a': n: 99999999999999999999 is out of range; allowed 1..1000",
+        ),
+        ("scenario = [1]\n", "leaderless.toml:1: a scenario must be a table"),
+        (
+            (
+                "[[scenario]]\nname = 'a'\nreplication = {}\nread = 'ONE'\nwrite = 'ONE'\n"
+                "require = ['quorum-overlap']\n"
+            ),
+            "leaderless.toml:3: scenario 'a': replication names no datacenter",
+        ),
+        (
+            (
+                "[[scenario]]\nname = 'a'\nreplication = { dc1 = 300000 }\nread = 'ONE'\n"
+                "write = 'ONE'\nrequire = ['quorum-overlap']\n"
+            ),
+            "leaderless.toml:3: scenario 'a': replication dc1 = 300000 is more than",
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nmax_memory = 'lots'\nrequire = ['stale-read']\n",
+            "leaderless.toml:3: max_memory in scenario 'a': 'lots' is not a size",
+        ),
+        (
+            "[[scenario]]\nrequire = ['stale-read']\nname = \"a\\nb\"\n",
+            "leaderless.toml:3: scenario name 'a\\nb' has a line break or control character",
+        ),
+    ],
+)
 def test_bad_gate_files_are_one_line_naming_file_and_line(capsys, tmp_path, text, message):
     code, _out, err = gate(capsys, tmp_path, text)
     assert code == 2
-    assert err.strip().replace(str(tmp_path) + "/", "") .startswith(f"error: {message}")
+    assert err.strip().replace(str(tmp_path) + "/", "").startswith(f"error: {message}")
     assert len(err.strip().splitlines()) == 1
 
 
@@ -221,11 +292,29 @@ def test_missing_gate_file(capsys, tmp_path):
 
 
 _toml_values = st.recursive(
-    st.one_of(st.integers(-3, 10), st.booleans(), st.text(max_size=8),
-              st.sampled_from([10**25, -(10**25), 0.5, float("inf"), float("nan"), "w,r",
-                               "QUORUM", "LOCAL_QUORUM", "ANY", "stale-read", "dc1"])),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                 max_size=3),
+    st.one_of(
+        st.integers(-3, 10),
+        st.booleans(),
+        st.text(max_size=8),
+        st.sampled_from(
+            [
+                10**25,
+                -(10**25),
+                0.5,
+                float("inf"),
+                float("nan"),
+                "w,r",
+                "QUORUM",
+                "LOCAL_QUORUM",
+                "ANY",
+                "stale-read",
+                "dc1",
+            ]
+        ),
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 _keys = st.sampled_from([*SCENARIO_KEYS, "bogus"])
@@ -234,16 +323,20 @@ _keys = st.sampled_from([*SCENARIO_KEYS, "bogus"])
 def _toml(value) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # TOML spells them nan and inf, as Python prints them
-    return json.dumps(value) if not isinstance(value, dict) else (
-        "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }")
+    return (
+        json.dumps(value)
+        if not isinstance(value, dict)
+        else ("{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }")
+    )
 
 
 # GATE_FUZZ_N=5000 HYPOTHESIS_PROFILE=dev fuzzes harder.
 @settings(max_examples=int(os.environ.get("GATE_FUZZ_N", "300")))
 @given(st.lists(st.dictionaries(_keys, _toml_values, max_size=6), max_size=3))
 def test_the_parser_never_raises_anything_but_gate_errors(scenarios):
-    text = "\n".join("[[scenario]]\n" + "\n".join(f"{k} = {_toml(v)}" for k, v in s.items())
-                     for s in scenarios)
+    text = "\n".join(
+        "[[scenario]]\n" + "\n".join(f"{k} = {_toml(v)}" for k, v in s.items()) for s in scenarios
+    )
     try:
         parse_gate(text)
     except GateError as error:
@@ -267,12 +360,27 @@ def test_matrix_agrees_cell_by_cell_with_check(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [(row["r"], row["w"]) for row in rows] == [(1, 1), (1, 2), (2, 1), (2, 2)]
     for row in rows:
-        main(["check", "--n", "2", "--r", str(row["r"]), "--w", str(row["w"]),
-              "--clients", "w,rr", "--quiet", "--json"])
+        main(
+            [
+                "check",
+                "--n",
+                "2",
+                "--r",
+                str(row["r"]),
+                "--w",
+                str(row["w"]),
+                "--clients",
+                "w,rr",
+                "--quiet",
+                "--json",
+            ]
+        )
         report = json.loads(capsys.readouterr().out)
         for prop in report["properties"]:
-            assert row["verdicts"][prop["id"]] == {"verdict": prop["verdict"],
-                                                   "length": prop["length"]}
+            assert row["verdicts"][prop["id"]] == {
+                "verdict": prop["verdict"],
+                "length": prop["length"],
+            }
         assert row["overlap"] == report["quorum_overlap"]["verdict"]
         assert (row["reads_survive"], row["writes_survive"]) == (2 - row["r"], 2 - row["w"])
 
@@ -293,8 +401,10 @@ def test_matrix_limit_is_inconclusive(capsys):
 
 
 def test_a_cassandra_scenario_is_always_proved_with_z3(capsys, tmp_path):
-    text = ('[[scenario]]\nname = "one DC"\nreplication = { dc1 = 3 }\nwrite = "ONE"\n'
-            'read = "ONE"\nclients = "w,r"\nexpect_violated = ["stale-read"]\n')
+    text = (
+        '[[scenario]]\nname = "one DC"\nreplication = { dc1 = 3 }\nwrite = "ONE"\n'
+        'read = "ONE"\nclients = "w,r"\nexpect_violated = ["stale-read"]\n'
+    )
     code, out, _ = gate(capsys, tmp_path, text)
     assert code == 0
     assert "one DC: Z3 topology proof: read and write quorums may miss each other" in out
@@ -303,22 +413,27 @@ def test_a_cassandra_scenario_is_always_proved_with_z3(capsys, tmp_path):
 
 
 def test_an_undecided_topology_proof_is_not_reported_as_a_miss(capsys, tmp_path, monkeypatch):
-    from checker.commands import gate as gate_command
-    from proofs.result import Unknown
+    from leaderless.checker.commands import gate as gate_command
+    from leaderless.proofs.result import Unknown
 
-    monkeypatch.setattr(gate_command, "prove_topology",
-                        lambda *_: Unknown("quorums meet", "Z3 timed out", ()))
-    text = ("[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ONE'\n"
-            "write = 'ALL'\nrequire = ['stale-read']\n")
+    monkeypatch.setattr(
+        gate_command, "prove_topology", lambda *_: Unknown("quorums meet", "Z3 timed out", ())
+    )
+    text = (
+        "[[scenario]]\nname = 'a'\nreplication = { dc1 = 3 }\nread = 'ONE'\n"
+        "write = 'ALL'\nrequire = ['stale-read']\n"
+    )
     code, out, _ = gate(capsys, tmp_path, text)
     assert code == 0
-    assert ("a: Z3 topology proof: Z3 could not decide whether read and write quorums always "
-            "overlap (Z3 timed out)") in out
+    assert (
+        "a: Z3 topology proof: Z3 could not decide whether read and write quorums always "
+        "overlap (Z3 timed out)"
+    ) in out
     assert "may miss" not in out
 
 
 def test_a_limit_is_named_by_its_key(capsys, tmp_path, monkeypatch):
-    from checker.commands import gate as gate_command
+    from leaderless.checker.commands import gate as gate_command
 
     code, out, _ = gate(capsys, tmp_path, INCONCLUSIVE + 'max_memory = "64G"\n')
     assert code == 3 and "max_states = 20 reached after 20 states" in out

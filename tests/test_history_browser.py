@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from headless import headless_chromium, unavailable
 
-from checker.cli import main
+from headless import headless_chromium, unavailable
+from leaderless.checker.cli import main
 
 pytestmark = pytest.mark.browser
 ETCD = Path(__file__).parent / "data" / "porcupine" / "jepsen" / "etcd_064.log"

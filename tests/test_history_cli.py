@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import jsonschema
 import pytest
 
-from checker.cli import main
+from leaderless.checker.cli import main
 
 ROOT = Path(__file__).parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "history.schema.json").read_text())
@@ -33,10 +33,18 @@ def events(*rows, key=None):
     return "".join(lines)
 
 
-STALE = events(("invoke", 0, "write", 1), ("ok", 0, "write", 1),
-               ("invoke", 1, "read", None), ("ok", 1, "read", None))
-FINE = events(("invoke", 0, "write", 1), ("ok", 0, "write", 1),
-              ("invoke", 1, "read", None), ("ok", 1, "read", 1))
+STALE = events(
+    ("invoke", 0, "write", 1),
+    ("ok", 0, "write", 1),
+    ("invoke", 1, "read", None),
+    ("ok", 1, "read", None),
+)
+FINE = events(
+    ("invoke", 0, "write", 1),
+    ("ok", 0, "write", 1),
+    ("invoke", 1, "read", None),
+    ("ok", 1, "read", 1),
+)
 
 
 def hard(writers: int = 22) -> str:
@@ -68,12 +76,16 @@ def test_violations_in_words_with_witnesses(capsys, tmp_path):
     code, out, err = run(capsys, tmp_path, STALE)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].endswith("history.jsonl: JSON lines, 4 events, 2 operations (0 failed, "
-                             "0 with unknown outcome), 1 key, 2 processes")
+    assert lines[0].endswith(
+        "history.jsonl: JSON lines, 4 events, 2 operations (0 failed, "
+        "0 with unknown outcome), 1 key, 2 processes"
+    )
     assert any(line.startswith("stale-read        VIOLATED") for line in lines)
     assert any(line.startswith("linearizable      VIOLATED") for line in lines)
-    assert ("stale-read violated: p1 read -> nil returned the initial value, although p0 "
-            "write 1 was acknowledged before the read began") in out
+    assert (
+        "stale-read violated: p1 read -> nil returned the initial value, although p0 "
+        "write 1 was acknowledged before the read began"
+    ) in out
     assert "           [1, 2]  p0 write 1\n           [3, 4]  p1 read -> nil" in out
     assert "read-your-writes, monotonic-reads is n/a" not in out
     assert err == ""
@@ -99,21 +111,21 @@ def test_json_is_valid_against_its_schema(capsys, tmp_path):
 
 def test_html_timeline_marks_the_witness_and_the_prefix(capsys, tmp_path):
     page = tmp_path / "timeline.html"
-    code, _, err = run(capsys, tmp_path, (ETCD / "etcd_064.log").read_text(),
-                       "--html", str(page))
+    code, _, err = run(capsys, tmp_path, (ETCD / "etcd_064.log").read_text(), "--html", str(page))
     assert code == 1 and f"wrote {page}" in err
     text = page.read_text()
     assert text.count("<svg") == 1 and text.count("class='bar") == 85  # every operation
     assert len(re.findall(r"<g class='bar[^']* witness", text)) == 3  # the witness's three
     assert "linearizable up to here" in text and "p7 read -&gt; 0" in text
-    svg = text[text.index("<svg"):text.index("</svg>") + 6]
+    svg = text[text.index("<svg") : text.index("</svg>") + 6]
     assert ElementTree.fromstring(svg).tag.endswith("svg")  # well-formed
 
 
 def test_limit_is_inconclusive_never_linearizable(capsys, tmp_path):
     started = time.monotonic()
-    code, data = run_json(capsys, tmp_path, hard(), "--max-seconds", "0.3",
-                          "--require", "linearizable")
+    code, data = run_json(
+        capsys, tmp_path, hard(), "--max-seconds", "0.3", "--require", "linearizable"
+    )
     assert time.monotonic() - started < 5
     assert code == 3 and not data["complete"] and data["stopped_by"] == "the time limit"
     assert data["properties"][0]["verdict"] == "inconclusive"
@@ -122,9 +134,13 @@ def test_limit_is_inconclusive_never_linearizable(capsys, tmp_path):
 def test_ctrl_c_keeps_what_is_known(tmp_path):
     path = tmp_path / "hard.jsonl"
     path.write_text(FINE.replace('"process": 0', '"process": 90', 2) + hard())
-    process = subprocess.Popen([sys.executable, "-m", "checker", "history", str(path)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "leaderless.checker", "history", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
     # Progress lines start after a second; the first one says the search is under way.
     assert "operations" in process.stderr.readline()
     process.send_signal(signal.SIGINT)
@@ -135,11 +151,14 @@ def test_ctrl_c_keeps_what_is_known(tmp_path):
     assert "stale-read        holds" in out  # decided before the search began
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--require", "convergence"], "--require: unknown property 'convergence'"),
-    (["--max-seconds", "0"], "--max-seconds: 0 is out of range"),
-    (["--format", "xml"], "argument --format: invalid choice"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--require", "convergence"], "--require: unknown property 'convergence'"),
+        (["--max-seconds", "0"], "--max-seconds: 0 is out of range"),
+        (["--format", "xml"], "argument --format: invalid choice"),
+    ],
+)
 def test_bad_options_are_one_line(capsys, tmp_path, argv, message):
     code, out, err = run(capsys, tmp_path, FINE, *argv)
     assert code == 2 and message in err and err.count("\n") == 1 and out == ""
@@ -147,9 +166,9 @@ def test_bad_options_are_one_line(capsys, tmp_path, argv, message):
 
 def test_bad_files_are_one_line(capsys, tmp_path):
     code, _, err = run(capsys, tmp_path, FINE + "{oops\n")
-    assert code == 2 and err.strip().endswith("history.jsonl: line 5: not JSON "
-                                              "(Expecting property name enclosed in double "
-                                              "quotes)")
+    assert code == 2 and err.strip().endswith(
+        "history.jsonl: line 5: not JSON (Expecting property name enclosed in double quotes)"
+    )
     assert main(["history", str(tmp_path / "missing.edn")]) == 2
     assert "missing.edn: cannot read: No such file or directory" in capsys.readouterr().err
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from checker.cli import UsageError
-from checker.commands.history import write_history_files
-from checker.explorer import explore
-from checker.render import exploration_data
-from model import Config, ReplicationModel, parse_clients
-from model.history import check_history, parse
-from model.history.check import HOLDS, NOT_APPLICABLE, VIOLATED
-from model.history.export import history_from_trace, to_jsonl
-from model.history.sessions import SESSION_PROPERTIES
+from leaderless.checker.cli import UsageError
+from leaderless.checker.commands.history import write_history_files
+from leaderless.checker.explorer import explore
+from leaderless.checker.render import exploration_data
+from leaderless.model import Config, ReplicationModel, parse_clients
+from leaderless.model.history import check_history, parse
+from leaderless.model.history.check import HOLDS, NOT_APPLICABLE, VIOLATED
+from leaderless.model.history.export import history_from_trace, to_jsonl
+from leaderless.model.history.sessions import SESSION_PROPERTIES
 
 CHECKED = (*SESSION_PROPERTIES, "linearizable")
 
@@ -25,12 +25,16 @@ def counterexamples(**config):
     return {p["id"]: p["trace"] for p in data["properties"] if p["trace"] is not None}
 
 
-@pytest.mark.parametrize("config", [
-    {"n": 3, "w": 1, "r": 1, "clients": "w,r"},
-    {"n": 3, "w": 1, "r": 1, "clients": "wr"},
-    {"n": 2, "w": 1, "r": 1, "clients": "w,w,rr"},
-    {"n": 3, "w": 1, "r": 1, "clients": "w,rr", "timeouts": True},
-], ids=["stale", "own-write", "monotonic", "timeouts"])
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"n": 3, "w": 1, "r": 1, "clients": "w,r"},
+        {"n": 3, "w": 1, "r": 1, "clients": "wr"},
+        {"n": 2, "w": 1, "r": 1, "clients": "w,w,rr"},
+        {"n": 3, "w": 1, "r": 1, "clients": "w,rr", "timeouts": True},
+    ],
+    ids=["stale", "own-write", "monotonic", "timeouts"],
+)
 def test_each_counterexample_is_a_known_bad_history(config):
     traces = counterexamples(**config)
     exported = [prop for prop in traces if prop in CHECKED and prop != "aborted-read"]

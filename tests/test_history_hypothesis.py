@@ -17,9 +17,9 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.history import check_history, parse
-from model.history.check import HOLDS, VIOLATED
-from model.history.records import CAS, FAIL, INFO, OK, READ
+from leaderless.model.history import check_history, parse
+from leaderless.model.history.check import HOLDS, VIOLATED
+from leaderless.model.history.records import CAS, FAIL, INFO, OK, READ
 
 
 @st.composite
@@ -39,8 +39,7 @@ def executions(draw):
             swapped = old == state
             if swapped:
                 state = number + 2
-            ops.append({"f": f, "value": [old, number + 2],
-                        "type": OK if swapped else FAIL})
+            ops.append({"f": f, "value": [old, number + 2], "type": OK if swapped else FAIL})
     # Op i takes effect at 10 * i + 5; its interval covers that moment, and overlaps
     # its neighbours as far as the drawn stretches go.
     events = []
@@ -55,8 +54,16 @@ def executions(draw):
     for _, completion, i in sorted(events):
         op = ops[i]
         value = op["value"] if completion or op["f"] != READ else None
-        lines.append(json.dumps({"process": i, "type": op["type"] if completion else "invoke",
-                                 "f": op["f"], "value": value}))
+        lines.append(
+            json.dumps(
+                {
+                    "process": i,
+                    "type": op["type"] if completion else "invoke",
+                    "f": op["f"],
+                    "value": value,
+                }
+            )
+        )
     return lines
 
 
@@ -75,7 +82,7 @@ def oracle(history) -> bool:
 
 def _legal(order) -> bool:
     for position, op in enumerate(order):
-        if any(later.precedes(op) for later in order[position + 1:]):
+        if any(later.precedes(op) for later in order[position + 1 :]):
             return False
     state = None
     for op in order:
@@ -101,8 +108,9 @@ def test_sequential_executions_are_linearizable(lines):
 def perturbed(draw):
     lines = [json.loads(line) for line in draw(executions())]
     completions = [n for n, e in enumerate(lines) if e["type"] != "invoke"]
-    chosen = draw(st.lists(st.sampled_from(completions), min_size=1, max_size=2)) \
-        if completions else []
+    chosen = (
+        draw(st.lists(st.sampled_from(completions), min_size=1, max_size=2)) if completions else []
+    )
     for n in chosen:
         event = lines[n]
         if event["f"] == READ:
@@ -161,11 +169,23 @@ def sessions(draw):
             open_ops[process] = {"f": f, "value": value}
             lines.append({"process": process, "type": "invoke", "f": f, "value": value})
         elif op["f"] == READ:
-            lines.append({"process": process, "type": OK, "f": READ,
-                          "value": draw(st.sampled_from([None, *written]))})
+            lines.append(
+                {
+                    "process": process,
+                    "type": OK,
+                    "f": READ,
+                    "value": draw(st.sampled_from([None, *written])),
+                }
+            )
         else:
-            lines.append({"process": process, "type": draw(st.sampled_from([OK, OK, FAIL, INFO])),
-                          "f": "write", "value": op["value"]})
+            lines.append(
+                {
+                    "process": process,
+                    "type": draw(st.sampled_from([OK, OK, FAIL, INFO])),
+                    "f": "write",
+                    "value": op["value"],
+                }
+            )
     return "\n".join(json.dumps(line) for line in lines)
 
 
@@ -178,20 +198,30 @@ def _definitions(history):
 
     def stale(read, same):
         x = source.get(read.value)
-        return any(w.status == OK and w.precedes(read) and (not same or w.process == read.process)
-                   and (x is None or x.precedes(w)) for w in writes)
+        return any(
+            w.status == OK
+            and w.precedes(read)
+            and (not same or w.process == read.process)
+            and (x is None or x.precedes(w))
+            for w in writes
+        )
 
     def backwards(second):
         x2 = source.get(second.value)
-        return any(first.process == second.process and first.precedes(second)
-                   and source.get(first.value) is not None
-                   and (x2 is None or x2.precedes(source[first.value])) for first in reads)
+        return any(
+            first.process == second.process
+            and first.precedes(second)
+            and source.get(first.value) is not None
+            and (x2 is None or x2.precedes(source[first.value]))
+            for first in reads
+        )
 
-    return {"stale-read": sum(stale(r, False) for r in reads),
-            "read-your-writes": sum(stale(r, True) for r in reads),
-            "monotonic-reads": sum(backwards(r) for r in reads),
-            "aborted-read": sum(r.value in source and source[r.value].status == FAIL
-                                for r in reads)}
+    return {
+        "stale-read": sum(stale(r, False) for r in reads),
+        "read-your-writes": sum(stale(r, True) for r in reads),
+        "monotonic-reads": sum(backwards(r) for r in reads),
+        "aborted-read": sum(r.value in source and source[r.value].status == FAIL for r in reads),
+    }
 
 
 @given(sessions())

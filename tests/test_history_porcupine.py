@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from model.history import check_history, parse
-from model.history.check import HOLDS, VIOLATED
+from leaderless.model.history import check_history, parse
+from leaderless.model.history.check import HOLDS, VIOLATED
 
 DATA = Path(__file__).parent / "data" / "porcupine"
-EXPECTED = [line.split("\t") for line in (DATA / "expected.tsv").read_text().splitlines()
-            if not line.startswith("#")]
+EXPECTED = [
+    line.split("\t")
+    for line in (DATA / "expected.tsv").read_text().splitlines()
+    if not line.startswith("#")
+]
 
 
 def test_every_published_verdict_is_here():
@@ -27,5 +30,4 @@ def test_agrees_with_porcupine(name, linearizable):
     # The verdict only: shrinking witnesses is tested elsewhere, and costs time here.
     report = check_history(history, ("linearizable",), witness_steps=0)
     assert report.stopped_by is None
-    assert report.verdict("linearizable").verdict == (HOLDS if linearizable == "true"
-                                                      else VIOLATED)
+    assert report.verdict("linearizable").verdict == (HOLDS if linearizable == "true" else VIOLATED)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from model.history import Budget, check_history, parse
-from model.history.check import HOLDS, NOT_APPLICABLE, UNKNOWN, VIOLATED
-from model.history.linear import deletable, items, search
+from leaderless.model.history import Budget, check_history, parse
+from leaderless.model.history.check import HOLDS, NOT_APPLICABLE, UNKNOWN, VIOLATED
+from leaderless.model.history.linear import deletable, items, search
 
 
 def history(*events, key=None):
@@ -45,13 +45,23 @@ def witness(h, prop):
 
 def test_porcupine_register_examples():
     # Porcupine's TestRegisterModel (from MIT 6.824's quiz), nil for its initial 0.
-    good = history(("invoke", 0, "write", 100), ("invoke", 1, "read", None),
-                   ("invoke", 2, "read", None), ("ok", 2, "read", None),
-                   ("ok", 1, "read", 100), ("ok", 0, "write", 100))
+    good = history(
+        ("invoke", 0, "write", 100),
+        ("invoke", 1, "read", None),
+        ("invoke", 2, "read", None),
+        ("ok", 2, "read", None),
+        ("ok", 1, "read", 100),
+        ("ok", 0, "write", 100),
+    )
     assert verdicts(good)["linearizable"].verdict == HOLDS
-    bad = history(("invoke", 0, "write", 200), ("invoke", 1, "read", None),
-                  ("ok", 1, "read", 200), ("invoke", 2, "read", None),
-                  ("ok", 2, "read", None), ("ok", 0, "write", 200))
+    bad = history(
+        ("invoke", 0, "write", 200),
+        ("invoke", 1, "read", None),
+        ("ok", 1, "read", 200),
+        ("invoke", 2, "read", None),
+        ("ok", 2, "read", None),
+        ("ok", 0, "write", 200),
+    )
     result = verdicts(bad)["linearizable"]
     assert result.verdict == VIOLATED
     assert witness(bad, "linearizable") == ["p0 write 200", "p1 read -> 200", "p2 read -> nil"]
@@ -80,11 +90,11 @@ def test_failed_write_never_happened():
 
 
 def test_cas_register():
-    ok = history(*write(0, 1), ("invoke", 1, "cas", [1, 2]), ("ok", 1, "cas", [1, 2]),
-                 *read(0, 2))
+    ok = history(*write(0, 1), ("invoke", 1, "cas", [1, 2]), ("ok", 1, "cas", [1, 2]), *read(0, 2))
     assert verdicts(ok)["linearizable"].verdict == HOLDS
-    lost = history(*write(0, 1), ("invoke", 1, "cas", [1, 2]), ("ok", 1, "cas", [1, 2]),
-                   *read(0, 1))
+    lost = history(
+        *write(0, 1), ("invoke", 1, "cas", [1, 2]), ("ok", 1, "cas", [1, 2]), *read(0, 1)
+    )
     assert verdicts(lost)["linearizable"].verdict == VIOLATED
     impossible = history(*write(0, 1), ("invoke", 1, "cas", [3, 2]), ("ok", 1, "cas", [3, 2]))
     assert verdicts(impossible)["linearizable"].verdict == VIOLATED
@@ -93,8 +103,14 @@ def test_cas_register():
 def test_appends_in_an_order_no_read_contradicts():
     def append(p, v):
         return [("invoke", p, "append", v), ("ok", p, "append", v)]
-    concurrent = history(("invoke", 0, "append", "a"), ("invoke", 1, "append", "b"),
-                         ("ok", 0, "append", "a"), ("ok", 1, "append", "b"), *read(2, "ba"))
+
+    concurrent = history(
+        ("invoke", 0, "append", "a"),
+        ("invoke", 1, "append", "b"),
+        ("ok", 0, "append", "a"),
+        ("ok", 1, "append", "b"),
+        *read(2, "ba"),
+    )
     assert verdicts(concurrent)["linearizable"].verdict == HOLDS
     ordered = history(*append(0, "a"), *append(1, "b"), *read(2, "ba"))
     assert verdicts(ordered)["linearizable"].verdict == VIOLATED
@@ -131,8 +147,12 @@ def test_monotonic_reads():
     back = history(*write(0, 1), *write(0, 2), *read(1, 2), *read(1, 1))
     result = verdicts(back)
     assert result["monotonic-reads"].verdict == VIOLATED
-    assert witness(back, "monotonic-reads") == ["p0 write 1", "p0 write 2", "p1 read -> 2",
-                                                "p1 read -> 1"]
+    assert witness(back, "monotonic-reads") == [
+        "p0 write 1",
+        "p0 write 2",
+        "p1 read -> 2",
+        "p1 read -> 1",
+    ]
     to_nil = history(*write(0, 1), *read(1, 1), *read(1, None))
     assert verdicts(to_nil)["monotonic-reads"].verdict == VIOLATED
     forward = history(*write(0, 1), *write(0, 2), *read(1, 1), *read(1, 2))
@@ -154,10 +174,22 @@ def test_session_properties_need_values_that_name_their_write():
 def test_properties_per_key():
     a = history(*write(0, 1), *read(1, None), key="a")
     b = history(*write(0, 1), *read(1, 1), key="b")
-    joined = parse("\n".join(json.dumps({"process": op.process, "type": t, "f": op.f,
-                                         "value": op.value if t != "invoke" or op.f != "read"
-                                         else None, "key": op.key})
-                             for h in (a, b) for op in h.ops for t in ("invoke", op.status)))
+    joined = parse(
+        "\n".join(
+            json.dumps(
+                {
+                    "process": op.process,
+                    "type": t,
+                    "f": op.f,
+                    "value": op.value if t != "invoke" or op.f != "read" else None,
+                    "key": op.key,
+                }
+            )
+            for h in (a, b)
+            for op in h.ops
+            for t in ("invoke", op.status)
+        )
+    )
     result = verdicts(joined)["stale-read"]
     assert result.verdict == VIOLATED
     assert [(k.key, k.verdict) for k in result.keys] == [("a", VIOLATED), ("b", HOLDS)]

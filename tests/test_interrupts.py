@@ -2,9 +2,9 @@
 
 import z3
 
-from model import Config, ReplicationModel
-from proofs.bmc import NONE_WITHIN, VIOLATED, bmc
-from proofs.solve import interruptible_check
+from leaderless.model import Config, ReplicationModel
+from leaderless.proofs.bmc import NONE_WITHIN, VIOLATED, bmc
+from leaderless.proofs.solve import interruptible_check
 
 
 def test_bmc_interrupted_reports_the_depth_searched():
@@ -36,7 +36,7 @@ def test_a_solver_timeout_is_not_mistaken_for_ctrl_c():
 
 
 def _press_ctrl_c_in_every_exploration(monkeypatch):
-    from checker import explorer
+    from leaderless.checker import explorer
 
     def interrupted_explore(model, **options):
         def successors(state):
@@ -45,16 +45,18 @@ def _press_ctrl_c_in_every_exploration(monkeypatch):
         model.successors = successors
         return explorer.explore(model, **options)
 
-    monkeypatch.setattr("checker.commands.check.explore", interrupted_explore)
+    monkeypatch.setattr("leaderless.checker.commands.check.explore", interrupted_explore)
 
 
 def test_ctrl_c_stops_the_whole_gate(monkeypatch, tmp_path, capsys):
-    from checker.cli import main
+    from leaderless.checker.cli import main
 
     _press_ctrl_c_in_every_exploration(monkeypatch)
     gate = tmp_path / "leaderless.toml"
-    gate.write_text('[[scenario]]\nname = "first"\nclients = "w,r"\nrequire = ["stale-read"]\n\n'
-                    '[[scenario]]\nname = "second"\nclients = "w,r"\nrequire = ["stale-read"]\n')
+    gate.write_text(
+        '[[scenario]]\nname = "first"\nclients = "w,r"\nrequire = ["stale-read"]\n\n'
+        '[[scenario]]\nname = "second"\nclients = "w,r"\nrequire = ["stale-read"]\n'
+    )
     assert main(["gate", str(gate), "--quiet"]) == 3
     out = capsys.readouterr().out
     assert "interrupted (Ctrl-C) after 1 states" in out
@@ -62,7 +64,7 @@ def test_ctrl_c_stops_the_whole_gate(monkeypatch, tmp_path, capsys):
 
 
 def test_ctrl_c_ends_the_matrix_with_the_rows_so_far(monkeypatch, capsys):
-    from checker.cli import main
+    from leaderless.checker.cli import main
 
     _press_ctrl_c_in_every_exploration(monkeypatch)
     assert main(["matrix", "--n", "2", "--clients", "w,r", "--quiet", "--format", "csv"]) == 3
@@ -72,8 +74,8 @@ def test_ctrl_c_ends_the_matrix_with_the_rows_so_far(monkeypatch, capsys):
 
 
 def test_ctrl_c_in_a_search_keeps_what_was_found(monkeypatch):
-    from model import Config
-    from model import search as search_module
+    from leaderless.model import Config
+    from leaderless.model import search as search_module
 
     real = search_module.search_property
     calls = []
@@ -82,14 +84,24 @@ def test_ctrl_c_in_a_search_keeps_what_was_found(monkeypatch):
         calls.append(args[2])
         if len(calls) == 2:
             prop = search_module.CATALOGUE[args[2]]
-            return search_module.Finding(prop.id, prop.meaning, search_module.NONE_FOUND, 7, 70,
-                                         0.1, stopped_by=search_module.INTERRUPTED)
+            return search_module.Finding(
+                prop.id,
+                prop.meaning,
+                search_module.NONE_FOUND,
+                7,
+                70,
+                0.1,
+                stopped_by=search_module.INTERRUPTED,
+            )
         return real(*args, **kwargs)
 
     monkeypatch.setattr(search_module, "search_property", interrupted_second_property)
     findings = search_module.search(
         Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True),
-        properties=["write-atomicity", "stale-read", "convergence"], examples=30, seed=0)
+        properties=["write-atomicity", "stale-read", "convergence"],
+        examples=30,
+        seed=0,
+    )
     assert [(f.property_id, f.status, f.interrupted) for f in findings] == [
         ("write-atomicity", "violated", False),
         ("stale-read", "none found", True),

@@ -6,15 +6,16 @@ import sys
 
 import pytest
 
-from checker.explorer import INCONCLUSIVE, explore, memory_in_use
-from model import Config, ReplicationModel
+from leaderless.checker.explorer import INCONCLUSIVE, explore, memory_in_use
+from leaderless.model import Config, ReplicationModel
 
-LEADERLESS = [sys.executable, "-m", "checker"]
+LEADERLESS = [sys.executable, "-m", "leaderless.checker"]
 
 
 def _check(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([*LEADERLESS, "check", *argv], capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        [*LEADERLESS, "check", *argv], capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def test_a_wide_clock_window_stops_on_time_with_progress_lines():
@@ -42,8 +43,12 @@ def test_a_memory_ceiling_stops_the_search_as_inconclusive():
 
 def test_a_closed_stdout_keeps_the_verdicts_exit_code():
     # `leaderless check | head -1`: the reader leaves after one line, the verdict stays 1.
-    with subprocess.Popen([*LEADERLESS, "check", "--quiet", "--json"], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True) as child:
+    with subprocess.Popen(
+        [*LEADERLESS, "check", "--quiet", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
         assert child.stdout.readline().startswith("{")
         child.stdout.close()
         _, err = child.communicate(timeout=60)
@@ -98,10 +103,17 @@ def test_the_explorer_stops_at_a_memory_ceiling(ceiling):
 
 def test_a_gate_scenario_with_a_huge_clock_window_stops_on_time(tmp_path):
     gate = tmp_path / "leaderless.toml"
-    gate.write_text('[[scenario]]\nname = "wide"\nclients = "w,w"\ndrift = 100000000\n'
-                    'max_seconds = 1\nrequire = ["lww-order"]\n')
-    result = subprocess.run([*LEADERLESS, "gate", str(gate), "--quiet"], capture_output=True,
-                            text=True, timeout=60, check=False)
+    gate.write_text(
+        '[[scenario]]\nname = "wide"\nclients = "w,w"\ndrift = 100000000\n'
+        'max_seconds = 1\nrequire = ["lww-order"]\n'
+    )
+    result = subprocess.run(
+        [*LEADERLESS, "gate", str(gate), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 3, result.stderr
     assert "1 inconclusive" in result.stdout
 
@@ -109,9 +121,12 @@ def test_a_gate_scenario_with_a_huge_clock_window_stops_on_time(tmp_path):
 def test_a_closed_stderr_stops_progress_lines_not_the_search():
     # `leaderless check 2>&1 | head -1` on a long run: the first progress line closes the
     # pipe, later ones must not turn the verdict into an internal error.
-    with subprocess.Popen([*LEADERLESS, "check", "--drift", "100000", "--clients", "w,w",
-                           "--max-seconds", "2.5"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True) as child:
+    with subprocess.Popen(
+        [*LEADERLESS, "check", "--drift", "100000", "--clients", "w,w", "--max-seconds", "2.5"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
         assert "states/s" in child.stderr.readline()
         child.stderr.close()
         child.wait(timeout=60)
@@ -119,8 +134,8 @@ def test_a_closed_stderr_stops_progress_lines_not_the_search():
 
 
 def test_progress_printer_goes_quiet_when_its_stream_breaks():
-    from checker.commands.progress import ProgressPrinter
-    from checker.explorer import Progress
+    from leaderless.checker.commands.progress import ProgressPrinter
+    from leaderless.checker.explorer import Progress
 
     class Broken:
         writes = 0

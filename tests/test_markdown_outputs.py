@@ -11,14 +11,29 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from checker.cli import main
-from checker.gate_report import markdown
-from checker.render import markdown_code, markdown_fence, markdown_table, markdown_text
+from leaderless.checker.cli import main
+from leaderless.checker.gate_report import markdown
+from leaderless.checker.render import markdown_code, markdown_fence, markdown_table, markdown_text
 
 GITHUB = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-AWKWARD = ["<b>bold</b>", "a\\|b", "x | y", "`code`", "*star* _under_", "# heading",
-           "1. first", "- item", "> quote", "&amp;", "~~gone~~", "[link](x)", "back\\",
-           "<!-- c -->", "===", "12) x"]
+AWKWARD = [
+    "<b>bold</b>",
+    "a\\|b",
+    "x | y",
+    "`code`",
+    "*star* _under_",
+    "# heading",
+    "1. first",
+    "- item",
+    "> quote",
+    "&amp;",
+    "~~gone~~",
+    "[link](x)",
+    "back\\",
+    "<!-- c -->",
+    "===",
+    "12) x",
+]
 
 
 def cells(rendered: str) -> list[str]:
@@ -39,11 +54,22 @@ def test_code_and_fences_hold_backticks_verbatim():
 
 
 def _results(names: list[str]) -> dict:
-    check = {"id": "stale-read", "expected": "holds", "verdict": "violated", "outcome": "fail",
-             "length": 2, "reason": "r", "details": "1. step ```\n<b>not bold</b>"}
-    return {"file": "gate `x`.toml", "scenarios": [
-        {"name": name, "description": "", "seconds": 0.0, "checks": [dict(check)]}
-        for name in names]}
+    check = {
+        "id": "stale-read",
+        "expected": "holds",
+        "verdict": "violated",
+        "outcome": "fail",
+        "length": 2,
+        "reason": "r",
+        "details": "1. step ```\n<b>not bold</b>",
+    }
+    return {
+        "file": "gate `x`.toml",
+        "scenarios": [
+            {"name": name, "description": "", "seconds": 0.0, "checks": [dict(check)]}
+            for name in names
+        ],
+    }
 
 
 def test_gate_summary_shows_scenario_names_as_written():
@@ -53,14 +79,14 @@ def test_gate_summary_shows_scenario_names_as_written():
     summaries = [html.unescape(s) for s in re.findall(r"<summary>(.*?): <code>", rendered)]
     assert summaries == AWKWARD
     assert "<b>" not in rendered.replace("&lt;b&gt;", "")
-    assert rendered.count("<pre><code>1. step ```\n&lt;b&gt;not bold&lt;/b&gt;\n</code></pre>") \
-        == len(AWKWARD)
+    assert rendered.count(
+        "<pre><code>1. step ```\n&lt;b&gt;not bold&lt;/b&gt;\n</code></pre>"
+    ) == len(AWKWARD)
     assert "<code>gate `x`.toml</code>" in rendered
 
 
 def test_check_mermaid_is_github_markdown(capsys):
-    argv = ["check", "--quiet", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r",
-            "--mermaid"]
+    argv = ["check", "--quiet", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r", "--mermaid"]
     assert main(argv) == 1
     out = capsys.readouterr().out
     tokens = GITHUB.parse(out)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from model.antientropy import (
+from leaderless.model.antientropy import (
     Cost,
     DivergenceConfig,
     Key,
@@ -28,7 +28,7 @@ from model.antientropy import (
     naive_sync,
     reconcile,
 )
-from model.antientropy.store import entry_hash, inner_hash, token
+from leaderless.model.antientropy.store import entry_hash, inner_hash, token
 
 depths = st.integers(min_value=0, max_value=6)
 keys = st.integers(min_value=0, max_value=40)
@@ -302,5 +302,5 @@ def test_config_errors_name_field_value_and_range(fields: dict[str, float], mess
 
 @pytest.mark.parametrize("name", ["store", "sync", "simulation"])
 def test_docstring_examples_run(name: str) -> None:
-    module = importlib.import_module(f"model.antientropy.{name}")
+    module = importlib.import_module(f"leaderless.model.antientropy.{name}")
     assert doctest.testmod(module).failed == 0

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from checker import cli
-from checker.commands import anti_entropy
-from model.antientropy import Cost, SyncReport
+from leaderless.checker import cli
+from leaderless.checker.commands import anti_entropy
+from leaderless.model.antientropy import Cost, SyncReport
 
 # Runs `leaderless anti-entropy ARGS` and returns (exit code, stdout, stderr).
 Leaderless = Callable[..., tuple[int, str, str]]
@@ -18,7 +18,9 @@ Leaderless = Callable[..., tuple[int, str, str]]
 @pytest.fixture
 def leaderless(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Leaderless:
     """Run `leaderless anti-entropy ARGS`, whatever else COMMANDS holds at the time."""
-    monkeypatch.setattr(cli, "COMMANDS", {"anti-entropy": "checker.commands.anti_entropy"})
+    monkeypatch.setattr(
+        cli, "COMMANDS", {"anti-entropy": "leaderless.checker.commands.anti_entropy"}
+    )
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = cli.main(["anti-entropy", *argv])

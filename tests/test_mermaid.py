@@ -12,17 +12,29 @@ from typing import Any
 
 import pytest
 
-from checker.cli import EXIT_USAGE, EXIT_VIOLATED, main
-from checker.explorer import explore
-from checker.mermaid import render_mermaid
-from checker.render import exploration_data
-from checker.sequence import build_diagram
-from model import Config, ReplicationModel, parse_clients
+from leaderless.checker.cli import EXIT_USAGE, EXIT_VIOLATED, main
+from leaderless.checker.explorer import explore
+from leaderless.checker.mermaid import render_mermaid
+from leaderless.checker.render import exploration_data
+from leaderless.checker.sequence import build_diagram
+from leaderless.model import Config, ReplicationModel, parse_clients
 
-FAULTS = Config(n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1,
-                max_crashes=1)
-FAULT_ARGS = ["check", "--quiet", "--timeouts", "--clients", "w,r", "--r", "1", "--crashes", "1",
-              "--drops", "1"]
+FAULTS = Config(
+    n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1, max_crashes=1
+)
+FAULT_ARGS = [
+    "check",
+    "--quiet",
+    "--timeouts",
+    "--clients",
+    "w,r",
+    "--r",
+    "1",
+    "--crashes",
+    "1",
+    "--drops",
+    "1",
+]
 
 AVAILABILITY = """\
 sequenceDiagram
@@ -76,8 +88,9 @@ def test_mermaid_separators_are_escaped(fault_traces: dict[str, Any]) -> None:
     assert "availability violated: a#59; b #35;1" in render_mermaid(trace)
 
 
-def test_check_mermaid_prints_fenced_diagrams(fault_traces: dict[str, Any],
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_mermaid_prints_fenced_diagrams(
+    fault_traces: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(FAULT_ARGS + ["--mermaid"]) == EXIT_VIOLATED
     out = capsys.readouterr().out
     assert out.count("```mermaid\nsequenceDiagram\n") == 6
@@ -97,8 +110,9 @@ def test_check_html_writes_a_self_contained_report(tmp_path: Path) -> None:
     assert "@import" not in html and "url(http" not in html
 
 
-def test_check_html_unwritable_is_a_usage_error(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_html_unwritable_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     assert main(["check", "--quiet", "--html", str(blocker / "report.html")]) == EXIT_USAGE

@@ -19,11 +19,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from leaderless.checker.explorer import explore
+from leaderless.model import Config, ReplicationModel
 from support import verdicts
 from test_reference_agreement import CONFIGS
-
-from checker.explorer import explore
-from model import Config, ReplicationModel
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "model_pins.json"
 
@@ -44,8 +44,11 @@ def outcome(config: dict) -> dict:
         # wrong, and stops in seconds instead of running on.
         result = explore(model, symmetry=symmetry, max_states=100_000)
         assert result.complete, result.stopped_by
-        found["symmetry" if symmetry else "exact"] = [result.states, result.transitions,
-                                                       result.depth]
+        found["symmetry" if symmetry else "exact"] = [
+            result.states,
+            result.transitions,
+            result.depth,
+        ]
     properties = {}
     for verdict in result.verdicts:
         entry: dict = {"status": verdict.status}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+from leaderless.checker.cli import main
 
 CHECK = ["check", "--quiet", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r"]
 GATE = """
@@ -40,8 +40,9 @@ def test_gate_output_into_a_missing_directory_is_refused(capsys, tmp_path, gate_
     target = tmp_path / "no" / "such" / "report"
     code, out, err = run(capsys, "gate", gate_file, "--quiet", option, str(target))
     assert code == 2 and out == ""
-    assert err == (f"error: {option}: cannot write {target}: the directory {target.parent} "
-                   "does not exist\n")
+    assert err == (
+        f"error: {option}: cannot write {target}: the directory {target.parent} does not exist\n"
+    )
     assert not (tmp_path / "no").exists()
 
 
@@ -69,8 +70,9 @@ def test_every_file_written_is_named_on_stderr(capsys, tmp_path, gate_file):
     assert sorted(lines[1:-1]) == sorted(f"wrote {path}" for path in itf.iterdir())
     assert len(lines) == 4  # stale-read and linearizable
     junit, summary = tmp_path / "gate.xml", tmp_path / "gate.md"
-    code, _, err = run(capsys, "gate", gate_file, "--quiet", "--junit", str(junit),
-                       "--markdown", str(summary))
+    code, _, err = run(
+        capsys, "gate", gate_file, "--quiet", "--junit", str(junit), "--markdown", str(summary)
+    )
     assert code == 0 and err.splitlines() == [f"wrote {junit}", f"wrote {summary}"]
 
 

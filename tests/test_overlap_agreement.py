@@ -3,10 +3,10 @@ proves read/write quorum overlap exactly when the explorer finds `stale-read` ho
 for clients w,r with no faults and drift 0."""
 
 import pytest
-from support import verdicts
 
-from model import Config
-from proofs.quorum import prove_overlap
+from leaderless.model import Config
+from leaderless.proofs.quorum import prove_overlap
+from support import verdicts
 
 SCOPES = [(n, r, w) for n in range(1, 6) for r in range(1, n + 1) for w in range(1, n + 1)]
 

@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from checker.cli import main
-from checker.commands.gate_file import GateError, parse_gate
-from model.pbs.latency import PRODUCTION_FITS
-from model.pbs.quorums import plain_cluster
-from model.pbs.wars import simulate
+from leaderless.checker.cli import main
+from leaderless.checker.commands.gate_file import GateError, parse_gate
+from leaderless.model.pbs.latency import PRODUCTION_FITS
+from leaderless.model.pbs.quorums import plain_cluster
+from leaderless.model.pbs.wars import simulate
 
 GATE = """\
 [[scenario]]
@@ -48,21 +48,36 @@ def gate(capsys, tmp_path, text: str, *options: str):
 def test_staleness_keys_parse_and_need_nothing_else():
     first, second = parse_gate(GATE)
     assert first.staleness is not None and second.staleness is not None
-    assert first.staleness.ids == ("visibility 50ms:0.99", "visibility 10ms:0.999",
-                                   "k-staleness 3:0.7", "availability write:0.01:0.9999")
+    assert first.staleness.ids == (
+        "visibility 50ms:0.99",
+        "visibility 10ms:0.999",
+        "k-staleness 3:0.7",
+        "availability write:0.01:0.9999",
+    )
     assert first.staleness.trials == 20000 and first.staleness.latency.name == "LNKD-DISK"
     assert first.require == () and first.expect_violated == ()
 
 
-@pytest.mark.parametrize(("replace", "by", "line", "message"), [
-    ('"10ms:0.999"]', '"10ms"]', 8, "require_visibility: '10ms': write T:P, e.g. 10ms:0.999"),
-    ('"3:0.7"', '"0:0.7"', 9, "require_k_staleness: '0': k is a whole number >= 1"),
-    ('latency = "LNKD-DISK"', 'latency = "gamma:2"', 6, "unknown distribution 'gamma'"),
-    ("trials = 20000\nrequire_visibility", "trials = 0\nrequire_visibility", 7,
-     "trials must be >= 1"),
-    ('require_availability = ["write:0.01:0.9999"]', "require_availability = [1]", 10,
-     'require_availability must list strings like "write:0.01:0.999", got 1'),
-])
+@pytest.mark.parametrize(
+    ("replace", "by", "line", "message"),
+    [
+        ('"10ms:0.999"]', '"10ms"]', 8, "require_visibility: '10ms': write T:P, e.g. 10ms:0.999"),
+        ('"3:0.7"', '"0:0.7"', 9, "require_k_staleness: '0': k is a whole number >= 1"),
+        ('latency = "LNKD-DISK"', 'latency = "gamma:2"', 6, "unknown distribution 'gamma'"),
+        (
+            "trials = 20000\nrequire_visibility",
+            "trials = 0\nrequire_visibility",
+            7,
+            "trials = 0 is out of range",
+        ),
+        (
+            'require_availability = ["write:0.01:0.9999"]',
+            "require_availability = [1]",
+            10,
+            'require_availability must list strings like "write:0.01:0.999", got 1',
+        ),
+    ],
+)
 def test_bad_staleness_values_name_their_line(replace, by, line, message):
     assert replace in GATE
     with pytest.raises(GateError) as caught:
@@ -72,16 +87,19 @@ def test_bad_staleness_values_name_their_line(replace, by, line, message):
 
 
 def test_sampling_keys_without_a_staleness_requirement_are_refused():
-    text = '[[scenario]]\nname = "x"\nn = 3\nw = 2\nr = 2\nlatency = "YMMR"\n' \
-           'require = ["stale-read"]\n'
+    text = (
+        '[[scenario]]\nname = "x"\nn = 3\nw = 2\nr = 2\nlatency = "YMMR"\n'
+        'require = ["stale-read"]\n'
+    )
     with pytest.raises(GateError, match=r"leaderless.toml:6: .*latency sets how staleness"):
         parse_gate(text)
 
 
 def test_staleness_checks_pass_fail_and_are_reported_everywhere(capsys, tmp_path):
     junit, summary = tmp_path / "junit.xml", tmp_path / "summary.md"
-    code, out = gate(capsys, tmp_path, GATE, "--json", "--junit", str(junit),
-                     "--markdown", str(summary))
+    code, out = gate(
+        capsys, tmp_path, GATE, "--json", "--junit", str(junit), "--markdown", str(summary)
+    )
     assert code == 1
     results = json.loads(out.out)
     checks = {(s["name"], c["id"]): c for s in results["scenarios"] for c in s["checks"]}
@@ -101,13 +119,18 @@ def test_staleness_checks_pass_fail_and_are_reported_everywhere(capsys, tmp_path
 
 def test_an_undecided_staleness_requirement_is_inconclusive(capsys, tmp_path):
     """Exactly at the estimate, 20,000 trials cannot decide: exit 3, never a pass."""
-    estimate = simulate(plain_cluster(3, 1, 1), PRODUCTION_FITS["LNKD-DISK"], 20000,
-                        seed=0).consistency_at(0.0).estimate
+    estimate = (
+        simulate(plain_cluster(3, 1, 1), PRODUCTION_FITS["LNKD-DISK"], 20000, seed=0)
+        .consistency_at(0.0)
+        .estimate
+    )
     text = GATE.split("\n\n")[0].replace(
         'require_visibility = ["50ms:0.99", "10ms:0.999"]',
-        f'require_visibility = ["0:{estimate:.4f}"]')
+        f'require_visibility = ["0:{estimate:.4f}"]',
+    )
     code, out = gate(capsys, tmp_path, text + "\n", "--json")
     assert code == 3, out.out
-    (check,) = [c for c in json.loads(out.out)["scenarios"][0]["checks"]
-                if c["id"].startswith("visibility")]
+    (check,) = [
+        c for c in json.loads(out.out)["scenarios"][0]["checks"] if c["id"].startswith("visibility")
+    ]
     assert check["outcome"] == "inconclusive" and "raise trials" in check["reason"]

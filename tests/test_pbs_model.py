@@ -9,9 +9,13 @@ from itertools import product
 import numpy as np
 import pytest
 
-from model.pbs.availability import availability, load
-from model.pbs.kstaleness import cluster_k_staleness, cluster_miss_probability, miss_probability
-from model.pbs.latency import (
+from leaderless.model.pbs.availability import availability, load
+from leaderless.model.pbs.kstaleness import (
+    cluster_k_staleness,
+    cluster_miss_probability,
+    miss_probability,
+)
+from leaderless.model.pbs.latency import (
     PRODUCTION_FITS,
     Constant,
     Empirical,
@@ -23,8 +27,8 @@ from model.pbs.latency import (
     parse_distribution,
     parse_latency,
 )
-from model.pbs.quorums import Cluster, Need, Rule, plain_cluster, threshold_rule
-from model.pbs.wars import Faults, quantile, simulate, wilson
+from leaderless.model.pbs.quorums import Cluster, Need, Rule, plain_cluster, threshold_rule
+from leaderless.model.pbs.wars import Faults, quantile, simulate, wilson
 
 SSD = PRODUCTION_FITS["LNKD-SSD"]
 DISK = PRODUCTION_FITS["LNKD-DISK"]
@@ -33,23 +37,35 @@ DISK = PRODUCTION_FITS["LNKD-DISK"]
 def two_dc_local_quorum() -> Cluster:
     """3 + 3 replicas; reads LOCAL_QUORUM in dc2, writes LOCAL_QUORUM in dc1."""
     dc1, dc2 = (0, 1, 2), (3, 4, 5)
-    return Cluster(6, (0, 0, 0, 1, 1, 1), ("dc1", "dc2"),
-                   Rule((Need(dc2, (1, 1, 1), 2),), "LOCAL_QUORUM(dc2)"),
-                   Rule((Need(dc1, (1, 1, 1), 2),), "LOCAL_QUORUM(dc1)"), 1, 0)
+    return Cluster(
+        6,
+        (0, 0, 0, 1, 1, 1),
+        ("dc1", "dc2"),
+        Rule((Need(dc2, (1, 1, 1), 2),), "LOCAL_QUORUM(dc2)"),
+        Rule((Need(dc1, (1, 1, 1), 2),), "LOCAL_QUORUM(dc1)"),
+        1,
+        0,
+    )
 
 
 # -- exact -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("n", "r", "w"), [(n, r, w) for n in range(1, 6)
-                                           for r in range(1, n + 1) for w in range(1, n + 1)])
+@pytest.mark.parametrize(
+    ("n", "r", "w"),
+    [(n, r, w) for n in range(1, 6) for r in range(1, n + 1) for w in range(1, n + 1)],
+)
 def test_enumerated_quorums_agree_with_the_closed_form(n, r, w):
     """The general path (minimal quorums, pairs counted) equals C(n-w, r) / C(n, r)."""
     cluster = Cluster(n, (0,) * n, ("dc1",), threshold_rule(n, r, "r"), threshold_rule(n, w, "w"))
     assert cluster.plain is not None
-    forced = Cluster(n, (0,) * n, ("dc1",),
-                     Rule((Need(tuple(range(n)), (1,) * n, r), Need((), (), 0)), "r"),
-                     threshold_rule(n, w, "w"))
+    forced = Cluster(
+        n,
+        (0,) * n,
+        ("dc1",),
+        Rule((Need(tuple(range(n)), (1,) * n, r), Need((), (), 0)), "r"),
+        threshold_rule(n, w, "w"),
+    )
     assert forced.plain is None
     assert cluster_miss_probability(forced) == miss_probability(n, r, w)
     assert (miss_probability(n, r, w) == 0) == (r + w > n)
@@ -81,8 +97,11 @@ def brute_availability(cluster: Cluster, p: Fraction, q: Fraction):
     return tuple(totals)
 
 
-@pytest.mark.parametrize("cluster", [plain_cluster(3, 2, 2), plain_cluster(4, 1, 3),
-                                     two_dc_local_quorum()], ids=["3-2-2", "4-1-3", "two-dc"])
+@pytest.mark.parametrize(
+    "cluster",
+    [plain_cluster(3, 2, 2), plain_cluster(4, 1, 3), two_dc_local_quorum()],
+    ids=["3-2-2", "4-1-3", "two-dc"],
+)
 def test_availability_equals_brute_force(cluster):
     for p, q in ((Fraction(1, 10), Fraction(0)), (Fraction(1, 7), Fraction(1, 5))):
         found = availability(cluster, p, q)
@@ -99,8 +118,9 @@ def test_weighted_votes_availability():
     assert not quorum.met_by(0b11100)  # the three backups: 3 votes
     assert quorum.met_by(0b11101)  # p1 + the backups: 5 votes
     found = availability(cluster, Fraction(1, 10))
-    assert (found.read, found.write, found.both) == brute_availability(cluster, Fraction(1, 10),
-                                                                       Fraction(0))
+    assert (found.read, found.write, found.both) == brute_availability(
+        cluster, Fraction(1, 10), Fraction(0)
+    )
 
 
 def test_load_of_threshold_quorums():
@@ -114,19 +134,27 @@ def test_load_of_threshold_quorums():
 
 
 def test_specs_print_back_as_written():
-    for spec in ("exp:1.66", "pareto:0.235:10", "lognormal:0.5:1.2", "const:3",
-                 "0.9122*pareto:0.235:10+0.0878*exp:1.66"):
+    for spec in (
+        "exp:1.66",
+        "pareto:0.235:10",
+        "lognormal:0.5:1.2",
+        "const:3",
+        "0.9122*pareto:0.235:10+0.0878*exp:1.66",
+    ):
         assert str(parse_distribution(spec)) == spec
     assert parse_latency("lnkd-disk") is PRODUCTION_FITS["LNKD-DISK"]
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ("exp:0", "exp rate must be a number > 0"),
-    ("pareto:1", "pareto takes 2 parameter(s), got 1"),
-    ("gamma:1:2", "unknown distribution 'gamma'"),
-    ("0.5*exp:1+0.4*exp:2", "mixture weights must sum to 1"),
-    ("exp:fast", "'fast' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("exp:0", "exp rate must be a number > 0"),
+        ("pareto:1", "pareto takes 2 parameter(s), got 1"),
+        ("gamma:1:2", "unknown distribution 'gamma'"),
+        ("0.5*exp:1+0.4*exp:2", "mixture weights must sum to 1"),
+        ("exp:fast", "'fast' is not a number"),
+    ],
+)
 def test_bad_specs_say_what_is_wrong(spec, message):
     with pytest.raises(LatencyError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_distribution(spec)
@@ -150,14 +178,15 @@ def test_same_seed_same_numbers_other_seed_other_numbers():
     a = simulate(plain_cluster(3, 1, 1), DISK, 50_000, seed=11)
     b = simulate(plain_cluster(3, 1, 1), DISK, 50_000, seed=11)
     c = simulate(plain_cluster(3, 1, 1), DISK, 50_000, seed=12)
-    assert np.array_equal(a.windows, b.windows) and np.array_equal(a.read_latency,
-                                                                    b.read_latency)
+    assert np.array_equal(a.windows, b.windows) and np.array_equal(a.read_latency, b.read_latency)
     assert not np.array_equal(a.windows, c.windows)
 
 
 def test_overlapping_quorums_are_always_consistent_and_partial_ones_not():
     for r, w in ((2, 2), (1, 3), (3, 1)):
-        assert simulate(plain_cluster(3, r, w), DISK, 20_000, seed=1).consistency_at(0).estimate == 1
+        assert (
+            simulate(plain_cluster(3, r, w), DISK, 20_000, seed=1).consistency_at(0).estimate == 1
+        )
     partial = simulate(plain_cluster(3, 1, 1), DISK, 20_000, seed=1)
     assert partial.consistency_at(0).high < 0.5
 
@@ -213,15 +242,23 @@ def test_lost_writes_never_arrive_without_anti_entropy():
     assert lossy.t_at(0.999).estimate == float("inf")  # the curve stays below 1 forever
     plateau = lossy.consistency_at(1e9).estimate
     assert 0.7 < plateau < 0.95
-    repaired = simulate(plain_cluster(3, 1, 1), SSD, 100_000, seed=4,
-                        faults=Faults(drop=0.3, anti_entropy_ms=50.0))
+    repaired = simulate(
+        plain_cluster(3, 1, 1), SSD, 100_000, seed=4, faults=Faults(drop=0.3, anti_entropy_ms=50.0)
+    )
     assert repaired.consistency_at(60.0).estimate == 1
     assert repaired.consistency_at(5.0).estimate < 1.0
 
 
 def test_datacenter_delay_makes_remote_reads_stale_for_longer():
-    cluster = Cluster(6, (0, 0, 0, 1, 1, 1), ("dc1", "dc2"), threshold_rule(6, 1, "ONE"),
-                      threshold_rule(6, 1, "ONE"), 1, 0)
+    cluster = Cluster(
+        6,
+        (0, 0, 0, 1, 1, 1),
+        ("dc1", "dc2"),
+        threshold_rule(6, 1, "ONE"),
+        threshold_rule(6, 1, "ONE"),
+        1,
+        0,
+    )
     near = simulate(cluster, SSD, 50_000, seed=2)
     far = simulate(cluster, SSD, 50_000, seed=2, faults=Faults(dc_delay_ms=40.0))
     assert far.t_at(0.99).estimate > near.t_at(0.99).estimate + 20
@@ -232,10 +269,10 @@ def test_progress_can_stop_a_run_and_says_so():
 
     def stop_after_first(done, total):
         calls.append(done)
-        return False
+        return "a limit reached"
 
     result = simulate(plain_cluster(3, 1, 1), SSD, 2_000_000, seed=1, progress=stop_after_first)
-    assert not result.complete and result.stopped_by == "stopped"
+    assert not result.complete and result.stopped_by == "a limit reached"
     assert result.trials == calls[0] < 2_000_000
 
 

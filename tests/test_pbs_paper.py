@@ -32,20 +32,28 @@ from fractions import Fraction
 
 import pytest
 
-from model.pbs.kstaleness import k_staleness, miss_probability
-from model.pbs.latency import PRODUCTION_FITS, Exponential, Mixture, Pareto, WarsLatency
-from model.pbs.quorums import Cluster, plain_cluster, threshold_rule
-from model.pbs.wars import Faults, quantile, simulate
+from leaderless.model.pbs.kstaleness import k_staleness, miss_probability
+from leaderless.model.pbs.latency import PRODUCTION_FITS, Exponential, Mixture, Pareto, WarsLatency
+from leaderless.model.pbs.quorums import Cluster, plain_cluster, threshold_rule
+from leaderless.model.pbs.wars import Faults, quantile, simulate
 
 PAPER_TRIALS = 50_000
 TRIALS = 400_000
 SEED = 2012
 
 YMMR = PRODUCTION_FITS["YMMR"]
-YMMR_SIMULATED = WarsLatency(Mixture(((0.939, Pareto(3.0, 3.5)), (0.061, Exponential(0.0028)))),
-                             YMMR.ack, YMMR.read, YMMR.response, "YMMR (alpha 3.5)")
-FITS = {"LNKD-SSD": PRODUCTION_FITS["LNKD-SSD"], "LNKD-DISK": PRODUCTION_FITS["LNKD-DISK"],
-        "YMMR": YMMR_SIMULATED}
+YMMR_SIMULATED = WarsLatency(
+    Mixture(((0.939, Pareto(3.0, 3.5)), (0.061, Exponential(0.0028)))),
+    YMMR.ack,
+    YMMR.read,
+    YMMR.response,
+    "YMMR (alpha 3.5)",
+)
+FITS = {
+    "LNKD-SSD": PRODUCTION_FITS["LNKD-SSD"],
+    "LNKD-DISK": PRODUCTION_FITS["LNKD-DISK"],
+    "YMMR": YMMR_SIMULATED,
+}
 
 
 def paper_band(p: float, rounding: float = 0.0) -> float:
@@ -61,16 +69,26 @@ def wan(r: int, w: int) -> Cluster:
     """Section 5.5's WAN scenario: each of the N=3 replicas in its own datacenter, reads
     and writes coordinated from a random one, remote messages 75 ms slower each way,
     LNKD-DISK delays on top."""
-    return Cluster(3, (0, 1, 2), ("dc1", "dc2", "dc3"), threshold_rule(3, r, f"r={r}"),
-                   threshold_rule(3, w, f"w={w}"))
+    return Cluster(
+        3,
+        (0, 1, 2),
+        ("dc1", "dc2", "dc3"),
+        threshold_rule(3, r, f"r={r}"),
+        threshold_rule(3, w, f"w={w}"),
+    )
 
 
 def run(fit: str, n: int, r: int, w: int, legs: WarsLatency | None = None):
     key = (fit, n, r, w)
     if key not in _cache:
         if fit == "WAN":
-            _cache[key] = simulate(wan(r, w), PRODUCTION_FITS["LNKD-DISK"], TRIALS, seed=SEED,
-                                   faults=Faults(dc_delay_ms=75.0))
+            _cache[key] = simulate(
+                wan(r, w),
+                PRODUCTION_FITS["LNKD-DISK"],
+                TRIALS,
+                seed=SEED,
+                faults=Faults(dc_delay_ms=75.0),
+            )
         else:
             _cache[key] = simulate(plain_cluster(n, r, w), legs or FITS[fit], TRIALS, seed=SEED)
     return _cache[key]
@@ -186,18 +204,30 @@ def test_exponential_write_latency_effects(rate, at_zero, t_999):
 # (fit, R, W): (L_r, L_w, t), as printed: 99.9th percentile read and write latency (ms)
 # and the t (ms) of a 99.9% probability of consistent reads.
 TABLE_4 = {
-    ("LNKD-SSD", 1, 1): (0.66, 0.66, 1.85), ("LNKD-SSD", 1, 2): (0.66, 1.63, 1.79),
-    ("LNKD-SSD", 2, 1): (1.63, 0.65, 0.0), ("LNKD-SSD", 2, 2): (1.62, 1.64, 0.0),
-    ("LNKD-SSD", 3, 1): (4.14, 0.65, 0.0), ("LNKD-SSD", 1, 3): (0.65, 4.09, 0.0),
-    ("LNKD-DISK", 1, 1): (0.66, 10.99, 45.5), ("LNKD-DISK", 1, 2): (0.65, 20.97, 43.3),
-    ("LNKD-DISK", 2, 1): (1.63, 10.9, 13.6), ("LNKD-DISK", 2, 2): (1.64, 20.96, 0.0),
-    ("LNKD-DISK", 3, 1): (4.12, 10.89, 0.0), ("LNKD-DISK", 1, 3): (0.65, 112.65, 0.0),
-    ("YMMR", 1, 1): (5.58, 10.83, 1364.0), ("YMMR", 1, 2): (5.61, 427.12, 1352.0),
-    ("YMMR", 2, 1): (32.6, 10.73, 202.0), ("YMMR", 2, 2): (33.18, 428.11, 0.0),
-    ("YMMR", 3, 1): (219.27, 10.79, 0.0), ("YMMR", 1, 3): (5.63, 1870.86, 0.0),
-    ("WAN", 1, 1): (3.4, 55.12, 113.0), ("WAN", 1, 2): (3.4, 167.64, 0.0),
-    ("WAN", 2, 1): (151.3, 56.36, 30.2), ("WAN", 2, 2): (151.31, 167.72, 0.0),
-    ("WAN", 3, 1): (153.86, 55.19, 0.0), ("WAN", 1, 3): (3.44, 241.55, 0.0),
+    ("LNKD-SSD", 1, 1): (0.66, 0.66, 1.85),
+    ("LNKD-SSD", 1, 2): (0.66, 1.63, 1.79),
+    ("LNKD-SSD", 2, 1): (1.63, 0.65, 0.0),
+    ("LNKD-SSD", 2, 2): (1.62, 1.64, 0.0),
+    ("LNKD-SSD", 3, 1): (4.14, 0.65, 0.0),
+    ("LNKD-SSD", 1, 3): (0.65, 4.09, 0.0),
+    ("LNKD-DISK", 1, 1): (0.66, 10.99, 45.5),
+    ("LNKD-DISK", 1, 2): (0.65, 20.97, 43.3),
+    ("LNKD-DISK", 2, 1): (1.63, 10.9, 13.6),
+    ("LNKD-DISK", 2, 2): (1.64, 20.96, 0.0),
+    ("LNKD-DISK", 3, 1): (4.12, 10.89, 0.0),
+    ("LNKD-DISK", 1, 3): (0.65, 112.65, 0.0),
+    ("YMMR", 1, 1): (5.58, 10.83, 1364.0),
+    ("YMMR", 1, 2): (5.61, 427.12, 1352.0),
+    ("YMMR", 2, 1): (32.6, 10.73, 202.0),
+    ("YMMR", 2, 2): (33.18, 428.11, 0.0),
+    ("YMMR", 3, 1): (219.27, 10.79, 0.0),
+    ("YMMR", 1, 3): (5.63, 1870.86, 0.0),
+    ("WAN", 1, 1): (3.4, 55.12, 113.0),
+    ("WAN", 1, 2): (3.4, 167.64, 0.0),
+    ("WAN", 2, 1): (151.3, 56.36, 30.2),
+    ("WAN", 2, 2): (151.31, 167.72, 0.0),
+    ("WAN", 3, 1): (153.86, 55.19, 0.0),
+    ("WAN", 1, 3): (3.44, 241.55, 0.0),
 }
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import cli
-from proofs.quorum import LARGEST_N
+from leaderless.checker import cli
+from leaderless.proofs.quorum import LARGEST_N
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "topologies"
 
@@ -28,7 +28,7 @@ write-write-overlap/n=5,w=3  unsat  no two 3-replica write quorums are disjoint
 
 @pytest.fixture
 def prove(monkeypatch, capsys):
-    monkeypatch.setitem(cli.COMMANDS, "prove", "checker.commands.prove")
+    monkeypatch.setitem(cli.COMMANDS, "prove", "leaderless.checker.commands.prove")
 
     def run(*argv):
         code = cli.main(["prove", *map(str, argv)])
@@ -106,8 +106,10 @@ def test_the_read_write_claim_alone_decides_the_quorum_exit_code(prove):
     code, out, _ = prove("quorum", "--n", 4, "--r", 3, "--w", 2, "--no-times")
     assert code == 0
     assert out.startswith("PROVED: with n=4, every read quorum of 3 meets every write quorum")
-    assert ("For information (the read/write claim above alone decides the exit code):\n"
-            "REFUTED: with n=4, every two write quorums of 2 intersect") in out
+    assert (
+        "For information (the read/write claim above alone decides the exit code):\n"
+        "REFUTED: with n=4, every two write quorums of 2 intersect"
+    ) in out
     code, out, _ = prove("quorum", "--n", 4, "--r", 1, "--w", 3, "--json", "--no-times")
     data = json.loads(out)
     assert code == 1 and data["exit_code_from"] == "read_write"
@@ -147,12 +149,16 @@ def test_clock_numbers_too_large_to_build_are_bad_input(prove, value):
 
 def test_a_topology_too_large_for_the_proof_is_bad_input(prove, tmp_path):
     # 4000 replicas bring 4000 stand-ins by default: 8000 nodes in all
-    tables = ("replication_factor = 99999999999999",
-              "replication_factor = 3\nstand_ins = 99999999999", "replication_factor = 4000")
+    tables = (
+        "replication_factor = 99999999999999",
+        "replication_factor = 3\nstand_ins = 99999999999",
+        "replication_factor = 4000",
+    )
     for table in tables:
         path = tmp_path / "big.toml"
-        path.write_text(f'[datacenters.dc1]\n{table}\n[read]\nlevel = "ONE"\n'
-                        '[write]\nlevel = "ONE"\n')
+        path.write_text(
+            f'[datacenters.dc1]\n{table}\n[read]\nlevel = "ONE"\n[write]\nlevel = "ONE"\n'
+        )
         code, out, err = prove("topology", path)
         assert (code, out) == (2, "") and err.count("\n") == 1
         assert f"at most {LARGEST_N}" in err
@@ -169,10 +175,21 @@ def test_a_topology_too_large_for_the_proof_is_bad_input(prove, tmp_path):
         (("clocks", "--drift", "x", "--gap", 8), "'x' is not a number"),
         (("clocks", "--real"), "--real and --unit go with --drift and --gap"),
         (("clocks", "--unit", "s"), "--real and --unit go with --drift and --gap"),
-        (("topology", EXAMPLES / "single-dc.toml", "--read", "QUORUM", "--read-dc", "dc1"),
-         "--read-dc dc1: only LOCAL_ONE and LOCAL_QUORUM have a coordinator"),
-        (("topology", EXAMPLES / "two-dc-local-quorum.toml", "--write", "ALL", "--write-dc",
-          "dc1"), "--write-dc dc1: only LOCAL_ONE and LOCAL_QUORUM"),
+        (
+            ("topology", EXAMPLES / "single-dc.toml", "--read", "QUORUM", "--read-dc", "dc1"),
+            "--read-dc dc1: only LOCAL_ONE and LOCAL_QUORUM have a coordinator",
+        ),
+        (
+            (
+                "topology",
+                EXAMPLES / "two-dc-local-quorum.toml",
+                "--write",
+                "ALL",
+                "--write-dc",
+                "dc1",
+            ),
+            "--write-dc dc1: only LOCAL_ONE and LOCAL_QUORUM",
+        ),
     ],
 )
 def test_bad_input_is_one_line_with_exit_2(prove, argv, message):

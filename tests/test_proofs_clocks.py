@@ -5,9 +5,9 @@ from fractions import Fraction
 import pytest
 import z3
 
-from proofs import clocks as clocks_module
-from proofs.clocks import prove_clock_bound, prove_clocks
-from proofs.result import Inconsistent, InvalidInput, Proved, Refuted
+from leaderless.proofs import clocks as clocks_module
+from leaderless.proofs.clocks import prove_clock_bound, prove_clocks
+from leaderless.proofs.result import Inconsistent, InvalidInput, Proved, Refuted
 
 
 def assert_inverting(result, drift, gap):

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from proofs.solve import ctrl_c_outside_z3
+from leaderless.proofs.solve import ctrl_c_outside_z3
 
 BUSY = {
     # n = 40: minutes of formula building in Z3's bindings, depth after depth
@@ -29,8 +29,12 @@ BUSY = {
 
 def _interrupt(argv: list[str], after: float) -> tuple[int, str, float]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "checker", *argv], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [sys.executable, "-m", "leaderless.checker", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     # Wait until the command has started its work, so that the signal lands in it.
     first = process.stderr.readline() if argv[0] == "bmc" else ""
     time.sleep(after)
@@ -92,7 +96,7 @@ def test_the_previous_handler_is_back_afterwards():
 def test_ctrl_c_cuts_a_long_solver_check_short():
     import z3
 
-    from proofs.solve import interruptible_check
+    from leaderless.proofs.solve import interruptible_check
 
     solver = z3.Solver()
     holes = [[z3.Bool(f"p{i}_{j}") for j in range(12)] for i in range(13)]  # pigeonhole 13 -> 12

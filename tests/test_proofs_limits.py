@@ -7,19 +7,37 @@ import subprocess
 import sys
 import time
 
-from model import Config, ReplicationModel
-from proofs.bmc import NONE_WITHIN, UNKNOWN, bmc
-from proofs.kinduction import prove
-from proofs.solve import ctrl_c_outside_z3
+from leaderless.model import Config, ReplicationModel
+from leaderless.proofs.bmc import NONE_WITHIN, UNKNOWN, bmc
+from leaderless.proofs.kinduction import prove
+from leaderless.proofs.solve import ctrl_c_outside_z3
 
-LONG_BMC = ["bmc", "--n", "5", "--w", "3", "--r", "3", "--clients", "w,w,r,r", "--depth", "40",
-            "--quiet", "--no-times"]
+LONG_BMC = [
+    "bmc",
+    "--n",
+    "5",
+    "--w",
+    "3",
+    "--r",
+    "3",
+    "--clients",
+    "w,w,r,r",
+    "--depth",
+    "40",
+    "--quiet",
+    "--no-times",
+]
 
 
 def _leaderless(*argv: str) -> tuple[int, str, str, float]:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "checker", *argv], capture_output=True, check=False,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "leaderless.checker", *argv],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+    )
     return done.returncode, done.stdout, done.stderr, time.monotonic() - started
 
 
@@ -32,8 +50,9 @@ def test_bmc_max_seconds_keeps_the_depths_searched_and_is_inconclusive() -> None
 
 
 def test_prove_max_seconds_stops_a_long_solver_check() -> None:
-    code, out, err, seconds = _leaderless("prove", "quorum", "--n", "4000", "--r", "2000",
-                                          "--w", "2000", "--max-seconds", "1")
+    code, out, err, seconds = _leaderless(
+        "prove", "quorum", "--n", "4000", "--r", "2000", "--w", "2000", "--max-seconds", "1"
+    )
     assert (code, out) == (3, "")
     assert err.strip() == "--max-seconds 1 reached"
     assert seconds < 30
@@ -44,8 +63,11 @@ def test_a_memory_ceiling_stops_bmc_with_its_reason() -> None:
     with ctrl_c_outside_z3(max_memory=1):  # already past it: stops at the first look
         result = bmc(model, 30)
     assert result.stopped_by == "--max-memory 0 MiB reached"
-    assert all(v.status in (NONE_WITHIN, UNKNOWN) for v in result.verdicts
-               if v.property_id in ("stale-read", "convergence"))
+    assert all(
+        v.status in (NONE_WITHIN, UNKNOWN)
+        for v in result.verdicts
+        if v.property_id in ("stale-read", "convergence")
+    )
 
 
 def test_a_limit_during_a_base_case_is_never_a_proof() -> None:

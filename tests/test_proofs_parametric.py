@@ -3,10 +3,10 @@ the concrete finite encoding."""
 
 import z3
 
-from proofs import parametric
-from proofs.parametric import prove_parametric
-from proofs.quorum import prove_overlap, prove_write_overlap
-from proofs.result import Obligation, Proved, Unknown
+from leaderless.proofs import parametric
+from leaderless.proofs.parametric import prove_parametric
+from leaderless.proofs.quorum import prove_overlap, prove_write_overlap
+from leaderless.proofs.result import Obligation, Proved, Unknown
 
 EXPECTED_OBLIGATIONS = {
     "overlap-lemma/base",
@@ -109,8 +109,13 @@ def test_every_obligation_covers_its_side_of_the_theorem_up_to_the_boundary():
             for r in range(1, n + 1):
                 for w in range(1, n + 1):
                     for k in range(n):  # every prefix step 0 -> 1, ..., n-1 -> n
-                        assert _covers(goals[name], k=k, n=n, r=r, w=w) or not side(n, r, w), \
-                            (name, n, r, w, k)
+                        assert _covers(goals[name], k=k, n=n, r=r, w=w) or not side(n, r, w), (
+                            name,
+                            n,
+                            r,
+                            w,
+                            k,
+                        )
 
 
 def test_the_boundary_cases_are_in_the_domains_and_not_vacuous():
@@ -122,8 +127,13 @@ def test_the_boundary_cases_are_in_the_domains_and_not_vacuous():
             if 1 <= w <= n:
                 assert _covers(overlap, n=n, r=r, w=w), (n, r, w)
                 solver = z3.Solver()  # sets of these sizes exist: the premises are satisfiable
-                solver.add(overlap.domain, *overlap.premises, z3.Int("n") == n,
-                           z3.Int("r") == r, z3.Int("w") == w)
+                solver.add(
+                    overlap.domain,
+                    *overlap.premises,
+                    z3.Int("n") == n,
+                    z3.Int("r") == r,
+                    z3.Int("w") == w,
+                )
                 assert solver.check() == z3.sat, (n, r, w)
             if 1 <= w - 1 <= n:
                 assert _covers(disjoint, n=n, r=r, w=w - 1), (n, r, w - 1)
@@ -133,7 +143,12 @@ def test_a_narrower_domain_is_caught():
     # The mutant the test above exists for: the same printed claim, one case short.
     goal = parametric.goals()["overlap/conclusion"]
     n, r, w = z3.Ints("n r w")
-    narrowed = parametric.Goal(goal.name, goal.statement,
-                               z3.And(goal.domain, r + w > n + 1), goal.premises, goal.conclusion)
+    narrowed = parametric.Goal(
+        goal.name,
+        goal.statement,
+        z3.And(goal.domain, r + w > n + 1),
+        goal.premises,
+        goal.conclusion,
+    )
     assert narrowed.discharge(None).z3_result == "unsat"  # Z3 alone would accept it
     assert not _covers(narrowed, n=3, r=2, w=2)

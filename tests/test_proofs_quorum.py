@@ -7,10 +7,10 @@ import z3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofs import quorum as quorum_module
-from proofs.quorum import LARGEST_N, prove_overlap, prove_write_overlap, quorum_space
-from proofs.result import Inconsistent, InvalidInput, Proved, Refuted, Unknown
-from proofs.solve import check, frame
+from leaderless.proofs import quorum as quorum_module
+from leaderless.proofs.quorum import LARGEST_N, prove_overlap, prove_write_overlap, quorum_space
+from leaderless.proofs.result import Inconsistent, InvalidInput, Proved, Refuted, Unknown
+from leaderless.proofs.solve import check, frame
 
 
 def assert_disjoint_witness(result, n, first_key, first_size, second_key, second_size):
@@ -117,12 +117,15 @@ def test_a_size_past_the_encoding_is_unknown_without_building_it():
         quorum_space(LARGEST_N + 1)
 
 
-@pytest.mark.parametrize("first,second", [
-    ([0, 1], [1, 2, 3]),  # they meet
-    ([0, 0], [2, 3, 4]),  # a repeated replica: too small a quorum
-    ([0, 5], [1, 2, 3]),  # replica 5 of 0..4
-    ([0], [1, 2, 3]),  # the wrong size
-])
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        ([0, 1], [1, 2, 3]),  # they meet
+        ([0, 0], [2, 3, 4]),  # a repeated replica: too small a quorum
+        ([0, 5], [1, 2, 3]),  # replica 5 of 0..4
+        ([0], [1, 2, 3]),  # the wrong size
+    ],
+)
 def test_a_bad_witness_fails_the_plain_python_check(first, second):
     assert not quorum_module._disjoint_pair_is_valid(5, first, 2, second, 3)
     assert quorum_module._disjoint_pair_is_valid(5, [0, 4], 2, [1, 2, 3], 3)
@@ -134,7 +137,7 @@ def test_a_witness_from_z3_that_fails_the_check_is_an_internal_error_not_refuted
     monkeypatch.setattr(quorum_module, "_chosen", lambda model, members: [0, 1])
     with pytest.raises(Inconsistent, match="failed the plain-Python check"):
         prove_overlap(5, 2, 3)  # read [0, 1], write [0, 1]: they meet
-    from checker import cli
+    from leaderless.checker import cli
 
     assert cli.main(["prove", "quorum", "--n", "5", "--r", "2", "--w", "2"]) == 4
     captured = capsys.readouterr()

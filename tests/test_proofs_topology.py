@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from proofs import topology as topology_module
-from proofs.result import Inconsistent, InvalidInput, Proved, Refuted
-from proofs.topology import (
+from leaderless.proofs import topology as topology_module
+from leaderless.proofs.result import Inconsistent, InvalidInput, Proved, Refuted
+from leaderless.proofs.topology import (
     Level,
     levels_of,
     load_topology,

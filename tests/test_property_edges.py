@@ -3,14 +3,13 @@ apart, because another path to the same verdict is always as short. `leaderless
 search` evaluates the predicates on every state of its runs, so they must be exact."""
 
 import pytest
-from support import reachable, step, view
 
-from model import Config, ReplicationModel
+from leaderless.model import Config, ReplicationModel
+from support import reachable, step, view
 
 
 def test_write_atomicity_ignores_a_crashed_replica_holding_a_failed_write():
-    model = ReplicationModel(Config(n=2, w=2, r=1, clients=("w",), timeouts=True,
-                                    max_crashes=1))
+    model = ReplicationModel(Config(n=2, w=2, r=1, clients=("w",), timeouts=True, max_crashes=1))
     index = [p.id for p in model.properties].index("write-atomicity")
     state = step(model, model.initial_states()[0], "Invoke", client=0)
     state = step(model, state, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
@@ -39,8 +38,9 @@ def test_availability_counts_an_ack_in_flight_from_a_replica_that_crashed_since(
 
 
 def test_a_repairing_read_is_not_kept_alive_by_another_ops_message_to_the_replica():
-    model = ReplicationModel(Config(n=2, w=1, r=2, clients=("w", "r"),
-                                    read_repair="blocking", max_drops=1))
+    model = ReplicationModel(
+        Config(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_drops=1)
+    )
     index = _availability(model)
     state = step(model, model.initial_states()[0], "Invoke", client=0)
     state = step(model, state, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
@@ -58,19 +58,25 @@ def test_a_repairing_read_is_not_kept_alive_by_another_ops_message_to_the_replic
     # the write has completed, and the read waits for its repair's ack only.
     assert view(model, lost)["net"] == ["wreq(w(0,0), 1, w(0,0)@1)"]
     assert model.violations(lost, 1 << index) == 1 << index
-    assert model.explain(index, lost) == ("read r(1,0) awaits the repair ack of replica 1, "
-                                          "but neither its repair nor its ack is in flight")
+    assert model.explain(index, lost) == (
+        "read r(1,0) awaits the repair ack of replica 1, "
+        "but neither its repair nor its ack is in flight"
+    )
 
 
-@pytest.mark.parametrize("config", [
-    Config(n=2, w=1, r=1, clients=("w", "rr"), anti_entropy=True, max_drops=1),
-    Config(n=2, w=2, r=1, clients=("w", "wr"), timeouts=True, max_crashes=1),
-    Config(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_drops=1),
-    Config(n=2, w=1, r=1, clients=("w", "w", "r"), resolution="arrival"),
-    Config(n=1, w=1, r=1, clients=("w", "w", "r"), drift=1),
-    # A write left pending with nothing in flight: quiet network, yet not quiescent.
-    Config(n=2, w=2, r=1, clients=("w", "r"), max_drops=2),
-], ids=lambda c: c.describe())
+@pytest.mark.parametrize(
+    "config",
+    [
+        Config(n=2, w=1, r=1, clients=("w", "rr"), anti_entropy=True, max_drops=1),
+        Config(n=2, w=2, r=1, clients=("w", "wr"), timeouts=True, max_crashes=1),
+        Config(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_drops=1),
+        Config(n=2, w=1, r=1, clients=("w", "w", "r"), resolution="arrival"),
+        Config(n=1, w=1, r=1, clients=("w", "w", "r"), drift=1),
+        # A write left pending with nothing in flight: quiet network, yet not quiescent.
+        Config(n=2, w=2, r=1, clients=("w", "r"), max_drops=2),
+    ],
+    ids=lambda c: c.describe(),
+)
 def test_violations_and_explain_agree_on_every_reachable_state(config):
     # The explorer decides with `violations`, a trace's last line and `replay` with
     # `explain`: on every state both must name the same properties, whatever is wanted.
@@ -82,4 +88,6 @@ def test_violations_and_explain_agree_on_every_reachable_state(config):
             bit = 1 << index
             assert model.violations(state, bit) == broken & bit
             assert (model.explain(index, state) is not None) == bool(broken & bit), (
-                model.properties[index].id, view(model, state))
+                model.properties[index].id,
+                view(model, state),
+            )

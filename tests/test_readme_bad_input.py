@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+from leaderless.checker.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTION = re.search(r"### Bad input and limits\n(.*?)\n\n[^|]",
-                    (ROOT / "README.md").read_text(), re.DOTALL)
+SECTION = re.search(
+    r"### Bad input and limits\n(.*?)\n\n[^|]", (ROOT / "README.md").read_text(), re.DOTALL
+)
 ROWS = [row for row in SECTION.group(1).splitlines() if row.startswith("| `leaderless")]
 
 

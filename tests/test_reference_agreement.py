@@ -10,11 +10,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+
+from leaderless.checker.explorer import explore
+from leaderless.model import Config, ReplicationModel
 from reference_model import PROPERTY_IDS, RefConfig, RefResult
 from reference_model import explore as ref_explore
-
-from checker.explorer import explore
-from model import Config, ReplicationModel
 
 # Each is small enough for the slow reference (a few seconds at most on a loaded
 # 2-core machine); together they cover n 1..3, w 1..3, r 1..3, every client shape

@@ -9,11 +9,11 @@ import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from leaderless.checker.explorer import explore
+from leaderless.model import Config, ReplicationModel
 from reference_model import PROPERTY_IDS, RefConfig
 from reference_model import explore as reference_explore
-
-from checker.explorer import explore
-from model import Config, ReplicationModel
 
 # 600 random scopes agreed when this test was written (about 4 minutes); CI runs 100.
 EXAMPLES = int(os.environ.get("LEADERLESS_REFERENCE_EXAMPLES", "100"))
@@ -22,8 +22,11 @@ EXAMPLES = int(os.environ.get("LEADERLESS_REFERENCE_EXAMPLES", "100"))
 @st.composite
 def tiny_configs(draw) -> dict:
     n = draw(st.integers(1, 3))
-    scripts = draw(st.lists(st.text("wr", min_size=1, max_size=2), min_size=1, max_size=2)
-                   .filter(lambda s: sum(map(len, s)) <= (3 if n < 3 else 2)))
+    scripts = draw(
+        st.lists(st.text("wr", min_size=1, max_size=2), min_size=1, max_size=2).filter(
+            lambda s: sum(map(len, s)) <= (3 if n < 3 else 2)
+        )
+    )
     lww = draw(st.booleans()) or n == 1
     faults = draw(st.integers(0, 1))  # at most one fault kind, to keep scopes small
     config = {
@@ -50,7 +53,6 @@ def test_random_tiny_scopes_agree_with_the_reference(config):
     ours = explore(ReplicationModel(Config(**config)), symmetry=False)
     assert ours.states == reference.states
     for verdict in ours.verdicts:
-        expected = (reference.verdicts[verdict.property_id],
-                    reference.lengths[verdict.property_id])
+        expected = (reference.verdicts[verdict.property_id], reference.lengths[verdict.property_id])
         assert (verdict.status, len(verdict.trace) if verdict.trace else None) == expected
     assert {v.property_id for v in ours.verdicts} == set(PROPERTY_IDS)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.cli import main
+from leaderless.checker.cli import main
 
 
 def run(capsys, *argv):
@@ -28,8 +28,23 @@ def _outputs(tmp: str) -> tuple[dict, dict]:
     """A `check --json` report and the ITF of its stale-read trace (n=3 w=1 r=1)."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(["check", "--quiet", "--n", "3", "--w", "1", "--r", "1",
-                     "--clients", "w,r", "--json", "--itf", tmp])
+        code = main(
+            [
+                "check",
+                "--quiet",
+                "--n",
+                "3",
+                "--w",
+                "1",
+                "--r",
+                "1",
+                "--clients",
+                "w,r",
+                "--json",
+                "--itf",
+                tmp,
+            ]
+        )
     assert code == 1
     with open(f"{tmp}/stale-read.itf.json", encoding="utf-8") as handle:
         return json.loads(out.getvalue()), json.load(handle)
@@ -61,8 +76,10 @@ def test_an_edited_action_taken_does_not_replay(capsys, tmp_path, itf):
     itf["states"][3]["mbt::actionTaken"] = "Crash"
     code, out, _ = replay_document(capsys, tmp_path, itf)
     assert code == 1
-    assert ("does NOT replay: step 3: mbt::actionTaken is 'Crash', but the model's step here "
-            "is DeliverWriteAck") in out
+    assert (
+        "does NOT replay: step 3: mbt::actionTaken is 'Crash', but the model's step here "
+        "is DeliverWriteAck"
+    ) in out
 
 
 def test_an_edited_initial_action_taken_is_refused(capsys, tmp_path, itf):
@@ -100,22 +117,31 @@ def test_an_edited_description_or_reason_does_not_replay(capsys, tmp_path, repor
     assert code == 1 and "the trace gives the reason 'the read was fine'" in out
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda d: d["states"][2].update(now={"#bigint": "abc"}),
-     "state 2, now: #bigint 'abc' is not a decimal integer"),
-    (lambda d: d["#meta"]["config"].update(n=10**25),
-     "bad config in trace: n: 10000000000000000000000000 is out of range"),
-    (lambda d: d["#meta"]["config"].update(n=1000),
-     "n=1000, but the initial state has 3 replicas"),
-    (lambda d: d["#meta"]["config"].update(drift=10**25), "drift 1000"),
-    (lambda d: d["#meta"]["config"].update(n="three"), "bad config in trace: n: 'three'"),
-    (lambda d: d["states"][1].update(net={"#set": 5}), "#set holds 5, not a list"),
-    (lambda d: d["states"][1].update(store={"#map": [[1]]}), "[key, value] pair"),
-    (lambda d: d.update(states=[]), "states must be a nonempty list"),
-    (lambda d: d.update(vars="now"), "vars must be a list"),
-    (lambda d: d.update(states=[1, 2]), "state 0 must be an object"),
-    (lambda d: d["#meta"].update(property=7), "no property name"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["states"][2].update(now={"#bigint": "abc"}),
+            "state 2, now: #bigint 'abc' is not a decimal integer",
+        ),
+        (
+            lambda d: d["#meta"]["config"].update(n=10**25),
+            "bad config in trace: n: 10000000000000000000000000 is out of range",
+        ),
+        (
+            lambda d: d["#meta"]["config"].update(n=1000),
+            "n=1000, but the initial state has 3 replicas",
+        ),
+        (lambda d: d["#meta"]["config"].update(drift=10**25), "drift 1000"),
+        (lambda d: d["#meta"]["config"].update(n="three"), "bad config in trace: n: 'three'"),
+        (lambda d: d["states"][1].update(net={"#set": 5}), "#set holds 5, not a list"),
+        (lambda d: d["states"][1].update(store={"#map": [[1]]}), "[key, value] pair"),
+        (lambda d: d.update(states=[]), "states must be a nonempty list"),
+        (lambda d: d.update(vars="now"), "vars must be a list"),
+        (lambda d: d.update(states=[1, 2]), "state 0 must be an object"),
+        (lambda d: d["#meta"].update(property=7), "no property name"),
+    ],
+)
 def test_malformed_itf_is_bad_input(capsys, tmp_path, itf, edit, message):
     edit(itf)
     code, out, err = replay_document(capsys, tmp_path, itf)
@@ -123,14 +149,17 @@ def test_malformed_itf_is_bad_input(capsys, tmp_path, itf, edit, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize(("document", "message"), [
-    ({"properties": 5}, "'properties' must be a list of objects"),
-    ({"properties": [5]}, "'properties' must be a list of objects"),
-    ({"properties": [{"trace": 5}]}, "the trace must be an object"),
-    ({"property": "stale-read", "states": 5}, "'states' must be a nonempty list"),
-    ({"property": "stale-read", "states": [{}], "steps": 3}, "'steps' must be a list"),
-    ({"property": "stale-read", "states": [{}], "config": None}, "bad config in trace"),
-])
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"properties": 5}, "'properties' must be a list of objects"),
+        ({"properties": [5]}, "'properties' must be a list of objects"),
+        ({"properties": [{"trace": 5}]}, "the trace must be an object"),
+        ({"property": "stale-read", "states": 5}, "'states' must be a nonempty list"),
+        ({"property": "stale-read", "states": [{}], "steps": 3}, "'steps' must be a list"),
+        ({"property": "stale-read", "states": [{}], "config": None}, "bad config in trace"),
+    ],
+)
 def test_malformed_json_reports_are_bad_input(capsys, tmp_path, document, message):
     code, _, err = replay_document(capsys, tmp_path, document)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
@@ -145,11 +174,12 @@ def test_unreadable_json_is_bad_input(capsys, tmp_path, raw):
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-    | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=4),
-    max_leaves=12)
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def _paths(value, path=()):

@@ -14,15 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.explorer import explore
-from checker.render import to_json
-from checker.simulation import Limits, simulate
-from checker.trace import normalize, replay, trace_data
-from model import Config, ReplicationModel
-from model.clocks import ClientClock, ClientClocks, PerWriteClock
-from model.config import ConfigError
-from model.properties import PROPERTY_IDS
-from model.search import (
+from leaderless.checker.explorer import explore
+from leaderless.checker.render import to_json
+from leaderless.checker.simulation import Limits, simulate
+from leaderless.checker.trace import normalize, replay, trace_data
+from leaderless.model import Config, ReplicationModel
+from leaderless.model.clocks import ClientClock, ClientClocks, PerWriteClock
+from leaderless.model.config import ConfigError
+from leaderless.model.properties import PROPERTY_IDS
+from leaderless.model.search import (
     NONE_FOUND,
     VIOLATED,
     Finding,
@@ -34,8 +34,7 @@ from model.search import (
 
 
 def _found(config: Config, prop: str, examples: int, **options: object) -> Finding:
-    [finding] = search(config, properties=[prop], examples=examples, shrink=False,
-                       **options)  # type: ignore[arg-type]
+    [finding] = search(config, properties=[prop], examples=examples, shrink=False, **options)  # type: ignore[arg-type]
     assert finding.status == VIOLATED, f"{prop} not found in {finding.examples} runs"
     return finding
 
@@ -58,8 +57,11 @@ def test_drift_with_two_writers_breaks_lww_order_and_stale_read(drift: int) -> N
     for prop in ("lww-order", "stale-read"):
         finding = _found(config, prop, examples=1500)
         _replays(finding)
-        writes = [label for label, _ in finding.trace.steps  # type: ignore[union-attr]
-                  if label[0] == "Invoke" and label[2] is not None]
+        writes = [
+            label
+            for label, _ in finding.trace.steps  # type: ignore[union-attr]
+            if label[0] == "Invoke" and label[2] is not None
+        ]
         assert len(writes) == 2, "the anomaly needs both writers"
 
 
@@ -102,13 +104,16 @@ def test_hypothesis_shrinking_then_shortening_reaches_the_shortest_length() -> N
     _replays(finding)
 
 
-@pytest.mark.parametrize("config, prop", [
-    (Config(n=3, w=1, r=1, clients=("w", "r")), "stale-read"),
-    (Config(n=3, w=1, r=1, clients=("w", "rr")), "monotonic-reads"),
-    (Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True), "aborted-read"),
-    (Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True), "write-atomicity"),
-    (Config(n=3, w=2, r=2, clients=("w", "w"), drift=1), "lww-order"),
-])
+@pytest.mark.parametrize(
+    "config, prop",
+    [
+        (Config(n=3, w=1, r=1, clients=("w", "r")), "stale-read"),
+        (Config(n=3, w=1, r=1, clients=("w", "rr")), "monotonic-reads"),
+        (Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True), "aborted-read"),
+        (Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True), "write-atomicity"),
+        (Config(n=3, w=2, r=2, clients=("w", "w"), drift=1), "lww-order"),
+    ],
+)
 def test_never_shorter_than_the_explorers_shortest(config: Config, prop: str) -> None:
     shortest = explore(ReplicationModel(config)).verdict(prop).trace
     assert shortest is not None
@@ -150,8 +155,15 @@ def test_skewed_client_clocks_break_lww_order_between_writers() -> None:
 
 def test_search_reaches_beyond_the_explorer() -> None:
     """9 replicas, 6 clients x 4 ops: far past exhaustive exploration."""
-    config = Config(n=9, w=5, r=5, clients=("wwrr", "wrwr", "rrww", "wwww", "rrrr", "wrrw"),
-                    drift=3, max_drops=2, max_crashes=2)
+    config = Config(
+        n=9,
+        w=5,
+        r=5,
+        clients=("wwrr", "wrwr", "rrww", "wwww", "rrrr", "wrrw"),
+        drift=3,
+        max_drops=2,
+        max_crashes=2,
+    )
     _replays(_found(config, "lww-order", examples=200))
     _replays(_found(replace(config, timeouts=True), "write-atomicity", examples=50))
 
@@ -163,23 +175,41 @@ def test_clock_mode_must_match_the_config() -> None:
         search(Config(drift=1), clock=PerWriteClock(2), examples=1)
 
 
-@given(max_offset=st.integers(0, 5), max_skew=st.integers(0, 99), ntp_steps=st.integers(0, 3),
-       max_step=st.integers(1, 4), op_count=st.integers(1, 24), data=st.data())
+@given(
+    max_offset=st.integers(0, 5),
+    max_skew=st.integers(0, 99),
+    ntp_steps=st.integers(0, 3),
+    max_step=st.integers(1, 4),
+    op_count=st.integers(1, 24),
+    data=st.data(),
+)
 def test_every_client_clock_reading_is_above_the_floor(
-        max_offset: int, max_skew: int, ntp_steps: int, max_step: int, op_count: int,
-        data: st.DataObject) -> None:
+    max_offset: int,
+    max_skew: int,
+    ntp_steps: int,
+    max_step: int,
+    op_count: int,
+    data: st.DataObject,
+) -> None:
     clocks = ClientClocks(max_offset, max_skew, ntp_steps, max_step)
-    clock = ClientClock(data.draw(st.integers(-max_offset, max_offset)),
-                        data.draw(st.integers(-max_skew, max_skew)),
-                        data.draw(st.integers(0, ntp_steps * max_step)))
+    clock = ClientClock(
+        data.draw(st.integers(-max_offset, max_offset)),
+        data.draw(st.integers(-max_skew, max_skew)),
+        data.draw(st.integers(0, ntp_steps * max_step)),
+    )
     now = data.draw(st.integers(1, op_count))
     assert clocks.reading(clock, now) >= clocks.lowest_reading(op_count)
 
 
-@pytest.mark.parametrize("options, field", [
-    ({"max_skew": 100}, "max_skew"), ({"max_step": 0}, "max_step"),
-    ({"max_offset": -1}, "max_offset"), ({"ntp_steps": True}, "ntp_steps"),
-])
+@pytest.mark.parametrize(
+    "options, field",
+    [
+        ({"max_skew": 100}, "max_skew"),
+        ({"max_step": 0}, "max_step"),
+        ({"max_offset": -1}, "max_offset"),
+        ({"ntp_steps": True}, "ntp_steps"),
+    ],
+)
 def test_client_clock_parameters_are_validated(options: dict[str, int], field: str) -> None:
     with pytest.raises(ConfigError, match=f"^{field}:"):
         ClientClocks(**options)
@@ -203,8 +233,14 @@ def test_shortening_cut_short_keeps_a_violating_run() -> None:
     clock = PerWriteClock(config.drift)
     model = search_model(config, clock)
     index = PROPERTY_IDS.index("lww-order")
-    found = simulate(model, index, lambda choices: ReplicationWalk(model, clock, choices),
-                     runs=300, max_steps=1000, shrink=False)
+    found = simulate(
+        model,
+        index,
+        lambda choices: ReplicationWalk(model, clock, choices),
+        runs=300,
+        max_steps=1000,
+        shrink=False,
+    )
     assert found.violation is not None
     for checks, fully in ((3, False), (10**9, True)):
         steps, shortened = shorten(model, clock, found.violation, index, _PressedAfter(checks))

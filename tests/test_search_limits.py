@@ -11,21 +11,51 @@ import time
 
 import pytest
 
-from checker import cli
+from leaderless.checker import cli
 
 # Found within a few runs, then Hypothesis shrinks it for many seconds.
-SHRINKS_LONG = ["--n", "5", "--w", "3", "--r", "3", "--clients", "ww,ww,ww,rr", "--drift", "2",
-                "--require", "lww-order", "--shrink-seconds", "60"]
+SHRINKS_LONG = [
+    "--n",
+    "5",
+    "--w",
+    "3",
+    "--r",
+    "3",
+    "--clients",
+    "ww,ww,ww,rr",
+    "--drift",
+    "2",
+    "--require",
+    "lww-order",
+    "--shrink-seconds",
+    "60",
+]
 # r + w > n, exact clocks: nothing to find, however long it searches.
-NOTHING_TO_FIND = ["--n", "3", "--w", "2", "--r", "2", "--clients", "w,w,r",
-                   "--require", "stale-read,lww-order", "--examples", "1000000"]
+NOTHING_TO_FIND = [
+    "--n",
+    "3",
+    "--w",
+    "2",
+    "--r",
+    "2",
+    "--clients",
+    "w,w,r",
+    "--require",
+    "stale-read,lww-order",
+    "--examples",
+    "1000000",
+]
 
 
 def _interrupt_when(argv: list[str], line_has: str) -> tuple[int, str, str, float]:
     """Run a search, press Ctrl-C once a progress line contains `line_has`; its exit
     code, stdout, stderr and the seconds it took to stop after the press."""
-    process = subprocess.Popen([sys.executable, "-m", "checker", "search", *argv],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "leaderless.checker", "search", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stderr is not None
     progress = []
     for line in process.stderr:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from checker.explorer import explore
-from checker.render import exploration_data
-from checker.sequence import (
+from leaderless.checker.explorer import explore
+from leaderless.checker.render import exploration_data
+from leaderless.checker.sequence import (
     DELIVERED,
     DROPPED,
     IN_FLIGHT,
@@ -22,12 +22,13 @@ from checker.sequence import (
     build_diagram,
     parse_message,
 )
-from checker.trace import trace_data
-from model import Config, ReplicationModel, parse_clients
+from leaderless.checker.trace import trace_data
+from leaderless.model import Config, ReplicationModel, parse_clients
 
 DEFAULT = Config()  # n=3 w=2 r=2, clients w,rr
-FAULTS = Config(n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1,
-                max_crashes=1)
+FAULTS = Config(
+    n=3, w=2, r=1, clients=parse_clients("w,r"), timeouts=True, max_drops=1, max_crashes=1
+)
 
 
 def traces(config: Config) -> dict[str, dict[str, Any]]:
@@ -60,8 +61,12 @@ def all_messages(trace: dict[str, Any]) -> set[str]:
 def test_lifelines_are_clients_then_replicas(default_traces: dict[str, Any]) -> None:
     diagram = build_diagram(default_traces["monotonic-reads"])
     assert [(line.id, line.label) for line in diagram.lifelines] == [
-        ("C0", "client 0 (w)"), ("C1", "client 1 (rr)"),
-        ("R0", "replica 0"), ("R1", "replica 1"), ("R2", "replica 2")]
+        ("C0", "client 0 (w)"),
+        ("C1", "client 1 (rr)"),
+        ("R0", "replica 0"),
+        ("R1", "replica 1"),
+        ("R2", "replica 2"),
+    ]
 
 
 def test_monotonic_reads_arrows(default_traces: dict[str, Any]) -> None:
@@ -74,7 +79,9 @@ def test_monotonic_reads_arrows(default_traces: dict[str, Any]) -> None:
     assert arrow(diagram, "rreq(r(1,0), 2)") == ("C1", "R2", 2, 7, LOST, "r(1,0) completed")
     assert arrow(diagram, "wack(w(0,0), 1)") == ("R1", "C0", 5, None, IN_FLIGHT, "")
     assert [(m.step, m.lifeline, m.text) for m in diagram.marks if m.kind == "ok"] == [
-        (7, "C1", "r(1,0) returns w(0,0)@1"), (12, "C1", "r(1,1) returns NIL")]
+        (7, "C1", "r(1,0) returns w(0,0)@1"),
+        (12, "C1", "r(1,1) returns NIL"),
+    ]
 
 
 @pytest.mark.parametrize("config", [DEFAULT, FAULTS], ids=["default", "faults"])
@@ -95,11 +102,20 @@ def test_drop_and_crash(fault_traces: dict[str, Any]) -> None:
     assert diagram.violation_step == 3
     assert arrow(diagram, "wreq(w(0,0), 0, w(0,0)@1)") == ("C0", "R0", 1, 2, DROPPED, "")
     assert arrow(diagram, "wreq(w(0,0), 1, w(0,0)@1)") == (
-        "C0", "R1", 1, 3, LOST, "replica 1 crashed")
+        "C0",
+        "R1",
+        1,
+        3,
+        LOST,
+        "replica 1 crashed",
+    )
     assert [(m.step, m.lifeline, m.kind) for m in diagram.marks if m.kind == "crash"] == [
-        (3, "R1", "crash")]
-    assert [(s.start, s.end, s.version, s.up) for s in diagram.segments
-            if s.lifeline == "R1"] == [(0, 2, "NIL", True), (3, 3, "NIL", False)]
+        (3, "R1", "crash")
+    ]
+    assert [(s.start, s.end, s.version, s.up) for s in diagram.segments if s.lifeline == "R1"] == [
+        (0, 2, "NIL", True),
+        (3, 3, "NIL", False),
+    ]
     assert diagram.steps[1].actor is None  # the network, not a lifeline, drops a message
 
 
@@ -108,18 +124,23 @@ def test_timeout_loses_the_acks(fault_traces: dict[str, Any]) -> None:
     assert arrow(diagram, "wack(w(0,0), 0)") == ("R0", "C0", 2, 5, LOST, "w(0,0) timed out")
     assert arrow(diagram, "wreq(w(0,0), 2, w(0,0)@1)")[4] == DROPPED
     assert [(m.step, m.lifeline, m.kind) for m in diagram.marks if m.kind == "timeout"] == [
-        (5, "C0", "timeout")]
+        (5, "C0", "timeout")
+    ]
     assert [(a.op, a.start, a.end, a.status) for a in diagram.activations] == [
-        ("w(0,0)", 1, 5, "fail")]
+        ("w(0,0)", 1, 5, "fail")
+    ]
 
 
 def test_segments_follow_each_replica_store(fault_traces: dict[str, Any]) -> None:
     trace = fault_traces["stale-read"]
     diagram = build_diagram(trace)
     assert [(s.lifeline, s.start, s.end, s.version) for s in diagram.segments] == [
-        ("R0", 0, 1, "NIL"), ("R0", 2, 8, "w(0,0)@1"),
-        ("R1", 0, 3, "NIL"), ("R1", 4, 8, "w(0,0)@1"),
-        ("R2", 0, 8, "NIL")]
+        ("R0", 0, 1, "NIL"),
+        ("R0", 2, 8, "w(0,0)@1"),
+        ("R1", 0, 3, "NIL"),
+        ("R1", 4, 8, "w(0,0)@1"),
+        ("R2", 0, 8, "NIL"),
+    ]
     for segment in diagram.segments:
         replica = segment.lifeline[1:]
         for index in range(segment.start, segment.end + 1):
@@ -137,18 +158,43 @@ def test_raw_trace_data_gives_the_same_diagram() -> None:
 
 
 def test_anti_entropy_marks_both_replicas() -> None:
-    idle = {"status": "idle", "invoked": None, "completed": None, "ts": None, "acks": [],
-            "responses": [], "result": None, "awaiting": []}
-    state = {"store": {"0": "w(0,0)@1", "1": "NIL"}, "up": {"0": True, "1": True}, "now": 1,
-             "ops": {"w(0,0)": dict(idle, status="ok")}, "net": [], "drops": 0, "crashes": 0}
+    idle = {
+        "status": "idle",
+        "invoked": None,
+        "completed": None,
+        "ts": None,
+        "acks": [],
+        "responses": [],
+        "result": None,
+        "awaiting": [],
+    }
+    state = {
+        "store": {"0": "w(0,0)@1", "1": "NIL"},
+        "up": {"0": True, "1": True},
+        "now": 1,
+        "ops": {"w(0,0)": dict(idle, status="ok")},
+        "net": [],
+        "drops": 0,
+        "crashes": 0,
+    }
     after = dict(state, store={"0": "w(0,0)@1", "1": "w(0,0)@1"})
-    trace = {"property": "convergence", "reason": "r", "config": {"clients": ["w"]},
-             "states": [state, after],
-             "steps": [{"action": {"action": "AntiEntropy", "replicas": [0, 1]},
-                        "description": "anti-entropy: replicas 0 and 1 both keep w(0,0)@1"}]}
+    trace = {
+        "property": "convergence",
+        "reason": "r",
+        "config": {"clients": ["w"]},
+        "states": [state, after],
+        "steps": [
+            {
+                "action": {"action": "AntiEntropy", "replicas": [0, 1]},
+                "description": "anti-entropy: replicas 0 and 1 both keep w(0,0)@1",
+            }
+        ],
+    }
     diagram = build_diagram(trace)
     assert [(m.lifeline, m.kind) for m in diagram.marks] == [
-        ("R0", "anti-entropy"), ("R1", "anti-entropy")]
+        ("R0", "anti-entropy"),
+        ("R1", "anti-entropy"),
+    ]
     assert diagram.arrows == ()
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from checker.simulation import INTERRUPTED, Choices, Limits, simulate
+from leaderless.checker.simulation import INTERRUPTED, Choices, Limits, simulate
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def test_runs_count_generated_runs_only() -> None:
     never.violations = lambda state, wanted: 0  # type: ignore[method-assign]
     found = simulate(never, 0, _start, runs=40, max_steps=50)
     assert found.violation is None and found.shrink_runs == 0
-    assert 1 <= found.runs and found.steps >= found.runs * 10  # each run walks to 20
+    assert found.runs >= 1 and found.steps >= found.runs * 10  # each run walks to 20
 
 
 class _StopAfterViolation(Limits):
@@ -88,8 +88,14 @@ def test_a_limit_while_shrinking_keeps_the_violation_found() -> None:
                 limits.armed = True
             return taken
 
-    found = simulate(Counter(), 0, lambda choices: ArmingWalk(Counter(), choices), runs=200,
-                     max_steps=50, limits=limits)
+    found = simulate(
+        Counter(),
+        0,
+        lambda choices: ArmingWalk(Counter(), choices),
+        runs=200,
+        max_steps=50,
+        limits=limits,
+    )
     assert found.stopped_by == INTERRUPTED and not found.shrunk
     assert found.violation is not None and found.violation[-1][1] == 7
 
@@ -144,8 +150,14 @@ def test_ctrl_c_during_a_simulation_stops_it_at_the_next_step() -> None:
             return super().step(state, choices)
 
     with Limits() as limits:
-        found = simulate(never, 0, lambda choices: PressingWalk(never, choices), runs=10**6,
-                         max_steps=50, limits=limits)
+        found = simulate(
+            never,
+            0,
+            lambda choices: PressingWalk(never, choices),
+            runs=10**6,
+            max_steps=50,
+            limits=limits,
+        )
     assert found.stopped_by == INTERRUPTED and len(steps) == 30
 
 
@@ -169,7 +181,6 @@ def test_runs_hypothesis_cuts_short_are_counted() -> None:
             return 0
 
     endless = Endless()
-    found = simulate(endless, 0, lambda choices: Greedy(endless, choices), runs=5,
-                     max_steps=10_000)
+    found = simulate(endless, 0, lambda choices: Greedy(endless, choices), runs=5, max_steps=10_000)
     assert found.violation is None and found.cut_runs >= 1
     assert found.stopped_by is not None and "drew more than Hypothesis allows" in found.stopped_by

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.commands.options import add_model_arguments, config_from_args
-from checker.explorer import explore
-from model import Config, ReplicationModel
+from leaderless.checker.commands.options import add_model_arguments, config_from_args
+from leaderless.checker.explorer import explore
+from leaderless.model import Config, ReplicationModel
 
 
 def count(symmetry: bool = False, **kwargs) -> int:
@@ -71,29 +71,48 @@ def test_counts_are_deterministic(symmetry):
     first = explore(ReplicationModel(config), symmetry=symmetry)
     second = explore(ReplicationModel(config), symmetry=symmetry)
     assert (first.states, first.transitions, first.depth) == (
-        second.states, second.transitions, second.depth)
+        second.states,
+        second.transitions,
+        second.depth,
+    )
 
 
 # bench/explore.py's reference configuration, whose figures the README quotes.
-REFERENCE = Config(n=3, w=2, r=2, clients=("w", "r"), drift=1, max_drops=1, timeouts=True,
-                   anti_entropy=True)
+REFERENCE = Config(
+    n=3, w=2, r=2, clients=("w", "r"), drift=1, max_drops=1, timeouts=True, anti_entropy=True
+)
 REFERENCE_OPTIONS = "--n 3 --w 2 --r 2 --clients w,r --drift 1 --drops 1 --timeouts --anti-entropy"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("symmetry, states, transitions", [
-    (False, 108_685, 813_657),
-    (True, 20_486, 151_731),
-])
+@pytest.mark.parametrize(
+    "symmetry, states, transitions",
+    [
+        (False, 108_685, 813_657),
+        (True, 20_486, 151_731),
+    ],
+)
 def test_the_reference_figures_of_the_readme(symmetry, states, transitions):
     result = explore(ReplicationModel(REFERENCE), symmetry=symmetry)
     assert (result.states, result.transitions, result.depth, result.complete) == (
-        states, transitions, 12, True)
-    shown = {v.property_id: (v.status, len(v.trace) if v.trace else None)
-             for v in result.verdicts if v.status != "n/a"}
-    assert shown == {"stale-read": ("holds", None), "aborted-read": ("violated", 8),
-                     "write-atomicity": ("violated", 3), "linearizable": ("holds", None),
-                     "convergence": ("holds", None), "availability": ("holds", None)}
+        states,
+        transitions,
+        12,
+        True,
+    )
+    shown = {
+        v.property_id: (v.status, len(v.trace) if v.trace else None)
+        for v in result.verdicts
+        if v.status != "n/a"
+    }
+    assert shown == {
+        "stale-read": ("holds", None),
+        "aborted-read": ("violated", 8),
+        "write-atomicity": ("violated", 3),
+        "linearizable": ("holds", None),
+        "convergence": ("holds", None),
+        "availability": ("holds", None),
+    }
     readme = (ROOT / "README.md").read_text()
     assert f"| reference | {'on' if symmetry else 'off'} | {states:,} | {transitions:,} |" in readme
 
@@ -107,17 +126,31 @@ def test_the_reference_is_the_configuration_bench_measures():
 
 
 def _check_json(options: str, hash_seed: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "checker", "check", *options.split(), "--json",
-                           "--quiet"], check=False, capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PYTHONHASHSEED": hash_seed})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "leaderless.checker",
+            "check",
+            *options.split(),
+            "--json",
+            "--quiet",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": hash_seed},
+    )
     assert done.returncode == 1, done.stderr  # both configurations violate a property
     report = json.loads(done.stdout)
     del report["seconds"]
     return report
 
 
-@pytest.mark.parametrize("options", [REFERENCE_OPTIONS, "--no-symmetry"],
-                         ids=["reference", "default exact"])
+@pytest.mark.parametrize(
+    "options", [REFERENCE_OPTIONS, "--no-symmetry"], ids=["reference", "default exact"]
+)
 def test_counts_and_traces_do_not_depend_on_the_hash_seed(options):
     # Strings hash differently per process unless PYTHONHASHSEED is fixed; fingerprints
     # hash ints only, and nothing printed may follow the iteration order of a set.

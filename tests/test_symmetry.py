@@ -3,9 +3,9 @@
 from itertools import permutations
 
 import pytest
-from support import reachable, verdicts
 
-from model import Config, ReplicationModel
+from leaderless.model import Config, ReplicationModel
+from support import reachable, verdicts
 
 CONFIGS = [
     Config(n=2, w=1, r=1, clients=("w", "r")),
@@ -35,13 +35,17 @@ def test_symmetry_changes_no_verdict_and_no_trace_length(config):
     assert verdicts(config, symmetry=True) == verdicts(config, symmetry=False)
 
 
-@pytest.mark.parametrize("config", [
-    Config(n=3, w=2, r=2, clients=("w", "r"), timeouts=True, max_crashes=1),
-    Config(n=3, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_drops=1),
-    # Two writes in flight with their own acks: a key that forgot which op an ack
-    # belongs to would merge states that are no renaming of each other.
-    Config(n=3, w=2, r=1, clients=("w", "w"), max_drops=1),
-], ids=lambda c: c.describe())
+@pytest.mark.parametrize(
+    "config",
+    [
+        Config(n=3, w=2, r=2, clients=("w", "r"), timeouts=True, max_crashes=1),
+        Config(n=3, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_drops=1),
+        # Two writes in flight with their own acks: a key that forgot which op an ack
+        # belongs to would merge states that are no renaming of each other.
+        Config(n=3, w=2, r=1, clients=("w", "w"), max_drops=1),
+    ],
+    ids=lambda c: c.describe(),
+)
 def test_canonical_key_identifies_exactly_the_replica_renamings(config):
     model = ReplicationModel(config)
     states = reachable(model)
@@ -58,7 +62,7 @@ def test_canonical_key_identifies_exactly_the_replica_renamings(config):
 
 
 def test_symmetry_shrinks_the_reference_space_by_nearly_the_replica_permutations():
-    from checker.explorer import explore
+    from leaderless.checker.explorer import explore
 
     config = Config(n=3, w=2, r=2, clients=("w", "r"), drift=1, timeouts=True)
     exact = explore(ReplicationModel(config), symmetry=False).states

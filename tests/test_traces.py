@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from checker.explorer import explore
-from checker.render import itf_to_trace_data, trace_itf
-from checker.trace import ReplayError, normalize, replay, trace_data
-from model import Config, ReplicationModel
+from leaderless.checker.explorer import explore
+from leaderless.checker.render import itf_to_trace_data, trace_itf
+from leaderless.checker.trace import ReplayError, normalize, replay, trace_data
+from leaderless.model import Config, ReplicationModel
 
 CONFIGS = [
     Config(n=3, w=1, r=1, clients=("w", "r")),
@@ -47,8 +47,9 @@ def test_traces_replay_end_in_the_violation_and_have_no_shorter_violating_prefix
 
 
 def test_itf_round_trip_replays():
-    model, traces = violated_traces(Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True),
-                                    symmetry=True)
+    model, traces = violated_traces(
+        Config(n=3, w=2, r=1, clients=("w", "r"), timeouts=True), symmetry=True
+    )
     for trace in traces:
         document = json.loads(json.dumps(trace_itf(trace_data(model, trace))))
         assert document["#meta"]["property"] == trace.property_id

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
-from model import CATALOGUE
+from leaderless.checker.cli import main
+from leaderless.model import CATALOGUE
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 SLOPPY_GATE = """
@@ -42,7 +42,8 @@ def test_sloppy_is_never_presented_as_cassandra(capsys, tmp_path):
     assert main(["gate", str(gate), "--quiet", "--json"]) == 0
     scenario = json.loads(capsys.readouterr().out)["scenarios"][0]
     assert scenario["description"].endswith(
-        "(sloppy quorum: hints count toward the write level, as in Dynamo and Riak)")
+        "(sloppy quorum: hints count toward the write level, as in Dynamo and Riak)"
+    )
     assert "Dynamo and Riak" in scenario["model_note"]
     # Every README paragraph that names the option says whose behaviour it is.
     for paragraph in README.split("\n\n"):

@@ -32,8 +32,8 @@ from typing import Any
 
 from tabulate import tabulate
 
-from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from model.antientropy import (
+from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.model.antientropy import (
     Cost,
     DivergenceConfig,
     Key,
@@ -45,7 +45,7 @@ from model.antientropy import (
     naive_sync,
     reconcile,
 )
-from model.antientropy.store import MAX_DEPTH, default_depth
+from leaderless.model.antientropy.store import MAX_DEPTH, default_depth
 
 # Below this many keys a run takes about a second, and progress lines would be noise.
 PROGRESS_KEYS = 250_000
@@ -131,16 +131,22 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(config, args)
     except MemoryError:
-        print("out of memory: the run was stopped before it finished; lower --keys or "
-              "--replicas", file=sys.stderr)
+        print(
+            "out of memory: the run was stopped before it finished; lower --keys or --replicas",
+            file=sys.stderr,
+        )
         return EXIT_INCONCLUSIVE
 
 
 def estimated_bytes(keys: int, replicas: int, diverge: float, depth: int) -> int:
     """Peak memory of a run, from the measured costs above (an overestimate)."""
     per_entry = ENTRY_BYTES + DIVERGED_ENTRY_BYTES * diverge
-    return round(BASE_BYTES + keys * KEY_BYTES + keys * replicas * per_entry
-                 + replicas * (1 << depth) * LEAF_BYTES)
+    return round(
+        BASE_BYTES
+        + keys * KEY_BYTES
+        + keys * replicas * per_entry
+        + replicas * (1 << depth) * LEAF_BYTES
+    )
 
 
 def physical_memory() -> int | None:
@@ -166,13 +172,19 @@ def _refuse_what_cannot_fit(config: DivergenceConfig, default_tree: bool) -> Non
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (middle, high) if need(middle) <= budget else (low, middle)
-    largest = (f"at most {low:,} keys on {config.replicas} replicas" if low
-               else f"no run on {config.replicas} replicas"
-               + ("" if default_tree else f" with --depth {config.depth}") + " fits")
-    raise UsageError(f"--keys {config.keys} on --replicas {config.replicas} needs about "
-                     f"{need(config.keys) / 2**30:,.1f} GiB of memory, more than "
-                     f"{MEMORY_SHARE:.0%} of this machine's {physical / 2**30:.1f} GiB: "
-                     f"{largest}")
+    largest = (
+        f"at most {low:,} keys on {config.replicas} replicas"
+        if low
+        else f"no run on {config.replicas} replicas"
+        + ("" if default_tree else f" with --depth {config.depth}")
+        + " fits"
+    )
+    raise UsageError(
+        f"--keys {config.keys} on --replicas {config.replicas} needs about "
+        f"{need(config.keys) / 2**30:,.1f} GiB of memory, more than "
+        f"{MEMORY_SHARE:.0%} of this machine's {physical / 2**30:.1f} GiB: "
+        f"{largest}"
+    )
 
 
 def _run(config: DivergenceConfig, args: argparse.Namespace) -> int:

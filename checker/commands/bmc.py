@@ -25,21 +25,28 @@ from typing import Any
 
 from tabulate import tabulate
 
-from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import (
+from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.commands.options import (
     add_model_arguments,
     add_property_list_argument,
     applicable_ids,
     config_from_args,
 )
-from checker.commands.solver_options import add_solver_limits
-from checker.render import to_json, trace_text
-from checker.trace import normalize, trace_data
-from model import ReplicationModel
-from proofs.bmc import NONE_WITHIN, NOT_APPLICABLE, NOT_ENCODED_STATUS, VIOLATED, BmcResult, bmc
-from proofs.kinduction import PROVED, REFUTED, KInduction, Prover, prove
-from proofs.result import Proved, Unknown
-from proofs.solve import ctrl_c_outside_z3
+from leaderless.checker.commands.solver_options import add_solver_limits
+from leaderless.checker.render import to_json, trace_text
+from leaderless.checker.trace import normalize, trace_data
+from leaderless.model import ReplicationModel
+from leaderless.proofs.bmc import (
+    NONE_WITHIN,
+    NOT_APPLICABLE,
+    NOT_ENCODED_STATUS,
+    VIOLATED,
+    BmcResult,
+    bmc,
+)
+from leaderless.proofs.kinduction import PROVED, REFUTED, KInduction, Prover, prove
+from leaderless.proofs.result import Proved, Unknown
+from leaderless.proofs.solve import ctrl_c_outside_z3
 
 # Beyond this many steps an unrolling or an induction step is past what Z3 answers
 # in any useful time on the smallest model; a larger number is a typo.
@@ -52,26 +59,43 @@ MAX_DRIFT = 1000
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     search = parser.add_argument_group("bounded model checking")
-    search.add_argument("--depth", type=int, required=True, metavar="K",
-                        help="search runs of 0..K steps")
-    add_property_list_argument(search, "--require",
-                               "check only these properties, all required for exit code 0 "
-                               "(default: every applicable one)")
-    search.add_argument("--k-induction", action="store_true",
-                        help="try to prove each property with no violation within K")
-    search.add_argument("--max-k", type=int, default=2, metavar="N",
-                        help="largest k for k-induction (default %(default)s)")
+    search.add_argument(
+        "--depth", type=int, required=True, metavar="K", help="search runs of 0..K steps"
+    )
+    add_property_list_argument(
+        search,
+        "--require",
+        "check only these properties, all required for exit code 0 (default: every applicable one)",
+    )
+    search.add_argument(
+        "--k-induction",
+        action="store_true",
+        help="try to prove each property with no violation within K",
+    )
+    search.add_argument(
+        "--max-k",
+        type=int,
+        default=2,
+        metavar="N",
+        help="largest k for k-induction (default %(default)s)",
+    )
     add_solver_limits(search)
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print everything as JSON")
     out.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    out.add_argument("--no-times", action="store_true",
-                     help="leave timings out (stable output for tests and diffs)")
+    out.add_argument(
+        "--no-times",
+        action="store_true",
+        help="leave timings out (stable output for tests and diffs)",
+    )
 
 
 def _progress(depth: int, open_properties: int, seconds: float) -> None:
-    print(f"  depth {depth}: {open_properties} properties open, {seconds:.1f} s",
-          file=sys.stderr, flush=True)
+    print(
+        f"  depth {depth}: {open_properties} properties open, {seconds:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _check_limits(args: argparse.Namespace) -> None:
@@ -80,8 +104,10 @@ def _check_limits(args: argparse.Namespace) -> None:
     if not 1 <= args.max_k <= MAX_DEPTH:
         raise UsageError(f"--max-k: {args.max_k} is out of range; allowed 1..{MAX_DEPTH}")
     if args.drift > MAX_DRIFT:
-        raise UsageError(f"--drift: {args.drift} is more than the Z3 encoding can hold (one "
-                         f"Invoke per clock offset); the largest is {MAX_DRIFT}")
+        raise UsageError(
+            f"--drift: {args.drift} is more than the Z3 encoding can hold (one "
+            f"Invoke per clock offset); the largest is {MAX_DRIFT}"
+        )
 
 
 def exit_code(result: BmcResult, proofs: dict[str, KInduction], required: list[str]) -> int:
@@ -96,16 +122,22 @@ def exit_code(result: BmcResult, proofs: dict[str, KInduction], required: list[s
     return EXIT_INCONCLUSIVE
 
 
-def _data(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction],
-          times: bool) -> dict[str, Any]:
+def _data(
+    model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction], times: bool
+) -> dict[str, Any]:
     properties = []
     for verdict in result.verdicts:
-        entry: dict[str, Any] = {"id": verdict.property_id, "bmc": verdict.status,
-                                 "length": verdict.depth, "reason": verdict.reason}
+        entry: dict[str, Any] = {
+            "id": verdict.property_id,
+            "bmc": verdict.status,
+            "length": verdict.depth,
+            "reason": verdict.reason,
+        }
         if times:
             entry["seconds"] = round(verdict.seconds, 3)
-        entry["trace"] = (normalize(trace_data(model, verdict.trace))
-                          if verdict.trace is not None else None)
+        entry["trace"] = (
+            normalize(trace_data(model, verdict.trace)) if verdict.trace is not None else None
+        )
         if verdict.property_id in proofs:
             entry["k_induction"] = proofs[verdict.property_id].to_json(model, times)
         properties.append(entry)
@@ -116,25 +148,37 @@ def _data(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
     return data
 
 
-def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction],
-          times: bool) -> str:
-    lines = [f"leaderless bmc: {model.config.describe()}",
-             (f"unrolled {result.bound} steps" if result.bound >= 0
-              else "interrupted before any run was searched")
-             + (f" in {result.seconds:.2f} s" if times else "")]
+def _text(
+    model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction], times: bool
+) -> str:
+    lines = [
+        f"leaderless bmc: {model.config.describe()}",
+        (
+            f"unrolled {result.bound} steps"
+            if result.bound >= 0
+            else "interrupted before any run was searched"
+        )
+        + (f" in {result.seconds:.2f} s" if times else ""),
+    ]
     rows = []
     for v in result.verdicts:
         proof = proofs.get(v.property_id)
-        shown = ("VIOLATED" if v.status == VIOLATED
-                 else f"none within {result.bound}" if v.status == NONE_WITHIN else v.status)
+        shown = (
+            "VIOLATED"
+            if v.status == VIOLATED
+            else f"none within {result.bound}"
+            if v.status == NONE_WITHIN
+            else v.status
+        )
         k_text = ""
         if proof is not None:
             k_text = proof.outcome + (f" (k={proof.k})" if proof.k is not None else "")
         row = [v.property_id, shown, "" if v.depth is None else v.depth, k_text]
         if times:
             spent = v.seconds + (proof.seconds if proof is not None else 0.0)
-            row.append(f"{spent:.2f}" if v.status not in (NOT_APPLICABLE, NOT_ENCODED_STATUS)
-                       else "")
+            row.append(
+                f"{spent:.2f}" if v.status not in (NOT_APPLICABLE, NOT_ENCODED_STATUS) else ""
+            )
         rows.append(row)
     headers = ["property", "bmc", "trace", "k-induction"] + (["seconds"] if times else [])
     lines += ["", tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]
@@ -143,8 +187,9 @@ def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
             lines.append(f"\n{v.property_id}: not encoded in Z3 ({v.reason})")
     for proof in proofs.values():
         if isinstance(proof.result, Proved):
-            lines.append(f"\n{proof.property_id}: proved for all depths "
-                         f"({proof.result.explanation})")
+            lines.append(
+                f"\n{proof.property_id}: proved for all depths ({proof.result.explanation})"
+            )
         elif isinstance(proof.result, Unknown):
             lines.append(f"\n{proof.property_id}: {proof.outcome}: {proof.result.reason}")
         if proof.dropped:
@@ -159,8 +204,9 @@ def _text(model: ReplicationModel, result: BmcResult, proofs: dict[str, KInducti
     return "\n".join(lines)
 
 
-def _k_induction(model: ReplicationModel, result: BmcResult,
-                 args: argparse.Namespace) -> dict[str, KInduction]:
+def _k_induction(
+    model: ReplicationModel, result: BmcResult, args: argparse.Namespace
+) -> dict[str, KInduction]:
     """Prove each property BMC left open; one Ctrl-C or limit ends every attempt."""
     proofs: dict[str, KInduction] = {}
     prover = Prover(model, args.timeout_ms)
@@ -169,9 +215,12 @@ def _k_induction(model: ReplicationModel, result: BmcResult,
         proof = prove(model, property_id, args.max_k, args.timeout_ms, prover)
         proofs[property_id] = proof
         if proof.interrupted:
-            rest = ", ".join(open_ids[number + 1:]) or "none"
-            print(f"bmc: {proof.stopped_by} during k-induction of {property_id}; "
-                  f"not attempted: {rest}", file=sys.stderr)
+            rest = ", ".join(open_ids[number + 1 :]) or "none"
+            print(
+                f"bmc: {proof.stopped_by} during k-induction of {property_id}; "
+                f"not attempted: {rest}",
+                file=sys.stderr,
+            )
             break
     return proofs
 
@@ -180,8 +229,10 @@ def _not_encoded_note(result: BmcResult, required: list[str]) -> str:
     missing = [p for p in required if result.verdict(p).status == NOT_ENCODED_STATUS]
     if not missing:
         return ""
-    return (f"\n{', '.join(missing)}: required but not encoded in Z3, so this run cannot "
-            "exit 0; check it with `leaderless check`, or leave it out with --require")
+    return (
+        f"\n{', '.join(missing)}: required but not encoded in Z3, so this run cannot "
+        "exit 0; check it with `leaderless check`, or leave it out with --require"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -191,15 +242,21 @@ def run(args: argparse.Namespace) -> int:
     required = applicable_ids(args.require, "--require", model)
     wanted = required if args.require else None
     with ctrl_c_outside_z3(args.max_seconds, args.max_memory):
-        result = bmc(model, args.depth, wanted, args.timeout_ms,
-                     progress=None if args.quiet else _progress)
+        result = bmc(
+            model, args.depth, wanted, args.timeout_ms, progress=None if args.quiet else _progress
+        )
         proofs: dict[str, KInduction] = {}
         if result.interrupted:
-            searched = (f"runs of at most {result.bound} steps were searched"
-                        if result.bound >= 0 else "no run was searched")
-            print(f"bmc: {result.stopped_by}; {searched}"
-                  + ("; k-induction not attempted" if args.k_induction else ""),
-                  file=sys.stderr)
+            searched = (
+                f"runs of at most {result.bound} steps were searched"
+                if result.bound >= 0
+                else "no run was searched"
+            )
+            print(
+                f"bmc: {result.stopped_by}; {searched}"
+                + ("; k-induction not attempted" if args.k_induction else ""),
+                file=sys.stderr,
+            )
         elif args.k_induction:
             proofs = _k_induction(model, result, args)
     times = not args.no_times

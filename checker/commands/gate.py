@@ -19,40 +19,45 @@ from typing import Any
 
 from tabulate import tabulate
 
-from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.check import explore_config
-from checker.commands.gate_file import (
+from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.commands.check import explore_config
+from leaderless.checker.commands.gate_file import (
     QUORUM_OVERLAP,
     GateError,
     Scenario,
     in_toml_words,
     load_gate,
 )
-from checker.commands.gate_history import (
+from leaderless.checker.commands.gate_history import (
     history_not_run,
     load_history_checks,
     run_history_check,
 )
-from checker.commands.pbs import scenario_cluster, staleness_checks
-from checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
-from checker.gate_report import FAIL, PASS, junit_xml, markdown
-from checker.html import write_html_sections
-from checker.render import check_outputs, exploration_data, trace_text, write_output
-from proofs.quorum import prove_overlap
-from proofs.topology import prove_topology
+from leaderless.checker.commands.options import default_memory_ceiling
+from leaderless.checker.commands.pbs import scenario_cluster, staleness_checks
+from leaderless.checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
+from leaderless.checker.gate_report import FAIL, PASS, junit_xml, markdown
+from leaderless.checker.html import write_html_sections
+from leaderless.checker.render import check_outputs, exploration_data, trace_text, write_output
+from leaderless.proofs.quorum import prove_overlap
+from leaderless.proofs.topology import prove_topology
 
 _OVERLAP_VERDICTS = {"proved": HOLDS, "refuted": VIOLATED, "unknown": INCONCLUSIVE}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", default="leaderless.toml",
-                        help="the gate file (default leaderless.toml)")
+    parser.add_argument(
+        "file", nargs="?", default="leaderless.toml", help="the gate file (default leaderless.toml)"
+    )
     parser.add_argument("--junit", metavar="FILE", help="write JUnit XML")
     parser.add_argument("--markdown", metavar="FILE", help="write a Markdown summary")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--html", metavar="FILE",
-                        help="write an HTML report: the summary, then every explored "
-                             "scenario with its counterexamples")
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write an HTML report: the summary, then every explored "
+        "scenario with its counterexamples",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -63,10 +68,14 @@ def _outcome(expected: str, verdict: str) -> str:
 
 
 def _overlap_check(scenario: Scenario) -> dict[str, Any]:
-    if (scenario.topology is not None and scenario.read_level is not None
-            and scenario.write_level is not None):
-        result = prove_topology(scenario.topology, scenario.read_level, scenario.write_level,
-                                scenario.sloppy)
+    if (
+        scenario.topology is not None
+        and scenario.read_level is not None
+        and scenario.write_level is not None
+    ):
+        result = prove_topology(
+            scenario.topology, scenario.read_level, scenario.write_level, scenario.sloppy
+        )
     else:
         config = scenario.model_config
         result = prove_overlap(config.n, config.r, config.w)
@@ -75,8 +84,13 @@ def _overlap_check(scenario: Scenario) -> dict[str, Any]:
     details = reason
     if "witness" in data:
         details = f"{reason}\nwitness: {json.dumps(data['witness'])}"
-    return {"verdict": _OVERLAP_VERDICTS[result.verdict], "length": None, "reason": reason,
-            "details": details, "proof": data}
+    return {
+        "verdict": _OVERLAP_VERDICTS[result.verdict],
+        "length": None,
+        "reason": reason,
+        "details": details,
+        "proof": data,
+    }
 
 
 def describe(scenario: Scenario) -> str:
@@ -101,19 +115,27 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
     if QUORUM_OVERLAP in scenario.checks or scenario.topology is not None:
         found[QUORUM_OVERLAP] = _overlap_check(scenario)
     if any(check != QUORUM_OVERLAP for check in scenario.checks):
-        model, exploration = explore_config(scenario.model_config, symmetry=scenario.symmetry,
-                                            max_states=scenario.max_states,
-                                            max_seconds=scenario.max_seconds,
-                                            max_memory=scenario.max_memory, quiet=quiet)
+        model, exploration = explore_config(
+            scenario.model_config,
+            symmetry=scenario.symmetry,
+            max_states=scenario.max_states,
+            max_seconds=scenario.max_seconds,
+            max_memory=scenario.max_memory,
+            quiet=quiet,
+        )
         report = exploration_data(model, exploration)
         for prop in report["properties"]:
             trace = prop["trace"]
             # The explorer names its limits as check's flags; here they are the file's keys.
-            reason = in_toml_words(prop["reason"]) if prop["reason"] and not trace else \
-                prop["reason"]
-            found[prop["id"]] = {"verdict": prop["verdict"], "length": prop["length"],
-                                 "reason": reason,
-                                 "details": trace_text(trace) if trace else reason}
+            reason = (
+                in_toml_words(prop["reason"]) if prop["reason"] and not trace else prop["reason"]
+            )
+            found[prop["id"]] = {
+                "verdict": prop["verdict"],
+                "length": prop["length"],
+                "reason": reason,
+                "details": trace_text(trace) if trace else reason,
+            }
     checks = []
     for check in scenario.checks:
         expected = HOLDS if check in scenario.require else VIOLATED
@@ -121,43 +143,90 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
         outcome = _outcome(expected, result["verdict"])
         details = result["details"]
         if outcome == FAIL and expected == VIOLATED:
-            details = (f"{check} was expected to be violated but holds: the known weakness "
-                       "is gone; move it from expect_violated to require")
-        checks.append({"id": check, "expected": expected, "verdict": result["verdict"],
-                       "outcome": outcome, "length": result["length"],
-                       "reason": result["reason"], "details": details,
-                       **({"proof": result["proof"]} if "proof" in result else {})})
+            details = (
+                f"{check} was expected to be violated but holds: the known weakness "
+                "is gone; move it from expect_violated to require"
+            )
+        checks.append(
+            {
+                "id": check,
+                "expected": expected,
+                "verdict": result["verdict"],
+                "outcome": outcome,
+                "length": result["length"],
+                "reason": result["reason"],
+                "details": details,
+                **({"proof": result["proof"]} if "proof" in result else {}),
+            }
+        )
     if scenario.staleness is not None:
         # PBS bounds (require_visibility, ...): exact or sampled, each a required check.
-        cluster = scenario_cluster(scenario.config, scenario.topology, scenario.read_level,
-                                   scenario.write_level)
-        for bound in staleness_checks(scenario.staleness, cluster, scenario.max_seconds, quiet):
-            checks.append({**bound, "expected": HOLDS,
-                           "outcome": _outcome(HOLDS, bound["verdict"])})
-    summary = {"name": scenario.name, "description": describe(scenario),
-               "config": scenario.config.to_json() if scenario.config else None,
-               "model_note": scenario.model_note,
-               "seconds": round(time.monotonic() - started, 3), "checks": checks}
+        cluster = scenario_cluster(
+            scenario.config, scenario.topology, scenario.read_level, scenario.write_level
+        )
+        for bound in staleness_checks(
+            scenario.staleness,
+            cluster,
+            scenario.max_seconds,
+            scenario.max_memory if scenario.max_memory is not None else default_memory_ceiling(),
+            quiet,
+        ):
+            checks.append(
+                {**bound, "expected": HOLDS, "outcome": _outcome(HOLDS, bound["verdict"])}
+            )
+    summary = {
+        "name": scenario.name,
+        "description": describe(scenario),
+        "config": scenario.config.to_json() if scenario.config else None,
+        "model_note": scenario.model_note,
+        "seconds": round(time.monotonic() - started, 3),
+        "checks": checks,
+    }
     if scenario.topology is not None:
         overlap = found[QUORUM_OVERLAP]
         summary["quorum_overlap"] = {"verdict": overlap["verdict"], "reason": overlap["reason"]}
     if report is not None:
-        summary["exploration"] = {k: report[k] for k in (
-            "states", "transitions", "depth", "complete", "stopped_by", "symmetry")}
+        summary["exploration"] = {
+            k: report[k]
+            for k in ("states", "transitions", "depth", "complete", "stopped_by", "symmetry")
+        }
     return summary, report
 
 
 def not_run(scenario: Scenario, reason: str) -> dict[str, Any]:
     """A scenario left out: every check inconclusive, for the reason given."""
-    checks = [{"id": check, "expected": HOLDS if check in scenario.require else VIOLATED,
-               "verdict": INCONCLUSIVE, "outcome": INCONCLUSIVE, "length": None,
-               "reason": reason, "details": reason} for check in scenario.checks]
-    checks += [{"id": check, "expected": HOLDS, "verdict": INCONCLUSIVE,
-                "outcome": INCONCLUSIVE, "length": None, "reason": reason, "details": reason}
-               for check in (scenario.staleness.ids if scenario.staleness else ())]
-    return {"name": scenario.name, "description": describe(scenario),
-            "config": scenario.config.to_json() if scenario.config else None,
-            "model_note": scenario.model_note, "seconds": 0.0, "checks": checks}
+    checks = [
+        {
+            "id": check,
+            "expected": HOLDS if check in scenario.require else VIOLATED,
+            "verdict": INCONCLUSIVE,
+            "outcome": INCONCLUSIVE,
+            "length": None,
+            "reason": reason,
+            "details": reason,
+        }
+        for check in scenario.checks
+    ]
+    checks += [
+        {
+            "id": check,
+            "expected": HOLDS,
+            "verdict": INCONCLUSIVE,
+            "outcome": INCONCLUSIVE,
+            "length": None,
+            "reason": reason,
+            "details": reason,
+        }
+        for check in (scenario.staleness.ids if scenario.staleness else ())
+    ]
+    return {
+        "name": scenario.name,
+        "description": describe(scenario),
+        "config": scenario.config.to_json() if scenario.config else None,
+        "model_note": scenario.model_note,
+        "seconds": 0.0,
+        "checks": checks,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -192,8 +261,13 @@ def run(args: argparse.Namespace) -> int:
             interrupted = summaries[-1]["history"]["stopped_by"] == INTERRUPTED
         reports.append(None)
     outcomes = [c["outcome"] for s in summaries for c in s["checks"]]
-    code = (EXIT_VIOLATED if FAIL in outcomes
-            else EXIT_INCONCLUSIVE if INCONCLUSIVE in outcomes else EXIT_HOLDS)
+    code = (
+        EXIT_VIOLATED
+        if FAIL in outcomes
+        else EXIT_INCONCLUSIVE
+        if INCONCLUSIVE in outcomes
+        else EXIT_HOLDS
+    )
     results = {"file": args.file, "exit_code": code, "scenarios": summaries}
 
     if args.junit:
@@ -207,14 +281,22 @@ def run(args: argparse.Namespace) -> int:
             verdict = check["verdict"].upper() if check["verdict"] == VIOLATED else check["verdict"]
             if check["length"] is not None:
                 verdict += f" ({check['length']})"
-            rows.append([summary["name"], check["id"], check["expected"], verdict,
-                         check["outcome"].upper() if check["outcome"] == FAIL
-                         else check["outcome"]])
+            rows.append(
+                [
+                    summary["name"],
+                    check["id"],
+                    check["expected"],
+                    verdict,
+                    check["outcome"].upper() if check["outcome"] == FAIL else check["outcome"],
+                ]
+            )
     if args.html:
-        sections = [(f"{s['name']}: {s['description']}", r)
-                    for s, r in zip(summaries, reports) if r is not None]
-        write_html_sections(args.html, f"leaderless gate: {args.file}", (headers, rows),
-                            sections)
+        sections = [
+            (f"{s['name']}: {s['description']}", r)
+            for s, r in zip(summaries, reports)
+            if r is not None
+        ]
+        write_html_sections(args.html, f"leaderless gate: {args.file}", (headers, rows), sections)
     if args.json:
         print(json.dumps(results, indent=2))
         return code
@@ -223,10 +305,13 @@ def run(args: argparse.Namespace) -> int:
     for summary in summaries:
         overlap = summary.get("quorum_overlap")
         if overlap is not None and not any(c["id"] == QUORUM_OVERLAP for c in summary["checks"]):
-            finding = {HOLDS: "read and write quorums always overlap",
-                       VIOLATED: "read and write quorums may miss each other"}.get(
-                           overlap["verdict"], "Z3 could not decide whether read and write "
-                           "quorums always overlap")
+            finding = {
+                HOLDS: "read and write quorums always overlap",
+                VIOLATED: "read and write quorums may miss each other",
+            }.get(
+                overlap["verdict"],
+                "Z3 could not decide whether read and write quorums always overlap",
+            )
             print(f"\n{summary['name']}: Z3 topology proof: {finding} ({overlap['reason']})")
     for summary in summaries:
         for check in summary["checks"]:
@@ -234,6 +319,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"\n{summary['name']}: {check['id']} {check['outcome'].upper()}")
                 print(check["details"] or check["reason"])
     passed = outcomes.count(PASS)
-    print(f"\n{passed} passed, {outcomes.count(FAIL)} failed, "
-          f"{outcomes.count(INCONCLUSIVE)} inconclusive")
+    print(
+        f"\n{passed} passed, {outcomes.count(FAIL)} failed, "
+        f"{outcomes.count(INCONCLUSIVE)} inconclusive"
+    )
     return code

@@ -35,12 +35,19 @@ import tomllib
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.commands.options import memory_size
-from checker.commands.pbs import GATE_KEYS as STALENESS_KEYS
-from checker.commands.pbs import Staleness, StalenessKeyError, parse_staleness
-from model import CATALOGUE, PROPERTY_IDS, Config, ConfigError, ReplicationModel, parse_clients
-from proofs.result import InvalidInput
-from proofs.topology import (
+from leaderless.checker.commands.options import memory_size
+from leaderless.checker.commands.pbs import GATE_KEYS as STALENESS_KEYS
+from leaderless.checker.commands.pbs import Staleness, StalenessKeyError, parse_staleness
+from leaderless.model import (
+    CATALOGUE,
+    PROPERTY_IDS,
+    Config,
+    ConfigError,
+    ReplicationModel,
+    parse_clients,
+)
+from leaderless.proofs.result import InvalidInput
+from leaderless.proofs.topology import (
     LOCAL_LEVELS,
     Level,
     Topology,
@@ -84,8 +91,14 @@ EXPECT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "require": ((list,), 'a list of property ids like ["stale-read"]'),
     "expect_violated": ((list,), 'a list of property ids like ["monotonic-reads"]'),
 }
-SCENARIO_KEYS = {"name": ((str,), "a string"), **MODEL_KEYS, **TOPOLOGY_KEYS, **LIMIT_KEYS,
-                 **EXPECT_KEYS, **STALENESS_KEYS}
+SCENARIO_KEYS = {
+    "name": ((str,), "a string"),
+    **MODEL_KEYS,
+    **TOPOLOGY_KEYS,
+    **LIMIT_KEYS,
+    **EXPECT_KEYS,
+    **STALENESS_KEYS,
+}
 DEFAULT_KEYS = {**MODEL_KEYS, **LIMIT_KEYS}
 _CONFIG_FIELDS = {"drops": "max_drops", "crashes": "max_crashes"}
 
@@ -130,8 +143,9 @@ class _Locator:
         self.lines = text.splitlines()
 
     def _section_start(self, section: str, index: int) -> int | None:
-        header = re.compile(r"^\s*\[\[\s*scenario\s*\]\]" if section == "scenario"
-                            else r"^\s*\[\s*defaults\s*\]")
+        header = re.compile(
+            r"^\s*\[\[\s*scenario\s*\]\]" if section == "scenario" else r"^\s*\[\s*defaults\s*\]"
+        )
         seen = -1
         for number, line in enumerate(self.lines):
             if header.match(line):
@@ -206,14 +220,22 @@ class _Parser:
         except tomllib.TOMLDecodeError as error:
             message = str(error)
             found = re.search(r"\(at line (\d+), column \d+\)", message)
-            line = (int(found.group(1)) if found
-                    else max(1, len(self.locate.lines)) if "end of document" in message else 1)
+            line = (
+                int(found.group(1))
+                if found
+                else max(1, len(self.locate.lines))
+                if "end of document" in message
+                else 1
+            )
             problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
             raise self.fail(line, f"not valid TOML: {problem}") from None
         for key in data:
             if key not in ("defaults", "scenario", "history"):
-                raise self.fail(self._top_line(key), f"unknown top-level key {key!r}"
-                                + _suggest(key, ["defaults", "scenario", "history"]))
+                raise self.fail(
+                    self._top_line(key),
+                    f"unknown top-level key {key!r}"
+                    + _suggest(key, ["defaults", "scenario", "history"]),
+                )
         defaults = data.get("defaults", {})
         if not isinstance(defaults, dict):
             raise self.fail(self._top_line("defaults"), "defaults must be a table: [defaults]")
@@ -222,11 +244,16 @@ class _Parser:
         if tables is None and "history" in data:
             return []  # recorded histories only: gate_history.py reads [[history]]
         if tables is None:
-            raise self.fail(1, "no scenario: add a [[scenario]] table with a name and what it "
-                               "must show (see the README's gate file section)")
+            raise self.fail(
+                1,
+                "no scenario: add a [[scenario]] table with a name and what it "
+                "must show (see the README's gate file section)",
+            )
         if not isinstance(tables, list):
-            raise self.fail(self._top_line("scenario"),
-                            "scenario must be an array of tables: write [[scenario]]")
+            raise self.fail(
+                self._top_line("scenario"),
+                "scenario must be an array of tables: write [[scenario]]",
+            )
         scenarios = []
         names: set[str] = set()
         for index, table in enumerate(tables):
@@ -234,8 +261,10 @@ class _Parser:
                 raise self.fail(self.locate.line("scenario", index), "a scenario must be a table")
             scenario = self._scenario(index, {**defaults, **table})
             if scenario.name in names:
-                raise self.fail(self.locate.line("scenario", index, "name"),
-                                f"scenario name {scenario.name!r} is used twice")
+                raise self.fail(
+                    self.locate.line("scenario", index, "name"),
+                    f"scenario name {scenario.name!r} is used twice",
+                )
             names.add(scenario.name)
             scenarios.append(scenario)
         return scenarios
@@ -246,13 +275,20 @@ class _Parser:
                 return number + 1
         return 1
 
-    def _check_keys(self, table: dict[str, Any], allowed: dict[str, tuple[tuple[type, ...], str]],
-                    section: str, index: int, where: str) -> None:
+    def _check_keys(
+        self,
+        table: dict[str, Any],
+        allowed: dict[str, tuple[tuple[type, ...], str]],
+        section: str,
+        index: int,
+        where: str,
+    ) -> None:
         for key, value in table.items():
             line = self.locate.line(section, index, key)
             if key not in allowed:
-                raise self.fail(line, f"unknown key {key!r} in {where}"
-                                + _suggest(key, sorted(allowed)))
+                raise self.fail(
+                    line, f"unknown key {key!r} in {where}" + _suggest(key, sorted(allowed))
+                )
             types, wanted = allowed[key]
             if isinstance(value, bool) and bool not in types:
                 raise self.fail(line, f"{key} in {where} must be {wanted}, got {value!r}")
@@ -269,9 +305,11 @@ class _Parser:
         if not name.isprintable():
             # A name is a table cell, a JUnit attribute and a heading: one line of text
             # (XML cannot even hold most control characters).
-            raise self.fail(self.locate.line("scenario", index, "name"),
-                            f"scenario name {name!r} has a line break or "
-                            "control character; give it one line of text")
+            raise self.fail(
+                self.locate.line("scenario", index, "name"),
+                f"scenario name {name!r} has a line break or "
+                "control character; give it one line of text",
+            )
 
         def line(key: str) -> int:
             return self.locate.line("scenario", index, key)
@@ -283,35 +321,59 @@ class _Parser:
         except StalenessKeyError as error:
             raise self.fail(line(error.key), f"{where}: {error}") from None
         if not require and not expect_violated and staleness is None:
-            raise self.fail(header, f"{where} requires nothing: add require = [...] or "
-                                    "expect_violated = [...] (or a staleness bound such as "
-                                    'require_visibility = ["10ms:0.999"])')
+            raise self.fail(
+                header,
+                f"{where} requires nothing: add require = [...] or "
+                "expect_violated = [...] (or a staleness bound such as "
+                'require_visibility = ["10ms:0.999"])',
+            )
         both = sorted(set(require) & set(expect_violated))
         if both:
-            raise self.fail(line("expect_violated"),
-                            f"{where}: {both[0]!r} is both required and expected violated")
+            raise self.fail(
+                line("expect_violated"),
+                f"{where}: {both[0]!r} is both required and expected violated",
+            )
         limits = self._limits(table, where, line)
         if "replication" in table:
-            return replace(self._cassandra(table, where, line, require, expect_violated, limits),
-                           staleness=staleness)
+            return replace(
+                self._cassandra(table, where, line, require, expect_violated, limits),
+                staleness=staleness,
+            )
         for key in TOPOLOGY_KEYS:
             if key in table:
-                raise self.fail(line(key), f"{where}: {key} needs replication = {{ dc1 = 3 }}; "
-                                "a model scenario uses n, w and r")
+                raise self.fail(
+                    line(key),
+                    f"{where}: {key} needs replication = {{ dc1 = 3 }}; "
+                    "a model scenario uses n, w and r",
+                )
         config = self._config(table, where, line, header)
         self._applicable(config, require, expect_violated, where, line)
-        return Scenario(name, config, None, None, None, None, False, require, expect_violated,
-                        *limits, staleness=staleness)
+        return Scenario(
+            name,
+            config,
+            None,
+            None,
+            None,
+            None,
+            False,
+            require,
+            expect_violated,
+            *limits,
+            staleness=staleness,
+        )
 
     def _ids(self, table: dict[str, Any], key: str, where: str, line) -> tuple[str, ...]:
         ids = table.get(key, [])
         for item in ids:
             if not isinstance(item, str):
-                raise self.fail(line(key), f"{key} in {where} must list property ids as "
-                                f"strings, got {item!r}")
+                raise self.fail(
+                    line(key), f"{key} in {where} must list property ids as strings, got {item!r}"
+                )
             if item not in CHECK_IDS:
-                raise self.fail(line(key), f"unknown property {item!r} in {where}"
-                                + _suggest(item, list(CHECK_IDS)))
+                raise self.fail(
+                    line(key),
+                    f"unknown property {item!r} in {where}" + _suggest(item, list(CHECK_IDS)),
+                )
         return tuple(ids)
 
     def _limits(self, table: dict[str, Any], where: str, line) -> tuple:
@@ -320,8 +382,10 @@ class _Parser:
         if max_states is not None and max_states < 1:
             raise self.fail(line("max_states"), f"max_states in {where} must be >= 1")
         if max_seconds is not None and not (math.isfinite(max_seconds) and max_seconds > 0):
-            raise self.fail(line("max_seconds"), f"max_seconds in {where} must be a number "
-                            f"of seconds > 0, got {max_seconds!r}")
+            raise self.fail(
+                line("max_seconds"),
+                f"max_seconds in {where} must be a number of seconds > 0, got {max_seconds!r}",
+            )
         max_memory = table.get("max_memory")
         if max_memory is not None:
             try:
@@ -338,100 +402,177 @@ class _Parser:
                 if key == "clients":
                     if isinstance(value, list) and not all(isinstance(c, str) for c in value):
                         bad = next(c for c in value if not isinstance(c, str))
-                        raise self.fail(line(key), f"clients in {where} must list scripts as "
-                                        f'strings like ["w", "rr"], got {bad!r}')
+                        raise self.fail(
+                            line(key),
+                            f"clients in {where} must list scripts as "
+                            f'strings like ["w", "rr"], got {bad!r}',
+                        )
                     try:
                         value = parse_clients(value) if isinstance(value, str) else tuple(value)
                     except ConfigError as error:
-                        raise self.fail(line(key), f"{where}: {in_toml_words(str(error))}") from None
+                        raise self.fail(
+                            line(key), f"{where}: {in_toml_words(str(error))}"
+                        ) from None
                 values[_CONFIG_FIELDS.get(key, key)] = value
         try:
             return Config(**values)
         except ConfigError as error:
             key = {v: k for k, v in _CONFIG_FIELDS.items()}.get(error.field, error.field)
-            raise self.fail(line(key) if key in table else header,
-                            f"{where}: {in_toml_words(str(error))}") from None
+            raise self.fail(
+                line(key) if key in table else header, f"{where}: {in_toml_words(str(error))}"
+            ) from None
 
-    def _applicable(self, config: Config, require: tuple[str, ...],
-                    expect_violated: tuple[str, ...], where: str, line) -> None:
+    def _applicable(
+        self,
+        config: Config,
+        require: tuple[str, ...],
+        expect_violated: tuple[str, ...],
+        where: str,
+        line,
+    ) -> None:
         applicable = ReplicationModel(config).applicable
         for bit, prop in enumerate(CATALOGUE):
             if applicable >> bit & 1:
                 continue
             for key, ids in (("require", require), ("expect_violated", expect_violated)):
                 if prop.id in ids:
-                    raise self.fail(line(key), f"{where}: {prop.id} does not apply to "
-                                    f"{config.describe()}; see the README's applicability table")
+                    raise self.fail(
+                        line(key),
+                        f"{where}: {prop.id} does not apply to "
+                        f"{config.describe()}; see the README's applicability table",
+                    )
 
-    def _cassandra(self, table: dict[str, Any], where: str, line, require: tuple[str, ...],
-                   expect_violated: tuple[str, ...], limits: tuple) -> Scenario:
+    def _cassandra(
+        self,
+        table: dict[str, Any],
+        where: str,
+        line,
+        require: tuple[str, ...],
+        expect_violated: tuple[str, ...],
+        limits: tuple,
+    ) -> Scenario:
         for key in ("n", "w", "r"):
             if key in table:
-                raise self.fail(line(key), f"{where}: give either n, w and r or replication "
-                                "with read and write levels, not both")
+                raise self.fail(
+                    line(key),
+                    f"{where}: give either n, w and r or replication "
+                    "with read and write levels, not both",
+                )
         for key in ("read", "write"):
             if key not in table:
-                raise self.fail(line("replication"), f'{where}: replication needs {key} = '
-                                '"LEVEL" (ONE, QUORUM, LOCAL_QUORUM, ...)')
+                raise self.fail(
+                    line("replication"),
+                    f'{where}: replication needs {key} = "LEVEL" (ONE, QUORUM, LOCAL_QUORUM, ...)',
+                )
         replication = table["replication"]
         if not replication:
-            raise self.fail(line("replication"), f"{where}: replication names no datacenter; "
-                            "give each its replication factor, like { dc1 = 3 }")
+            raise self.fail(
+                line("replication"),
+                f"{where}: replication names no datacenter; "
+                "give each its replication factor, like { dc1 = 3 }",
+            )
         for dc, factor in replication.items():
             if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
-                raise self.fail(line("replication"), f"{where}: replication factor of {dc!r} "
-                                f"must be an integer >= 1, got {factor!r}")
+                raise self.fail(
+                    line("replication"),
+                    f"{where}: replication factor of {dc!r} "
+                    f"must be an integer >= 1, got {factor!r}",
+                )
         try:
-            topology = parse_topology({"datacenters": {
-                dc: {"replication_factor": factor} for dc, factor in replication.items()}})
+            topology = parse_topology(
+                {
+                    "datacenters": {
+                        dc: {"replication_factor": factor} for dc, factor in replication.items()
+                    }
+                }
+            )
         except InvalidInput as error:
             # The topology file's words ([datacenters.dc1] replication_factor) in the gate's.
-            problem = re.sub(r"\[datacenters\.([^\]]+)\] replication_factor", r"replication \1",
-                             str(error))
+            problem = re.sub(
+                r"\[datacenters\.([^\]]+)\] replication_factor", r"replication \1", str(error)
+            )
             raise self.fail(line("replication"), f"{where}: {problem}") from None
         levels = []
         for side in ("read", "write"):
             try:
-                levels.append(parse_level(table[side], table.get(f"{side}_dc"), topology,
-                                          writing=side == "write"))
+                levels.append(
+                    parse_level(
+                        table[side], table.get(f"{side}_dc"), topology, writing=side == "write"
+                    )
+                )
             except InvalidInput as error:
                 key = f"{side}_dc" if "datacenter" in str(error) and f"{side}_dc" in table else side
                 raise self.fail(line(key), f"{where}: {in_toml_words(str(error))}") from None
             if f"{side}_dc" in table and levels[-1].name not in LOCAL_LEVELS:
-                raise self.fail(line(f"{side}_dc"), f"{where}: {side}_dc names the coordinator "
-                                f"DC of a LOCAL_* level, and {levels[-1].name} has none: remove "
-                                f"{side}_dc or use LOCAL_ONE or LOCAL_QUORUM")
+                raise self.fail(
+                    line(f"{side}_dc"),
+                    f"{where}: {side}_dc names the coordinator "
+                    f"DC of a LOCAL_* level, and {levels[-1].name} has none: remove "
+                    f"{side}_dc or use LOCAL_ONE or LOCAL_QUORUM",
+                )
         read, write = levels
         sloppy = table.get("sloppy", False)
         config, note = self._model_of(table, where, line, topology, read, write, sloppy)
         model_checks = [c for c in require + expect_violated if c != QUORUM_OVERLAP]
         if config is None and model_checks:
             key = "require" if any(c in require for c in model_checks) else "expect_violated"
-            raise self.fail(line(key), f"{where}: {model_checks[0]} needs the model, but "
-                            f"{note}; keep only {QUORUM_OVERLAP!r} here")
+            raise self.fail(
+                line(key),
+                f"{where}: {model_checks[0]} needs the model, but "
+                f"{note}; keep only {QUORUM_OVERLAP!r} here",
+            )
         if config is not None:
             self._applicable(config, require, expect_violated, where, line)
-        return Scenario(table["name"], config, note, topology, read, write, sloppy, require,
-                        expect_violated, *limits)
+        return Scenario(
+            table["name"],
+            config,
+            note,
+            topology,
+            read,
+            write,
+            sloppy,
+            require,
+            expect_violated,
+            *limits,
+        )
 
-    def _model_of(self, table: dict[str, Any], where: str, line, topology: Topology,
-                  read: Level, write: Level, sloppy: bool) -> tuple[Config | None, str | None]:
+    def _model_of(
+        self,
+        table: dict[str, Any],
+        where: str,
+        line,
+        topology: Topology,
+        read: Level,
+        write: Level,
+        sloppy: bool,
+    ) -> tuple[Config | None, str | None]:
         """The model configuration of a Cassandra scenario, when the model can express it:
         the model has no datacenters, so each level must count replicas anywhere."""
         if sloppy:
-            return None, ("the model has no sloppy quorums (hints counted toward a level, as "
-                          "Dynamo and Riak do)")
+            return None, (
+                "the model has no sloppy quorums (hints counted toward a level, as "
+                "Dynamo and Riak do)"
+            )
         counts = []
         for level in (read, write):
             needs = requirements(topology, level)
-            if (len(needs) != 1 or set(needs[0].nodes) != set(topology.replicas)
-                    or set(needs[0].weights) != {1}):
-                return None, (f"the model has no datacenters, and {level} does not count "
-                              "replicas anywhere in the cluster")
+            if (
+                len(needs) != 1
+                or set(needs[0].nodes) != set(topology.replicas)
+                or set(needs[0].weights) != {1}
+            ):
+                return None, (
+                    f"the model has no datacenters, and {level} does not count "
+                    "replicas anywhere in the cluster"
+                )
             counts.append(needs[0].threshold)
         values = {k: v for k, v in table.items() if k in MODEL_KEYS}
-        config = self._config({**values, "n": len(topology.replicas), "r": counts[0],
-                               "w": counts[1]}, where, line, line("replication"))
+        config = self._config(
+            {**values, "n": len(topology.replicas), "r": counts[0], "w": counts[1]},
+            where,
+            line,
+            line("replication"),
+        )
         return config, None
 
 

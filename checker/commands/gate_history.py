@@ -26,12 +26,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.commands.gate_file import GateError
-from checker.explorer import HOLDS, INCONCLUSIVE, VIOLATED
-from checker.gate_report import FAIL, PASS
-from model.history import HISTORY_PROPERTIES, Budget, History, HistoryError, check_history, parse
-from model.history.check import NOT_APPLICABLE
-from model.history.parse import FORMATS
+from leaderless.checker.commands.gate_file import GateError
+from leaderless.checker.explorer import HOLDS, INCONCLUSIVE, VIOLATED
+from leaderless.checker.gate_report import FAIL, PASS
+from leaderless.model.history import (
+    HISTORY_PROPERTIES,
+    Budget,
+    History,
+    HistoryError,
+    check_history,
+    parse,
+)
+from leaderless.model.history.check import NOT_APPLICABLE
+from leaderless.model.history.parse import FORMATS
 
 _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "name": ((str,), "a string"),
@@ -70,11 +77,14 @@ def history_checks(tables: Any, text: str, gate_path: str) -> list[HistoryCheck]
     """The `[[history]]` tables of a gate file (parsed TOML), each history read."""
     lines = text.splitlines()
     if not isinstance(tables, list):
-        raise GateError(f"{gate_path}:{_header(lines, 0)}: history must be an array of "
-                        "tables: write [[history]]")
+        raise GateError(
+            f"{gate_path}:{_header(lines, 0)}: history must be an array of "
+            "tables: write [[history]]"
+        )
     base = Path(gate_path).parent
     entries = []
     for index, table in enumerate(tables):
+
         def fail(key: str | None, problem: str, index: int = index) -> GateError:
             return GateError(f"{gate_path}:{_line(lines, index, key)}: {problem}")
 
@@ -99,22 +109,31 @@ def history_checks(tables: Any, text: str, gate_path: str) -> list[HistoryCheck]
             ids[key] = tuple(table.get(key, []))
             for item in ids[key]:
                 if item not in HISTORY_PROPERTIES:
-                    raise fail(key, f"unknown property {item!r} in {where}; a history can be "
-                               f"checked for {', '.join(HISTORY_PROPERTIES)}")
+                    raise fail(
+                        key,
+                        f"unknown property {item!r} in {where}; a history can be "
+                        f"checked for {', '.join(HISTORY_PROPERTIES)}",
+                    )
         if not ids["require"] and not ids["expect_violated"]:
-            raise fail(None, f"{where} requires nothing: add require = [...] or "
-                             "expect_violated = [...]")
+            raise fail(
+                None, f"{where} requires nothing: add require = [...] or expect_violated = [...]"
+            )
         both = sorted(set(ids["require"]) & set(ids["expect_violated"]))
         if both:
-            raise fail("expect_violated", f"{where}: {both[0]!r} is both required and "
-                                          "expected violated")
+            raise fail(
+                "expect_violated", f"{where}: {both[0]!r} is both required and expected violated"
+            )
         if "format" in table and table["format"] not in FORMATS:
-            raise fail("format", f"format in {where} must be one of {', '.join(FORMATS)}, "
-                                 f"got {table['format']!r}")
+            raise fail(
+                "format",
+                f"format in {where} must be one of {', '.join(FORMATS)}, got {table['format']!r}",
+            )
         max_seconds = table.get("max_seconds")
         if max_seconds is not None and not (math.isfinite(max_seconds) and max_seconds > 0):
-            raise fail("max_seconds", f"max_seconds in {where} must be a number of seconds "
-                                      f"> 0, got {max_seconds!r}")
+            raise fail(
+                "max_seconds",
+                f"max_seconds in {where} must be a number of seconds > 0, got {max_seconds!r}",
+            )
         path = base / table["file"]
         try:
             history = parse(path.read_text(encoding="utf-8"), table.get("format"))
@@ -124,13 +143,17 @@ def history_checks(tables: Any, text: str, gate_path: str) -> list[HistoryCheck]
             raise fail("file", f"{where}: {path} is not a text file (UTF-8)") from None
         except HistoryError as error:
             raise fail("file", f"{where}: {path}: {error}") from None
-        entries.append(HistoryCheck(name, table["file"], history, ids["require"],
-                                    ids["expect_violated"], max_seconds))
+        entries.append(
+            HistoryCheck(
+                name, table["file"], history, ids["require"], ids["expect_violated"], max_seconds
+            )
+        )
     names = [entry.name for entry in entries]
     for index, name in enumerate(names):
         if name in names[:index]:
-            raise GateError(f"{gate_path}:{_line(lines, index, 'name')}: history name "
-                            f"{name!r} is used twice")
+            raise GateError(
+                f"{gate_path}:{_line(lines, index, 'name')}: history name {name!r} is used twice"
+            )
     return entries
 
 
@@ -159,20 +182,42 @@ def _line(lines: list[str], index: int, key: str | None) -> int:
 
 def history_not_run(entry: HistoryCheck, reason: str) -> dict[str, Any]:
     """An entry left out (the gate was interrupted): every check inconclusive."""
-    checks = [{"id": check, "expected": HOLDS if check in entry.require else VIOLATED,
-               "verdict": INCONCLUSIVE, "outcome": INCONCLUSIVE, "length": None,
-               "reason": reason, "details": reason} for check in entry.checks]
-    return {**_describe(entry), "seconds": 0.0, "checks": checks,
-            "history": {"file": entry.file, "format": entry.history.source_format,
-                        "operations": len(entry.history.ops), "stopped_by": reason}}
+    checks = [
+        {
+            "id": check,
+            "expected": HOLDS if check in entry.require else VIOLATED,
+            "verdict": INCONCLUSIVE,
+            "outcome": INCONCLUSIVE,
+            "length": None,
+            "reason": reason,
+            "details": reason,
+        }
+        for check in entry.checks
+    ]
+    return {
+        **_describe(entry),
+        "seconds": 0.0,
+        "checks": checks,
+        "history": {
+            "file": entry.file,
+            "format": entry.history.source_format,
+            "operations": len(entry.history.ops),
+            "stopped_by": reason,
+        },
+    }
 
 
 def _describe(entry: HistoryCheck) -> dict[str, Any]:
     history = entry.history
-    return {"name": entry.name,
-            "description": (f"history {entry.file} ({history.source_format}, "
-                            f"{len(history.ops)} operations, {len(history.keys())} keys)"),
-            "config": None, "model_note": None}
+    return {
+        "name": entry.name,
+        "description": (
+            f"history {entry.file} ({history.source_format}, "
+            f"{len(history.ops)} operations, {len(history.keys())} keys)"
+        ),
+        "config": None,
+        "model_note": None,
+    }
 
 
 def run_history_check(entry: HistoryCheck) -> dict[str, Any]:
@@ -182,9 +227,11 @@ def run_history_check(entry: HistoryCheck) -> dict[str, Any]:
     interrupted: list[bool] = []
     previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     try:
-        report = check_history(entry.history, tuple(p for p in HISTORY_PROPERTIES
-                                                    if p in entry.checks),
-                               Budget(entry.max_seconds, cancelled=lambda: bool(interrupted)))
+        report = check_history(
+            entry.history,
+            tuple(p for p in HISTORY_PROPERTIES if p in entry.checks),
+            Budget(entry.max_seconds, cancelled=lambda: bool(interrupted)),
+        )
     finally:
         signal.signal(signal.SIGINT, previous)
     ops = {op.index: op for op in entry.history.ops}
@@ -196,8 +243,7 @@ def run_history_check(entry: HistoryCheck) -> dict[str, Any]:
         details = reason
         if prop.verdict == VIOLATED:
             first = keys[0]
-            details = "\n".join([first.reason, *(f"  {ops[i].describe()}"
-                                                 for i in first.witness)])
+            details = "\n".join([first.reason, *(f"  {ops[i].describe()}" for i in first.witness)])
         if prop.verdict == NOT_APPLICABLE:
             outcome, reason = INCONCLUSIVE, f"n/a on this history: {reason}"
             details = reason
@@ -208,12 +254,29 @@ def run_history_check(entry: HistoryCheck) -> dict[str, Any]:
         else:
             outcome = FAIL
             if expected == VIOLATED:
-                details = (f"{prop.id} was expected to be violated but holds: the known "
-                           "weakness is gone; move it from expect_violated to require")
-        checks.append({"id": prop.id, "expected": expected, "verdict": prop.verdict,
-                       "outcome": outcome, "length": None, "reason": reason,
-                       "details": details})
-    return {**_describe(entry), "seconds": round(time.monotonic() - started, 3),
-            "checks": checks,
-            "history": {"file": entry.file, "format": entry.history.source_format,
-                        "operations": len(entry.history.ops), "stopped_by": report.stopped_by}}
+                details = (
+                    f"{prop.id} was expected to be violated but holds: the known "
+                    "weakness is gone; move it from expect_violated to require"
+                )
+        checks.append(
+            {
+                "id": prop.id,
+                "expected": expected,
+                "verdict": prop.verdict,
+                "outcome": outcome,
+                "length": None,
+                "reason": reason,
+                "details": details,
+            }
+        )
+    return {
+        **_describe(entry),
+        "seconds": round(time.monotonic() - started, 3),
+        "checks": checks,
+        "history": {
+            "file": entry.file,
+            "format": entry.history.source_format,
+            "operations": len(entry.history.ops),
+            "stopped_by": report.stopped_by,
+        },
+    }

@@ -28,32 +28,67 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
-from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import add_property_list_argument, positive_seconds, property_ids
-from checker.render import check_outputs, write_output
-from checker.timeline import render_timeline, timeline_data
-from model.history import FORMATS, HISTORY_PROPERTIES, Budget, HistoryError, check_history, parse
-from model.history.check import HOLDS, NOT_APPLICABLE, UNKNOWN, VIOLATED, Report
-from model.history.export import history_from_trace, to_jsonl
-from model.history.records import CAS, FAIL, INFO, OK, READ, SINGLE_KEY, History, Op, show
+from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.commands.options import (
+    add_property_list_argument,
+    positive_seconds,
+    property_ids,
+)
+from leaderless.checker.render import check_outputs, write_output
+from leaderless.checker.timeline import render_timeline, timeline_data
+from leaderless.model.history import (
+    FORMATS,
+    HISTORY_PROPERTIES,
+    Budget,
+    HistoryError,
+    check_history,
+    parse,
+)
+from leaderless.model.history.check import HOLDS, NOT_APPLICABLE, UNKNOWN, VIOLATED, Report
+from leaderless.model.history.export import history_from_trace, to_jsonl
+from leaderless.model.history.records import (
+    CAS,
+    FAIL,
+    INFO,
+    OK,
+    READ,
+    SINGLE_KEY,
+    History,
+    Op,
+    show,
+)
 
-_FORMAT_NAMES = {"jsonl": "JSON lines", "edn": "Jepsen EDN",
-                 "porcupine-etcd": "Porcupine etcd log", "porcupine-kv": "Porcupine key-value log"}
+_FORMAT_NAMES = {
+    "jsonl": "JSON lines",
+    "edn": "Jepsen EDN",
+    "porcupine-etcd": "Porcupine etcd log",
+    "porcupine-kv": "Porcupine key-value log",
+}
 _PROGRESS_AFTER = 1.0  # seconds between progress lines; quick checks print none
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the recorded history (- for stdin)")
     parser.add_argument("--format", choices=FORMATS, help="the history's format (default: detect)")
-    add_property_list_argument(parser, "--require",
-                               "properties to check, all required for exit code 0 (default: "
-                               f"every one that applies of {','.join(HISTORY_PROPERTIES)})")
-    parser.add_argument("--max-seconds", type=positive_seconds, metavar="S",
-                        help="stop searching after S seconds (what is undecided is inconclusive)")
+    add_property_list_argument(
+        parser,
+        "--require",
+        "properties to check, all required for exit code 0 (default: "
+        f"every one that applies of {','.join(HISTORY_PROPERTIES)})",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=positive_seconds,
+        metavar="S",
+        help="stop searching after S seconds (what is undecided is inconclusive)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--json", action="store_true", help="print everything as JSON")
-    parser.add_argument("--html", metavar="FILE",
-                        help="write a timeline of the operations (violations marked) as HTML")
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write a timeline of the operations (violations marked) as HTML",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,9 +100,12 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: _on_interrupt(interrupted, previous))
     try:
         started = time.monotonic()
-        report = check_history(history, properties,
-                               Budget(args.max_seconds, cancelled=lambda: bool(interrupted)),
-                               progress)
+        report = check_history(
+            history,
+            properties,
+            Budget(args.max_seconds, cancelled=lambda: bool(interrupted)),
+            progress,
+        )
         seconds = time.monotonic() - started
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -148,6 +186,7 @@ class _ProgressLine:
 
 # Plain data: what every output shows.
 
+
 def report_data(report: Report, file: str, seconds: float) -> dict[str, Any]:
     history = report.history
     ops = {op.index: op for op in history.ops}
@@ -155,16 +194,21 @@ def report_data(report: Report, file: str, seconds: float) -> dict[str, Any]:
     for prop in report.properties:
         keys = []
         for verdict in prop.keys:
-            entry = {"key": _json(verdict.key), "verdict": verdict.verdict,
-                     "reason": verdict.reason or None, "violations": verdict.violations,
-                     "witness": [op_data(ops[i]) for i in verdict.witness]}
+            entry = {
+                "key": _json(verdict.key),
+                "verdict": verdict.verdict,
+                "reason": verdict.reason or None,
+                "violations": verdict.violations,
+                "witness": [op_data(ops[i]) for i in verdict.witness],
+            }
             if prop.id == "linearizable":
                 entry["witness_minimal"] = verdict.witness_minimal
                 entry["linearization"] = list(verdict.linearization)
                 entry["breaks_at"] = verdict.breaks_at
             keys.append(entry)
-        properties.append({"id": prop.id, "meaning": prop.meaning, "verdict": prop.verdict,
-                           "keys": keys})
+        properties.append(
+            {"id": prop.id, "meaning": prop.meaning, "verdict": prop.verdict, "keys": keys}
+        )
     statuses = [op.status for op in history.ops]
     return {
         "command": "history",
@@ -186,9 +230,18 @@ def report_data(report: Report, file: str, seconds: float) -> dict[str, Any]:
 
 
 def op_data(op: Op) -> dict[str, Any]:
-    return {"index": op.index, "process": op.process, "f": op.f, "key": _json(op.key),
-            "value": _json(op.value), "type": op.status, "invoked": op.invoked,
-            "completed": op.completed, "swapped": op.swapped, "description": op.describe()}
+    return {
+        "index": op.index,
+        "process": op.process,
+        "f": op.f,
+        "key": _json(op.key),
+        "value": _json(op.value),
+        "type": op.status,
+        "invoked": op.invoked,
+        "completed": op.completed,
+        "swapped": op.swapped,
+        "description": op.describe(),
+    }
 
 
 def _json(value: Any) -> Any:
@@ -199,21 +252,28 @@ def _json(value: Any) -> Any:
 
 # Words.
 
+
 def report_text(data: dict[str, Any]) -> str:
-    lines = [(f"leaderless history {data['file']}: {_FORMAT_NAMES[data['format']]}, "
-              f"{data['events']:,} events, {data['operations']:,} operations "
-              f"({data['failed']} failed, {data['unknown_outcome']} with unknown outcome), "
-              f"{data['keys']} {'key' if data['keys'] == 1 else 'keys'}, "
-              f"{data['processes']} processes"),
-             f"checked in {data['seconds']:.2f} s"
-             + ("" if data["complete"] else f"; stopped by {data['stopped_by']}"), ""]
+    lines = [
+        (
+            f"leaderless history {data['file']}: {_FORMAT_NAMES[data['format']]}, "
+            f"{data['events']:,} events, {data['operations']:,} operations "
+            f"({data['failed']} failed, {data['unknown_outcome']} with unknown outcome), "
+            f"{data['keys']} {'key' if data['keys'] == 1 else 'keys'}, "
+            f"{data['processes']} processes"
+        ),
+        f"checked in {data['seconds']:.2f} s"
+        + ("" if data["complete"] else f"; stopped by {data['stopped_by']}"),
+        "",
+    ]
     width = max(len(p["id"]) for p in data["properties"])
     lines.append(f"{'property':<{width}}  {'verdict':<12}  {'keys':<22}  meaning")
     lines.append(f"{'-' * width}  {'-' * 12}  {'-' * 22}  {'-' * 7}")
     for prop in data["properties"]:
         shown = "VIOLATED" if prop["verdict"] == VIOLATED else prop["verdict"]
-        lines.append(f"{prop['id']:<{width}}  {shown:<12}  {_key_counts(prop):<22}  "
-                     f"{prop['meaning']}")
+        lines.append(
+            f"{prop['id']:<{width}}  {shown:<12}  {_key_counts(prop):<22}  {prop['meaning']}"
+        )
     not_applicable: dict[str, list[str]] = {}
     for prop in data["properties"]:
         if prop["verdict"] == NOT_APPLICABLE:
@@ -223,12 +283,17 @@ def report_text(data: dict[str, Any]) -> str:
     for prop in data["properties"]:
         reasons = [k for k in prop["keys"] if k["verdict"] in (VIOLATED, UNKNOWN)]
         for key in reasons:
-            lines += ["", f"{prop['id']} {key['verdict']}{_on_key(data, key['key'])}: {key['reason']}"]
+            lines += [
+                "",
+                f"{prop['id']} {key['verdict']}{_on_key(data, key['key'])}: {key['reason']}",
+            ]
             if key["violations"] > 1:
                 lines.append(f"  ({key['violations']} violations on this key; the first is shown)")
             if key["witness"]:
-                lines.append(f"  witness ({len(key['witness'])} operations; event numbers "
-                             "from invocation to completion):")
+                lines.append(
+                    f"  witness ({len(key['witness'])} operations; event numbers "
+                    "from invocation to completion):"
+                )
                 lines += [f"    {_span(op):>13}  {op['description']}" for op in key["witness"]]
     return "\n".join(lines)
 
@@ -237,8 +302,10 @@ def _key_counts(prop: dict[str, Any]) -> str:
     keys = prop["keys"]
     if len(keys) == 1:
         return "-"
-    counts = {v: sum(1 for k in keys if k["verdict"] == v)
-              for v in (VIOLATED, UNKNOWN, HOLDS, NOT_APPLICABLE)}
+    counts = {
+        v: sum(1 for k in keys if k["verdict"] == v)
+        for v in (VIOLATED, UNKNOWN, HOLDS, NOT_APPLICABLE)
+    }
     shown = [f"{n} {v}" for v, n in counts.items() if n]
     return ", ".join(shown)
 
@@ -259,6 +326,7 @@ def _span(op: dict[str, Any]) -> str:
 
 
 # The timeline.
+
 
 def history_html(report: Report, data: dict[str, Any]) -> str:
     """Timelines of the keys with a violation or an inconclusive check (all keys, up to
@@ -281,13 +349,23 @@ def history_html(report: Report, data: dict[str, Any]) -> str:
     for key in shown:
         quiet = "every property checked holds or is n/a on this key"
         section = marked.get(key, {"witness": set(), "verdicts": [quiet]})
-        lin = next((v for p in report.properties if p.id == "linearizable" for v in p.keys
-                    if v.key == key), None)
+        lin = next(
+            (
+                v
+                for p in report.properties
+                if p.id == "linearizable"
+                for v in p.keys
+                if v.key == key
+            ),
+            None,
+        )
         section.setdefault("linearization", lin.linearization if lin else ())
-        section["title"] = ("the register" if key is SINGLE_KEY else f"key {show(key)}")
+        section["title"] = "the register" if key is SINGLE_KEY else f"key {show(key)}"
         timelines.append(timeline_data([_bar(op) for op in groups[key]], section))
-    summary = [report_text(data).splitlines()[0],
-               "verdicts: " + ", ".join(f"{p['id']} {p['verdict']}" for p in data["properties"])]
+    summary = [
+        report_text(data).splitlines()[0],
+        "verdicts: " + ", ".join(f"{p['id']} {p['verdict']}" for p in data["properties"]),
+    ]
     return render_timeline(f"leaderless history {data['file']}", summary, timelines)
 
 
@@ -296,15 +374,23 @@ def _bar(op: Op) -> dict[str, Any]:
         label = f"r {show(op.value)}" if op.status == OK else "r ?"
     elif op.f == CAS:
         label = f"cas {show(op.value[0])}→{show(op.value[1])}" + (
-            " ✗" if op.swapped is False else "")
+            " ✗" if op.swapped is False else ""
+        )
     else:
         label = f"{op.f[0]} {show(op.value)}"
-    return {"index": op.index, "process": op.process, "label": label,
-            "title": op.describe(), "status": op.status, "invoked": op.invoked,
-            "completed": op.completed}
+    return {
+        "index": op.index,
+        "process": op.process,
+        "label": label,
+        "title": op.describe(),
+        "status": op.status,
+        "invoked": op.invoked,
+        "completed": op.completed,
+    }
 
 
 # Model counterexamples as histories (check and search --history-out).
+
 
 def check_history_dir(directory: str | None, option: str = "--history-out") -> None:
     """Before a run: the directory exists or can be created (its parent exists)."""
@@ -314,12 +400,15 @@ def check_history_dir(directory: str | None, option: str = "--history-out") -> N
     if target.exists() and not target.is_dir():
         raise UsageError(f"{option}: {directory} is not a directory")
     if not target.exists() and not target.resolve().parent.is_dir():
-        raise UsageError(f"{option}: cannot create {directory}: the directory "
-                         f"{target.resolve().parent} does not exist")
+        raise UsageError(
+            f"{option}: cannot create {directory}: the directory "
+            f"{target.resolve().parent} does not exist"
+        )
 
 
-def write_history_files(directory: str, traces: dict[str, dict[str, Any]],
-                        option: str = "--history-out") -> None:
+def write_history_files(
+    directory: str, traces: dict[str, dict[str, Any]], option: str = "--history-out"
+) -> None:
     """Each counterexample of a property a history can show (trace data by property id)
     as DIRECTORY/<property>.jsonl, a recorded history `leaderless history` reads."""
     check_history_dir(directory, option)

@@ -9,16 +9,32 @@ import math
 import re
 from collections.abc import Iterable
 
-from checker.cli import UsageError
-from checker.explorer import describe_bytes, memory_available
-from model import CATALOGUE, PROPERTY_IDS, Config, ConfigError, ReplicationModel, parse_clients
+from leaderless.checker.cli import UsageError
+from leaderless.checker.explorer import describe_bytes, memory_available
+from leaderless.model import (
+    CATALOGUE,
+    PROPERTY_IDS,
+    Config,
+    ConfigError,
+    ReplicationModel,
+    parse_clients,
+)
 
 DEFAULT = Config()
 # Config field -> the option that sets it, so errors name what the user typed.
-FLAGS = {"n": "--n", "w": "--w", "r": "--r", "clients": "--clients", "drift": "--drift",
-         "max_drops": "--drops", "max_crashes": "--crashes", "timeouts": "--timeouts",
-         "anti_entropy": "--anti-entropy", "read_repair": "--read-repair",
-         "resolution": "--resolution"}
+FLAGS = {
+    "n": "--n",
+    "w": "--w",
+    "r": "--r",
+    "clients": "--clients",
+    "drift": "--drift",
+    "max_drops": "--drops",
+    "max_crashes": "--crashes",
+    "timeouts": "--timeouts",
+    "anti_entropy": "--anti-entropy",
+    "read_repair": "--read-repair",
+    "resolution": "--resolution",
+}
 DEFAULT_MEMORY_SHARE = 0.5  # of the memory available, when --max-memory is not given
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
@@ -28,30 +44,70 @@ def add_model_arguments(parser: argparse.ArgumentParser, default: Config = DEFAU
     group.add_argument("--n", type=int, default=default.n, help="replicas (>= 1)")
     group.add_argument("--w", type=int, default=default.w, help="write quorum (1..n)")
     group.add_argument("--r", type=int, default=default.r, help="read quorum (1..n)")
-    group.add_argument("--clients", default=",".join(default.clients),
-                       help="one script of w/r per client, comma separated (default %(default)s)")
-    group.add_argument("--drift", type=int, default=default.drift,
-                       help="clock error bound: a write's timestamp is within D of real time")
-    group.add_argument("--drops", type=int, default=default.max_drops,
-                       help="messages the network may lose, in total")
-    group.add_argument("--crashes", type=int, default=default.max_crashes,
-                       help="replicas that may crash-stop, in total (0..n)")
-    group.add_argument("--timeouts", action="store_true", default=default.timeouts,
-                       help="a client may give up on a pending operation")
-    group.add_argument("--anti-entropy", action="store_true", default=default.anti_entropy,
-                       help="background replica-to-replica repair (needs lww)")
-    group.add_argument("--read-repair", default=default.read_repair,
-                       choices=("off", "async", "blocking"), help="read repair mode")
-    group.add_argument("--resolution", default=default.resolution, choices=("lww", "arrival"),
-                       help="lww: last write wins by timestamp; arrival: last arrival wins")
+    group.add_argument(
+        "--clients",
+        default=",".join(default.clients),
+        help="one script of w/r per client, comma separated (default %(default)s)",
+    )
+    group.add_argument(
+        "--drift",
+        type=int,
+        default=default.drift,
+        help="clock error bound: a write's timestamp is within D of real time",
+    )
+    group.add_argument(
+        "--drops",
+        type=int,
+        default=default.max_drops,
+        help="messages the network may lose, in total",
+    )
+    group.add_argument(
+        "--crashes",
+        type=int,
+        default=default.max_crashes,
+        help="replicas that may crash-stop, in total (0..n)",
+    )
+    group.add_argument(
+        "--timeouts",
+        action="store_true",
+        default=default.timeouts,
+        help="a client may give up on a pending operation",
+    )
+    group.add_argument(
+        "--anti-entropy",
+        action="store_true",
+        default=default.anti_entropy,
+        help="background replica-to-replica repair (needs lww)",
+    )
+    group.add_argument(
+        "--read-repair",
+        default=default.read_repair,
+        choices=("off", "async", "blocking"),
+        help="read repair mode",
+    )
+    group.add_argument(
+        "--resolution",
+        default=default.resolution,
+        choices=("lww", "arrival"),
+        help="lww: last write wins by timestamp; arrival: last arrival wins",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
     try:
-        return Config(n=args.n, w=args.w, r=args.r, clients=parse_clients(args.clients),
-                      drift=args.drift, max_drops=args.drops, max_crashes=args.crashes,
-                      timeouts=args.timeouts, anti_entropy=args.anti_entropy,
-                      read_repair=args.read_repair, resolution=args.resolution)
+        return Config(
+            n=args.n,
+            w=args.w,
+            r=args.r,
+            clients=parse_clients(args.clients),
+            drift=args.drift,
+            max_drops=args.drops,
+            max_crashes=args.crashes,
+            timeouts=args.timeouts,
+            anti_entropy=args.anti_entropy,
+            read_repair=args.read_repair,
+            resolution=args.resolution,
+        )
     except ConfigError as error:
         raise UsageError(error.worded(FLAGS)) from None
 
@@ -74,8 +130,9 @@ def positive_seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed a finite "
-                                         "number of seconds > 0")
+        raise argparse.ArgumentTypeError(
+            f"{text} is out of range; allowed a finite number of seconds > 0"
+        )
     return value
 
 
@@ -89,8 +146,9 @@ def memory_size(text: str) -> int:
     if unit == "%":
         available = memory_available()
         if available is None:
-            raise argparse.ArgumentTypeError("the memory available is unknown here; give "
-                                             "a size such as 4G instead of a share")
+            raise argparse.ArgumentTypeError(
+                "the memory available is unknown here; give a size such as 4G instead of a share"
+            )
         if not 0 < number <= 100:
             raise argparse.ArgumentTypeError(f"{text} is out of range; allowed 0%..100%")
         return int(available * number / 100)
@@ -105,40 +163,59 @@ def default_memory_ceiling() -> int | None:
     return None if available is None else int(available * DEFAULT_MEMORY_SHARE)
 
 
-def add_memory_limit(group: argparse.ArgumentParser | argparse._ArgumentGroup,
-                     outcome: str) -> None:
+def add_memory_limit(
+    group: argparse.ArgumentParser | argparse._ArgumentGroup, outcome: str
+) -> None:
     """--max-memory, defaulting to a share of the memory available, so that no run is
     killed by the kernel; `outcome` says what the user gets when it is reached."""
     ceiling = default_memory_ceiling()
     shown = f"{DEFAULT_MEMORY_SHARE:.0%} of the memory available"
     if ceiling is not None:
         shown += f", {describe_bytes(ceiling)} here"
-    group.add_argument("--max-memory", type=memory_size, metavar="SIZE", default=ceiling,
-                       help="stop once the process holds SIZE of memory (e.g. 4G or 80%%; "
-                            f"default {shown.replace('%', '%%')}) {outcome}")
+    group.add_argument(
+        "--max-memory",
+        type=memory_size,
+        metavar="SIZE",
+        default=ceiling,
+        help="stop once the process holds SIZE of memory (e.g. 4G or 80%%; "
+        f"default {shown.replace('%', '%%')}) {outcome}",
+    )
 
 
 def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> None:
     """Options of an exhaustive exploration; `per` says what each limit applies to."""
     group = parser.add_argument_group("search")
-    group.add_argument("--no-symmetry", action="store_true",
-                       help="explore the exact MODEL.md state space (no replica symmetry)")
-    group.add_argument("--max-states", type=positive_count, metavar="K",
-                       help=f"stop after K distinct states{per} (unviolated -> inconclusive)")
-    group.add_argument("--max-seconds", type=positive_seconds, metavar="S",
-                       help=f"stop after S seconds{per} (unviolated -> inconclusive)")
+    group.add_argument(
+        "--no-symmetry",
+        action="store_true",
+        help="explore the exact MODEL.md state space (no replica symmetry)",
+    )
+    group.add_argument(
+        "--max-states",
+        type=positive_count,
+        metavar="K",
+        help=f"stop after K distinct states{per} (unviolated -> inconclusive)",
+    )
+    group.add_argument(
+        "--max-seconds",
+        type=positive_seconds,
+        metavar="S",
+        help=f"stop after S seconds{per} (unviolated -> inconclusive)",
+    )
     add_memory_limit(group, "(unviolated -> inconclusive)")
     group.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
-def add_property_list_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
-                               option: str, help: str) -> None:
+def add_property_list_argument(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, option: str, help: str
+) -> None:
     """A list of property ids, comma separated, that may also be given again to add more."""
     parser.add_argument(option, metavar="P1,P2", action="append", help=help)
 
 
-def property_ids(text: str | Iterable[str], option: str,
-                 known: Iterable[str] = PROPERTY_IDS) -> list[str]:
+def property_ids(
+    text: str | Iterable[str], option: str, known: Iterable[str] = PROPERTY_IDS
+) -> list[str]:
     """Parse comma-separated property ids (one text, or several given one option each),
     suggesting a fix for a typo; naming none at all is an error, not 'require nothing'."""
     known = list(known)
@@ -147,8 +224,7 @@ def property_ids(text: str | Iterable[str], option: str,
     for one in given:
         named = [part.strip() for part in one.split(",") if part.strip()]
         if not named:
-            raise UsageError(f"{option}: names no property; give one or more of "
-                             f"{', '.join(known)}")
+            raise UsageError(f"{option}: names no property; give one or more of {', '.join(known)}")
         ids.extend(prop for prop in named if prop not in ids)
     for prop in ids:
         if prop not in known:
@@ -158,8 +234,9 @@ def property_ids(text: str | Iterable[str], option: str,
     return ids
 
 
-def applicable_ids(text: str | Iterable[str] | None, option: str,
-                   model: ReplicationModel) -> list[str]:
+def applicable_ids(
+    text: str | Iterable[str] | None, option: str, model: ReplicationModel
+) -> list[str]:
     """The properties an option names (all that apply when it is not given); naming one
     that cannot apply to the model's configuration is a usage error."""
     applicable = [p.id for i, p in enumerate(CATALOGUE) if model.applicable >> i & 1]
@@ -168,6 +245,24 @@ def applicable_ids(text: str | Iterable[str] | None, option: str,
     ids = property_ids(text, option)
     for prop in ids:
         if prop not in applicable:
-            raise UsageError(f"{option}: {prop} does not apply to this configuration "
-                             f"({model.config.describe()}); see the README's applicability table")
+            raise UsageError(
+                f"{option}: {prop} does not apply to this configuration "
+                f"({model.config.describe()}); see the README's applicability table"
+            )
     return ids
+
+
+def add_trace_file_outputs(group: argparse._ArgumentGroup) -> None:
+    """The files a command that finds counterexamples can write them to."""
+    group.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
+    group.add_argument(
+        "--history-out",
+        metavar="DIR",
+        help="write each counterexample a client history can show as "
+        "DIR/<property>.jsonl, a history `leaderless history` reads",
+    )
+    group.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write a self-contained HTML report with a sequence diagram per trace",
+    )

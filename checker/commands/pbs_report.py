@@ -19,8 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # the backend must be chosen before pyplot loads
 import numpy as np
 
-from checker.commands.pbs import Samples
-from model.pbs.wars import Z95
+from leaderless.checker.commands.pbs import Samples
+from leaderless.model.pbs.wars import Z95
 
 _METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
 
@@ -68,13 +68,16 @@ def visibility_figure(data: dict[str, Any], samples: Samples):
     ts = np.linspace(0.0, right, 400)
     _curve(axes, samples.result.windows, ts, "P(consistent read)", True)
     if samples.baseline is not None:
-        _curve(axes, samples.baseline.windows, ts, "without --down/--drop", False,
-               linestyle="--")
+        _curve(axes, samples.baseline.windows, ts, "without --down/--drop", False, linestyle="--")
     for row in data["t_visibility"]["targets"]:
         axes.axhline(row["probability"], color="grey", linewidth=0.6, linestyle=":")
     axes.set_xlim(0, right)
-    _dress(axes, data["configuration"]["description"], "t: ms after the write commits",
-           "P(read returns the write or newer)")
+    _dress(
+        axes,
+        data["configuration"]["description"],
+        "t: ms after the write commits",
+        "P(read returns the write or newer)",
+    )
     figure.tight_layout()
     return figure
 
@@ -82,14 +85,21 @@ def visibility_figure(data: dict[str, Any], samples: Samples):
 def latency_figure(data: dict[str, Any], samples: Samples):
     """Distribution functions of read and write latency (log time axis)."""
     figure, axes = plt.subplots(figsize=(6.4, 4.0))
-    for label, values in (("read", samples.result.read_latency),
-                          ("write", samples.result.write_latency)):
+    for label, values in (
+        ("read", samples.result.read_latency),
+        ("write", samples.result.write_latency),
+    ):
         if len(values):
-            axes.plot(np.maximum(values, 1e-6), np.arange(1, len(values) + 1) / len(values),
-                      label=label)
+            axes.plot(
+                np.maximum(values, 1e-6), np.arange(1, len(values) + 1) / len(values), label=label
+            )
     axes.set_xscale("log")
-    _dress(axes, data["configuration"]["description"], "operation latency (ms)",
-           "fraction of operations")
+    _dress(
+        axes,
+        data["configuration"]["description"],
+        "operation latency (ms)",
+        "fraction of operations",
+    )
     figure.tight_layout()
     return figure
 
@@ -97,16 +107,23 @@ def latency_figure(data: dict[str, Any], samples: Samples):
 def sweep_figure(data: dict[str, Any], samples: Samples):
     """One t-visibility curve per partial quorum (r + w <= n) of --sweep."""
     figure, axes = plt.subplots(figsize=(6.4, 4.0))
-    reached = [row["t_at_target"]["estimate"] for row in data["sweep"]["rows"]
-               if row["t_at_target"]["estimate"]]
+    reached = [
+        row["t_at_target"]["estimate"]
+        for row in data["sweep"]["rows"]
+        if row["t_at_target"]["estimate"]
+    ]
     right = max(reached, default=1.0) * 1.15
     ts = np.linspace(0.0, right, 400)
     for (r, w), windows in sorted(samples.sweep.items()):
         _curve(axes, windows, ts, f"r={r} w={w}", False)
     axes.set_xlim(0, right)
-    _dress(axes, f"every partial quorum (r + w <= n) of n={data['configuration']['n']}; "
-                 f"latency {data['latency']['name']}",
-           "t: ms after the write commits", "P(read returns the write or newer)")
+    _dress(
+        axes,
+        f"every partial quorum (r + w <= n) of n={data['configuration']['n']}; "
+        f"latency {data['latency']['name']}",
+        "t: ms after the write commits",
+        "P(read returns the write or newer)",
+    )
     figure.tight_layout()
     return figure
 
@@ -160,22 +177,28 @@ def _inline(svg: str, name: str) -> str:
     """An SVG file as an element of an HTML page: no XML prolog or doctype, no RDF
     metadata (not HTML), and every id (and reference to one) prefixed with the figure's
     name, since matplotlib numbers ids per figure (figure_1, axes_1) and they repeat."""
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.DOTALL)
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg") :], flags=re.DOTALL)
     return re.sub(r'(\bid="|url\(#|href="#)([^")]+)', rf"\g<1>{name}-\g<2>", svg)
 
 
 def html_page(data: dict[str, Any], samples: Samples, tables: list[tuple[str, str]]) -> str:
     """One self-contained page: the tables as text, the plots as inline SVG."""
-    parts = [(f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-              f"<title>leaderless pbs</title><style>{_STYLE}</style></head><body>"),
-             "<h1>How stale, how often</h1>",
-             f"<p>{html.escape(data['configuration']['description'])}</p>"]
+    parts = [
+        (
+            f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>leaderless pbs</title><style>{_STYLE}</style></head><body>"
+        ),
+        "<h1>How stale, how often</h1>",
+        f"<p>{html.escape(data['configuration']['description'])}</p>",
+    ]
     verdicts = data["requirements"]
     if verdicts:
         parts.append("<h2>Requirements</h2><ul>")
         for row in verdicts:
-            parts.append(f"<li class=\"{row['verdict']}\">{html.escape(row['description'])}: "
-                         f"<strong>{row['verdict']}</strong></li>")
+            parts.append(
+                f'<li class="{row["verdict"]}">{html.escape(row["description"])}: '
+                f"<strong>{row['verdict']}</strong></li>"
+            )
         parts.append("</ul>")
     for name, draw in figures(samples).items():
         figure = draw(data, samples)
@@ -183,14 +206,17 @@ def html_page(data: dict[str, Any], samples: Samples, tables: list[tuple[str, st
             svg = _render(figure, "svg", name).decode()
         finally:
             plt.close(figure)
-        parts.append(f"<figure id=\"{name}\">{_inline(svg, name)}</figure>")
+        parts.append(f'<figure id="{name}">{_inline(svg, name)}</figure>')
     for title, table in tables:
         parts.append(f"<h2>{html.escape(title)}</h2><pre>{html.escape(table)}</pre>")
-    parts.append("<p>Exact: k-staleness and availability. Sampled (Monte Carlo of the WARS "
-                 "model, 95% intervals): t-visibility and latency.</p></body></html>")
+    parts.append(
+        "<p>Exact: k-staleness and availability. Sampled (Monte Carlo of the WARS "
+        "model, 95% intervals): t-visibility and latency.</p></body></html>"
+    )
     return "\n".join(parts) + "\n"
 
 
-def write_html(path: Path, data: dict[str, Any], samples: Samples,
-               tables: list[tuple[str, str]]) -> None:
+def write_html(
+    path: Path, data: dict[str, Any], samples: Samples, tables: list[tuple[str, str]]
+) -> None:
     path.write_text(html_page(data, samples, tables), encoding="utf-8")

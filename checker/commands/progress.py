@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from checker.explorer import Progress
+from leaderless.checker.explorer import Progress
 
 
 class ProgressPrinter:
@@ -17,9 +17,11 @@ class ProgressPrinter:
         self.printed = False
 
     def __call__(self, progress: Progress) -> None:
-        line = (f"  {progress.states:,} states  {progress.states_per_second:,.0f} states/s  "
-                f"depth {progress.depth}  frontier {progress.frontier:,}  "
-                f"{progress.seconds:.0f} s")
+        line = (
+            f"  {progress.states:,} states  {progress.states_per_second:,.0f} states/s  "
+            f"depth {progress.depth}  frontier {progress.frontier:,}  "
+            f"{progress.seconds:.0f} s"
+        )
         self._write("\r" + line + "\033[K" if self.tty else line + "\n")
         self.printed = True
 

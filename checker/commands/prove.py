@@ -20,14 +20,20 @@ from typing import Any
 
 from tabulate import tabulate
 
-from checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.solver_options import add_solver_limits
-from proofs.clocks import prove_clock_bound, prove_clocks
-from proofs.parametric import prove_parametric
-from proofs.quorum import LARGEST_N, prove_overlap, prove_write_overlap, quorum_space, validate
-from proofs.result import PROVED, REFUTED, InvalidInput, Refuted, Result
-from proofs.solve import ctrl_c_outside_z3
-from proofs.topology import (
+from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.commands.solver_options import add_solver_limits
+from leaderless.proofs.clocks import prove_clock_bound, prove_clocks
+from leaderless.proofs.parametric import prove_parametric
+from leaderless.proofs.quorum import (
+    LARGEST_N,
+    prove_overlap,
+    prove_write_overlap,
+    quorum_space,
+    validate,
+)
+from leaderless.proofs.result import PROVED, REFUTED, InvalidInput, Refuted, Result
+from leaderless.proofs.solve import ctrl_c_outside_z3
+from leaderless.proofs.topology import (
     LEVELS,
     LOCAL_LEVELS,
     Level,
@@ -67,7 +73,7 @@ def _number(text: str) -> Fraction:
     try:
         return Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 5, 2.5 or 5/2)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 5, 2.5 or 5/2)") from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -368,15 +374,16 @@ def _clocks(args: argparse.Namespace) -> Outcome:
     if (args.drift is None) != (args.gap is None):
         raise UsageError("give both --drift and --gap, or neither for the proof for all D and g")
     if args.drift is None and (args.real or args.unit is not None):
-        raise UsageError("--real and --unit go with --drift and --gap; the proof for all D and "
-                         "g covers integer and real clocks, in any unit")
+        raise UsageError(
+            "--real and --unit go with --drift and --gap; the proof for all D and "
+            "g covers integer and real clocks, in any unit"
+        )
     prove: Callable[[], Result] = (
         (lambda: prove_clock_bound(args.timeout_ms))
         if args.drift is None
         else (
             lambda: prove_clocks(
-                _plain(args.drift), _plain(args.gap), args.real, args.unit or "ms",
-                args.timeout_ms
+                _plain(args.drift), _plain(args.gap), args.real, args.unit or "ms", args.timeout_ms
             )
         )
     )

@@ -13,10 +13,10 @@ import argparse
 import json
 from typing import Any
 
-from checker.cli import EXIT_HOLDS, EXIT_VIOLATED, UsageError
-from checker.render import TraceFormatError, itf_to_trace_data
-from checker.trace import ReplayError, replay
-from model import Config, ConfigError, ReplicationModel
+from leaderless.checker.cli import EXIT_HOLDS, EXIT_VIOLATED, UsageError
+from leaderless.checker.render import TraceFormatError, itf_to_trace_data
+from leaderless.checker.trace import ReplayError, replay
+from leaderless.model import Config, ConfigError, ReplicationModel
 
 # Replay tries every timestamp a write may take (2 * drift + 1 of them) at each write;
 # beyond this a single step could take minutes, and no explorable trace needs it.
@@ -47,8 +47,10 @@ def traces_in(document: Any) -> list[dict[str, Any]]:
     elif "states" in document and "property" in document:
         traces = [document]
     else:
-        raise UsageError("not a leaderless trace file: no 'states' and 'property', "
-                         "no 'properties', no ITF 'vars'")
+        raise UsageError(
+            "not a leaderless trace file: no 'states' and 'property', "
+            "no 'properties', no ITF 'vars'"
+        )
     for number, trace in enumerate(traces, 1):
         _check_shape(trace, f"trace {number}" if len(traces) > 1 else "the trace")
     return traces
@@ -63,16 +65,18 @@ def _check_shape(trace: Any, which: str) -> None:
     states, steps = trace.get("states"), trace.get("steps")
     if not isinstance(states, list) or not states:
         raise UsageError(f"{which}: 'states' must be a nonempty list")
-    if steps is not None and (not isinstance(steps, list)
-                              or not all(isinstance(s, dict) for s in steps)):
+    if steps is not None and (
+        not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps)
+    ):
         raise UsageError(f"{which}: 'steps' must be a list of objects")
     for key in ("reason", "length"):
         wanted = str if key == "reason" else int
         if key in trace and not isinstance(trace[key], wanted):
             raise UsageError(f"{which}: '{key}' must be a {wanted.__name__}")
     if "length" in trace and trace["length"] != len(states) - 1:
-        raise UsageError(f"{which}: 'length' says {trace['length']} steps, but it has "
-                         f"{len(states)} states")
+        raise UsageError(
+            f"{which}: 'length' says {trace['length']} steps, but it has {len(states)} states"
+        )
 
 
 def _model_of(trace: dict[str, Any]) -> ReplicationModel:
@@ -86,16 +90,21 @@ def _model_of(trace: dict[str, Any]) -> ReplicationModel:
     store = first.get("store") if isinstance(first, dict) else None
     if not isinstance(store, dict) or len(store) != config.n:
         held = len(store) if isinstance(store, dict) else "no"
-        raise UsageError(f"bad config in trace: n={config.n}, but the initial state has "
-                         f"{held} replicas in 'store'")
+        raise UsageError(
+            f"bad config in trace: n={config.n}, but the initial state has "
+            f"{held} replicas in 'store'"
+        )
     if config.drift > MAX_REPLAY_DRIFT:
-        raise UsageError(f"bad config in trace: drift {config.drift} is more than replay "
-                         f"handles (at most {MAX_REPLAY_DRIFT})")
+        raise UsageError(
+            f"bad config in trace: drift {config.drift} is more than replay "
+            f"handles (at most {MAX_REPLAY_DRIFT})"
+        )
     return ReplicationModel(config)
 
 
-def check_recorded_words(model: ReplicationModel, trace: dict[str, Any], states: list,
-                         reason: str | None) -> None:
+def check_recorded_words(
+    model: ReplicationModel, trace: dict[str, Any], states: list, reason: str | None
+) -> None:
     """The parts of a trace that are not states must be the model's own too: a step's
     description and ITF `mbt::actionTaken`, and the reason it gives for the violation.
     Raises ReplayError naming the first that differs."""
@@ -104,15 +113,20 @@ def check_recorded_words(model: ReplicationModel, trace: dict[str, Any], states:
         labels = [label for label, nxt in model.successors(before) if nxt == after]
         names = sorted({model.action_view(label)["action"] for label in labels})
         if "taken" in step and step["taken"] not in names:
-            raise ReplayError(f"step {number}: mbt::actionTaken is {step['taken']!r}, but "
-                              f"the model's step here is {' or '.join(names)}")
+            raise ReplayError(
+                f"step {number}: mbt::actionTaken is {step['taken']!r}, but "
+                f"the model's step here is {' or '.join(names)}"
+            )
         described = sorted({model.describe_action(label, before) for label in labels})
         if "description" in step and step["description"] not in described:
-            raise ReplayError(f"step {number}: the description {step['description']!r} is "
-                              f"not the model's ({' or '.join(map(repr, described))})")
+            raise ReplayError(
+                f"step {number}: the description {step['description']!r} is "
+                f"not the model's ({' or '.join(map(repr, described))})"
+            )
     if reason is not None and "reason" in trace and trace["reason"] != reason:
-        raise ReplayError(f"the trace gives the reason {trace['reason']!r}; the model's "
-                          f"is {reason!r}")
+        raise ReplayError(
+            f"the trace gives the reason {trace['reason']!r}; the model's is {reason!r}"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -151,10 +165,13 @@ def _replay_all(filename: str, document: Any) -> int:
             code = EXIT_VIOLATED
             continue
         if reason is None:
-            print(f"{name}: replays {len(states) - 1} steps, but the last state does not "
-                  f"violate {name}")
+            print(
+                f"{name}: replays {len(states) - 1} steps, but the last state does not "
+                f"violate {name}"
+            )
             code = EXIT_VIOLATED
         else:
-            print(f"{name}: replays {len(states) - 1} steps, every state matches; "
-                  f"violated: {reason}")
+            print(
+                f"{name}: replays {len(states) - 1} steps, every state matches; violated: {reason}"
+            )
     return code

@@ -28,22 +28,23 @@ from typing import Any
 
 from tabulate import tabulate
 
-from checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
-from checker.commands.options import (
+from leaderless.checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.commands.options import (
     add_model_arguments,
     add_property_list_argument,
+    add_trace_file_outputs,
     applicable_ids,
     config_from_args,
     positive_count,
     positive_seconds,
 )
-from checker.commands.progress import ProgressPrinter
-from checker.html import write_html
-from checker.render import check_outputs, to_json, trace_itf, trace_text, write_itf_files
-from checker.trace import normalize, trace_data
-from model import Config, ConfigError
-from model.clocks import ClientClocks, Clock, PerWriteClock
-from model.search import (
+from leaderless.checker.commands.progress import ProgressPrinter
+from leaderless.checker.html import write_html
+from leaderless.checker.render import check_outputs, to_json, trace_itf, trace_text, write_itf_files
+from leaderless.checker.trace import normalize, trace_data
+from leaderless.model import Config, ConfigError
+from leaderless.model.clocks import ClientClocks, Clock, PerWriteClock
+from leaderless.model.search import (
     DEFAULT_EXAMPLES,
     DEFAULT_STEPS,
     NONE_FOUND,
@@ -59,46 +60,90 @@ from model.search import (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     run = parser.add_argument_group("search")
-    run.add_argument("--examples", type=positive_count, default=DEFAULT_EXAMPLES, metavar="N",
-                     help="random runs per property (default %(default)s)")
-    run.add_argument("--seed", type=int, default=0, metavar="S",
-                     help="the random seed; the same seed repeats the search (default 0)")
-    run.add_argument("--steps", type=positive_count, default=DEFAULT_STEPS, metavar="K",
-                     help="most steps in one run (default %(default)s; runs end earlier "
-                          "once nothing is enabled)")
-    run.add_argument("--max-seconds", type=positive_seconds, metavar="S",
-                     help="stop the whole search after S seconds (what was found is kept; "
-                          "none found -> inconclusive)")
-    run.add_argument("--no-shrink", action="store_true",
-                     help="skip Hypothesis's shrinking (hundreds of re-runs); the faster "
-                          "pass that drops steps still shortens every counterexample")
-    run.add_argument("--shrink-seconds", type=positive_seconds, metavar="S",
-                     help="most seconds Hypothesis's shrinking spends on one "
-                          f"counterexample (default {SHRINK_SECONDS:g})")
+    run.add_argument(
+        "--examples",
+        type=positive_count,
+        default=DEFAULT_EXAMPLES,
+        metavar="N",
+        help="random runs per property (default %(default)s)",
+    )
+    run.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="the random seed; the same seed repeats the search (default 0)",
+    )
+    run.add_argument(
+        "--steps",
+        type=positive_count,
+        default=DEFAULT_STEPS,
+        metavar="K",
+        help="most steps in one run (default %(default)s; runs end earlier "
+        "once nothing is enabled)",
+    )
+    run.add_argument(
+        "--max-seconds",
+        type=positive_seconds,
+        metavar="S",
+        help="stop the whole search after S seconds (what was found is kept; "
+        "none found -> inconclusive)",
+    )
+    run.add_argument(
+        "--no-shrink",
+        action="store_true",
+        help="skip Hypothesis's shrinking (hundreds of re-runs); the faster "
+        "pass that drops steps still shortens every counterexample",
+    )
+    run.add_argument(
+        "--shrink-seconds",
+        type=positive_seconds,
+        metavar="S",
+        help="most seconds Hypothesis's shrinking spends on one "
+        f"counterexample (default {SHRINK_SECONDS:g})",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     clocks = parser.add_argument_group("clocks")
-    clocks.add_argument("--clock", choices=("write", "client"), default="write",
-                        help="write: each write's timestamp within --drift of real time "
-                             "(MODEL.md); client: one drifting clock per client")
-    clocks.add_argument("--max-offset", type=int, metavar="O",
-                        help="client clocks: offset from real time within -O..O ticks")
-    clocks.add_argument("--max-skew", type=int, metavar="P",
-                        help="client clocks: rate within -P..P percent of real time (0..99)")
-    clocks.add_argument("--ntp-steps", type=int, metavar="K",
-                        help="client clocks: backward NTP corrections in a run, in total")
-    clocks.add_argument("--max-step", type=int, metavar="B",
-                        help="client clocks: ticks one NTP correction sets a clock back")
+    clocks.add_argument(
+        "--clock",
+        choices=("write", "client"),
+        default="write",
+        help="write: each write's timestamp within --drift of real time "
+        "(MODEL.md); client: one drifting clock per client",
+    )
+    clocks.add_argument(
+        "--max-offset",
+        type=int,
+        metavar="O",
+        help="client clocks: offset from real time within -O..O ticks",
+    )
+    clocks.add_argument(
+        "--max-skew",
+        type=int,
+        metavar="P",
+        help="client clocks: rate within -P..P percent of real time (0..99)",
+    )
+    clocks.add_argument(
+        "--ntp-steps",
+        type=int,
+        metavar="K",
+        help="client clocks: backward NTP corrections in a run, in total",
+    )
+    clocks.add_argument(
+        "--max-step",
+        type=int,
+        metavar="B",
+        help="client clocks: ticks one NTP correction sets a clock back",
+    )
     out = parser.add_argument_group("output")
-    add_property_list_argument(out, "--require",
-                               "properties to search; they decide the exit code (default: "
-                               "all applicable); give it again to add more")
+    add_property_list_argument(
+        out,
+        "--require",
+        "properties to search; they decide the exit code (default: "
+        "all applicable); give it again to add more",
+    )
     out.add_argument("--json", action="store_true", help="print everything as JSON")
-    out.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
-    out.add_argument("--history-out", metavar="DIR",
-                     help="write each counterexample a client history can show as "
-                          "DIR/<property>.jsonl, a history `leaderless history` reads")
-    out.add_argument("--html", metavar="FILE",
-                     help="write a self-contained HTML report with a sequence diagram per trace")
+    add_trace_file_outputs(out)
 
 
 _CLIENT_OPTIONS = ("max_offset", "max_skew", "ntp_steps", "max_step")
@@ -117,13 +162,17 @@ def clock_from_args(args: argparse.Namespace, config: Config) -> Clock:
                 raise UsageError(f"{option} sets a client clock; add --clock client")
             return PerWriteClock(config.drift)
         if config.drift:
-            raise UsageError("--drift bounds the per-write clock; with --clock client use "
-                             "--max-offset, --max-skew and --ntp-steps")
+            raise UsageError(
+                "--drift bounds the per-write clock; with --clock client use "
+                "--max-offset, --max-skew and --ntp-steps"
+            )
         for name, most in _CLIENT_LIMITS.items():
             value = getattr(args, name)
             if value is not None and value > most:
-                raise UsageError(f"--{name.replace('_', '-')}: {value} is out of range; the "
-                                 f"search handles at most {most}")
+                raise UsageError(
+                    f"--{name.replace('_', '-')}: {value} is out of range; the "
+                    f"search handles at most {most}"
+                )
         return ClientClocks(**{name: getattr(args, name) for name in given})
     except ConfigError as error:
         raise UsageError(f"--{str(error).replace('_', '-')}") from None
@@ -139,8 +188,10 @@ class SearchProgressPrinter(ProgressPrinter):
             doing += f" a run of {progress.shortest:,} steps"
         if progress.shrink_runs:
             doing += f" ({progress.shrink_runs:,} re-runs)"
-        line = (f"  {progress.property_id}: {doing}  {progress.runs:,} runs  "
-                f"{progress.steps:,} steps  {progress.seconds:.0f} s")
+        line = (
+            f"  {progress.property_id}: {doing}  {progress.runs:,} runs  "
+            f"{progress.steps:,} steps  {progress.seconds:.0f} s"
+        )
         self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
         self.stream.flush()
         self.printed = True
@@ -163,7 +214,8 @@ def finding_data(finding: Finding, examples: int) -> dict[str, Any]:
         "requested_examples": examples,
         "steps": finding.steps,
         "seconds": round(finding.seconds, 3),
-        "seconds_to_first": None if finding.first_seconds is None
+        "seconds_to_first": None
+        if finding.first_seconds is None
         else round(finding.first_seconds, 3),
         "length": len(finding.trace) if finding.trace is not None else None,
         "shortened": finding.shortened if finding.trace is not None else None,
@@ -175,12 +227,15 @@ def finding_data(finding: Finding, examples: int) -> dict[str, Any]:
     }
 
 
-def search_data(config: Config, clock: Clock, args: argparse.Namespace,
-                findings: list[Finding]) -> dict[str, Any]:
+def search_data(
+    config: Config, clock: Clock, args: argparse.Namespace, findings: list[Finding]
+) -> dict[str, Any]:
     return {
         "config": config.to_json(),
-        "clock": {"mode": "client" if isinstance(clock, ClientClocks) else "write",
-                  "description": clock.describe()},
+        "clock": {
+            "mode": "client" if isinstance(clock, ClientClocks) else "write",
+            "description": clock.describe(),
+        },
         "seed": args.seed,
         "examples": args.examples,
         "steps": args.steps,
@@ -208,14 +263,23 @@ def result_table(data: dict[str, Any]) -> str:
             shown = prop["verdict"]
         length = "" if prop["length"] is None else prop["length"]
         rows.append((prop["id"], shown, length, prop["meaning"]))
-    return tabulate(rows, headers=("property", "search", "trace", "meaning"),
-                    tablefmt="simple", disable_numparse=True)
+    return tabulate(
+        rows,
+        headers=("property", "search", "trace", "meaning"),
+        tablefmt="simple",
+        disable_numparse=True,
+    )
 
 
 def _write_itf(directory_name: str, findings: list[Finding]) -> None:
-    write_itf_files(directory_name, {
-        f.property_id: trace_itf(trace_data(f.model, f.trace))
-        for f in findings if f.trace is not None and f.model is not None})
+    write_itf_files(
+        directory_name,
+        {
+            f.property_id: trace_itf(trace_data(f.model, f.trace))
+            for f in findings
+            if f.trace is not None and f.model is not None
+        },
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -224,27 +288,38 @@ def run(args: argparse.Namespace) -> int:
     model = search_model(config, clock)
     wanted = applicable_ids(args.require, "--require", model)
     if args.no_shrink and args.shrink_seconds is not None:
-        raise UsageError("--shrink-seconds bounds the shrinking that --no-shrink skips; "
-                         "give one of them")
+        raise UsageError(
+            "--shrink-seconds bounds the shrinking that --no-shrink skips; give one of them"
+        )
     check_outputs(itf=args.itf, html=args.html)
     if args.history_out is not None:
         # Imported here: only a run that writes histories waits for the history checker.
-        from checker.commands.history import check_history_dir, write_history_files
+        from leaderless.checker.commands.history import check_history_dir, write_history_files
+
         check_history_dir(args.history_out)
     printer = None if args.quiet else SearchProgressPrinter()
-    findings = search(config, clock=clock, properties=wanted, examples=args.examples,
-                      steps=args.steps, seed=args.seed, shrink=not args.no_shrink,
-                      shrink_seconds=args.shrink_seconds or SHRINK_SECONDS,
-                      max_seconds=args.max_seconds,
-                      progress=printer)
+    findings = search(
+        config,
+        clock=clock,
+        properties=wanted,
+        examples=args.examples,
+        steps=args.steps,
+        seed=args.seed,
+        shrink=not args.no_shrink,
+        shrink_seconds=args.shrink_seconds or SHRINK_SECONDS,
+        max_seconds=args.max_seconds,
+        progress=printer,
+    )
     if printer is not None:
         printer.done()
     if args.itf is not None:
         _write_itf(args.itf, findings)
     data = search_data(config, clock, args, findings)
     if args.history_out is not None:
-        write_history_files(args.history_out, {p["id"]: p["trace"] for p in data["properties"]
-                                               if p["trace"] is not None})
+        write_history_files(
+            args.history_out,
+            {p["id"]: p["trace"] for p in data["properties"] if p["trace"] is not None},
+        )
     if args.html is not None:
         write_html(args.html, data, title="leaderless search")
     if args.json:
@@ -253,8 +328,10 @@ def run(args: argparse.Namespace) -> int:
         steps = sum(f.steps for f in findings)
         seconds = sum(f.seconds for f in findings)
         print(f"leaderless search: {config.describe()}")
-        print(f"{clock.describe()}; seed {args.seed}, up to {args.examples} runs per "
-              f"property, {steps:,} model steps in {seconds:.1f} s")
+        print(
+            f"{clock.describe()}; seed {args.seed}, up to {args.examples} runs per "
+            f"property, {steps:,} model steps in {seconds:.1f} s"
+        )
         print()
         print(result_table(data))
         for finding, prop in zip(findings, data["properties"]):
@@ -262,22 +339,30 @@ def run(args: argparse.Namespace) -> int:
                 print()
                 assert finding.model is not None
                 if finding.model.config.drift != config.drift:
-                    print(f"(client clocks erred by up to {finding.model.config.drift}: the "
-                          f"trace replays as MODEL.md with --drift "
-                          f"{finding.model.config.drift})")
+                    print(
+                        f"(client clocks erred by up to {finding.model.config.drift}: the "
+                        f"trace replays as MODEL.md with --drift "
+                        f"{finding.model.config.drift})"
+                    )
                 print(trace_text(prop["trace"]))
         stopped = next((f.stopped_by for f in findings if f.stopped_by), None)
         if stopped is not None:
             print(f"\n{stopped}: the search stopped early; what it found is above.")
         if any(f.status == VIOLATED and not f.shortened for f in findings):
-            print("\nnot fully shortened: the search stopped while shortening; the trace "
-                  "is a real counterexample, perhaps not the shortest it would have found.")
+            print(
+                "\nnot fully shortened: the search stopped while shortening; the trace "
+                "is a real counterexample, perhaps not the shortest it would have found."
+            )
         cut, runs = sum(f.cut_runs for f in findings), sum(f.examples for f in findings)
         if cut * 10 > runs:
-            print(f"\n{cut:,} of {runs:,} runs ended early: Hypothesis bounds what one run "
-                  "may draw; a lower --steps keeps runs within it.")
+            print(
+                f"\n{cut:,} of {runs:,} runs ended early: Hypothesis bounds what one run "
+                "may draw; a lower --steps keeps runs within it."
+            )
         if any(f.status == NONE_FOUND for f in findings):
-            print("\nnone found is not holds: a search samples runs; "
-                  "`leaderless check` explores them all on small scopes.")
+            print(
+                "\nnone found is not holds: a search samples runs; "
+                "`leaderless check` explores them all on small scopes."
+            )
     sys.stdout.flush()
     return EXIT_VIOLATED if any(f.status == VIOLATED for f in findings) else EXIT_INCONCLUSIVE

@@ -15,7 +15,7 @@ deterministic for a seed.
     (2, True)
 """
 
-from model.antientropy.simulation import (
+from leaderless.model.antientropy.simulation import (
     Cluster,
     DivergenceConfig,
     PairSync,
@@ -23,8 +23,8 @@ from model.antientropy.simulation import (
     diverged_cluster,
     reconcile,
 )
-from model.antientropy.store import MAX_DEPTH, Key, Store, Version, default_depth
-from model.antientropy.sync import (
+from leaderless.model.antientropy.store import MAX_DEPTH, Key, Store, Version, default_depth
+from leaderless.model.antientropy.sync import (
     ENTRY_BYTES,
     HASH_BYTES,
     Cost,

@@ -10,7 +10,7 @@ from the replicas: for every key, the largest version that reached any replica.
     >>> cluster = diverged_cluster(DivergenceConfig(keys=200, replicas=3, diverge=0.05, seed=1))
     >>> cluster.diverged, len(cluster.expected) <= 200
     (10, True)
-    >>> from model.antientropy.sync import merkle_sync
+    >>> from leaderless.model.antientropy.sync import merkle_sync
     >>> result = reconcile(cluster.replicas, lambda a, b: merkle_sync(a, b).cost)
     >>> result.agreed, all(s.content == cluster.expected for s in cluster.replicas)
     (True, True)
@@ -22,8 +22,8 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from model.antientropy.store import MAX_DEPTH, Key, Store, Version, default_depth
-from model.antientropy.sync import Cost
+from leaderless.model.antientropy.store import MAX_DEPTH, Key, Store, Version, default_depth
+from leaderless.model.antientropy.sync import Cost
 
 Progress = Callable[[str], None]
 # Progress is reported every this many keys while building, so a million-key run says

@@ -12,7 +12,7 @@ The initiator `a` talks, the responder `b` answers:
 - Naive: one round trip. `a` sends every entry; `b` merges and sends back every entry
   that `a` lacks or holds older.
 
-    >>> from model.antientropy.store import Store
+    >>> from leaderless.model.antientropy.store import Store
     >>> a, b = Store(depth=3), Store(depth=3)
     >>> _ = a.write(1, (1, 0)), b.write(2, (1, 1))
     >>> report = merkle_sync(a, b)
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from model.antientropy.store import HASH_DIGEST, Key, Store, Version
+from leaderless.model.antientropy.store import HASH_DIGEST, Key, Store, Version
 
 HASH_BYTES = HASH_DIGEST
 # Key id, timestamp and writer id as three 64-bit integers.

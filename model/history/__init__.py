@@ -6,10 +6,19 @@ lines (`parse`), linearizability by the Wing and Gong search with Lowe's memoisa
 (`check`), and the export of model traces as histories (`export`).
 """
 
-from model.history.check import HISTORY_PROPERTIES, Report, check_history
-from model.history.linear import Budget
-from model.history.parse import FORMATS, parse
-from model.history.records import History, HistoryError, Op
+from leaderless.model.history.check import HISTORY_PROPERTIES, Report, check_history
+from leaderless.model.history.linear import Budget
+from leaderless.model.history.parse import FORMATS, parse
+from leaderless.model.history.records import History, HistoryError, Op
 
-__all__ = ["FORMATS", "HISTORY_PROPERTIES", "Budget", "History", "HistoryError", "Op", "Report",
-           "check_history", "parse"]
+__all__ = [
+    "FORMATS",
+    "HISTORY_PROPERTIES",
+    "Budget",
+    "History",
+    "HistoryError",
+    "Op",
+    "Report",
+    "check_history",
+    "parse",
+]

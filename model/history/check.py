@@ -13,23 +13,27 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from model.history.linear import Budget, Item, deletable, items, search
-from model.history.records import History, Op, show
-from model.history.sessions import SESSION_PROPERTIES, check_key
-from model.properties import CATALOGUE
+from leaderless.model.history.linear import Budget, Item, deletable, items, search
+from leaderless.model.history.records import History, Op, show
+from leaderless.model.history.sessions import SESSION_PROPERTIES, check_key
+from leaderless.model.properties import CATALOGUE
 
 LINEARIZABLE = "linearizable"
 # The model's order, so reports read the same as `leaderless check`.
-HISTORY_PROPERTIES = tuple(p.id for p in CATALOGUE
-                           if p.id in SESSION_PROPERTIES or p.id == LINEARIZABLE)
+HISTORY_PROPERTIES = tuple(
+    p.id for p in CATALOGUE if p.id in SESSION_PROPERTIES or p.id == LINEARIZABLE
+)
 MEANINGS = {p.id: p.meaning for p in CATALOGUE}
-MEANINGS[LINEARIZABLE] = ("the history is linearizable as a read/write/cas register per key, "
-                          "starting at the initial value")
+MEANINGS[LINEARIZABLE] = (
+    "the history is linearizable as a read/write/cas register per key, "
+    "starting at the initial value"
+)
 # The model's aborted-read is about timed-out writes, whose outcome is unknown; on a
 # recorded history reading such a write is allowed (it may have happened), and the
 # anomaly is reading one that definitely failed.
-MEANINGS["aborted-read"] = ("no ok read returns the value of a write that definitely failed "
-                            "(Adya's G1a)")
+MEANINGS["aborted-read"] = (
+    "no ok read returns the value of a write that definitely failed (Adya's G1a)"
+)
 HOLDS, VIOLATED, UNKNOWN, NOT_APPLICABLE = "holds", "violated", "inconclusive", "n/a"
 
 TIME_LIMIT = "the time limit"
@@ -76,14 +80,17 @@ class Report:
 WITNESS_STEPS = 1_000_000
 
 
-def check_history(history: History, properties: tuple[str, ...] = HISTORY_PROPERTIES,
-                  budget: Budget | None = None,
-                  progress: Callable[[str], None] | None = None,
-                  witness_steps: int = WITNESS_STEPS) -> Report:
+def check_history(
+    history: History,
+    properties: tuple[str, ...] = HISTORY_PROPERTIES,
+    budget: Budget | None = None,
+    progress: Callable[[str], None] | None = None,
+    witness_steps: int = WITNESS_STEPS,
+) -> Report:
     """Decide `properties` on `history` within `budget`; each linearizability witness is
     shrunk for at most `witness_steps` search steps.
 
-    >>> from model.history.parse import parse
+    >>> from leaderless.model.history.parse import parse
     >>> lines = ['{"process": 0, "type": "invoke", "f": "write", "value": 1}',
     ...          '{"process": 0, "type": "ok", "f": "write", "value": 1}',
     ...          '{"process": 1, "type": "invoke", "f": "read", "value": null}',
@@ -113,14 +120,22 @@ def check_history(history: History, properties: tuple[str, ...] = HISTORY_PROPER
             if progress is not None:
                 label = f"key {number} of {len(groups)}, {len(placed)} operations"
                 progress(label)
-                report = (lambda done, seen, label=label:
-                          progress(f"{label}: {done} placed, {seen:,} states remembered"))
+
+                def report(done: int, seen: int, label: str = label) -> None:
+                    progress(f"{label}: {done} placed, {seen:,} states remembered")
+
             outcome, order = search(placed, history.initial, budget, report)
             if outcome is None:
                 stopped_by = INTERRUPTED if budget.cancelled() else TIME_LIMIT
-                results[LINEARIZABLE].append(KeyVerdict(
-                    key, UNKNOWN, f"{stopped_by} stopped the search after it placed "
-                    f"{len(order)} of {len(placed)} operations", linearization=tuple(order)))
+                results[LINEARIZABLE].append(
+                    KeyVerdict(
+                        key,
+                        UNKNOWN,
+                        f"{stopped_by} stopped the search after it placed "
+                        f"{len(order)} of {len(placed)} operations",
+                        linearization=tuple(order),
+                    )
+                )
             elif outcome:
                 results[LINEARIZABLE].append(KeyVerdict(key, HOLDS, linearization=tuple(order)))
             else:
@@ -130,11 +145,14 @@ def check_history(history: History, properties: tuple[str, ...] = HISTORY_PROPER
             verdict = results[LINEARIZABLE][position]
             if progress is not None:
                 progress(f"shrinking the witness for key {_key_name(verdict.key)}")
-            shrunk = _linearizability_witness(ops, placed, history.initial,
-                                              budget.limited(witness_steps))
+            shrunk = _linearizability_witness(
+                ops, placed, history.initial, budget.limited(witness_steps)
+            )
             results[LINEARIZABLE][position] = _violated_linearizable(verdict, history, *shrunk)
-    verdicts = tuple(PropertyVerdict(prop, MEANINGS[prop], _overall(results[prop]),
-                                     tuple(results[prop])) for prop in properties)
+    verdicts = tuple(
+        PropertyVerdict(prop, MEANINGS[prop], _overall(results[prop]), tuple(results[prop]))
+        for prop in properties
+    )
     return Report(history, verdicts, stopped_by)
 
 
@@ -159,8 +177,9 @@ def _overall(keys: list[KeyVerdict]) -> str:
     return NOT_APPLICABLE
 
 
-def _linearizability_witness(ops: list[Op], placed: list[Item], initial: Any,
-                             budget: Budget) -> tuple[list[Item], int | None, bool]:
+def _linearizability_witness(
+    ops: list[Op], placed: list[Item], initial: Any, budget: Budget
+) -> tuple[list[Item], int | None, bool]:
     """(a small set of operations that is already not linearizable, the event where the
     key's history first becomes unlinearizable, whether both were found to the end).
 
@@ -168,8 +187,10 @@ def _linearizability_witness(ops: list[Op], placed: list[Item], initial: Any,
     linearizable history is linearizable), then operations are left out while the
     rest stays unlinearizable, halving the chunks tried down to single operations.
     """
-    cuts = sorted({op.invoked + 1 for op in ops} | {op.completed + 1 for op in ops
-                                                      if op.completed is not None})
+    cuts = sorted(
+        {op.invoked + 1 for op in ops}
+        | {op.completed + 1 for op in ops if op.completed is not None}
+    )
     low, high = 0, len(cuts)  # cuts[high] (or the whole history) is unlinearizable
     bad = placed
     while low < high:
@@ -196,7 +217,7 @@ def _linearizability_witness(ops: list[Op], placed: list[Item], initial: Any,
                 pool = [it for it in current if it.writes == writes]
                 start = 0
                 while start < len(pool):
-                    removed = pool[start:start + chunk]
+                    removed = pool[start : start + chunk]
                     rest = [it for it in current if it not in removed]
                     if rest and deletable(removed, rest):
                         outcome, _ = search(rest, initial, budget)
@@ -204,7 +225,7 @@ def _linearizability_witness(ops: list[Op], placed: list[Item], initial: Any,
                             return current, breaks_at, False
                         if outcome is False:
                             current, changed = rest, True
-                            pool = pool[:start] + pool[start + chunk:]
+                            pool = pool[:start] + pool[start + chunk :]
                             continue
                     start += chunk
                 if chunk == 1:
@@ -213,18 +234,24 @@ def _linearizability_witness(ops: list[Op], placed: list[Item], initial: Any,
     return current, breaks_at, True
 
 
-def _violated_linearizable(verdict: KeyVerdict, history: History, witness: list[Item],
-                           breaks_at: int | None, minimal: bool) -> KeyVerdict:
+def _violated_linearizable(
+    verdict: KeyVerdict, history: History, witness: list[Item], breaks_at: int | None, minimal: bool
+) -> KeyVerdict:
     indices = tuple(sorted(it.op for it in witness))
     where = ""
     if breaks_at is not None:
         culprit = next((op for op in history.ops if op.completed == breaks_at), None)
         if culprit is not None:
-            where = (f"; the history is linearizable up to the completion of "
-                     f"{culprit.describe()} (event {breaks_at + 1}), which no order explains")
-    reason = (f"no order of the {len(indices)} operations of the witness respects real time "
-              f"with every read returning the latest write before it{where}")
+            where = (
+                f"; the history is linearizable up to the completion of "
+                f"{culprit.describe()} (event {breaks_at + 1}), which no order explains"
+            )
+    reason = (
+        f"no order of the {len(indices)} operations of the witness respects real time "
+        f"with every read returning the latest write before it{where}"
+    )
     if not minimal:
         reason += " (shrinking stopped at its limit: a smaller witness may exist)"
-    return KeyVerdict(verdict.key, VIOLATED, reason, indices, 1, minimal,
-                      verdict.linearization, breaks_at)
+    return KeyVerdict(
+        verdict.key, VIOLATED, reason, indices, 1, minimal, verdict.linearization, breaks_at
+    )

@@ -1,4 +1,4 @@
-"""A model trace (the plain data of `checker.trace.trace_data`) as a recorded history in
+"""A model trace (the plain data of `leaderless.checker.trace.trace_data`) as a recorded history in
 the JSON-lines format, so a counterexample of `check` or `search` can be fed to a
 test harness's checker, or to `leaderless history`, as a known-bad history.
 

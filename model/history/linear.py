@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from model.history.records import APPEND, CAS, INFO, OK, READ, WRITE, Op
+from leaderless.model.history.records import APPEND, CAS, INFO, OK, READ, WRITE, Op
 
 # Sequential behaviours of the operations the search places.
 R_READ, R_WRITE, R_CAS, R_CAS_OTHER, R_CAS_MAYBE, R_APPEND = range(6)
@@ -36,9 +36,12 @@ class Budget:
     """When a search must stop: a monotonic deadline, a cancel hook (Ctrl-C), and a cap
     on search steps (deterministic, unlike time)."""
 
-    def __init__(self, seconds: float | None = None,
-                 cancelled: Callable[[], bool] | None = None,
-                 max_steps: int | None = None) -> None:
+    def __init__(
+        self,
+        seconds: float | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        max_steps: int | None = None,
+    ) -> None:
         self.deadline = None if seconds is None else time.monotonic() + seconds
         self.cancelled = cancelled or (lambda: False)
         self.max_steps = max_steps
@@ -54,8 +57,11 @@ class Budget:
         return self.max_steps is not None and self.steps >= self.max_steps
 
     def expired(self) -> bool:
-        return self.out_of_steps() or self.cancelled() or (
-            self.deadline is not None and time.monotonic() >= self.deadline)
+        return (
+            self.out_of_steps()
+            or self.cancelled()
+            or (self.deadline is not None and time.monotonic() >= self.deadline)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +77,9 @@ class Item:
     b: Any = None
 
     def observes(self, value: Any) -> bool:
-        return ((self.behaviour == R_READ and self.a == value)
-                or (self.behaviour in (R_CAS, R_CAS_MAYBE) and self.a == value))
+        return (self.behaviour == R_READ and self.a == value) or (
+            self.behaviour in (R_CAS, R_CAS_MAYBE) and self.a == value
+        )
 
     @property
     def writes(self) -> bool:
@@ -117,8 +124,12 @@ def _append(state: Any, value: Any) -> Any:
     return state + value
 
 
-def search(placed: list[Item], initial: Any, budget: Budget,
-           progress: Callable[[int, int], None] | None = None) -> tuple[bool | None, list[int]]:
+def search(
+    placed: list[Item],
+    initial: Any,
+    budget: Budget,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[bool | None, list[int]]:
     """(True, a linearization) | (False, the longest partial linearization found) |
     (None, the longest found so far) when the budget ran out.
 
@@ -127,9 +138,10 @@ def search(placed: list[Item], initial: Any, budget: Budget,
     n = len(placed)
     if n == 0:
         return True, []
-    entries = sorted([(it.call, 0, i) for i, it in enumerate(placed)]
-                     + [(_NEVER if it.ret is None else it.ret, 1, i)
-                        for i, it in enumerate(placed)])
+    entries = sorted(
+        [(it.call, 0, i) for i, it in enumerate(placed)]
+        + [(_NEVER if it.ret is None else it.ret, 1, i) for i, it in enumerate(placed)]
+    )
     size = len(entries)
     head, tail = size, size + 1
     nxt = list(range(1, size + 1)) + [0, -1]
@@ -247,14 +259,18 @@ class _Appends:
     def __init__(self, placed: list[Item], initial: Any) -> None:
         self.placed = placed
         self.initial = (initial, frozenset())
-        self.reads = sorted((it.ret, 1 << i, it.a) for i, it in enumerate(placed)
-                            if it.behaviour == R_READ)
-        self.writes = [(it.call, 1 << i) for i, it in enumerate(placed)
-                       if it.behaviour == R_WRITE]
+        self.reads = sorted(
+            (it.ret, 1 << i, it.a) for i, it in enumerate(placed) if it.behaviour == R_READ
+        )
+        self.writes = [(it.call, 1 << i) for i, it in enumerate(placed) if it.behaviour == R_WRITE]
         # after[i]: the appends that real time puts before append i.
         appends = [i for i, it in enumerate(placed) if it.behaviour == R_APPEND]
-        self.before = {i: frozenset(j for j in appends if placed[j].ret is not None
-                                    and placed[j].ret < placed[i].call) for i in appends}
+        self.before = {
+            i: frozenset(
+                j for j in appends if placed[j].ret is not None and placed[j].ret < placed[i].call
+            )
+            for i in appends
+        }
         self.empty = next((type(it.a)() for it in placed if it.behaviour == R_APPEND), "")
 
     @classmethod
@@ -263,9 +279,11 @@ class _Appends:
         if R_APPEND not in kinds or kinds & {R_CAS, R_CAS_OTHER, R_CAS_MAYBE}:
             return None
         values = [it.a for it in placed if it.a is not None] + (
-            [] if initial is None else [initial])
-        if not (all(isinstance(v, str) for v in values)
-                or all(isinstance(v, tuple) for v in values)):
+            [] if initial is None else [initial]
+        )
+        if not (
+            all(isinstance(v, str) for v in values) or all(isinstance(v, tuple) for v in values)
+        ):
             return None
         return cls(placed, initial)
 
@@ -276,14 +294,13 @@ class _Appends:
             if not pending:
                 return value == fixed, state
             return self._order(fixed, pending, value), (value, frozenset())
-        new = ((fixed, pending | {i}) if kind == R_APPEND
-               else (self.placed[i].a, frozenset()))
+        new = (fixed, pending | {i}) if kind == R_APPEND else (self.placed[i].a, frozenset())
         return self._readable(linearized, new), new
 
     def _order(self, fixed: Any, pending: frozenset[int], value: Any) -> bool:
         """Whether `value` is `fixed` then the pending appends in some real-time order."""
         start = fixed if fixed is not None else self.empty
-        if value is None or value[:len(start)] != start:
+        if value is None or value[: len(start)] != start:
             return False
         placed = self.placed
 
@@ -292,9 +309,11 @@ class _Appends:
                 return position == len(value)
             for j in left:
                 piece = placed[j].a
-                if (not self.before[j] & left
-                        and value[position:position + len(piece)] == piece
-                        and extend(position + len(piece), left - {j})):
+                if (
+                    not self.before[j] & left
+                    and value[position : position + len(piece)] == piece
+                    and extend(position + len(piece), left - {j})
+                ):
                     return True
             return False
 
@@ -313,9 +332,9 @@ class _Appends:
                 if fixed is not None or pending:
                     return False
                 continue
-            if value[:len(start)] != start:
+            if value[: len(start)] != start:
                 return False
-            rest = value[len(start):]
+            rest = value[len(start) :]
             if not all(_contains(rest, self.placed[j].a) for j in pending):
                 return False
         return True
@@ -325,7 +344,7 @@ def _contains(sequence: Any, part: Any) -> bool:
     if isinstance(sequence, str):
         return part in sequence
     size = len(part)
-    return any(sequence[k:k + size] == part for k in range(len(sequence) - size + 1))
+    return any(sequence[k : k + size] == part for k in range(len(sequence) - size + 1))
 
 
 def deletable(chunk: list[Item], rest: list[Item]) -> bool:
@@ -347,5 +366,6 @@ def deletable(chunk: list[Item], rest: list[Item]) -> bool:
     if any(it.behaviour == R_CAS_OTHER for it in rest):
         return False
     # Writes of the chunk observing one another would need an order to leave them out in.
-    return not any(other.observes(w.written) for w in writes for other in rest + writes
-                   if other is not w)
+    return not any(
+        other.observes(w.written) for w in writes for other in rest + writes if other is not w
+    )

@@ -27,7 +27,7 @@ from typing import Any
 import edn_format
 from edn_format import EDNDecodeError, ImmutableDict, ImmutableList, Keyword, Symbol
 
-from model.history.records import (
+from leaderless.model.history.records import (
     CAS,
     FAIL,
     FUNCTIONS,
@@ -76,16 +76,18 @@ def detect(text: str) -> str:
         raise HistoryError("the history is empty")
     if "jepsen.util" in first:
         return "porcupine-etcd"
-    if first.startswith("{\""):
+    if first.startswith('{"'):
         return "jsonl"
     if first.startswith(("{", "[", "#jepsen")):
         kv = re.search(r":f\s+:(get|put|append)\b", text) and ":key" in text
         return "porcupine-kv" if kv else "edn"
-    raise HistoryError("cannot tell the format from the first line; name it with --format "
-                       f"({', '.join(FORMATS)})")
+    raise HistoryError(
+        f"cannot tell the format from the first line; name it with --format ({', '.join(FORMATS)})"
+    )
 
 
 # JSON lines.
+
 
 def parse_jsonl(text: str) -> History:
     recorder = Recorder("jsonl")
@@ -104,15 +106,24 @@ def parse_jsonl(text: str) -> History:
                 raise HistoryError(f"{where}: missing field {field!r}")
         process = event["process"]
         if isinstance(process, bool) or not isinstance(process, int | str):
-            raise HistoryError(f"{where}: process must be a number or a string, "
-                               f"got {json.dumps(process)}")
-        _feed(recorder, where, process, event["type"], event["f"], event.get("key", SINGLE_KEY),
-              event.get("value"))
+            raise HistoryError(
+                f"{where}: process must be a number or a string, got {json.dumps(process)}"
+            )
+        _feed(
+            recorder,
+            where,
+            process,
+            event["type"],
+            event["f"],
+            event.get("key", SINGLE_KEY),
+            event.get("value"),
+        )
     return recorder.history()
 
 
-def _feed(recorder: Recorder, where: str, process: Hashable, kind: Any, f: Any, key: Any,
-          value: Any) -> None:
+def _feed(
+    recorder: Recorder, where: str, process: Hashable, kind: Any, f: Any, key: Any, value: Any
+) -> None:
     if kind not in _TYPES:
         raise HistoryError(f"{where}: type must be one of {', '.join(_TYPES)}, got {kind!r}")
     f = _ALIASES.get(f, f)
@@ -127,6 +138,7 @@ def _feed(recorder: Recorder, where: str, process: Hashable, kind: Any, f: Any, 
 
 
 # Jepsen EDN (and Porcupine's key-value logs, which are Jepsen EDN with a :key field).
+
 
 def parse_edn(text: str, porcupine_kv: bool = False) -> History:
     """A Jepsen history: maps with :process, :type, :f, :value, one after another or in
@@ -143,22 +155,30 @@ def parse_edn(text: str, porcupine_kv: bool = False) -> History:
         problem = problem.splitlines()[0][:80] if problem else "unreadable"
         raise HistoryError(f"{_edn_error_line(text)}: not EDN ({problem})") from None
     except Exception as error:  # noqa: BLE001 - the reader raises assorted errors on bad text
-        raise HistoryError(f"{_edn_error_line(text)}: not EDN ({type(error).__name__})") \
-            from None
+        raise HistoryError(f"{_edn_error_line(text)}: not EDN ({type(error).__name__})") from None
     if len(forms) == 1 and isinstance(forms[0], list | tuple | ImmutableList):
         forms = list(forms[0])
     events = []
     for number, form in enumerate(forms, 1):
         if not isinstance(form, dict | ImmutableDict):
-            raise HistoryError(f"record {number}: expected a map like {{:process 0, "
-                               f":type :invoke, :f :read, :value nil}}, got {str(form)[:40]}")
+            raise HistoryError(
+                f"record {number}: expected a map like {{:process 0, "
+                f":type :invoke, :f :read, :value nil}}, got {str(form)[:40]}"
+            )
         events.append({_plain(k): _plain(v) for k, v in form.items()})
     clients = [e for e in events if isinstance(e.get("process"), int)]
-    independent = bool(clients) and all("key" not in e for e in clients) and all(
-        _is_tuple(e.get("value")) and (e.get("f") != CAS or _is_tuple(e["value"][1]))
-        for e in clients if e.get("type") == "invoke")
-    recorder = Recorder("porcupine-kv" if porcupine_kv else "edn",
-                        initial="" if porcupine_kv else None)
+    independent = (
+        bool(clients)
+        and all("key" not in e for e in clients)
+        and all(
+            _is_tuple(e.get("value")) and (e.get("f") != CAS or _is_tuple(e["value"][1]))
+            for e in clients
+            if e.get("type") == "invoke"
+        )
+    )
+    recorder = Recorder(
+        "porcupine-kv" if porcupine_kv else "edn", initial="" if porcupine_kv else None
+    )
     for number, event in enumerate(events, 1):
         if not isinstance(event.get("process"), int):
             continue
@@ -232,4 +252,3 @@ def parse_porcupine_etcd(text: str) -> History:
         else:
             _feed(recorder, where, process, kind, f, SINGLE_KEY, value)
     return recorder.history()
-

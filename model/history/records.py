@@ -52,8 +52,7 @@ class Op:
 
     def precedes(self, other: Op) -> bool:
         """self -> other: self has definitely completed before other was invoked."""
-        return (self.status != INFO and self.completed is not None
-                and self.completed < other.invoked)
+        return self.status != INFO and self.completed is not None and self.completed < other.invoked
 
     def describe(self) -> str:
         """The operation in words, e.g. `p2 write 3 ok` or `p0 read -> 3`."""
@@ -138,29 +137,47 @@ class Recorder:
 
     def invoke(self, where: str, process: Hashable, f: str, key: Hashable, value: Any) -> None:
         if process in self._open:
-            raise HistoryError(f"{where}: process {show(process)} invokes {f} while its "
-                               f"{self._open[process]['f']} has not completed")
-        self._open[process] = {"index": self._count, "process": process, "f": f, "key": key,
-                               "value": freeze(value), "invoked": self.events}
+            raise HistoryError(
+                f"{where}: process {show(process)} invokes {f} while its "
+                f"{self._open[process]['f']} has not completed"
+            )
+        self._open[process] = {
+            "index": self._count,
+            "process": process,
+            "f": f,
+            "key": key,
+            "value": freeze(value),
+            "invoked": self.events,
+        }
         self._count += 1
         self.events += 1
 
-    def complete(self, where: str, process: Hashable, f: str, status: str, value: Any,
-                 swapped: bool | None = None) -> None:
+    def complete(
+        self,
+        where: str,
+        process: Hashable,
+        f: str,
+        status: str,
+        value: Any,
+        swapped: bool | None = None,
+    ) -> None:
         record = self._open.pop(process, None)
         if record is None:
-            raise HistoryError(f"{where}: process {show(process)} completes {f} "
-                               "without an open invocation")
+            raise HistoryError(
+                f"{where}: process {show(process)} completes {f} without an open invocation"
+            )
         if record["f"] != f:
-            raise HistoryError(f"{where}: process {show(process)} completes {f}, but "
-                               f"invoked {record['f']}")
+            raise HistoryError(
+                f"{where}: process {show(process)} completes {f}, but invoked {record['f']}"
+            )
         value = freeze(value)
         if f == READ:
             record["value"] = value if status == OK else None
         elif f == CAS:
             if not (isinstance(record["value"], tuple) and len(record["value"]) == 2):
-                raise HistoryError(f"{where}: a cas needs a value [expected new], got "
-                                   f"{show(record['value'])}")
+                raise HistoryError(
+                    f"{where}: a cas needs a value [expected new], got {show(record['value'])}"
+                )
             if status == OK:
                 swapped = True if swapped is None else swapped
         record.update(status=status, completed=self.events, swapped=swapped)
@@ -168,20 +185,22 @@ class Recorder:
         self.events += 1
 
     def history(self) -> History:
-        pending = [dict(r, status=INFO, completed=None, swapped=None)
-                   for r in self._open.values()]
+        pending = [dict(r, status=INFO, completed=None, swapped=None) for r in self._open.values()]
         for record in pending:
             if record["f"] == READ:
                 record["value"] = None
         records = sorted(self._done + pending, key=lambda r: r["index"])
         for record in records:
             where = f"operation {record['index'] + 1}"
-            if record["f"] == CAS and not (isinstance(record["value"], tuple)
-                                           and len(record["value"]) == 2):
-                raise HistoryError(f"{where}: a cas needs a value [expected new], got "
-                                   f"{show(record['value'])}")
+            if record["f"] == CAS and not (
+                isinstance(record["value"], tuple) and len(record["value"]) == 2
+            ):
+                raise HistoryError(
+                    f"{where}: a cas needs a value [expected new], got {show(record['value'])}"
+                )
             if record["f"] == APPEND and not isinstance(record["value"], str | tuple):
-                raise HistoryError(f"{where}: an append needs a string or a list, got "
-                                   f"{show(record['value'])}")
+                raise HistoryError(
+                    f"{where}: an append needs a string or a list, got {show(record['value'])}"
+                )
         ops = tuple(Op(**r) for r in records)
         return History(ops, self.events, self.initial, self.source_format)

@@ -21,10 +21,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from model.history.records import APPEND, CAS, FAIL, OK, READ, Op, show
+from leaderless.model.history.records import APPEND, CAS, FAIL, OK, READ, Op, show
 
 STALE_READ, READ_YOUR_WRITES, MONOTONIC_READS, ABORTED_READ = (
-    "stale-read", "read-your-writes", "monotonic-reads", "aborted-read")
+    "stale-read",
+    "read-your-writes",
+    "monotonic-reads",
+    "aborted-read",
+)
 SESSION_PROPERTIES = (STALE_READ, READ_YOUR_WRITES, MONOTONIC_READS, ABORTED_READ)
 
 
@@ -50,12 +54,16 @@ class KeyView:
         for op in self.writes:
             value = _written(op)
             if value == initial:
-                self.not_unique = (f"{op.describe()} writes {show(value)}, the initial value, "
-                                   "so a read of it names no single write")
+                self.not_unique = (
+                    f"{op.describe()} writes {show(value)}, the initial value, "
+                    "so a read of it names no single write"
+                )
                 return
             if value in self.writer:
-                self.not_unique = (f"{show(value)} is written twice ({self.writer[value].describe()}"
-                                   f"; {op.describe()}), so a read of it names no single write")
+                self.not_unique = (
+                    f"{show(value)} is written twice ({self.writer[value].describe()}"
+                    f"; {op.describe()}), so a read of it names no single write"
+                )
                 return
             self.writer[value] = op
 
@@ -75,8 +83,8 @@ class KeyView:
             for w in ok_writes:
                 first_write[w.process] = min(w.invoked, first_write.get(w.process, w.invoked))
             if prop == READ_YOUR_WRITES and not any(
-                    r.process in first_write and first_write[r.process] < r.invoked
-                    for r in self.reads):
+                r.process in first_write and first_write[r.process] < r.invoked for r in self.reads
+            ):
                 return "no process reads after its own ok write"
         elif prop == MONOTONIC_READS:
             if max(Counter(r.process for r in self.reads).values(), default=0) < 2:
@@ -134,15 +142,22 @@ def stale_read(view: KeyView, same_process: bool) -> list[Violation]:
         write = prefix[before - 1]
         x = view.source(read)
         if x is None:
-            found.append(Violation(
-                f"{read.describe()} returned the initial value, although "
-                f"{write.describe()} was acknowledged before the read began",
-                _witness(write, read)))
+            found.append(
+                Violation(
+                    f"{read.describe()} returned the initial value, although "
+                    f"{write.describe()} was acknowledged before the read began",
+                    _witness(write, read),
+                )
+            )
         elif x.precedes(write):
-            found.append(Violation(
-                f"{read.describe()} returned the value of {x.describe()}, which finished "
-                f"before {write.describe()} began, and that write was acknowledged before "
-                "the read began", _witness(x, write, read)))
+            found.append(
+                Violation(
+                    f"{read.describe()} returned the value of {x.describe()}, which finished "
+                    f"before {write.describe()} began, and that write was acknowledged before "
+                    "the read began",
+                    _witness(x, write, read),
+                )
+            )
     return found
 
 
@@ -161,10 +176,14 @@ def monotonic_reads(view: KeyView) -> list[Violation]:
             x1 = view.source(first)
             if x2 is None or x2.precedes(x1):
                 shown = "the initial value" if x2 is None else f"the value of {x2.describe()}"
-                found.append(Violation(
-                    f"{second.describe()} returned {shown}, older than the value of "
-                    f"{x1.describe()} which the same process's earlier {first.describe()} "
-                    "returned", _witness(x1, x2, first, second)))
+                found.append(
+                    Violation(
+                        f"{second.describe()} returned {shown}, older than the value of "
+                        f"{x1.describe()} which the same process's earlier {first.describe()} "
+                        "returned",
+                        _witness(x1, x2, first, second),
+                    )
+                )
         if x2 is not None and (first is None or x2.invoked > view.source(first).invoked):
             newest[second.process] = second
     return found
@@ -175,9 +194,13 @@ def aborted_read(view: KeyView) -> list[Violation]:
     for read in view.reads:
         x = view.source(read)
         if x is not None and x.status == FAIL:
-            found.append(Violation(
-                f"{read.describe()} returned the value of {x.describe()}, which definitely "
-                "failed", _witness(x, read)))
+            found.append(
+                Violation(
+                    f"{read.describe()} returned the value of {x.describe()}, which definitely "
+                    "failed",
+                    _witness(x, read),
+                )
+            )
     return found
 
 

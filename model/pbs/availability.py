@@ -11,7 +11,7 @@ Beside it, the load of the quorum system in the quorum literature's sense (Naor 
 Wool): with operations spread uniformly over the minimal quorums, the busiest replica
 takes `load` of all operations, so the system's capacity is 1/load times one replica's.
 
-    >>> from model.pbs.quorums import plain_cluster
+    >>> from leaderless.model.pbs.quorums import plain_cluster
     >>> availability(plain_cluster(3, r=2, w=2), Fraction(1, 10)).read
     Fraction(243, 250)
 """
@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from model.pbs.quorums import Cluster, Need
+from leaderless.model.pbs.quorums import Cluster, Need
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +35,10 @@ class Availability:
 def _add(state: tuple[int, ...], node: int, needs: tuple[Need, ...]) -> tuple[int, ...]:
     return tuple(
         min(need.threshold, votes + need.weights[need.members.index(node)])
-        if node in need.members else votes
-        for votes, need in zip(state, needs, strict=True))
+        if node in need.members
+        else votes
+        for votes, need in zip(state, needs, strict=True)
+    )
 
 
 def availability(cluster: Cluster, node: Fraction, dc: Fraction = Fraction(0)) -> Availability:
@@ -61,22 +63,27 @@ def availability(cluster: Cluster, node: Fraction, dc: Fraction = Fraction(0)) -
         combined: dict[tuple[int, ...], Fraction] = defaultdict(Fraction)
         for state, p in states.items():
             for extra, q in local.items():
-                merged = tuple(min(need.threshold, a + b)
-                               for a, b, need in zip(state, extra, needs, strict=True))
+                merged = tuple(
+                    min(need.threshold, a + b)
+                    for a, b, need in zip(state, extra, needs, strict=True)
+                )
                 combined[merged] += p * q
         states = combined
     reads = len(cluster.read.needs)
 
     def met(state: tuple[int, ...], part: slice) -> bool:
-        return all(votes >= need.threshold
-                   for votes, need in zip(state[part], needs[part], strict=True))
+        return all(
+            votes >= need.threshold for votes, need in zip(state[part], needs[part], strict=True)
+        )
 
     read_part, write_part = slice(0, reads), slice(reads, None)
     return Availability(
         read=sum((p for s, p in states.items() if met(s, read_part)), Fraction(0)),
         write=sum((p for s, p in states.items() if met(s, write_part)), Fraction(0)),
-        both=sum((p for s, p in states.items() if met(s, read_part) and met(s, write_part)),
-                 Fraction(0)))
+        both=sum(
+            (p for s, p in states.items() if met(s, read_part) and met(s, write_part)), Fraction(0)
+        ),
+    )
 
 
 def load(cluster: Cluster, read_fraction: Fraction = Fraction(1, 2)) -> Fraction:
@@ -92,5 +99,7 @@ def load(cluster: Cluster, read_fraction: Fraction = Fraction(1, 2)) -> Fraction
     def share(quorums: list[int], replica: int) -> Fraction:
         return Fraction(sum(1 for q in quorums if q >> replica & 1), len(quorums))
 
-    return max(read_fraction * share(reads, i) + (1 - read_fraction) * share(writes, i)
-               for i in range(cluster.n))
+    return max(
+        read_fraction * share(reads, i) + (1 - read_fraction) * share(writes, i)
+        for i in range(cluster.n)
+    )

@@ -20,7 +20,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import comb
 
-from model.pbs.quorums import Cluster
+from leaderless.model.pbs.quorums import Cluster
 
 
 def miss_probability(n: int, r: int, w: int) -> Fraction:
@@ -43,8 +43,10 @@ def cluster_miss_probability(cluster: Cluster) -> Fraction:
     if plain is not None:
         return miss_probability(cluster.n, *plain)
     if cluster.n > MAX_ENUMERATED_REPLICAS:
-        raise ValueError(f"exact k-staleness enumerates quorums: at most "
-                         f"{MAX_ENUMERATED_REPLICAS} replicas (the topology has {cluster.n})")
+        raise ValueError(
+            f"exact k-staleness enumerates quorums: at most "
+            f"{MAX_ENUMERATED_REPLICAS} replicas (the topology has {cluster.n})"
+        )
     reads = cluster.read.minimal_quorums(cluster.n)
     writes = cluster.write.minimal_quorums(cluster.n)
     # ANY has one minimal quorum, the empty set, which every read misses: probability 1.

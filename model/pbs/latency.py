@@ -196,8 +196,10 @@ class Mixture:
         return out
 
     def to_json(self) -> dict:
-        return {"kind": "mixture", "components": [{"weight": w, **c.to_json()}
-                                                  for w, c in self.components]}
+        return {
+            "kind": "mixture",
+            "components": [{"weight": w, **c.to_json()} for w, c in self.components],
+        }
 
     def __str__(self) -> str:
         return "+".join(f"{_number(w)}*{c}" for w, c in self.components)
@@ -219,8 +221,11 @@ class WarsLatency:
     name: str = "custom"
 
     def to_json(self) -> dict:
-        return {"name": self.name, **{leg: getattr(self, leg).to_json() for leg in LEGS},
-                "spec": {leg: str(getattr(self, leg)) for leg in LEGS}}
+        return {
+            "name": self.name,
+            **{leg: getattr(self, leg).to_json() for leg in LEGS},
+            "spec": {leg: str(getattr(self, leg)) for leg in LEGS},
+        }
 
 
 LEGS = ("write", "ack", "read", "response")
@@ -234,10 +239,20 @@ _YMMR_ARS = Mixture(((0.982, Pareto(1.5, 3.8)), (0.018, Exponential(0.0217))))
 # 3.35 is what is here.
 PRODUCTION_FITS: dict[str, WarsLatency] = {
     "LNKD-SSD": WarsLatency(_LNKD_SSD, _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, "LNKD-SSD"),
-    "LNKD-DISK": WarsLatency(Mixture(((0.38, Pareto(1.05, 1.51)), (0.62, Exponential(0.183)))),
-                             _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, "LNKD-DISK"),
-    "YMMR": WarsLatency(Mixture(((0.939, Pareto(3.0, 3.35)), (0.061, Exponential(0.0028)))),
-                        _YMMR_ARS, _YMMR_ARS, _YMMR_ARS, "YMMR"),
+    "LNKD-DISK": WarsLatency(
+        Mixture(((0.38, Pareto(1.05, 1.51)), (0.62, Exponential(0.183)))),
+        _LNKD_SSD,
+        _LNKD_SSD,
+        _LNKD_SSD,
+        "LNKD-DISK",
+    ),
+    "YMMR": WarsLatency(
+        Mixture(((0.939, Pareto(3.0, 3.35)), (0.061, Exponential(0.0028)))),
+        _YMMR_ARS,
+        _YMMR_ARS,
+        _YMMR_ARS,
+        "YMMR",
+    ),
 }
 
 
@@ -248,16 +263,22 @@ def _float(text: str, spec: str) -> float:
         raise LatencyError(f"{spec!r}: {text!r} is not a number") from None
 
 
-_KINDS = {"exp": (Exponential, 1), "pareto": (Pareto, 2), "lognormal": (LogNormal, 2),
-          "const": (Constant, 1)}
+_KINDS = {
+    "exp": (Exponential, 1),
+    "pareto": (Pareto, 2),
+    "lognormal": (LogNormal, 2),
+    "const": (Constant, 1),
+}
 
 
 def _parse_one(spec: str) -> Distribution:
     kind, *params = spec.strip().split(":")
     if kind not in _KINDS:
-        raise LatencyError(f"{spec!r}: unknown distribution {kind!r}; use exp:RATE, "
-                           "pareto:XM:ALPHA, lognormal:MU:SIGMA, const:MS or a preset "
-                           f"({', '.join(PRODUCTION_FITS)})")
+        raise LatencyError(
+            f"{spec!r}: unknown distribution {kind!r}; use exp:RATE, "
+            "pareto:XM:ALPHA, lognormal:MU:SIGMA, const:MS or a preset "
+            f"({', '.join(PRODUCTION_FITS)})"
+        )
     cls, arity = _KINDS[kind]
     if len(params) != arity:
         raise LatencyError(f"{spec!r}: {kind} takes {arity} parameter(s), got {len(params)}")

@@ -46,8 +46,11 @@ class Rule:
         """Every replica set (as a bit mask) that meets the rule and has no smaller subset
         that does, in increasing mask order; exponential in n, so only for small n."""
         meeting = [mask for mask in range(1 << n) if self.met_by(mask)]
-        return [mask for mask in meeting
-                if not any(self.met_by(mask & ~(1 << i)) for i in range(n) if mask >> i & 1)]
+        return [
+            mask
+            for mask in meeting
+            if not any(self.met_by(mask & ~(1 << i)) for i in range(n) if mask >> i & 1)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +85,9 @@ def threshold_rule(n: int, k: int, label: str) -> Rule:
 
 def plain_cluster(n: int, r: int, w: int) -> Cluster:
     """One datacenter of n replicas, reads from r and writes to w of them."""
-    return Cluster(n, (0,) * n, ("dc1",), threshold_rule(n, r, f"r={r}"),
-                   threshold_rule(n, w, f"w={w}"), 0, 0)
+    return Cluster(
+        n, (0,) * n, ("dc1",), threshold_rule(n, r, f"r={r}"), threshold_rule(n, w, f"w={w}"), 0, 0
+    )
 
 
 def subsets_of_size(n: int, k: int) -> list[int]:

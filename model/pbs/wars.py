@@ -25,8 +25,8 @@ Beyond the paper (each off by default, so the paper's figures are reproduced as 
 Every trial's randomness comes from one numpy Generator seeded by `seed`, chunk by
 chunk in a fixed order, so a seed fixes every number in the result.
 
-    >>> from model.pbs.latency import PRODUCTION_FITS
-    >>> from model.pbs.quorums import plain_cluster
+    >>> from leaderless.model.pbs.latency import PRODUCTION_FITS
+    >>> from leaderless.model.pbs.quorums import plain_cluster
     >>> result = simulate(plain_cluster(3, 1, 1), PRODUCTION_FITS["LNKD-SSD"], 20_000, seed=1)
     >>> 0.95 < result.consistency_at(0.0).estimate < 0.99
     True
@@ -41,14 +41,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.pbs.latency import WarsLatency
-from model.pbs.quorums import Cluster, Rule
+from leaderless.model.pbs.latency import WarsLatency
+from leaderless.model.pbs.quorums import Cluster, Rule
 
 # 95% two-sided normal quantile for every interval reported.
 Z95 = 1.959963984540054
 
 INTERRUPTED = "interrupted"
-STOPPED = "stopped"  # the progress callback asked to stop (a time limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +65,19 @@ class Faults:
             if not 0 <= value < 1:
                 raise ValueError(f"{name} probability must be in [0, 1) (got {value})")
         if self.anti_entropy_ms is not None and not (
-                math.isfinite(self.anti_entropy_ms) and self.anti_entropy_ms > 0):
+            math.isfinite(self.anti_entropy_ms) and self.anti_entropy_ms > 0
+        ):
             raise ValueError(f"anti-entropy interval must be > 0 ms (got {self.anti_entropy_ms})")
         if not (math.isfinite(self.dc_delay_ms) and self.dc_delay_ms >= 0):
             raise ValueError(f"datacenter delay must be >= 0 ms (got {self.dc_delay_ms})")
 
     def to_json(self) -> dict:
-        return {"down": self.down, "drop": self.drop, "anti_entropy_ms": self.anti_entropy_ms,
-                "dc_delay_ms": self.dc_delay_ms}
+        return {
+            "down": self.down,
+            "drop": self.drop,
+            "anti_entropy_ms": self.anti_entropy_ms,
+            "dc_delay_ms": self.dc_delay_ms,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +198,9 @@ def _coordinators(rng: np.random.Generator, fixed: int | None, dcs: int, size: i
     return rng.integers(0, dcs, size)
 
 
-def _chunk(rng: np.random.Generator, size: int, cluster: Cluster, legs: WarsLatency,
-           faults: Faults) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+def _chunk(
+    rng: np.random.Generator, size: int, cluster: Cluster, legs: WarsLatency, faults: Faults
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     n = cluster.n
     W = legs.write.sample(rng, (size, n))
     A = legs.ack.sample(rng, (size, n))
@@ -255,12 +260,17 @@ TIEBREAK_MS = 1e-9
 CHUNK_CELLS = 1 << 19
 
 
-def simulate(cluster: Cluster, legs: WarsLatency, trials: int, seed: int = 0,
-             faults: Faults = Faults(),
-             progress: Callable[[int, int], bool | None] | None = None) -> WarsResult:
+def simulate(
+    cluster: Cluster,
+    legs: WarsLatency,
+    trials: int,
+    seed: int = 0,
+    faults: Faults = Faults(),
+    progress: Callable[[int, int], str | None] | None = None,
+) -> WarsResult:
     """Run `trials` WARS trials. `progress(done, trials)` is called after each chunk; if
-    it returns False the run stops there (a time limit) and the result says so, as it
-    does after Ctrl-C."""
+    it returns a reason (a limit reached, in words) the run stops there and the result
+    keeps that reason as `stopped_by`, as it does after Ctrl-C."""
     if trials < 1:
         raise ValueError(f"trials must be >= 1 (got {trials})")
     rng = np.random.default_rng(seed)
@@ -277,13 +287,27 @@ def simulate(cluster: Cluster, legs: WarsLatency, trials: int, seed: int = 0,
             write_failures += wf
             read_failures += rf
             done += size
-            if progress is not None and progress(done, trials) is False and done < trials:
-                stopped_by = STOPPED
+            reason = progress(done, trials) if progress is not None else None
+            if reason is not None and done < trials:
+                stopped_by = reason
                 break
     except KeyboardInterrupt:
         stopped_by = INTERRUPTED
-    columns = ([np.sort(np.concatenate(column)) for column in zip(*parts, strict=True)]
-               if parts else [np.empty(0)] * 3)
+    columns = (
+        [np.sort(np.concatenate(column)) for column in zip(*parts, strict=True)]
+        if parts
+        else [np.empty(0)] * 3
+    )
     windows, reads, writes = columns
-    return WarsResult(done, trials, seed, windows, reads, writes, write_failures,
-                      read_failures, stopped_by, time.perf_counter() - started)
+    return WarsResult(
+        done,
+        trials,
+        seed,
+        windows,
+        reads,
+        writes,
+        write_failures,
+        read_failures,
+        stopped_by,
+        time.perf_counter() - started,
+    )
