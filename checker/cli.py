@@ -46,6 +46,8 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints the whole usage block; one line naming the problem is kinder.
+        if "unrecognized arguments: --properties" in message:
+            message += " (the option is --require, as in every subcommand)"
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 

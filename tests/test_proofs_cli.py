@@ -167,7 +167,9 @@ def test_a_topology_too_large_for_the_proof_is_bad_input(prove, tmp_path):
 @pytest.mark.parametrize(
     "argv,message",
     [
-        (("quorum", "--n", 3, "--r", 4, "--w", 1), "r = 4 is out of range"),
+        (("quorum", "--n", 3, "--r", 4, "--w", 1), "error: --r: 4 is out of range"),
+        (("quorum", "--n", 3, "--r", 0, "--w", 1), "error: --r: 0 is out of range"),
+        (("clocks", "--drift", -1, "--gap", 1), "error: --drift: -1 is negative"),
         (("topology", EXAMPLES / "single-dc.toml", "--read", "ANY"), "ANY is a write level only"),
         (("topology", "missing.toml"), "cannot read topology"),
         (("clocks", "--drift", 5), "give both --drift and --gap"),

@@ -140,6 +140,7 @@ def test_an_edited_description_or_reason_does_not_replay(capsys, tmp_path, repor
         (lambda d: d.update(vars="now"), "vars must be a list"),
         (lambda d: d.update(states=[1, 2]), "state 0 must be an object"),
         (lambda d: d["#meta"].update(property=7), "no property name"),
+        (lambda d: d["#meta"].update(property="stale-reads"), "did you mean 'stale-read'?"),
     ],
 )
 def test_malformed_itf_is_bad_input(capsys, tmp_path, itf, edit, message):

@@ -92,7 +92,7 @@ def test_json_and_itf_traces_replay(leaderless, tmp_path: Path) -> None:
         (["--require", "stale-reads"], "did you mean 'stale-read'"),
         (["--require", ""], "--require: names no property"),
         (["--require", ","], "--require: names no property"),
-        (["--properties", "stale-read"], "unrecognized arguments: --properties"),
+        (["--properties", "stale-read"], "--properties stale-read (the option is --require"),
         (["--examples", "nan"], "--examples: 'nan' is not a whole number"),
         (["--examples", "-1"], "--examples: -1 is out of range"),
         (["--steps", "0"], "--steps: 0 is out of range"),

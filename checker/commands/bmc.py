@@ -92,7 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _progress(depth: int, open_properties: int, seconds: float) -> None:
     print(
-        f"  depth {depth}: {open_properties} properties open, {seconds:.1f} s",
+        f"  depth {depth}: {open_properties} "
+        f"{'property' if open_properties == 1 else 'properties'} open, {seconds:.1f} s",
         file=sys.stderr,
         flush=True,
     )

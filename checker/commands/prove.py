@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -151,7 +152,10 @@ def run(args: argparse.Namespace) -> int:
         with ctrl_c_outside_z3(args.max_seconds, args.max_memory):
             primary, report, data = args.prove(args)
     except InvalidInput as error:
-        raise UsageError(str(error)) from error
+        # The proofs name a parameter as Python does (`r = 0 ...`); on the command
+        # line it is the flag.
+        message = re.sub(r"^(\w+) = ", lambda m: f"--{m[1].replace('_', '-')}: ", str(error))
+        raise UsageError(message) from None
     if args.json:
         print(json.dumps(data, indent=2))
     else:

@@ -10,13 +10,14 @@ violation, 2 bad file.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 from typing import Any
 
 from leaderless.checker.cli import EXIT_HOLDS, EXIT_VIOLATED, UsageError
 from leaderless.checker.render import TraceFormatError, itf_to_trace_data
 from leaderless.checker.trace import ReplayError, replay
-from leaderless.model import Config, ConfigError, ReplicationModel
+from leaderless.model import PROPERTY_IDS, Config, ConfigError, ReplicationModel
 
 # Replay tries every timestamp a write may take (2 * drift + 1 of them) at each write;
 # beyond this a single step could take minutes, and no explorable trace needs it.
@@ -62,6 +63,10 @@ def _check_shape(trace: Any, which: str) -> None:
         raise UsageError(f"{which} must be an object")
     if not isinstance(trace.get("property"), str):
         raise UsageError(f"{which} has no property name ('property' must be a string)")
+    if trace["property"] not in PROPERTY_IDS:
+        close = difflib.get_close_matches(trace["property"], PROPERTY_IDS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(PROPERTY_IDS)}"
+        raise UsageError(f"{which}: unknown property {trace['property']!r}{hint}")
     states, steps = trace.get("states"), trace.get("steps")
     if not isinstance(states, list) or not states:
         raise UsageError(f"{which}: 'states' must be a nonempty list")
