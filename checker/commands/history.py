@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     properties = _properties(args.require)
     check_outputs(html=args.html)
     history = _read(args.file, args.format)
-    interrupted = []
+    interrupted: list[bool] = []
     progress = None if args.quiet else _ProgressLine()
     previous = signal.signal(signal.SIGINT, lambda *_: _on_interrupt(interrupted, previous))
     try:

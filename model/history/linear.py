@@ -76,6 +76,10 @@ class Item:
     a: Any = None
     b: Any = None
 
+    def returns_before(self, call: int) -> bool:
+        """Whether this operation completed before event `call`."""
+        return self.ret is not None and self.ret < call
+
     def observes(self, value: Any) -> bool:
         return (self.behaviour == R_READ and self.a == value) or (
             self.behaviour in (R_CAS, R_CAS_MAYBE) and self.a == value
@@ -90,6 +94,18 @@ class Item:
         return self.b if self.behaviour in (R_CAS, R_CAS_MAYBE) else self.a
 
 
+def _completed(op: Op) -> int:
+    """An operation's completion position; only info (pending) ones have none."""
+    assert op.completed is not None
+    return op.completed
+
+
+def _read_ret(item: Item) -> int:
+    """A read's completion: items() places only reads that completed."""
+    assert item.ret is not None
+    return item.ret
+
+
 def items(ops: list[Op], cut: int | None = None) -> list[Item]:
     """The operations the search must place, seen at event `cut` (exclusive) when given:
     later invocations are left out and operations still running at the cut count as
@@ -98,7 +114,7 @@ def items(ops: list[Op], cut: int | None = None) -> list[Item]:
     for op in ops:
         if op.status not in (OK, INFO) or (cut is not None and op.invoked >= cut):
             continue
-        running = op.status == INFO or (cut is not None and op.completed >= cut)
+        running = op.status == INFO or (cut is not None and _completed(op) >= cut)
         ret = None if running else op.completed
         if op.f == READ:
             if not running:
@@ -258,17 +274,15 @@ class _Appends:
 
     def __init__(self, placed: list[Item], initial: Any) -> None:
         self.placed = placed
-        self.initial = (initial, frozenset())
+        self.initial: tuple[Any, frozenset[int]] = (initial, frozenset())
         self.reads = sorted(
-            (it.ret, 1 << i, it.a) for i, it in enumerate(placed) if it.behaviour == R_READ
+            (_read_ret(it), 1 << i, it.a) for i, it in enumerate(placed) if it.behaviour == R_READ
         )
         self.writes = [(it.call, 1 << i) for i, it in enumerate(placed) if it.behaviour == R_WRITE]
         # after[i]: the appends that real time puts before append i.
         appends = [i for i, it in enumerate(placed) if it.behaviour == R_APPEND]
         self.before = {
-            i: frozenset(
-                j for j in appends if placed[j].ret is not None and placed[j].ret < placed[i].call
-            )
+            i: frozenset(j for j in appends if placed[j].returns_before(placed[i].call))
             for i in appends
         }
         self.empty = next((type(it.a)() for it in placed if it.behaviour == R_APPEND), "")

@@ -186,7 +186,8 @@ def parse_edn(text: str, porcupine_kv: bool = False) -> History:
         for field in ("type", "f"):
             if field not in event:
                 raise HistoryError(f"{where}: missing :{field}")
-        value, key = event.get("value"), event.get("key", SINGLE_KEY)
+        value: Any = event.get("value")
+        key = event.get("key", SINGLE_KEY)
         if independent:
             key, value = value
         _feed(recorder, where, event["process"], event["type"], event["f"], key, value)

@@ -109,6 +109,20 @@ def _unknown_value(view: KeyView, read: Op) -> bool:
     return read.value != view.initial and read.value not in view.writer
 
 
+def _completed(op: Op) -> int:
+    """An ok operation's completion position: only pending (info) ones lack one."""
+    assert op.completed is not None
+    return op.completed
+
+
+def _newest_source(view: KeyView, read: Op) -> Op:
+    """The write a read kept in monotonic_reads' `newest` returned: never the initial
+    value, as only reads of a write are kept there."""
+    x = view.source(read)
+    assert x is not None
+    return x
+
+
 def _witness(*ops: Op | None) -> tuple[int, ...]:
     return tuple(sorted({op.index for op in ops if op is not None}))
 
@@ -124,13 +138,13 @@ def stale_read(view: KeyView, same_process: bool) -> list[Violation]:
             groups.setdefault(w.process if same_process else None, []).append(w)
     latest: dict[Hashable, tuple[list[int], list[Op]]] = {}
     for group, writes in groups.items():
-        writes.sort(key=lambda w: w.completed)
+        writes.sort(key=_completed)
         best, prefix = None, []
         for w in writes:
             if best is None or w.invoked > best.invoked:
                 best = w
             prefix.append(best)
-        latest[group] = ([w.completed for w in writes], prefix)
+        latest[group] = ([_completed(w) for w in writes], prefix)
     found = []
     for read in view.reads:
         if _unknown_value(view, read):
@@ -173,7 +187,7 @@ def monotonic_reads(view: KeyView) -> list[Violation]:
         x2 = view.source(second)
         first = newest.get(second.process)
         if first is not None:
-            x1 = view.source(first)
+            x1 = _newest_source(view, first)
             if x2 is None or x2.precedes(x1):
                 shown = "the initial value" if x2 is None else f"the value of {x2.describe()}"
                 found.append(
@@ -184,7 +198,7 @@ def monotonic_reads(view: KeyView) -> list[Violation]:
                         _witness(x1, x2, first, second),
                     )
                 )
-        if x2 is not None and (first is None or x2.invoked > view.source(first).invoked):
+        if x2 is not None and (first is None or x2.invoked > _newest_source(view, first).invoked):
             newest[second.process] = second
     return found
 
