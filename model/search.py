@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 
 from leaderless.checker.simulation import (
     INTERRUPTED,
@@ -666,7 +667,9 @@ def search_property(
                 found.shrink_runs,
             )
         )
-    shortest, shortened = shorten(model, clock, found.violation, property_index, limits)
+    # simulate() is generic over its walks' steps; a ReplicationWalk's are this module's.
+    violation = cast(tuple[Step, ...], found.violation)
+    shortest, shortened = shorten(model, clock, violation, property_index, limits)
     target, trace = counterexample(model, shortest, property_index)
     return Finding(
         prop.id,

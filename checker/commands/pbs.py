@@ -427,7 +427,8 @@ def cluster_from_topology(
 
     try:
         topology = load_topology(path)
-        levels, dcs = [], []
+        levels: list[Level] = []
+        dcs: list[str | None] = []
         for side, level_name, dc in (("read", read, read_dc), ("write", write, write_dc)):
             from_file = getattr(topology, side)
             if level_name is None:
@@ -438,7 +439,7 @@ def cluster_from_topology(
                 level_name, dc = from_file[0], dc or from_file[1]
             levels.append(parse_level(level_name, dc, topology, writing=side == "write"))
             dcs.append(dc)
-        return cluster_of_levels(topology, *levels, *dcs)
+        return cluster_of_levels(topology, levels[0], levels[1], dcs[0], dcs[1])
     except InvalidInput as error:
         raise UsageError(str(error)) from None
 

@@ -141,8 +141,7 @@ def _render(figure, fmt: str, name: str) -> bytes:
     # inlined in one page never share an element id.
     buffer = io.BytesIO()
     # Text stays text (no glyph outlines: smaller, selectable, and no empty <path>).
-    settings = {"svg.hashsalt": f"leaderless-pbs-{name}", "svg.fonttype": "none"}
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context({"svg.hashsalt": f"leaderless-pbs-{name}", "svg.fonttype": "none"}):
         figure.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=110)
     return buffer.getvalue()
 

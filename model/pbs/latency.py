@@ -28,8 +28,10 @@ class LatencyError(ValueError):
 
 
 class Distribution(Protocol):
-    # Whether two draws can be exactly equal with positive probability (ties).
-    discrete: bool
+    @property
+    def discrete(self) -> bool:
+        """Whether two draws can be exactly equal with positive probability (ties)."""
+        ...
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray: ...
 

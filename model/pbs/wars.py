@@ -232,6 +232,7 @@ def _chunk(
     arrival_order = responses + TIEBREAK_MS * rng.random((size, n)) if tied else responses
     answered = _completion(arrival_order, cluster.read)
     if lost is not None:
+        assert missed is not None  # lost, or lost | down
         arrivals = np.where(missed, np.inf, W)
         if faults.anti_entropy_ms is not None:
             landed = arrivals.min(axis=1, keepdims=True)
