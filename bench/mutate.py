@@ -345,12 +345,20 @@ def generated_mutants(file: str, text: str) -> Iterator[Mutant]:
         mutated = text[:start] + new + text[end:]
         if ast.dump(ast.parse(mutated)) == ast.dump(tree):
             continue
-        shown = " ".join(original.split())
+        shown = _one_line(original)
         if len(shown) > 90:
             shown = shown[:87] + "..."
         base = f"{Path(file).name}:{where}: {shown} -> {' '.join(replacement.split())}"
         seen[base] = seen.get(base, 0) + 1
         yield Mutant(file, base if seen[base] == 1 else f"{base} #{seen[base]}", mutated)
+
+
+def _one_line(source: str) -> str:
+    """Source text on one line, as it would read unwrapped, so that a mutant's id does
+    not change when the formatter wraps a line (brackets and trailing commas it adds)."""
+    text = " ".join(source.split())
+    text = re.sub(r",\s*([)\]}])", r"\1", text)
+    return re.sub(r"([(\[{]) | ([)\]}])", lambda m: m[1] or m[2], text)
 
 
 def all_mutants(root: Path) -> tuple[list[Mutant], list[str]]:
@@ -397,10 +405,23 @@ class Outcome:
 _RUNNING: set[subprocess.Popen] = set()  # killed with their children if we are stopped
 
 
+def importable_copy(copy: Path) -> Path:
+    """A folder that makes `leaderless.model` (and checker, proofs) the copy's folders:
+    the editable install maps those names to this checkout, and a folder on PYTHONPATH
+    comes before that mapping."""
+    path = copy / "build" / "mutant-path"
+    (path / "leaderless").mkdir(parents=True, exist_ok=True)
+    for package in ("model", "checker", "proofs"):
+        link = path / "leaderless" / package
+        if not link.exists():
+            link.symlink_to(copy / package, target_is_directory=True)
+    return path
+
+
 def run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[int | None, str]:
     env = {
         **os.environ,
-        "PYTHONPATH": str(copy),
+        "PYTHONPATH": os.pathsep.join((str(importable_copy(copy)), str(copy))),
         "HYPOTHESIS_PROFILE": "ci",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
