@@ -376,7 +376,9 @@ class _Parser:
                 )
         return tuple(ids)
 
-    def _limits(self, table: dict[str, Any], where: str, line) -> tuple:
+    def _limits(
+        self, table: dict[str, Any], where: str, line
+    ) -> tuple[int | None, float | None, bool, int | None]:
         max_states = table.get("max_states")
         max_seconds = table.get("max_seconds")
         if max_states is not None and max_states < 1:
@@ -417,9 +419,10 @@ class _Parser:
         try:
             return Config(**values)
         except ConfigError as error:
-            key = {v: k for k, v in _CONFIG_FIELDS.items()}.get(error.field, error.field)
+            toml_keys = {v: k for k, v in _CONFIG_FIELDS.items()}
+            at = None if error.field is None else toml_keys.get(error.field, error.field)
             raise self.fail(
-                line(key) if key in table else header, f"{where}: {in_toml_words(str(error))}"
+                line(at) if at in table else header, f"{where}: {in_toml_words(str(error))}"
             ) from None
 
     def _applicable(
