@@ -155,3 +155,13 @@ def test_progress_printer_goes_quiet_when_its_stream_breaks():
         printer(Progress(1, 1, 1, 1, 1.0))
     printer.done()
     assert Broken.writes == 1
+
+    from leaderless.checker.commands.search import SearchProgressPrinter
+    from leaderless.model.search import SearchProgress
+
+    Broken.writes = 0
+    searching = SearchProgressPrinter(Broken())
+    for _ in range(3):
+        searching(SearchProgress("stale-read", 1, 1, 1.0, "searching"))
+    searching.done()
+    assert Broken.writes == 1

@@ -192,10 +192,7 @@ class SearchProgressPrinter(ProgressPrinter):
             f"  {progress.property_id}: {doing}  {progress.runs:,} runs  "
             f"{progress.steps:,} steps  {progress.seconds:.0f} s"
         )
-        # Only _write (reached from done(), after the search) sets the stream to None.
-        assert self.stream is not None
-        self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
-        self.stream.flush()
+        self._write(("\r" + line + "\033[K") if self.tty else line + "\n")
         self.printed = True
 
 
