@@ -143,11 +143,14 @@ class _CtrlC:
         self.target: FrameType | None = None
         self.previous_trace = sys.gettrace()
         self.limit: str | None = None  # set by the watchdog before it sends its SIGINT
+        self.delivered = False  # the main thread has raised for the last SIGINT
 
     def stop(self) -> KeyboardInterrupt:
+        self.delivered = True
         return LimitReached(self.limit) if self.limit is not None else KeyboardInterrupt()
 
     def handler(self, signum: int, frame: FrameType | None) -> None:
+        self.delivered = False
         target = _safe_frame(frame)
         if target is frame:
             self.disarm()
@@ -165,6 +168,7 @@ class _CtrlC:
         if frame is not self.target:
             return None
         if event == "exception" and issubclass(arg[0], KeyboardInterrupt):
+            self.delivered = True
             self.disarm()  # one is on its way already (raised after a check was cut)
             return None
         if event == "line":
@@ -185,15 +189,21 @@ class _CtrlC:
             sys.settrace(self.previous_trace)
 
 
-def _interrupt_checks_on_sigint(wakeup: int) -> None:
+def _interrupt_checks_on_sigint(wakeup: int, ctrl_c: _CtrlC, done: threading.Event) -> None:
     """Read the signal numbers Python writes to `wakeup`; on SIGINT cut short the
-    solver check in progress, if any (Z3 answers unknown). The solver, not the context,
-    is interrupted: a context interrupted while idle stays canceled for good, and the
-    process may go on using Z3 after a limit."""
+    solver check in progress (Z3 answers unknown). The solver, not the context, is
+    interrupted: a context interrupted while idle stays canceled for good, and the
+    process may go on using Z3 after a limit. A solver ignores an interrupt that comes
+    before its check starts, so the check that may start just after the signal is cut
+    too: until the main thread has raised, or the block is over."""
     while received := os.read(wakeup, 64):
-        solver = _checking
-        if signal.SIGINT in received and solver is not None:
-            solver.interrupt()
+        if signal.SIGINT not in received:
+            continue
+        while not ctrl_c.delivered and not done.is_set():
+            solver = _checking
+            if solver is not None:
+                solver.interrupt()
+            time.sleep(0.02)
 
 
 def _watch_limits(
@@ -232,9 +242,11 @@ def ctrl_c_outside_z3(
     ctrl_c = _CtrlC()
     wakeup, notify = os.pipe()
     os.set_blocking(notify, False)
-    watcher = threading.Thread(target=_interrupt_checks_on_sigint, args=(wakeup,), daemon=True)
-    watcher.start()
     done = threading.Event()
+    watcher = threading.Thread(
+        target=_interrupt_checks_on_sigint, args=(wakeup, ctrl_c, done), daemon=True
+    )
+    watcher.start()
     watchdog = None
     if max_seconds is not None or max_memory is not None:
         deadline = time.monotonic() + max_seconds if max_seconds is not None else None
