@@ -117,6 +117,8 @@ HAND_WRITTEN = (
 # the reason. A listed mutant that the tests kill is reported: the reason was wrong.
 _SHORTCUT = "a shortcut: the action called next checks its own guard (test_actions.py)"
 EQUIVALENT: dict[str, str] = {
+    "properties.py:Catalogue._history: return self._last_entry -> pass": "the cache "
+    "behind it holds the same entry: the shortcut saves a hash, it decides nothing",
     "actions.py:Transitions.deliver_write_request: status == PENDING and "
     "self.scope.is_write[m.op] -> status == PENDING": "a read sends write requests only as repairs, once it has decided, never while "
     "pending",

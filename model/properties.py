@@ -81,8 +81,7 @@ def _precedes(a: tuple, b: tuple) -> bool:
 class Catalogue:
     """The predicates bound to one scope, with the per-history cache."""
 
-    def __init__(self, scope: Scope, properties: tuple[Property, ...] | None = None) -> None:
-        properties = CATALOGUE if properties is None else properties
+    def __init__(self, scope: Scope, properties: tuple[Property, ...]) -> None:
         self.scope = scope
         self.properties = properties
         config = scope.config
