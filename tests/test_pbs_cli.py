@@ -151,6 +151,7 @@ def test_measured_latencies_from_a_csv(capsys, tmp_path):
         (("--latency", "gamma:1"), "--latency: 'gamma:1': unknown distribution 'gamma'"),
         (("--r", "4"), "--r: 4 is out of range; allowed 1..3"),
         (("--max-seconds", "nan"), "argument --max-seconds: nan is out of range"),
+        (("--explore-max-seconds", "nan"), "argument --explore-max-seconds: nan is out"),
         (
             ("--require-visibility", "10ms"),
             "--require-visibility: '10ms': write T:P, e.g. 10ms:0.999",

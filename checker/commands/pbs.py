@@ -195,7 +195,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     report.add_argument("--no-explore", action="store_true", help="--sweep without exploring")
     report.add_argument(
         "--explore-max-seconds",
-        type=float,
+        type=positive_seconds,
         metavar="S",
         help="limit each --sweep exploration to S seconds",
     )
