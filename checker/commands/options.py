@@ -266,3 +266,13 @@ def add_trace_file_outputs(group: argparse._ArgumentGroup) -> None:
         metavar="FILE",
         help="write a self-contained HTML report with a sequence diagram per trace",
     )
+
+
+def add_no_times(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--no-times: leave every measured duration out of the output (text and JSON), so
+    that two runs print the same bytes (for tests, diffs and golden files)."""
+    parser.add_argument(
+        "--no-times",
+        action="store_true",
+        help="leave timings out, so that the output is byte-for-byte stable",
+    )
