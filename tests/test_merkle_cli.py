@@ -62,21 +62,22 @@ def test_json_output_is_one_object_with_both_methods(leaderless: Leaderless) -> 
     assert code == 0
     report = json.loads(out)
     assert report["converged"] is True and report["diverged_keys"] == 10
-    assert report["diverge"] == 0.02 and report["depth"] == 6 and report["leaves"] == 64
+    assert report["config"]["diverge"] == 0.02 and report["config"]["depth"] == 6
+    assert report["leaves"] == 64
     for method in ("merkle", "naive"):
         assert report[method]["agreed"] and report[method]["problems"] == []
         assert len(report[method]["syncs"]) == 6
         assert sum(s["bytes"] for s in report[method]["syncs"]) == report[method]["bytes"]
     assert report["merkle"]["keys_transferred"] < report["naive"]["keys_transferred"]
-    assert set(report["seconds"]) == {"build", "merkle", "naive", "total"}
+    assert report["seconds"] >= report["merkle"]["seconds"] + report["naive"]["seconds"]
+    assert report["build_seconds"] >= 0
 
 
 def test_percentage_and_fraction_mean_the_same(leaderless: Leaderless) -> None:
     runs = [
-        json.loads(leaderless("--keys", "300", "--diverge", d, "--json")[1]) for d in ("5%", "0.05")
+        json.loads(leaderless("--keys", "300", "--diverge", d, "--json", "--no-times")[1])
+        for d in ("5%", "0.05")
     ]
-    for run in runs:
-        del run["seconds"]
     assert runs[0] == runs[1] and runs[0]["diverged_keys"] == 15
 
 

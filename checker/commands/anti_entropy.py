@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 import time
@@ -33,6 +32,8 @@ from typing import Any
 from tabulate import tabulate
 
 from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.commands.options import add_no_times
+from leaderless.checker.reports import report_json
 from leaderless.model.antientropy import (
     Cost,
     DivergenceConfig,
@@ -83,6 +84,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Merkle tree depth, 0..20 (default: about 8 keys per leaf)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    add_no_times(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -209,9 +211,9 @@ def _run(config: DivergenceConfig, args: argparse.Namespace) -> int:
         config, cluster.writes, cluster.diverged, methods, built, time.perf_counter() - started
     )
     if args.json:
-        print(json.dumps(_as_json(outcome)))
+        print(report_json("anti-entropy", _as_json(outcome), times=not args.no_times))
     else:
-        _print_text(outcome)
+        _print_text(outcome, times=not args.no_times)
     return EXIT_HOLDS if outcome.converged else EXIT_VIOLATED
 
 
@@ -249,7 +251,7 @@ def _difference(content: Mapping[Key, Version], expected: Mapping[Key, Version])
     return f"differs from the LWW merge on {len(keys)} keys: {shown}"
 
 
-def _print_text(outcome: _Run) -> None:
+def _print_text(outcome: _Run, times: bool) -> None:
     config = outcome.config
     merkle, naive = outcome.methods
     leaves = 1 << config.depth
@@ -285,20 +287,23 @@ def _print_text(outcome: _Run) -> None:
                 f"of {outcome.writes} writes after {method.result.passes} pass"
                 f"{'' if method.result.passes == 1 else 'es'} over every pair"
             )
-    print(
-        f"time: build {outcome.build_seconds:.2f} s, merkle sync {merkle.seconds:.3f} s, "
-        f"naive sync {naive.seconds:.3f} s, total {outcome.total_seconds:.2f} s"
-    )
+    if times:
+        print(
+            f"time: build {outcome.build_seconds:.2f} s, merkle sync {merkle.seconds:.3f} s, "
+            f"naive sync {naive.seconds:.3f} s, total {outcome.total_seconds:.2f} s"
+        )
 
 
 def _as_json(outcome: _Run) -> dict[str, Any]:
     config = outcome.config
     return {
-        "keys": config.keys,
-        "replicas": config.replicas,
-        "diverge": config.diverge,
-        "seed": config.seed,
-        "depth": config.depth,
+        "config": {
+            "keys": config.keys,
+            "replicas": config.replicas,
+            "diverge": config.diverge,
+            "seed": config.seed,
+            "depth": config.depth,
+        },
         "leaves": 1 << config.depth,
         "writes": outcome.writes,
         "diverged_keys": outcome.diverged,
@@ -318,14 +323,12 @@ def _as_json(outcome: _Run) -> dict[str, Any]:
                     }
                     for sync in method.result.syncs
                 ],
+                "seconds": round(method.seconds, 4),
             }
             for method in outcome.methods
         },
-        "seconds": {
-            "build": round(outcome.build_seconds, 4),
-            **{method.name: round(method.seconds, 4) for method in outcome.methods},
-            "total": round(outcome.total_seconds, 4),
-        },
+        "build_seconds": round(outcome.build_seconds, 4),
+        "seconds": round(outcome.total_seconds, 4),
     }
 
 
