@@ -20,7 +20,6 @@ holding), or a property named with --require is n/a.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import time
@@ -30,11 +29,13 @@ from typing import Any
 
 from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from leaderless.checker.commands.options import (
+    add_no_times,
     add_property_list_argument,
     positive_seconds,
     property_ids,
 )
 from leaderless.checker.render import check_outputs, write_output
+from leaderless.checker.reports import report_json
 from leaderless.checker.timeline import render_timeline, timeline_data
 from leaderless.model.history import (
     FORMATS,
@@ -84,6 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--json", action="store_true", help="print everything as JSON")
+    add_no_times(parser)
     parser.add_argument(
         "--html",
         metavar="FILE",
@@ -116,9 +118,9 @@ def run(args: argparse.Namespace) -> int:
     if args.html is not None:
         write_output(args.html, history_html(report, data), "--html")
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(report_json("history", data, times=not args.no_times))
     else:
-        print(report_text(data))
+        print(report_text(data, times=not args.no_times))
     sys.stdout.flush()
     return data["exit_code"]
 
@@ -211,7 +213,6 @@ def report_data(report: Report, file: str, seconds: float) -> dict[str, Any]:
         )
     statuses = [op.status for op in history.ops]
     return {
-        "command": "history",
         "file": file,
         "format": history.source_format,
         "events": history.events,
@@ -253,7 +254,7 @@ def _json(value: Any) -> Any:
 # Words.
 
 
-def report_text(data: dict[str, Any]) -> str:
+def report_text(data: dict[str, Any], times: bool = True) -> str:
     lines = [
         (
             f"leaderless history {data['file']}: {_FORMAT_NAMES[data['format']]}, "
@@ -262,7 +263,8 @@ def report_text(data: dict[str, Any]) -> str:
             f"{data['keys']} {'key' if data['keys'] == 1 else 'keys'}, "
             f"{data['processes']} processes"
         ),
-        f"checked in {data['seconds']:.2f} s"
+        "checked"
+        + (f" in {data['seconds']:.2f} s" if times else "")
         + ("" if data["complete"] else f"; stopped by {data['stopped_by']}"),
         "",
     ]
