@@ -1,16 +1,31 @@
-"""The nine actions of MODEL.md, each a pure function: guard first, then the update.
+"""The nine actions of MODEL.md: one registry, typed labels, pure guard-and-update functions.
+
+Each action is registered once in `ACTIONS`, in MODEL.md's order, with its typed label
+(a NamedTuple whose fields are what the step acts on: an op, a replica, a message as
+(kind, op, replica, version)), the words that describe a step of it, what it belongs
+to (an op, a replica) for shortening and search, how a random walk schedules it, and
+whether the symbolic encoding (`leaderless.proofs.symbolic`) covers it. Views, trace
+text, diagrams, the search walk and shortening all read the registry and the labels'
+fields; nothing else keeps a list of the actions.
 
 Every action takes a state and its arguments and returns the successor states it
-produces, as `(label, state)` pairs (none when the guard fails; several when the
-action makes a choice, such as an arrival-order read picking its result). A label
-is a plain tuple naming the action and its arguments, so a trace can be replayed.
-`Transitions.successors` lists every step of a state in a fixed order: invokes by
-client, deliveries by message code, drops, timeouts, crashes, anti-entropy pairs.
+produces (none when the guard fails; several when the action makes a choice, such as
+an arrival-order read picking its result). `Transitions.successors` lists every step
+of a state in a fixed order: invokes by client, deliveries by message code, drops,
+timeouts, crashes, anti-entropy pairs. Labels of deliveries, drops, timeouts and
+crashes are built once per scope and shared, so the explorer allocates none per step.
+
+Adding an action: write its label class and its guard-and-update method on
+`Transitions`, enumerate it in `successors`, register it in `ACTIONS`, then give it
+an encoding in proofs/symbolic.py or register it with `symbolic=False`
+(tests/test_action_registry.py checks each of these).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
 
 from leaderless.model.state import (
     CRASHES,
@@ -42,7 +57,77 @@ from leaderless.model.state import (
     Scope,
 )
 
-Label = tuple
+
+class Invoke(NamedTuple):
+    """1. Client `client` invokes its next op `op`; `ts` is a write's timestamp under
+    lww (None for reads and under arrival order)."""
+
+    client: int
+    op: int
+    ts: int | None
+
+
+class DeliverWriteRequest(NamedTuple):
+    """2. A replica applies a wreq (a write's, or a read's repair)."""
+
+    message: Message
+
+
+class DeliverWriteAck(NamedTuple):
+    """3. A client receives a wack (for a write, or for a blocking repair)."""
+
+    message: Message
+
+
+class DeliverReadRequest(NamedTuple):
+    """4. A replica answers an rreq with the version it holds."""
+
+    message: Message
+
+
+class DeliverReadResponse(NamedTuple):
+    """5. A read receives an rresp; `result` is the version it returns when this
+    response completes its quorum (None while it still waits)."""
+
+    message: Message
+    result: int | None
+
+
+class Drop(NamedTuple):
+    """6. The network loses a message."""
+
+    message: Message
+
+
+class Timeout(NamedTuple):
+    """7. A client gives up on a pending or repairing op."""
+
+    op: int
+
+
+class Crash(NamedTuple):
+    """8. A live replica crash-stops."""
+
+    replica: int
+
+
+class AntiEntropy(NamedTuple):
+    """9. Two live replicas holding different versions both keep the larger one."""
+
+    replicas: tuple[int, int]
+
+
+Label = (
+    Invoke
+    | DeliverWriteRequest
+    | DeliverWriteAck
+    | DeliverReadRequest
+    | DeliverReadResponse
+    | Drop
+    | Timeout
+    | Crash
+    | AntiEntropy
+)
 Step = tuple[Label, tuple]
 
 
@@ -68,6 +153,12 @@ class Transitions:
         self.anti_entropy = config.anti_entropy
         self.table = MessageTable(scope)
         self.op_count = scope.op_count
+        table = self.table
+        # Code -> the label delivering (or dropping) that message, built on first use.
+        self.delivery_labels = _LabelTable(lambda code: _deliver_label(table[code]))
+        self.drop_labels = _LabelTable(lambda code: Drop(table[code]))
+        self.timeout_labels = tuple(Timeout(op) for op in range(scope.op_count))
+        self.crash_labels = tuple(Crash(replica) for replica in range(scope.n))
 
     def _without_op(self, net: tuple, op: int, kinds: tuple[int, ...]) -> tuple:
         # A code's op is (code >> 2) % op_count: no table lookup on this hot path.
@@ -103,7 +194,7 @@ class Transitions:
         if not scope.is_write[op]:
             sent = tuple(scope.message(RREQ, op, i) for i in live_replicas)
             record = (PENDING, now, 0, 0, NO_RESULT)
-            return ((("Invoke", client, None), self._invoked(state, now, op, record, sent)),)
+            return ((Invoke(client, op, None), self._invoked(state, now, op, record, sent)),)
         if not self.lww:
             choices: Iterable[int | None] = (None,)
         elif timestamps is not None:
@@ -120,7 +211,7 @@ class Transitions:
         version = scope.version(op, ts)
         sent = tuple(scope.message(WREQ, op, i, version) for i in live_replicas)
         record = (PENDING, now, 0, version if self.lww else 0, NO_RESULT)
-        return ("Invoke", client, ts), self._invoked(state, now, op, record, sent)
+        return Invoke(client, op, ts), self._invoked(state, now, op, record, sent)
 
     @staticmethod
     def _invoked(state: tuple, now: int, op: int, record: tuple, sent: tuple) -> tuple:
@@ -217,18 +308,13 @@ class Transitions:
         if record[H_STATUS] != PENDING:
             # Unreachable: responses to a completed read leave the network with it.
             rest = (state[DROPS], state[CRASHES], hist, live)
-            return [
-                (
-                    ("DeliverReadResponse", code, None),
-                    (state[STORE], state[UP], state[NOW], net) + rest,
-                )
-            ]
+            return [(self.delivery_labels[code], (state[STORE], state[UP], state[NOW], net) + rest)]
         responses = tuple(sorted(live[op][L_RESPONSES] + ((m.replica, m.version),)))
         if len(responses) < self.r:
             live = _replace(live, op, (0, responses, 0))
             return [
                 (
-                    ("DeliverReadResponse", code, None),
+                    self.delivery_labels[code],
                     (
                         state[STORE],
                         state[UP],
@@ -266,7 +352,7 @@ class Transitions:
                 new_live = _replace(live, op, NO_LIVE)
             steps.append(
                 (
-                    ("DeliverReadResponse", code, result),
+                    DeliverReadResponse(m, result),
                     (
                         state[STORE],
                         state[UP],
@@ -348,36 +434,38 @@ class Transitions:
             yield from self._invoke_steps(state, client)
         net = state[NET]
         table = self.table
+        labels = self.delivery_labels
         for index, code in enumerate(net):
             m = table[code]
             kind = m[0]
             if kind == WREQ:
                 nxt = self.deliver_write_request(state, index, m)
                 if nxt is not None:
-                    yield ("DeliverWriteRequest", code), nxt
+                    yield labels[code], nxt
             elif kind == WACK:
-                yield ("DeliverWriteAck", code), self.deliver_write_ack(state, index, m)
+                yield labels[code], self.deliver_write_ack(state, index, m)
             elif kind == RREQ:
                 nxt = self.deliver_read_request(state, index, m)
                 if nxt is not None:
-                    yield ("DeliverReadRequest", code), nxt
+                    yield labels[code], nxt
             else:
                 yield from self.deliver_read_response(state, index, code, m)
         if state[DROPS] < self.max_drops:
+            drops = self.drop_labels
             for index, code in enumerate(net):
                 if (nxt := self.drop(state, index)) is not None:
-                    yield ("Drop", code), nxt
+                    yield drops[code], nxt
         if self.timeouts:
             for op, record in enumerate(state[HIST]):
                 if (record[H_STATUS] == PENDING or record[H_STATUS] == REPAIRING) and (
                     nxt := self.timeout(state, op)
                 ) is not None:
-                    yield ("Timeout", op), nxt
+                    yield self.timeout_labels[op], nxt
         if state[CRASHES] < self.max_crashes:
             up = state[UP]
             for replica in range(self.n):
                 if up >> replica & 1 and (nxt := self.crash(state, replica)) is not None:
-                    yield ("Crash", replica), nxt
+                    yield self.crash_labels[replica], nxt
         if self.anti_entropy:
             store, up = state[STORE], state[UP]
             for i in range(self.n):
@@ -388,4 +476,209 @@ class Transitions:
                         and up >> j & 1
                         and (nxt := self.anti_entropy_exchange(state, i, j)) is not None
                     ):
-                        yield ("AntiEntropy", i, j), nxt
+                        yield AntiEntropy((i, j)), nxt
+
+
+class _LabelTable(dict):
+    """Message code -> its label, built on first use and shared by every step after."""
+
+    def __init__(self, make: Callable[[int], Label]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, code: int) -> Label:
+        label = self[code] = self._make(code)
+        return label
+
+
+def _deliver_label(m: Message) -> Label:
+    if m.kind == WREQ:
+        return DeliverWriteRequest(m)
+    if m.kind == WACK:
+        return DeliverWriteAck(m)
+    if m.kind == RREQ:
+        return DeliverReadRequest(m)
+    return DeliverReadResponse(m, None)  # a response that decides builds its own label
+
+
+class Names(Protocol):
+    """How the words of a step name ops, versions and messages (`Views` offers it)."""
+
+    scope: Scope
+
+    def op_name(self, op: int) -> str: ...
+
+    def version_name(self, code: int) -> str: ...
+
+    def message_name(self, m: Message) -> str: ...
+
+
+Participant = tuple[str, int]  # ("client", c) or ("replica", i)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One MODEL.md action, registered once; every view of a step reads it from here."""
+
+    label: type  # its typed label; the class name is the MODEL.md action name
+    number: int  # its section in MODEL.md
+    walk: str  # how a random walk times it (model/search.py); all deliveries share one
+    subject: Callable[[Any], Hashable]  # what one step acts on: a message, a client, an op...
+    owner: Callable[[Any], tuple[int | None, int | None]]  # (op, replica) the step is part of
+    actor: Callable[[Any, Scope], Participant | None]  # the participant it happens at
+    describe: Callable[[Names, Any, tuple], str]  # the step in words, given the state before
+    symbolic: bool = True  # the symbolic encoding (leaderless.proofs.symbolic) covers it
+
+    @property
+    def name(self) -> str:
+        return self.label.__name__
+
+
+def _client_of(op: int, scope: Scope) -> Participant:
+    return ("client", scope.ops[op][0])
+
+
+def _describe_invoke(names: Names, label: Invoke, before: tuple) -> str:
+    op = names.op_name(label.op)
+    if names.scope.is_write[label.op]:
+        ts = "" if label.ts is None else f" with ts={label.ts}"
+        return f"client {label.client} invokes write {op}{ts}"
+    return f"client {label.client} invokes read {op}"
+
+
+def _describe_write_request(names: Names, label: DeliverWriteRequest, before: tuple) -> str:
+    m = label.message
+    source = "" if names.scope.is_write[m.op] else f" (repair by read {names.op_name(m.op)})"
+    return f"replica {m.replica} applies {names.version_name(m.version)}{source}"
+
+
+def _describe_write_ack(names: Names, label: DeliverWriteAck, before: tuple) -> str:
+    m = label.message
+    op = names.op_name(m.op)
+    if names.scope.is_write[m.op]:
+        return f"write {op} receives the ack of replica {m.replica}"
+    return f"read {op} receives the repair ack of replica {m.replica}"
+
+
+def _describe_read_request(names: Names, label: DeliverReadRequest, before: tuple) -> str:
+    m = label.message
+    held = names.version_name(before[STORE][m.replica])
+    return f"replica {m.replica} answers read {names.op_name(m.op)} with {held}"
+
+
+def _describe_read_response(names: Names, label: DeliverReadResponse, before: tuple) -> str:
+    m = label.message
+    text = (
+        f"read {names.op_name(m.op)} receives {names.version_name(m.version)} "
+        f"from replica {m.replica}"
+    )
+    if label.result is not None:
+        text += f" and returns {names.version_name(label.result)}"
+    return text
+
+
+def _describe_anti_entropy(names: Names, label: AntiEntropy, before: tuple) -> str:
+    i, j = label.replicas
+    merged = max(before[STORE][i], before[STORE][j])
+    return f"anti-entropy: replicas {i} and {j} both keep {names.version_name(merged)}"
+
+
+def _message_owner(label: Any) -> tuple[int | None, int | None]:
+    return label.message.op, label.message.replica
+
+
+def _at_replica(label: Any, scope: Scope) -> Participant:
+    return ("replica", label.message.replica)
+
+
+def _at_client(label: Any, scope: Scope) -> Participant:
+    return _client_of(label.message.op, scope)
+
+
+def _message(label: Any) -> Hashable:
+    return label.message
+
+
+# MODEL.md's actions in its order, which is also the symbolic encoding's order.
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        Invoke,
+        1,
+        "Invoke",
+        subject=lambda label: label.client,
+        owner=lambda label: (label.op, None),
+        actor=lambda label, scope: ("client", label.client),
+        describe=_describe_invoke,
+    ),
+    Action(
+        DeliverWriteRequest,
+        2,
+        "Deliver",
+        _message,
+        _message_owner,
+        _at_replica,
+        _describe_write_request,
+    ),
+    Action(
+        DeliverWriteAck, 3, "Deliver", _message, _message_owner, _at_client, _describe_write_ack
+    ),
+    Action(
+        DeliverReadRequest,
+        4,
+        "Deliver",
+        _message,
+        _message_owner,
+        _at_replica,
+        _describe_read_request,
+    ),
+    Action(
+        DeliverReadResponse,
+        5,
+        "Deliver",
+        _message,
+        _message_owner,
+        _at_client,
+        _describe_read_response,
+    ),
+    Action(
+        Drop,
+        6,
+        "Drop",
+        _message,
+        _message_owner,
+        actor=lambda label, scope: None,  # it happens in the network, at no participant
+        describe=lambda names, label, before: (
+            f"the network drops {names.message_name(label.message)}"
+        ),
+    ),
+    Action(
+        Timeout,
+        7,
+        "Timeout",
+        subject=lambda label: label.op,
+        owner=lambda label: (label.op, None),
+        actor=lambda label, scope: _client_of(label.op, scope),
+        describe=lambda names, label, before: (
+            f"client {names.scope.ops[label.op][0]} gives up on {names.op_name(label.op)}"
+        ),
+    ),
+    Action(
+        Crash,
+        8,
+        "Crash",
+        subject=lambda label: label.replica,
+        owner=lambda label: (None, label.replica),
+        actor=lambda label, scope: ("replica", label.replica),
+        describe=lambda names, label, before: f"replica {label.replica} crashes",
+    ),
+    Action(
+        AntiEntropy,
+        9,
+        "AntiEntropy",
+        subject=lambda label: label.replicas,
+        owner=lambda label: (None, None),  # two replicas, no op: no one part owns it
+        actor=lambda label, scope: None,  # two replicas at once
+        describe=_describe_anti_entropy,
+    ),
+)
+ACTION_OF: dict[type, Action] = {action.label: action for action in ACTIONS}

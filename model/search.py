@@ -33,6 +33,7 @@ from leaderless.checker.simulation import (
     simulate,
 )
 from leaderless.checker.trace import Trace
+from leaderless.model.actions import ACTION_OF, Invoke, Label, Timeout
 from leaderless.model.clocks import ClientClock, ClientClocks, Clock, PerWriteClock, clock_error
 from leaderless.model.config import Config, ConfigError
 from leaderless.model.properties import CATALOGUE, PROPERTY_IDS
@@ -48,7 +49,7 @@ SHRINK_SECONDS = 10.0
 DEFAULT_EXAMPLES = 500
 DEFAULT_STEPS = 1000
 
-Step = tuple[tuple, tuple]
+Step = tuple[Label, tuple]
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,6 @@ class Finding:
     @property
     def interrupted(self) -> bool:
         return self.stopped_by == INTERRUPTED
-
-
-# Steps that act on one message; its code names the version it carries.
-_MESSAGE_ACTIONS = frozenset(
-    {"DeliverWriteRequest", "DeliverWriteAck", "DeliverReadRequest", "DeliverReadResponse", "Drop"}
-)
 
 
 # The walk times every step, as a discrete-event simulation does: each message gets a
@@ -184,16 +179,12 @@ class ReplicationWalk:
         for count, (label, nxt) in enumerate(self.model.successors(state), 1):
             if count % 4096 == 0:
                 self.limits.check()  # a wide clock window: one write, many timestamps
-            kind = label[0]
-            if kind == "Invoke":
-                if busy >= self.concurrency:
-                    continue
-                key: tuple = ("Invoke", label[1])
-            elif kind in _MESSAGE_ACTIONS and kind != "Drop":
-                key = ("Deliver", label[1])
-            else:
-                key = label[:2] if kind != "AntiEntropy" else label
-            options.setdefault(key, []).append((label, nxt))
+            action = ACTION_OF[type(label)]
+            if action.walk == "Invoke" and busy >= self.concurrency:
+                continue
+            # Steps on one subject share a key: a message's deliveries (an arrival-order
+            # read's choices of result), a client's invokes (one per timestamp).
+            options.setdefault((action.walk, action.subject(label)), []).append((label, nxt))
         return options
 
     def schedule(self, key: tuple, label: tuple, choices: Choices) -> float:
@@ -271,27 +262,25 @@ def search_model(config: Config, clock: Clock) -> ReplicationModel:
     return ReplicationModel(config, min_timestamp=clock.lowest_reading(op_count))
 
 
-def _match_key(
-    model: ReplicationModel, label: tuple, renamed: Mapping[int, int] | None = None
-) -> tuple:
-    """What a step is across runs whose timestamps differ. A message's code names its
-    version, which changes when a shortened run retimes the write, while the message
-    (kind, op, replica) is still the one meant: a replica gets one request per op.
-    `renamed` maps ops of the old run to the ops that stand in for them."""
-    if label[0] in _MESSAGE_ACTIONS:
-        m = model.transitions.table[label[1]]
-        op = renamed.get(m.op, m.op) if renamed else m.op
-        return (label[0], m.kind, op, m.replica)
-    if label[0] == "Timeout" and renamed:
-        return (label[0], renamed.get(label[1], label[1]))
-    return label
+def _match_key(label: Label, renamed: Mapping[int, int] | None = None) -> tuple:
+    """What a step is across runs whose timestamps differ. A message names its version,
+    which changes when a shortened run retimes the write, while the message (kind, op,
+    replica) is still the one meant: a replica gets one request per op. `renamed` maps
+    ops of the old run to the ops that stand in for them."""
+    message = getattr(label, "message", None)
+    if message is not None:
+        op = renamed.get(message.op, message.op) if renamed else message.op
+        return (type(label), message.kind, op, message.replica)
+    if isinstance(label, Timeout) and renamed:
+        return (Timeout, renamed.get(label.op, label.op))
+    return (type(label), *label)
 
 
 def _replay_step(
     model: ReplicationModel,
     clock: Clock,
     state: tuple,
-    label: tuple,
+    label: Label,
     first_now: int,
     renamed: Mapping[int, int],
     keep_error: bool,
@@ -300,14 +289,14 @@ def _replay_step(
     for: an invoke by the client its op moved to, a write retimed the clock's way,
     another step matched by `_match_key`, preferring the very same label; None when
     the model has no such step."""
-    if label[0] == "Invoke":
+    if isinstance(label, Invoke):
         timestamps = None
-        if label[2] is not None:
-            ts = clock.retime(state[NOW] + 1, label[2], first_now, keep_error)
+        if label.ts is not None:
+            ts = clock.retime(state[NOW] + 1, label.ts, first_now, keep_error)
             if ts is None:
                 return None
             timestamps = [ts]
-        client = label[1]
+        client = label.client
         if renamed:
             ops = model.scope.ops
             client = next(
@@ -315,10 +304,10 @@ def _replay_step(
             )
         options = model.transitions.invoke(state, client, timestamps)
         return options[0] if options else None
-    key = _match_key(model, label, renamed)
+    key = _match_key(label, renamed)
     found = None
     for candidate, nxt in model.successors(state):
-        if candidate[0] == label[0] and _match_key(model, candidate) == key:
+        if type(candidate) is type(label) and _match_key(candidate) == key:
             if candidate == label:
                 return candidate, nxt
             if found is None:
@@ -358,7 +347,7 @@ class _Shortener:
         self.limits.check()
         if self._replay(indices, renamed or {}, keep_error=False):
             return True
-        moved = any(self.steps[i][0][0] == "Invoke" for i in indices)
+        moved = any(isinstance(self.steps[i][0], Invoke) for i in indices)
         return moved and self._replay(indices, renamed or {}, keep_error=True)
 
     def _replay(
@@ -386,24 +375,7 @@ class _Shortener:
     def owners(self) -> list[tuple[int | None, int | None]]:
         """Per step, the op it belongs to (its invoke, its messages, its timeout) and the
         replica it concerns (a message to or from it, its crash), each if any."""
-        table, ops_of_client = self.model.transitions.table, self.model.scope.ops_of_client
-        owners: list[tuple[int | None, int | None]] = []
-        for (label, _), before in zip(self.steps, self.states):
-            if label[0] in _MESSAGE_ACTIONS:
-                m = table[label[1]]
-                owners.append((m.op, m.replica))
-            elif label[0] == "Invoke":
-                hist = before[HIST]
-                owners.append(
-                    (next(op for op in ops_of_client[label[1]] if hist[op][H_STATUS] == IDLE), None)
-                )
-            elif label[0] == "Timeout":
-                owners.append((label[1], None))
-            elif label[0] == "Crash":
-                owners.append((None, label[1]))
-            else:
-                owners.append((None, None))
-        return owners
+        return [ACTION_OF[type(label)].owner(label) for label, _ in self.steps]
 
     def client_ops(self) -> bool:
         """Drop a client's ops from some op on, else one op, its client's later ops
@@ -533,9 +505,9 @@ def report_config(config: Config, steps: Sequence[Step]) -> Config:
     """The MODEL.md configuration a run replays in: `config`, with its drift raised to
     the largest clock error of the run's writes (client clocks may err by more)."""
     writes = [
-        (nxt[NOW], label[2])
+        (nxt[NOW], label.ts)
         for label, nxt in steps
-        if label[0] == "Invoke" and label[2] is not None
+        if isinstance(label, Invoke) and label.ts is not None
     ]
     return replace(config, drift=max(config.drift, clock_error(writes)))
 

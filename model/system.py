@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from leaderless.model.actions import Transitions
+from leaderless.model.actions import Label, Transitions
 from leaderless.model.config import Config
 from leaderless.model.properties import CATALOGUE, Catalogue, Property
 from leaderless.model.state import Scope
@@ -37,6 +37,7 @@ class ReplicationModel:
         self._views = Views(self.scope, self.catalogue)
         self.successors = self.transitions.successors
         self.violations = self.catalogue.violations
+        self.reached = self.catalogue.reached
         self.canonical_key = self._symmetry.canonical_key
         self.permute = self._symmetry.permute
 
@@ -49,11 +50,17 @@ class ReplicationModel:
     def state_view(self, state: tuple) -> dict[str, Any]:
         return self._views.state(state)
 
-    def action_view(self, label: tuple) -> dict[str, Any]:
+    def action_view(self, label: Label) -> dict[str, Any]:
         return self._views.action(label)
 
-    def describe_action(self, label: tuple, before: tuple) -> str:
+    def describe_action(self, label: Label, before: tuple) -> str:
         return self._views.describe(label, before)
+
+    def participants(self) -> list[dict[str, Any]]:
+        return self._views.participants()
+
+    def operations(self) -> list[dict[str, Any]]:
+        return self._views.operations()
 
     def config_view(self) -> dict[str, Any]:
         return self.config.to_json()

@@ -1,15 +1,20 @@
-"""Readable views of states and actions: plain data for traces, JSON and ITF.
+"""Views of states and steps as plain data: records, never strings to be parsed.
 
 A state view is a dict of plain values (ints, strings, bools, None, tuples,
 frozensets for sets, dicts for records and per-replica maps) that names every
 MODEL.md component, so a trace file can be checked against the model component by
-component.
+component. Versions and messages are records (see docs/MODEL.md "Views"): a version
+is (writer, ts) with its display `name`, a message is (kind, op, from, to, version)
+with its `name`; renderers show a `name` and read the other fields, so a change of
+wording here changes no diagram and no stored trace's structure. A step's view comes
+from its typed label and its registered action (`leaderless.model.actions.ACTIONS`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from leaderless.model.actions import ACTION_OF, Message, Participant
 from leaderless.model.properties import Catalogue
 from leaderless.model.state import (
     CRASHES,
@@ -44,23 +49,82 @@ def _replicas(mask: int, n: int) -> frozenset[int]:
     return frozenset(i for i in range(n) if mask >> i & 1)
 
 
+def participant_id(participant: Participant) -> str:
+    """ "C0" for client 0, "R2" for replica 2: the ids traces use for lifelines."""
+    role, index = participant
+    return f"{'C' if role == 'client' else 'R'}{index}"
+
+
 class Views:
     def __init__(self, scope: Scope, catalogue: Catalogue) -> None:
         self.scope = scope
         self.op_name = catalogue.op_name
         self.version_name = catalogue.version_name
 
-    def message_name(self, code: int) -> str:
-        m = self.scope.decode_message(code)
+    def version(self, code: int) -> dict[str, Any]:
+        """A version as a record: its writer op and timestamp (None for NIL, and for
+        every version under arrival order), with its display name."""
+        ts, writer = self.scope.version_parts(code)
+        return {
+            "name": self.version_name(code),
+            "writer": None if writer is None else self.op_name(writer),
+            "ts": ts,
+        }
+
+    def message_name(self, m: Message) -> str:
         op = self.op_name(m.op)
-        if m.kind == WREQ:
-            return f"wreq({op}, {m.replica}, {self.version_name(m.version)})"
-        if m.kind == RRESP:
-            return f"rresp({op}, {m.replica}, {self.version_name(m.version)})"
+        if m.kind == WREQ or m.kind == RRESP:
+            return f"{KIND_NAMES[m.kind]}({op}, {m.replica}, {self.version_name(m.version)})"
         return f"{KIND_NAMES[m.kind]}({op}, {m.replica})"
+
+    def message(self, m: Message) -> dict[str, Any]:
+        client = participant_id(("client", self.scope.ops[m.op][0]))
+        replica = participant_id(("replica", m.replica))
+        to_replica = m.kind == WREQ or m.kind == RREQ
+        return {
+            "name": self.message_name(m),
+            "kind": KIND_NAMES[m.kind],
+            "op": self.op_name(m.op),
+            "from": client if to_replica else replica,
+            "to": replica if to_replica else client,
+            "version": self.version(m.version) if m.kind == WREQ or m.kind == RRESP else None,
+        }
+
+    def participants(self) -> list[dict[str, Any]]:
+        """The lifelines of a trace: every client, then every replica."""
+        clients = self.scope.config.clients
+        return [
+            {
+                "id": participant_id(("client", c)),
+                "role": "client",
+                "index": c,
+                "label": f"client {c} ({script})",
+            }
+            for c, script in enumerate(clients)
+        ] + [
+            {
+                "id": participant_id(("replica", i)),
+                "role": "replica",
+                "index": i,
+                "label": f"replica {i}",
+            }
+            for i in range(self.scope.n)
+        ]
+
+    def operations(self) -> list[dict[str, Any]]:
+        """Each op's fixed facts: its name, its client, whether it writes or reads."""
+        return [
+            {
+                "name": self.op_name(op),
+                "client": participant_id(("client", client)),
+                "type": "write" if self.scope.is_write[op] else "read",
+            }
+            for op, (client, _) in enumerate(self.scope.ops)
+        ]
 
     def state(self, state: tuple) -> dict[str, Any]:
         scope = self.scope
+        version = self.version
         ops = {}
         for op, (record, live) in enumerate(zip(state[HIST], state[LIVE])):
             ts = scope.version_parts(record[H_VERSION])[0] if record[H_VERSION] else None
@@ -70,78 +134,53 @@ class Views:
                 "completed": record[H_COMPLETED] or None,
                 "ts": ts,
                 "acks": _replicas(live[L_ACKS], scope.n),
-                "responses": frozenset((i, self.version_name(v)) for i, v in live[L_RESPONSES]),
-                "result": None
-                if record[H_RESULT] == NO_RESULT
-                else self.version_name(record[H_RESULT]),
+                "responses": frozenset((i, _Frozen(version(v))) for i, v in live[L_RESPONSES]),
+                "result": None if record[H_RESULT] == NO_RESULT else version(record[H_RESULT]),
                 "awaiting": _replicas(live[L_AWAITING], scope.n),
             }
+        decode = scope.decode_message
         return {
-            "store": {i: self.version_name(v) for i, v in enumerate(state[STORE])},
+            "store": {i: version(v) for i, v in enumerate(state[STORE])},
             "up": {i: bool(state[UP] >> i & 1) for i in range(scope.n)},
             "now": state[NOW],
             "ops": ops,
-            "net": frozenset(self.message_name(code) for code in state[NET]),
+            "net": frozenset(_Frozen(self.message(decode(code))) for code in state[NET]),
             "drops": state[DROPS],
             "crashes": state[CRASHES],
         }
 
-    def action(self, label: tuple) -> dict[str, Any]:
-        """The action as plain data: its MODEL.md name and arguments."""
-        name = label[0]
-        if name == "Invoke":
-            view: dict[str, Any] = {"action": name, "client": label[1]}
-            if label[2] is not None:
-                view["ts"] = label[2]
-            return view
-        if name in ("DeliverWriteRequest", "DeliverWriteAck", "DeliverReadRequest", "Drop"):
-            return {"action": name, "message": self.message_name(label[1])}
-        if name == "DeliverReadResponse":
-            view = {"action": name, "message": self.message_name(label[1])}
-            if label[2] is not None:
-                view["result"] = self.version_name(label[2])
-            return view
-        if name == "Timeout":
-            return {"action": name, "op": self.op_name(label[1])}
-        if name == "Crash":
-            return {"action": name, "replica": label[1]}
-        return {"action": name, "replicas": [label[1], label[2]]}
+    def action(self, label: Any) -> dict[str, Any]:
+        """The step as a record: its MODEL.md name, where it happens, and its label's
+        fields as data (an op by name, a message or a version as a record; a field
+        that is None, such as a read's timestamp, is left out)."""
+        action = ACTION_OF[type(label)]
+        actor = action.actor(label, self.scope)
+        view: dict[str, Any] = {
+            "action": action.name,
+            "actor": None if actor is None else participant_id(actor),
+        }
+        for field, value in zip(label._fields, label):
+            if value is None:
+                continue
+            if field == "message":
+                view[field] = self.message(value)
+            elif field == "op":
+                view[field] = self.op_name(value)
+            elif field == "result":
+                view[field] = self.version(value)
+            elif field == "replicas":
+                view[field] = list(value)
+            else:
+                view[field] = value
+        return view
 
-    def describe(self, label: tuple, before: tuple) -> str:
-        """The action in words, e.g. "replica 2 applies w(0,0)@1"."""
-        name = label[0]
-        if name == "Invoke":
-            client = label[1]
-            op = next(o for o in self.scope.ops_of_client[client] if before[HIST][o][H_STATUS] == 0)
-            if self.scope.is_write[op]:
-                ts = "" if label[2] is None else f" with ts={label[2]}"
-                return f"client {client} invokes write {self.op_name(op)}{ts}"
-            return f"client {client} invokes read {self.op_name(op)}"
-        if name == "Timeout":
-            return f"client {self.scope.ops[label[1]][0]} gives up on {self.op_name(label[1])}"
-        if name == "Crash":
-            return f"replica {label[1]} crashes"
-        if name == "AntiEntropy":
-            i, j = label[1], label[2]
-            merged = max(before[STORE][i], before[STORE][j])
-            return f"anti-entropy: replicas {i} and {j} both keep {self.version_name(merged)}"
-        m = self.scope.decode_message(label[1])
-        op = self.op_name(m.op)
-        if name == "Drop":
-            return f"the network drops {self.message_name(label[1])}"
-        if name == "DeliverWriteRequest":
-            source = "" if self.scope.is_write[m.op] else f" (repair by read {op})"
-            return f"replica {m.replica} applies {self.version_name(m.version)}{source}"
-        if name == "DeliverWriteAck":
-            if self.scope.is_write[m.op]:
-                return f"write {op} receives the ack of replica {m.replica}"
-            return f"read {op} receives the repair ack of replica {m.replica}"
-        if name == "DeliverReadRequest":
-            return (
-                f"replica {m.replica} answers read {op} with "
-                f"{self.version_name(before[STORE][m.replica])}"
-            )
-        text = f"read {op} receives {self.version_name(m.version)} from replica {m.replica}"
-        if label[2] is not None:
-            text += f" and returns {self.version_name(label[2])}"
-        return text
+    def describe(self, label: Any, before: tuple) -> str:
+        """The step in words, e.g. "replica 2 applies w(0,0)@1"."""
+        return ACTION_OF[type(label)].describe(self, label, before)
+
+
+class _Frozen(dict):
+    """A record that can sit in a set view: hashable by its (immutable) contents."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(repr(sorted(self.items(), key=lambda item: item[0])))

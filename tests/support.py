@@ -13,23 +13,44 @@ def verdicts(config: Config, symmetry: bool = True) -> dict[str, tuple[str, int 
     return {v.property_id: (v.status, len(v.trace) if v.trace else None) for v in result.verdicts}
 
 
+def _shown(value: object) -> object:
+    """A record with a display name (a message, a version) as that name."""
+    return value["name"] if isinstance(value, dict) and "name" in value else value
+
+
 def step(model: ReplicationModel, state: tuple, action: str, **fields) -> tuple:
-    """The one successor of `state` by `action` whose action view has these fields."""
+    """The one successor of `state` by `action` whose action view has these fields (a
+    message or a version given by its name)."""
     matches = []
     for label, nxt in model.successors(state):
         view = model.action_view(label)
-        if view["action"] == action and all(view.get(k) == v for k, v in fields.items()):
+        if view["action"] == action and all(_shown(view.get(k)) == v for k, v in fields.items()):
             matches.append(nxt)
     assert len(matches) == 1, f"{len(matches)} steps {action} {fields}"
     return matches[0]
 
 
 def enabled(model: ReplicationModel, state: tuple, action: str) -> list[dict]:
-    return [model.action_view(label) for label, _ in model.successors(state) if label[0] == action]
+    """The views of the enabled steps by `action`, records by name (see `named`)."""
+    views = (named(model.action_view(label)) for label, _ in model.successors(state))
+    return [view for view in views if view["action"] == action]  # type: ignore[index]
+
+
+def named(value: object) -> object:
+    """A normalized view with every record that has a display name (a message, a
+    version) replaced by that name, for assertions that read like the trace text."""
+    if isinstance(value, dict):
+        return value["name"] if "name" in value else {k: named(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [named(v) for v in value]
+    return value
 
 
 def view(model: ReplicationModel, state: tuple) -> dict:
-    return normalize(model.state_view(state))
+    """The state's normalized view, records by name (see `named`)."""
+    shown = named(normalize(model.state_view(state)))
+    assert isinstance(shown, dict)
+    return shown
 
 
 def reachable(model: ReplicationModel) -> set[tuple]:

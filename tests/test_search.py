@@ -19,6 +19,7 @@ from leaderless.checker.render import to_json
 from leaderless.checker.simulation import Limits, simulate
 from leaderless.checker.trace import normalize, replay, trace_data
 from leaderless.model import Config, ReplicationModel
+from leaderless.model.actions import Invoke, Timeout
 from leaderless.model.clocks import ClientClock, ClientClocks, PerWriteClock
 from leaderless.model.config import ConfigError
 from leaderless.model.properties import PROPERTY_IDS
@@ -60,7 +61,7 @@ def test_drift_with_two_writers_breaks_lww_order_and_stale_read(drift: int) -> N
         writes = [
             label
             for label, _ in finding.trace.steps  # type: ignore[union-attr]
-            if label[0] == "Invoke" and label[2] is not None
+            if isinstance(label, Invoke) and label.ts is not None
         ]
         assert len(writes) == 2, "the anomaly needs both writers"
 
@@ -70,7 +71,7 @@ def test_timeouts_break_aborted_read_and_write_atomicity() -> None:
     for prop in ("aborted-read", "write-atomicity"):
         finding = _found(config, prop, examples=300)
         _replays(finding)
-        assert any(label[0] == "Timeout" for label, _ in finding.trace.steps)  # type: ignore[union-attr]
+        assert any(isinstance(label, Timeout) for label, _ in finding.trace.steps)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("read_repair", ["off", "async"])
