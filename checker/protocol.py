@@ -55,3 +55,16 @@ class Model(Protocol[S, L]):
     def describe_action(self, label: L, before: S) -> str: ...
 
     def config_view(self) -> dict[str, Any]: ...
+
+    # The lifelines of a trace ({"id", "role", "index", "label"} each) and the fixed facts
+    # of each operation ({"name", "client", "type"}): trace headers that renderers read
+    # instead of parsing names.
+    def participants(self) -> list[dict[str, Any]]: ...
+
+    def operations(self) -> list[dict[str, Any]]: ...
+
+    # The properties among `wanted` whose situation `state` is in: what a state shows
+    # wherever the property can break, named in words by its `situation` attribute.
+    # One never reached in a complete search makes that "holds" vacuous. Optional: the
+    # explorer asks a model without it nothing and reports reached=None.
+    def reached(self, state: S, wanted: int) -> int: ...

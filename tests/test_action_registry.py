@@ -1,0 +1,101 @@
+"""The action registry is the one list of MODEL.md's actions: everything else reads it.
+
+Each registered action has a typed label, is produced by `successors`, has a view and
+words, belongs to an op or a replica as search shortening needs, and is either
+encoded by the symbolic encoding or registered as not encoded.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from leaderless.checker.trace import normalize
+from leaderless.model import Config, ReplicationModel
+from leaderless.model.actions import ACTION_OF, ACTIONS
+from leaderless.proofs.symbolic import Encoding
+from tests.support import reachable
+
+# Every option on, so that every action can occur.
+EVERYTHING = Config(
+    n=2,
+    w=1,
+    r=2,
+    clients=("w", "r"),
+    drift=1,
+    max_drops=1,
+    max_crashes=1,
+    timeouts=True,
+    anti_entropy=True,
+    read_repair="blocking",
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_registry_follows_model_md_order_and_names() -> None:
+    assert [action.number for action in ACTIONS] == list(range(1, len(ACTIONS) + 1))
+    model_md = (ROOT / ".." / "shared" / "MODEL.md").resolve()
+    if model_md.exists():
+        text = model_md.read_text()
+        positions = [text.find(action.name) for action in ACTIONS]
+        assert all(p >= 0 for p in positions), "every action is named in MODEL.md"
+    assert len(ACTION_OF) == len(ACTIONS), "one label class per action"
+
+
+def test_every_registered_action_occurs_and_every_step_is_registered() -> None:
+    model = ReplicationModel(EVERYTHING)
+    seen: set[str] = set()
+    for state in reachable(model):
+        for label, _ in model.successors(state):
+            action = ACTION_OF[type(label)]  # a KeyError here: an unregistered step
+            seen.add(action.name)
+    assert seen == {action.name for action in ACTIONS}
+
+
+def test_every_step_has_a_record_view_words_an_owner_and_a_subject() -> None:
+    model = ReplicationModel(EVERYTHING)
+    ids = {p["id"] for p in model.participants()}
+    ops = {o["name"] for o in model.operations()}
+    for state in sorted(reachable(model))[:400]:
+        for label, _ in model.successors(state):
+            action = ACTION_OF[type(label)]
+            view = normalize(model.action_view(label))
+            assert view["action"] == action.name
+            assert view["actor"] is None or view["actor"] in ids
+            if "message" in view:
+                message = view["message"]
+                assert message["from"] in ids and message["to"] in ids
+                assert message["op"] in ops
+            assert model.describe_action(label, state)
+            op, replica = action.owner(label)
+            assert op is None or 0 <= op < model.scope.op_count
+            assert replica is None or 0 <= replica < model.scope.n
+            hash(action.subject(label))
+
+
+def test_symbolic_encoding_covers_exactly_the_actions_registered_as_encoded() -> None:
+    encoded = {instance.kind for instance in Encoding(EVERYTHING).instances}
+    assert encoded == {action.name for action in ACTIONS if action.symbolic}
+    assert encoded <= {action.name for action in ACTIONS}
+
+
+def test_no_module_outside_the_registry_lists_the_actions_by_name() -> None:
+    """A second list of the actions is what the registry replaces: no string literal
+    naming three or more actions appears outside model/actions.py."""
+    names = {action.name for action in ACTIONS}
+    offenders = []
+    for folder in ("model", "checker", "proofs"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path.name == "actions.py" and folder == "model":
+                continue
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Tuple | ast.List | ast.Set):
+                    strings = {
+                        e.value
+                        for e in node.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    }
+                    if len(strings & names) >= 3:
+                        offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
