@@ -380,8 +380,13 @@ def diagram_svg(diagram: Diagram, marker: str = "arrowhead") -> str:
 def _show(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict) and "name" in value:
+        return str(value["name"])  # a message or a version, shown as its name
     if isinstance(value, list):
-        return ", ".join(_show(v) if not isinstance(v, list) else f"{v[0]}:{v[1]}" for v in value)
+        return ", ".join(
+            _show(v) if not isinstance(v, list) else ":".join(_show(part) for part in v)
+            for v in value
+        )
     return str(value)
 
 
@@ -439,12 +444,13 @@ def _state_html(diagram: Diagram, step: int) -> str:
             + "</tr>"
         )
     out.append("</table><h3>network</h3><ul>")
-    entered = set(state["net"]) - set(before["net"]) if before else set()
-    left = sorted(set(before["net"]) - set(state["net"])) if before else []
+    # Messages are records (normalized: already in set order); each is shown by its name.
+    left = [m for m in before["net"] if m not in state["net"]] if before else []
     for message in state["net"]:
-        cls = ' class="mono entered"' if message in entered else ' class="mono"'
-        out.append(f"<li{cls}>{escape(message)}</li>")
-    out.extend(f'<li class="mono left">{escape(message)}</li>' for message in left)
+        entered = before is not None and message not in before["net"]
+        cls = ' class="mono entered"' if entered else ' class="mono"'
+        out.append(f"<li{cls}>{escape(_show(message))}</li>")
+    out.extend(f'<li class="mono left">{escape(_show(message))}</li>' for message in left)
     if not state["net"] and not left:
         out.append('<li class="muted">empty</li>')
     out.append(

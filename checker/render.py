@@ -1,4 +1,4 @@
-"""Renderers: exploration results and traces as text, JSON and ITF.
+"""Renderers: exploration results and traces as text and JSON (ITF: checker/itf.py).
 
 Renderers take plain data (`exploration_data`, `trace_data`) and never call the
 model again, so every output format shows the same run.
@@ -18,8 +18,6 @@ from leaderless.checker.cli import UsageError
 from leaderless.checker.explorer import VIOLATED, Exploration
 from leaderless.checker.protocol import Model
 from leaderless.checker.trace import normalize, trace_data
-
-ITF_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
 
 def exploration_data(model: Model, exploration: Exploration) -> dict[str, Any]:
@@ -85,9 +83,21 @@ def _show(value: Any) -> str:
         return "none"
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if _named(value):
+        return str(value["name"])
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _named(value: Any) -> bool:
+    """A record with a name (a message, a version) is shown as that name, as one value."""
+    return isinstance(value, dict) and "name" in value
+
+
+def _flat(record: dict[str, Any]) -> bool:
+    """A record whose every value fits on a line: no nested record other than named ones."""
+    return all(_named(v) or not isinstance(v, dict) for v in record.values())
 
 
 def _delta(old: Any, new: Any) -> str:
@@ -102,8 +112,8 @@ def _delta(old: Any, new: Any) -> str:
 
 def changes(before: Any, after: Any, path: str = "") -> list[str]:
     """What differs between two normalized views: a line per changed record or value."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        if path and not any(isinstance(v, dict) for v in after.values()):
+    if isinstance(before, dict) and isinstance(after, dict) and not _named(after):
+        if path and _flat(after):
             parts = [
                 f"{key} {_delta(before.get(key), value)}"
                 for key, value in after.items()
@@ -122,9 +132,9 @@ def state_lines(view: dict[str, Any]) -> list[str]:
     """A whole normalized state view, a line per component (a line per op for records)."""
     lines = []
     for key, value in view.items():
-        if isinstance(value, dict) and not any(isinstance(v, dict) for v in value.values()):
+        if isinstance(value, dict) and not _named(value) and _flat(value):
             lines.append(f"{key}: " + ", ".join(f"{k}={_show(v)}" for k, v in value.items()))
-        elif isinstance(value, dict):
+        elif isinstance(value, dict) and not _named(value):
             for name, record in value.items():
                 shown = ", ".join(
                     f"{k}={_show(v)}" for k, v in record.items() if v not in (None, [])
@@ -258,203 +268,3 @@ def write_itf_files(
         print(f"created {directory}", file=sys.stderr)
     for name, document in documents.items():
         write_output(folder / f"{name}.itf.json", json.dumps(document, indent=2) + "\n", option)
-
-
-ACTION_TAKEN = "mbt::actionTaken"  # Quint's model-based-testing variable for the step's action
-
-
-def _optional_paths(views: list[Any], path: tuple = ()) -> set[tuple]:
-    """Paths (record keys, with None for any map entry) that are None in some state:
-    ITF has no null, so such values are Quint option variants in every state."""
-    found: set[tuple] = set()
-    for view in views:
-        if view is None:
-            found.add(path)
-    records = [v for v in views if isinstance(v, dict)]
-    if records:
-        keys = {k for record in records for k in record}
-        for key in keys:
-            child = key if _is_record(records[0]) else None
-            found |= _optional_paths([r.get(key) for r in records], path + (child,))
-    return found
-
-
-def _is_record(value: dict) -> bool:
-    return all(isinstance(k, str) and k.isidentifier() for k in value)
-
-
-def _itf_value(value: Any, optional: set[tuple], path: tuple = ()) -> Any:
-    if path in optional:
-        if value is None:
-            return {"tag": "None", "value": {"#tup": []}}
-        return {"tag": "Some", "value": _itf_value(value, set(), path)}
-    if isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return {"#bigint": str(value)}
-    if isinstance(value, frozenset | set):
-        return {"#set": [_itf_value(v, optional) for v in sorted(value, key=repr)]}
-    if isinstance(value, tuple):
-        return {"#tup": [_itf_value(v, optional) for v in value]}
-    if isinstance(value, list):
-        return [_itf_value(v, optional) for v in value]
-    if isinstance(value, dict) and _is_record(value):
-        return {k: _itf_value(v, optional, path + (k,)) for k, v in value.items()}
-    if isinstance(value, dict):
-        return {
-            "#map": [
-                [_itf_value(k, set()), _itf_value(v, optional, path + (None,))]
-                for k, v in value.items()
-            ]
-        }
-    raise TypeError(f"no ITF encoding for {type(value).__name__}")
-
-
-def trace_itf(trace_raw: dict[str, Any]) -> dict[str, Any]:
-    """A trace (from `trace_data`, not normalized) in the Informal Trace Format
-    (Apalache ADR-015, read by Quint): ints as #bigint, sets as #set, per-replica and
-    per-op tables as #map, values that may be absent as Some/None variants. Each
-    state carries the action that led to it in `mbt::actionTaken` (as Quint's
-    model-based testing does) and, in full, in its `#meta`, so the file replays.
-    """
-    views = trace_raw["states"]
-    optional = _optional_paths(views)
-    states = []
-    for index, view in enumerate(views):
-        meta: dict[str, Any] = {"index": index}
-        action = "init"
-        if index > 0:
-            step = trace_raw["steps"][index - 1]
-            meta["action"] = step["action"]
-            meta["description"] = step["description"]
-            action = step["action"]["action"]
-        states.append({"#meta": meta, **_itf_value(view, optional), ACTION_TAKEN: action})
-    return {
-        "#meta": {
-            "format": "ITF",
-            "format-description": ITF_DESCRIPTION,
-            "source": "leaderless",
-            "description": f"shortest counterexample to {trace_raw['property']}",
-            "property": trace_raw["property"],
-            "reason": trace_raw["reason"],
-            "config": trace_raw["config"],
-        },
-        "vars": [*views[0], ACTION_TAKEN],
-        "states": states,
-    }
-
-
-class TraceFormatError(ValueError):
-    """A trace file that is not in the shape leaderless writes; the message says where."""
-
-
-_BIGINT = re.compile(r"-?[0-9]{1,4000}")  # Python's int() refuses more than 4300 digits
-
-
-def _from_itf_value(value: Any, where: str) -> Any:
-    """An ITF value back in the normalized JSON form of `leaderless.checker.trace.normalize`."""
-    if isinstance(value, list):
-        return [_from_itf_value(v, where) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "#bigint" in value:
-        digits = value["#bigint"]
-        if not isinstance(digits, str) or not _BIGINT.fullmatch(digits):
-            raise TraceFormatError(f"{where}: #bigint {digits!r} is not a decimal integer")
-        return int(digits)
-    for key in ("#set", "#tup", "#map"):
-        if key in value and not isinstance(value[key], list):
-            raise TraceFormatError(f"{where}: {key} holds {value[key]!r}, not a list")
-    if "#set" in value:
-        return sorted((_from_itf_value(v, where) for v in value["#set"]), key=repr)
-    if "#tup" in value:
-        return [_from_itf_value(v, where) for v in value["#tup"]]
-    if "#map" in value:
-        entries = {}
-        for entry in value["#map"]:
-            if not isinstance(entry, list) or len(entry) != 2:
-                raise TraceFormatError(
-                    f"{where}: a #map entry must be a [key, value] pair, got {entry!r}"
-                )
-            entries[str(_from_itf_value(entry[0], where))] = _from_itf_value(entry[1], where)
-        return entries
-    if value.get("tag") in ("None", "Some") and set(value) == {"tag", "value"}:
-        return None if value["tag"] == "None" else _from_itf_value(value["value"], where)
-    return {k: _from_itf_value(v, where) for k, v in value.items()}
-
-
-def itf_to_trace_data(document: dict[str, Any]) -> dict[str, Any]:
-    """Read an ITF trace written by `trace_itf` back into trace data for `replay`.
-
-    Every variable the trace lists must be in every state and nothing else may be:
-    the model variables are compared with the model's states, and `mbt::actionTaken`
-    travels with each step (as `taken`) for the replay to compare with the model's
-    action. Raises TraceFormatError for anything else.
-    """
-    meta = document.get("#meta", {})
-    variables = document.get("vars")
-    states = document.get("states")
-    if not isinstance(meta, dict):
-        raise TraceFormatError("#meta must be an object")
-    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
-        raise TraceFormatError("vars must be a list of variable names")
-    if len(set(variables)) != len(variables):
-        raise TraceFormatError("vars lists a variable twice")
-    if not isinstance(states, list) or not states:
-        raise TraceFormatError("states must be a nonempty list")
-    unknown = sorted(v for v in variables if v.startswith("mbt::") and v != ACTION_TAKEN)
-    if unknown:
-        raise TraceFormatError(
-            f"vars lists {unknown[0]}, which leaderless cannot check; "
-            f"the only mbt:: variable it reads is {ACTION_TAKEN}"
-        )
-    trace_states, steps = [], []
-    for index, state in enumerate(states):
-        where = f"state {index}"
-        if not isinstance(state, dict):
-            raise TraceFormatError(f"{where} must be an object")
-        present = set(state) - {"#meta"}
-        if present != set(variables):
-            extra, missing = sorted(present - set(variables)), sorted(set(variables) - present)
-            raise TraceFormatError(
-                f"{where} "
-                + (
-                    f"has {extra[0]!r}, which vars does not list"
-                    if extra
-                    else f"lacks the variable {missing[0]!r}"
-                )
-            )
-        state_meta = state.get("#meta", {})
-        if not isinstance(state_meta, dict):
-            raise TraceFormatError(f"{where}: #meta must be an object")
-        trace_states.append(
-            {
-                k: _from_itf_value(v, f"{where}, {k}")
-                for k, v in state.items()
-                if k != "#meta" and k != ACTION_TAKEN
-            }
-        )
-        taken = state.get(ACTION_TAKEN)
-        if ACTION_TAKEN in state and not isinstance(taken, str):
-            raise TraceFormatError(f"{where}: {ACTION_TAKEN} must be a string, got {taken!r}")
-        if index == 0:
-            if ACTION_TAKEN in state and taken != "init":
-                raise TraceFormatError(
-                    f"{where}: {ACTION_TAKEN} of the initial state must be 'init', got {taken!r}"
-                )
-            continue
-        step: dict[str, Any] = {"action": state_meta.get("action")}
-        if "description" in state_meta:
-            step["description"] = state_meta["description"]
-        if ACTION_TAKEN in state:
-            step["taken"] = taken
-        steps.append(step)
-    data = {
-        "property": meta.get("property"),
-        "config": meta.get("config"),
-        "states": trace_states,
-        "steps": steps,
-    }
-    if "reason" in meta:
-        data["reason"] = meta["reason"]
-    return data

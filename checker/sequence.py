@@ -1,11 +1,12 @@
 """Counterexample traces as sequence diagrams: the data step that the renderers share.
 
 `build_diagram(trace)` turns trace data (from `leaderless.checker.trace.trace_data`) into a
-`Diagram`: a lifeline per client and per replica, an arrow per message from the step
-that sent it to the step that ended it, the marks (invocations, completions,
-timeouts, crashes, anti-entropy) and each replica's stored version over time. It
-reads only the recorded states and actions, so the HTML and Mermaid renderers draw
-exactly the run that the checker found.
+`Diagram`: a lifeline per participant of the trace (clients, then replicas), an arrow
+per message from the step that sent it to the step that ended it, the marks
+(invocations, completions, timeouts, crashes, anti-entropy) and each replica's stored
+version over time. It reads only the fields of the recorded participants, operations,
+states and actions (never a display name, which it only shows), so the HTML and
+Mermaid renderers draw exactly the run that the checker found.
 
     # the stale-read trace of `leaderless check --clients w,r --r 1 --timeouts`
     diagram = build_diagram(trace)
@@ -15,11 +16,11 @@ exactly the run that the checker found.
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from leaderless.checker.trace import normalize
+from leaderless.checker.trace import member_order, normalize
 
 # Fates of a message: the step that took it out of the network says which.
 DELIVERED = "delivered"  # a Deliver* step named it
@@ -27,8 +28,6 @@ DROPPED = "dropped"  # a Drop step named it
 LOST = "lost"  # it left as a side effect (its op completed or timed out, a crash)
 IN_FLIGHT = "in-flight"  # still in the network in the last state
 
-_MESSAGE = re.compile(r"^(wreq|wack|rreq|rresp)\((\w\(\d+,\d+\)), (\d+)(?:, (.+))?\)$")
-_OP = re.compile(r"^([wr])\((\d+),(\d+)\)$")
 # Why an op's leftover messages left the network, by the op's new status.
 _DONE = {"ok": "{op} completed", "fail": "{op} failed", "repairing": "{op} began its repair"}
 
@@ -40,14 +39,14 @@ class TraceFormatError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Lifeline:
     id: str  # "C0" for client 0, "R2" for replica 2; also a valid Mermaid participant
-    kind: str  # "client" or "replica"
+    kind: str  # the participant's role: "client" or "replica"
     index: int
     label: str  # "client 1 (rr)", "replica 0"
 
 
 @dataclass(frozen=True, slots=True)
 class Arrow:
-    message: str  # as in the state views: "wreq(w(0,0), 1, w(0,0)@1)"
+    message: str  # the message record's name: "wreq(w(0,0), 1, w(0,0)@1)"
     kind: str  # wreq, wack, rreq, rresp
     op: str  # the op it belongs to: "w(0,0)"
     source: str  # lifeline id of the sender
@@ -81,7 +80,7 @@ class Segment:
     lifeline: str  # a replica's
     start: int  # first state index (step number) of the run of equal values
     end: int  # last state index of the run
-    version: str  # the version the replica stores, "NIL" initially
+    version: str  # the name of the version the replica stores, "NIL" initially
     up: bool
 
 
@@ -111,74 +110,43 @@ class Diagram:
         return len(self.steps)
 
 
-def client_id(index: int) -> str:
-    return f"C{index}"
+def _message_key(message: dict[str, Any]) -> str:
+    # A message is its whole record: two are the same message exactly when every field is.
+    return json.dumps(message, sort_keys=True)
 
 
-def replica_id(index: int) -> str:
-    return f"R{index}"
-
-
-def op_client(op: str) -> int:
-    match = _OP.match(op)
-    if match is None:
-        raise TraceFormatError(f"cannot read op {op!r}; expected w(c,k) or r(c,k)")
-    return int(match.group(2))
-
-
-def parse_message(message: str) -> tuple[str, str, int, str | None]:
-    """(kind, op, replica, version or None) of a message string from a state view."""
-    match = _MESSAGE.match(message)
-    if match is None:
-        raise TraceFormatError(
-            f"cannot read message {message!r}; expected wreq(OP, REPLICA, VERSION), "
-            "wack(OP, REPLICA), rreq(OP, REPLICA) or rresp(OP, REPLICA, VERSION)"
-        )
-    kind, op, replica, version = match.groups()
-    return kind, op, int(replica), version
-
-
-def _arrow_label(kind: str, op: str, version: str | None) -> str:
+def _arrow_label(message: dict[str, Any]) -> str:
+    kind, op, version = message["kind"], message["op"], message["version"]
     if kind == "wreq":
-        return f"wreq {version}"
+        return f"wreq {version['name']}"
     if kind == "rresp":
-        return f"rresp {op} = {version}"
+        return f"rresp {op} = {version['name']}"
     return f"{kind} {op}"
 
 
-def _lifelines(trace: dict[str, Any], states: list[dict[str, Any]]) -> tuple[Lifeline, ...]:
-    scripts = (trace.get("config") or {}).get("clients")
-    if not scripts:
-        count = 1 + max((op_client(op) for op in states[0]["ops"]), default=-1)
-        scripts = [""] * count
-    clients = [
-        Lifeline(client_id(c), "client", c, f"client {c} ({script})" if script else f"client {c}")
-        for c, script in enumerate(scripts)
-    ]
-    replicas = [
-        Lifeline(replica_id(int(i)), "replica", int(i), f"replica {i}")
-        for i in sorted(states[0]["store"], key=int)
-    ]
-    return tuple(clients + replicas)
+def _lifelines(trace: dict[str, Any]) -> tuple[Lifeline, ...]:
+    return tuple(
+        Lifeline(str(p["id"]), str(p["role"]), int(p["index"]), str(p["label"]))
+        for p in trace["participants"]
+    )
 
 
-def _actor(action: dict[str, Any]) -> str | None:
-    name = action.get("action")
-    if name == "Invoke":
-        return client_id(int(action["client"]))
-    if name == "Timeout":
-        return client_id(op_client(action["op"]))
-    if name == "Crash":
-        return replica_id(int(action["replica"]))
-    if "message" in action and name != "Drop":
-        kind, op, replica, _ = parse_message(action["message"])
-        # A request acts on its replica; an ack or response acts on the op's client.
-        return replica_id(replica) if kind in ("wreq", "rreq") else client_id(op_client(op))
-    return None
+class _Facts:
+    """What the trace's header says about its lifelines and operations, looked up."""
+
+    def __init__(self, trace: dict[str, Any], lifelines: tuple[Lifeline, ...]) -> None:
+        self.operations = {str(op["name"]): op for op in trace["operations"]}
+        self._lifelines = {(line.kind, line.index): line.id for line in lifelines}
+
+    def client(self, op: str) -> str:
+        return str(self.operations[op]["client"])
+
+    def replica(self, index: Any) -> str:
+        return self._lifelines[("replica", int(index))]
 
 
-def _loss_reason(message: str, action: dict[str, Any], after: dict[str, Any]) -> str:
-    _, op, _, _ = parse_message(message)
+def _loss_reason(message: dict[str, Any], action: dict[str, Any], after: dict[str, Any]) -> str:
+    op = message["op"]
     name = action.get("action")
     if name == "Crash":
         return f"replica {action['replica']} crashed"
@@ -189,78 +157,81 @@ def _loss_reason(message: str, action: dict[str, Any], after: dict[str, Any]) ->
 
 
 def _arrows(steps: list[dict[str, Any]], states: list[dict[str, Any]]) -> list[Arrow]:
-    open_since: dict[str, int] = {m: 0 for m in states[0]["net"]}
+    open_since: dict[str, tuple[dict[str, Any], int]] = {
+        _message_key(m): (m, 0) for m in states[0]["net"]
+    }
     arrows: list[Arrow] = []
 
-    def arrow(message: str, sent: int, ended: int | None, fate: str, why: str) -> Arrow:
-        kind, op, replica, version = parse_message(message)
-        client, server = client_id(op_client(op)), replica_id(replica)
-        source, target = (client, server) if kind in ("wreq", "rreq") else (server, client)
+    def arrow(message: dict[str, Any], sent: int, ended: int | None, fate: str, why: str) -> Arrow:
         return Arrow(
-            message,
-            kind,
-            op,
-            source,
-            target,
+            str(message["name"]),
+            str(message["kind"]),
+            str(message["op"]),
+            str(message["from"]),
+            str(message["to"]),
             sent,
             ended,
             fate,
             why,
-            _arrow_label(kind, op, version),
+            _arrow_label(message),
         )
 
     for number, (step, before, after) in enumerate(zip(steps, states, states[1:]), start=1):
         action = step.get("action") or {}
-        now_in = set(after["net"])
-        for message in sorted(set(before["net"]) - now_in):
+        was_in = {_message_key(m): m for m in before["net"]}
+        now_in = {_message_key(m): m for m in after["net"]}
+        for key in sorted(was_in.keys() - now_in.keys(), key=lambda k: member_order(was_in[k])):
+            message, sent = open_since.pop(key)
             if action.get("message") == message:
                 fate = DROPPED if action.get("action") == "Drop" else DELIVERED
-                arrows.append(arrow(message, open_since.pop(message), number, fate, ""))
+                arrows.append(arrow(message, sent, number, fate, ""))
             else:
                 why = _loss_reason(message, action, after)
-                arrows.append(arrow(message, open_since.pop(message), number, LOST, why))
-        for message in sorted(now_in - set(before["net"])):
-            open_since[message] = number
-    for message, sent in open_since.items():
+                arrows.append(arrow(message, sent, number, LOST, why))
+        for key in now_in.keys() - was_in.keys():
+            open_since[key] = (now_in[key], number)
+    for message, sent in open_since.values():
         arrows.append(arrow(message, sent, None, IN_FLIGHT, ""))
     arrows.sort(key=lambda a: (a.sent, a.message))
     return arrows
 
 
-def _marks(steps: list[dict[str, Any]], states: list[dict[str, Any]]) -> list[Mark]:
+def _marks(steps: list[dict[str, Any]], states: list[dict[str, Any]], facts: _Facts) -> list[Mark]:
     marks = []
     for number, (step, before, after) in enumerate(zip(steps, states, states[1:]), start=1):
         action = step.get("action") or {}
         name = action.get("action")
         if name == "Crash":
-            replica = int(action["replica"])
-            marks.append(Mark(number, replica_id(replica), "crash", f"replica {replica} crashes"))
+            replica = action["replica"]
+            marks.append(
+                Mark(number, facts.replica(replica), "crash", f"replica {replica} crashes")
+            )
         if name == "AntiEntropy":
-            i, j = (int(r) for r in action["replicas"])
-            marks.append(Mark(number, replica_id(i), "anti-entropy", f"anti-entropy with {j}"))
-            marks.append(Mark(number, replica_id(j), "anti-entropy", f"anti-entropy with {i}"))
+            i, j = action["replicas"]
+            marks.append(Mark(number, facts.replica(i), "anti-entropy", f"anti-entropy with {j}"))
+            marks.append(Mark(number, facts.replica(j), "anti-entropy", f"anti-entropy with {i}"))
         for op, record in after["ops"].items():
             old, new = before["ops"][op]["status"], record["status"]
             if old == new:
                 continue
-            client = client_id(op_client(op))
+            client = facts.client(op)
             if old == "idle":
                 ts = "" if record.get("ts") is None else f" ts={record['ts']}"
                 marks.append(Mark(number, client, "invoke", f"invokes {op}{ts}"))
             if new == "fail":
                 marks.append(Mark(number, client, "timeout", f"{op} times out"))
-            elif new == "ok" and op.startswith("r"):
-                marks.append(Mark(number, client, "ok", f"{op} returns {record['result']}"))
+            elif new == "ok" and facts.operations[op]["type"] == "read":
+                result = record["result"]["name"]
+                marks.append(Mark(number, client, "ok", f"{op} returns {result}"))
             elif new == "ok":
                 marks.append(Mark(number, client, "ok", f"{op} ok"))
             elif new == "repairing":
-                marks.append(
-                    Mark(number, client, "repairing", f"{op} chose {record['result']}, repairing")
-                )
+                result = record["result"]["name"]
+                marks.append(Mark(number, client, "repairing", f"{op} chose {result}, repairing"))
     return marks
 
 
-def _activations(states: list[dict[str, Any]]) -> list[Activation]:
+def _activations(states: list[dict[str, Any]], facts: _Facts) -> list[Activation]:
     activations = []
     for op in states[0]["ops"]:
         statuses = [state["ops"][op]["status"] for state in states]
@@ -269,14 +240,12 @@ def _activations(states: list[dict[str, Any]]) -> list[Activation]:
             continue
         ended = [i for i, s in enumerate(statuses) if s in ("ok", "fail")]
         activations.append(
-            Activation(
-                op, client_id(op_client(op)), started[0], ended[0] if ended else None, statuses[-1]
-            )
+            Activation(op, facts.client(op), started[0], ended[0] if ended else None, statuses[-1])
         )
     return activations
 
 
-def _segments(states: list[dict[str, Any]]) -> list[Segment]:
+def _segments(states: list[dict[str, Any]], facts: _Facts) -> list[Segment]:
     segments = []
     for replica in sorted(states[0]["store"], key=int):
         start = 0
@@ -287,7 +256,8 @@ def _segments(states: list[dict[str, Any]]) -> list[Segment]:
                 and (states[index]["store"][replica], states[index]["up"][replica]) == value
             ):
                 continue
-            segments.append(Segment(replica_id(int(replica)), start, index - 1, *value))
+            version, up = value
+            segments.append(Segment(facts.replica(replica), start, index - 1, version["name"], up))
             start = index
     return segments
 
@@ -302,23 +272,25 @@ def build_diagram(trace: dict[str, Any]) -> Diagram:
             raise TraceFormatError(
                 f"a trace of {len(steps)} steps needs {len(steps) + 1} states, found {len(states)}"
             )
+        lifelines = _lifelines(data)
+        facts = _Facts(data, lifelines)
         return Diagram(
             property_id=str(data.get("property") or "property"),
             reason=str(data.get("reason") or ""),
-            lifelines=_lifelines(data, states),
+            lifelines=lifelines,
             steps=tuple(
                 Step(
                     number,
                     str((s.get("action") or {}).get("action", "?")),
                     str(s.get("description") or ""),
-                    _actor(s.get("action") or {}),
+                    (s.get("action") or {}).get("actor"),
                 )
                 for number, s in enumerate(steps, start=1)
             ),
             arrows=tuple(_arrows(steps, states)),
-            marks=tuple(_marks(steps, states)),
-            activations=tuple(_activations(states)),
-            segments=tuple(_segments(states)),
+            marks=tuple(_marks(steps, states, facts)),
+            activations=tuple(_activations(states, facts)),
+            segments=tuple(_segments(states, facts)),
             states=tuple(states),
         )
     except (KeyError, TypeError, AttributeError) as error:

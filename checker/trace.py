@@ -3,15 +3,23 @@
 A `Trace` is the run itself (model states and step labels). `trace_data` turns it
 into plain data (views of every state and action) for the renderers, which never
 recompute the model. `replay` checks such data against a model step by step.
+
+The data is trace format SCHEMA_VERSION (docs/schemas/trace.schema.json): messages,
+versions and actions are records whose fields the renderers read; a record's `name`
+is only ever shown, never parsed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from leaderless.checker.protocol import Label, Model, State
+
+# The stored trace format; a reader refuses any other (a change to what the fields
+# mean, not to display wording, bumps it).
+SCHEMA_VERSION = 1
 
 
 class ReplayError(Exception):
@@ -90,7 +98,8 @@ def rebuild_trace(
 
 
 def trace_data(model: Model, trace: Trace) -> dict[str, Any]:
-    """The trace as plain data: every state's view and every action's view and words."""
+    """The trace as plain data: who takes part, the operations, every state's view and
+    every action's view and words."""
     states = [model.state_view(trace.initial)]
     steps = []
     before = trace.initial
@@ -104,23 +113,43 @@ def trace_data(model: Model, trace: Trace) -> dict[str, Any]:
         states.append(model.state_view(after))
         before = after
     return {
+        "schema_version": SCHEMA_VERSION,
         "property": trace.property_id,
         "length": len(trace.steps),
         "reason": trace.reason,
         "config": model.config_view(),
+        "participants": model.participants(),
+        "operations": model.operations(),
         "states": states,
         "steps": steps,
     }
 
 
 def normalize(value: Any) -> Any:
-    """A view value as JSON data: sets become sorted lists, tuples lists."""
-    if isinstance(value, dict):
+    """A view value as JSON data: sets become lists in `member_order`, tuples lists."""
+    if isinstance(value, Mapping):
         return {str(k): normalize(v) for k, v in value.items()}
     if isinstance(value, frozenset | set):
-        return sorted((normalize(v) for v in value), key=repr)
+        return sorted((normalize(v) for v in value), key=member_order)
     if isinstance(value, list | tuple):
         return [normalize(v) for v in value]
+    return value
+
+
+def member_order(value: Any) -> str:
+    """The key that orders the members of a normalized set: a record with a name by its
+    name, anything else by its repr with every named record in it standing as its name
+    (so a set sorts as the display strings of its members did before records)."""
+    return repr(_as_shown(value))
+
+
+def _as_shown(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        if "name" in value:
+            return value["name"]
+        return {k: _as_shown(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_shown(v) for v in value]
     return value
 
 
@@ -167,7 +196,9 @@ def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]
         action = step.get("action") if isinstance(step, dict) else None
         options = list(model.successors(state))
         if action is not None:
-            options = [(lab, nxt) for lab, nxt in options if model.action_view(lab) == action]
+            options = [
+                (lab, nxt) for lab, nxt in options if normalize(model.action_view(lab)) == action
+            ]
             if not options:
                 raise ReplayError(f"step {number}: the model has no step {action} here")
         match = next(

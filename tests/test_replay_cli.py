@@ -150,20 +150,48 @@ def test_malformed_itf_is_bad_input(capsys, tmp_path, itf, edit, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+V1 = {"schema_version": 1}
+
+
 @pytest.mark.parametrize(
     ("document", "message"),
     [
         ({"properties": 5}, "'properties' must be a list of objects"),
         ({"properties": [5]}, "'properties' must be a list of objects"),
         ({"properties": [{"trace": 5}]}, "the trace must be an object"),
-        ({"property": "stale-read", "states": 5}, "'states' must be a nonempty list"),
-        ({"property": "stale-read", "states": [{}], "steps": 3}, "'steps' must be a list"),
-        ({"property": "stale-read", "states": [{}], "config": None}, "bad config in trace"),
+        ({**V1, "property": "stale-read", "states": 5}, "'states' must be a nonempty list"),
+        ({**V1, "property": "stale-read", "states": [{}], "steps": 3}, "'steps' must be a list"),
+        ({**V1, "property": "stale-read", "states": [{}], "config": None}, "bad config in trace"),
     ],
 )
 def test_malformed_json_reports_are_bad_input(capsys, tmp_path, document, message):
     code, _, err = replay_document(capsys, tmp_path, document)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [
+        (None, "has no schema_version (an older leaderless wrote it)"),
+        (2, "is in trace format 2"),
+        (True, "is in trace format true"),
+        ("1", 'is in trace format "1"'),
+    ],
+)
+def test_a_trace_in_another_format_is_refused_with_advice(
+    capsys, tmp_path, report, itf, version, said
+):
+    """A trace of another format (or of none: written before formats were numbered)
+    is bad input, one line naming the format and saying how to get a readable one."""
+    trace = report["properties"][0]["trace"]
+    for document, where in ((report, trace), (itf, itf["#meta"])):
+        if version is None:
+            del where["schema_version"]
+        else:
+            where["schema_version"] = version
+        code, out, err = replay_document(capsys, tmp_path, document)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+        assert f"{said}; this leaderless reads trace format 1: re-run the command" in err
 
 
 @pytest.mark.parametrize("raw", ["[" * 100_000, '{"n": ' + "9" * 5000 + "}", "\udcff"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from leaderless.checker import cli
-from leaderless.checker.render import itf_to_trace_data
+from leaderless.checker.itf import itf_to_trace_data
 from leaderless.checker.trace import replay
 from leaderless.model import Config, ReplicationModel
 

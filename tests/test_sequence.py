@@ -20,7 +20,6 @@ from leaderless.checker.sequence import (
     Diagram,
     TraceFormatError,
     build_diagram,
-    parse_message,
 )
 from leaderless.checker.trace import trace_data
 from leaderless.model import Config, ReplicationModel, parse_clients
@@ -55,7 +54,7 @@ def arrow(diagram: Diagram, message: str) -> tuple[str, str, int, int | None, st
 
 
 def all_messages(trace: dict[str, Any]) -> set[str]:
-    return {m for state in trace["states"] for m in state["net"]}
+    return {m["name"] for state in trace["states"] for m in state["net"]}
 
 
 def test_lifelines_are_clients_then_replicas(default_traces: dict[str, Any]) -> None:
@@ -89,10 +88,11 @@ def test_one_arrow_per_message_in_the_right_direction(config: Config) -> None:
     for trace in traces(config).values():
         diagram = build_diagram(trace)
         assert sorted(a.message for a in diagram.arrows) == sorted(all_messages(trace))
+        clients = {op["name"]: op["client"] for op in trace["operations"]}
         for a in diagram.arrows:
-            kind, _, replica, _ = parse_message(a.message)
-            server = f"R{replica}"
-            assert (a.target if kind in ("wreq", "rreq") else a.source) == server
+            # Requests go from the op's client to a replica, acks and responses back.
+            ends = (a.source, a.target) if a.kind in ("wreq", "rreq") else (a.target, a.source)
+            assert ends[0] == clients[a.op] and ends[1].startswith("R")
             assert a.ended is None or a.sent < a.ended
             assert (a.ended is None) == (a.fate == IN_FLIGHT)
 
@@ -141,10 +141,11 @@ def test_segments_follow_each_replica_store(fault_traces: dict[str, Any]) -> Non
         ("R1", 4, 8, "w(0,0)@1"),
         ("R2", 0, 8, "NIL"),
     ]
+    replicas = {p["id"]: str(p["index"]) for p in trace["participants"]}
     for segment in diagram.segments:
-        replica = segment.lifeline[1:]
+        replica = replicas[segment.lifeline]
         for index in range(segment.start, segment.end + 1):
-            assert trace["states"][index]["store"][replica] == segment.version
+            assert trace["states"][index]["store"][replica]["name"] == segment.version
 
 
 def test_raw_trace_data_gives_the_same_diagram() -> None:
@@ -168,8 +169,10 @@ def test_anti_entropy_marks_both_replicas() -> None:
         "result": None,
         "awaiting": [],
     }
+    nil = {"name": "NIL", "writer": None, "ts": None}
+    version = {"name": "w(0,0)@1", "writer": "w(0,0)", "ts": 1}
     state = {
-        "store": {"0": "w(0,0)@1", "1": "NIL"},
+        "store": {"0": version, "1": nil},
         "up": {"0": True, "1": True},
         "now": 1,
         "ops": {"w(0,0)": dict(idle, status="ok")},
@@ -177,15 +180,22 @@ def test_anti_entropy_marks_both_replicas() -> None:
         "drops": 0,
         "crashes": 0,
     }
-    after = dict(state, store={"0": "w(0,0)@1", "1": "w(0,0)@1"})
+    after = dict(state, store={"0": version, "1": version})
     trace = {
+        "schema_version": 1,
         "property": "convergence",
         "reason": "r",
         "config": {"clients": ["w"]},
+        "participants": [
+            {"id": "C0", "role": "client", "index": 0, "label": "client 0 (w)"},
+            {"id": "R0", "role": "replica", "index": 0, "label": "replica 0"},
+            {"id": "R1", "role": "replica", "index": 1, "label": "replica 1"},
+        ],
+        "operations": [{"name": "w(0,0)", "client": "C0", "type": "write"}],
         "states": [state, after],
         "steps": [
             {
-                "action": {"action": "AntiEntropy", "replicas": [0, 1]},
+                "action": {"action": "AntiEntropy", "actor": None, "replicas": [0, 1]},
                 "description": "anti-entropy: replicas 0 and 1 both keep w(0,0)@1",
             }
         ],
@@ -202,7 +212,7 @@ def test_malformed_data_says_what_is_wrong(fault_traces: dict[str, Any]) -> None
     trace = dict(fault_traces["stale-read"])
     with pytest.raises(TraceFormatError, match="needs 9 states"):
         build_diagram(dict(trace, states=trace["states"][:-1]))
-    with pytest.raises(TraceFormatError, match="missing or malformed 'store'"):
+    with pytest.raises(TraceFormatError, match="missing or malformed 'ops'"):
         build_diagram(dict(trace, states=[{"net": []}] * 9))
-    with pytest.raises(TraceFormatError, match="cannot read message 'ping'"):
-        parse_message("ping")
+    with pytest.raises(TraceFormatError, match="missing or malformed 'participants'"):
+        build_diagram({k: v for k, v in trace.items() if k != "participants"})

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from leaderless.checker.explorer import explore
-from leaderless.checker.render import itf_to_trace_data, trace_itf
+from leaderless.checker.itf import itf_to_trace_data, trace_itf
 from leaderless.checker.trace import ReplayError, normalize, replay, trace_data
 from leaderless.model import Config, ReplicationModel
 

@@ -29,13 +29,13 @@ from leaderless.checker.commands.options import (
 from leaderless.checker.commands.progress import ProgressPrinter
 from leaderless.checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration, explore
 from leaderless.checker.html import write_html
+from leaderless.checker.itf import trace_itf
 from leaderless.checker.mermaid import markdown_report, mermaid_block
 from leaderless.checker.render import (
     check_outputs,
     counts_line,
     exploration_data,
     to_json,
-    trace_itf,
     trace_text,
     verdict_table,
     write_itf_files,

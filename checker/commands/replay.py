@@ -1,5 +1,7 @@
 """Replay a trace file (from `check --json` or `--itf`) through the model, step by step.
 
+The file must be in trace format 1 (its `schema_version`; docs/schemas/trace.schema.json):
+an older or newer one is refused, with the advice to re-run the command that wrote it.
 Every recorded state must be reproduced exactly, every recorded action, description
 and reason (and an ITF trace's `mbt::actionTaken`) must be the model's own, and the
 last state must violate the trace's property. Exit codes: 0 every trace in the file
@@ -14,9 +16,10 @@ import difflib
 import json
 from typing import Any
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_VIOLATED, UsageError
-from leaderless.checker.render import TraceFormatError, itf_to_trace_data
-from leaderless.checker.trace import ReplayError, replay
+from leaderless.checker.cli import UsageError
+from leaderless.checker.itf import TraceFormatError, itf_to_trace_data
+from leaderless.checker.outcome import Outcome, exit_code
+from leaderless.checker.trace import SCHEMA_VERSION, ReplayError, replay
 from leaderless.model import PROPERTY_IDS, Config, ConfigError, ReplicationModel
 
 # Replay tries every timestamp a write may take (2 * drift + 1 of them) at each write;
@@ -61,6 +64,18 @@ def _check_shape(trace: Any, which: str) -> None:
     """What the replay relies on, checked up front so a malformed file is bad input."""
     if not isinstance(trace, dict):
         raise UsageError(f"{which} must be an object")
+    found = trace.get("schema_version")
+    # `type` and not `==` alone: true and 1.0 equal 1 in Python, but name no format.
+    if type(found) is not int or found != SCHEMA_VERSION:
+        written = (
+            "has no schema_version (an older leaderless wrote it)"
+            if found is None
+            else f"is in trace format {json.dumps(found)}"
+        )
+        raise UsageError(
+            f"{which} {written}; this leaderless reads trace format {SCHEMA_VERSION}: "
+            "re-run the command that wrote it"
+        )
     if not isinstance(trace.get("property"), str):
         raise UsageError(f"{which} has no property name ('property' must be a string)")
     if trace["property"] not in PROPERTY_IDS:
@@ -157,8 +172,9 @@ def _replay_all(filename: str, document: Any) -> int:
     traces = traces_in(document)
     if not traces:
         print(f"{filename}: no traces to replay (no property was violated)")
-        return EXIT_HOLDS
-    code = EXIT_HOLDS
+    # Each trace claims a run of the model that violates its property; replay checks
+    # that claim, and a trace that does not bear it out fails as a violation would.
+    claims: list[Outcome] = []
     for trace in traces:
         model = _model_of(trace)
         name = trace["property"]
@@ -167,16 +183,17 @@ def _replay_all(filename: str, document: Any) -> int:
             check_recorded_words(model, trace, states, reason)
         except ReplayError as error:
             print(f"{name}: does NOT replay: {error}")
-            code = EXIT_VIOLATED
+            claims.append(Outcome.VIOLATED)
             continue
         if reason is None:
             print(
                 f"{name}: replays {len(states) - 1} steps, but the last state does not "
                 f"violate {name}"
             )
-            code = EXIT_VIOLATED
+            claims.append(Outcome.VIOLATED)
         else:
             print(
                 f"{name}: replays {len(states) - 1} steps, every state matches; violated: {reason}"
             )
-    return code
+            claims.append(Outcome.HOLDS)
+    return exit_code(claims)

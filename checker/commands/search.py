@@ -40,7 +40,8 @@ from leaderless.checker.commands.options import (
 )
 from leaderless.checker.commands.progress import ProgressPrinter
 from leaderless.checker.html import write_html
-from leaderless.checker.render import check_outputs, to_json, trace_itf, trace_text, write_itf_files
+from leaderless.checker.itf import trace_itf
+from leaderless.checker.render import check_outputs, to_json, trace_text, write_itf_files
 from leaderless.checker.trace import normalize, trace_data
 from leaderless.model import Config, ConfigError
 from leaderless.model.clocks import ClientClocks, Clock, PerWriteClock

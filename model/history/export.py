@@ -20,40 +20,40 @@ the end of the trace has no completion.
 from __future__ import annotations
 
 import json
-import re
 from itertools import pairwise
 from typing import Any
 
-_OP_NAME = re.compile(r"^([wr])\((\d+),(\d+)\)$")
 _RUNNING = ("pending", "repairing")
 
 
 def history_from_trace(trace: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events of `trace` (with "states" holding each state's "ops" view) as
-    JSON-lines records.
+    """The events of `trace` (trace data: "participants" and "operations" say whose
+    each op is and what it does, "states" hold each state's "ops" view) as JSON-lines
+    records. Within a step, ops appear in the order of "operations".
 
-    >>> idle = {"status": "idle", "result": None}
-    >>> states = [{"ops": {"w(0,0)": idle}},
-    ...           {"ops": {"w(0,0)": {"status": "pending", "result": None}}},
-    ...           {"ops": {"w(0,0)": {"status": "ok", "result": None}}}]
-    >>> history_from_trace({"states": states})[1]
+    >>> trace = {"participants": [{"id": "C0", "role": "client", "index": 0}],
+    ...          "operations": [{"name": "w(0,0)", "client": "C0", "type": "write"}]}
+    >>> trace["states"] = [{"ops": {"w(0,0)": {"status": s, "result": None}}}
+    ...                    for s in ("idle", "pending", "ok")]
+    >>> history_from_trace(trace)[1]
     {'process': 0, 'type': 'ok', 'f': 'write', 'value': 'w(0,0)'}
     """
+    process = {p["id"]: p["index"] for p in trace["participants"]}
     records = []
-    states = trace["states"]
-    for before, after in pairwise(states):
-        for name in sorted(after["ops"], key=_op_order):
+    for before, after in pairwise(trace["states"]):
+        for op in trace["operations"]:
+            name, f = op["name"], op["type"]
             was, now = before["ops"][name]["status"], after["ops"][name]["status"]
             if was == now or (was in _RUNNING and now in _RUNNING):
                 continue
-            kind, client, _ = _parse_name(name)
-            f = "write" if kind == "w" else "read"
+            client = process[op["client"]]
             if was == "idle":
                 records.append(_record(client, "invoke", f, name if f == "write" else None))
             elif now in ("ok", "fail"):
                 value = name if f == "write" else None
                 if f == "read" and now == "ok":
-                    value = _written(after["ops"][name]["result"])
+                    # A write writes its own name, so a read returns its result's writer.
+                    value = after["ops"][name]["result"]["writer"]
                 records.append(_record(client, "ok" if now == "ok" else "info", f, value))
     return records
 
@@ -64,22 +64,3 @@ def to_jsonl(records: list[dict[str, Any]]) -> str:
 
 def _record(process: int, kind: str, f: str, value: Any) -> dict[str, Any]:
     return {"process": process, "type": kind, "f": f, "value": value}
-
-
-def _parse_name(name: str) -> tuple[str, int, int]:
-    match = _OP_NAME.match(name)
-    if match is None:
-        raise ValueError(f"not an op name of the model: {name!r}")
-    return match[1], int(match[2]), int(match[3])
-
-
-def _op_order(name: str) -> tuple[int, int]:
-    _, client, k = _parse_name(name)
-    return client, k
-
-
-def _written(version: str | None) -> str | None:
-    """The write a version carries: `w(0,1)@3` and `w(0,1)` name w(0,1); NIL none."""
-    if version is None or version == "NIL":
-        return None
-    return version.split("@", 1)[0]
