@@ -3,11 +3,12 @@
 A state view is a dict of plain values (ints, strings, bools, None, tuples,
 frozensets for sets, dicts for records and per-replica maps) that names every
 MODEL.md component, so a trace file can be checked against the model component by
-component. Versions and messages are records (see docs/MODEL.md "Views"): a version
-is (writer, ts) with its display `name`, a message is (kind, op, from, to, version)
-with its `name`; renderers show a `name` and read the other fields, so a change of
-wording here changes no diagram and no stored trace's structure. A step's view comes
-from its typed label and its registered action (`leaderless.model.actions.ACTIONS`).
+component. Versions and messages are records (docs/schemas/trace.schema.json): a
+version is (writer, ts) with its display `name`, a message is (kind, op, from, to,
+version) with its `name`; renderers show a `name` and read the other fields, so a
+change of wording here changes no diagram and no stored trace's structure. A step's
+view comes from its typed label and its registered action
+(`leaderless.model.actions.ACTIONS`).
 """
 
 from __future__ import annotations

@@ -102,10 +102,23 @@ class Instance:
     effect: Callable[[SymState], Effect]
 
 
+class NotEncoded(Exception):
+    """The model has an action the encoding lacks; raised before any solving."""
+
+
 class Encoding:
     """The transition system of one configuration."""
 
     def __init__(self, config: Config) -> None:
+        missing = [action.name for action in ACTIONS if not action.symbolic]
+        if missing:
+            # Without an action's transitions every symbolic verdict would rest on a
+            # smaller model than the explorer's: refuse rather than prove the wrong thing.
+            raise NotEncoded(
+                f"the symbolic encoding does not cover {', '.join(missing)} (registered "
+                "with symbolic=False in leaderless.model.actions), so bmc and k-induction "
+                "cannot check this model"
+            )
         self.config = config
         self.scope = Scope.of(config)
         scope = self.scope

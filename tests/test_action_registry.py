@@ -8,11 +8,15 @@ encoded by the symbolic encoding or registered as not encoded.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
+
+import pytest
 
 from leaderless.checker.trace import normalize
 from leaderless.model import Config, ReplicationModel
 from leaderless.model.actions import ACTION_OF, ACTIONS
+from leaderless.proofs import symbolic
 from leaderless.proofs.symbolic import Encoding
 from tests.support import reachable
 
@@ -99,3 +103,14 @@ def test_no_module_outside_the_registry_lists_the_actions_by_name() -> None:
                     if len(strings & names) >= 3:
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_an_action_registered_as_not_encoded_stops_the_symbolic_encoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    not_encoded = tuple(
+        dataclasses.replace(a, symbolic=False) if a.name == "Crash" else a for a in ACTIONS
+    )
+    monkeypatch.setattr(symbolic, "ACTIONS", not_encoded)
+    with pytest.raises(symbolic.NotEncoded, match="Crash"):
+        Encoding(EVERYTHING)
