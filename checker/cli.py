@@ -17,10 +17,13 @@ import os
 import sys
 import traceback
 
-EXIT_HOLDS = 0
-EXIT_VIOLATED = 1
+# The verdicts' codes (0, 1, 3) come from the outcomes (checker/outcome.py), re-exported
+# here beside the two that are no verdict.
+from leaderless.checker.outcome import EXIT_HOLDS as EXIT_HOLDS
+from leaderless.checker.outcome import EXIT_INCONCLUSIVE as EXIT_INCONCLUSIVE
+from leaderless.checker.outcome import EXIT_VIOLATED as EXIT_VIOLATED
+
 EXIT_USAGE = 2
-EXIT_INCONCLUSIVE = 3
 EXIT_INTERNAL = 4
 
 # Subcommand name -> module. Each module offers `add_arguments(parser)` and

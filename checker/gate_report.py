@@ -11,9 +11,10 @@ import xml.etree.ElementTree as ET
 from html import escape
 from typing import Any
 
+from leaderless.checker.outcome import Outcome
 from leaderless.checker.render import markdown_code, markdown_fence, markdown_table
 
-PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
+PASS, FAIL, INCONCLUSIVE = Outcome.PASS, Outcome.FAIL, Outcome.INCONCLUSIVE
 
 
 def _count(checks: list[dict[str, Any]], outcome: str) -> int:

@@ -31,8 +31,9 @@ from typing import Any
 
 from tabulate import tabulate
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.options import add_no_times
+from leaderless.checker.outcome import Outcome, exit_code
 from leaderless.checker.reports import report_json
 from leaderless.model.antientropy import (
     Cost,
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             "out of memory: the run was stopped before it finished; lower --keys or --replicas",
             file=sys.stderr,
         )
-        return EXIT_INCONCLUSIVE
+        return exit_code([Outcome.INCONCLUSIVE])
 
 
 def estimated_bytes(keys: int, replicas: int, diverge: float, depth: int) -> int:
@@ -214,7 +215,7 @@ def _run(config: DivergenceConfig, args: argparse.Namespace) -> int:
         print(report_json("anti-entropy", _as_json(outcome), times=not args.no_times))
     else:
         _print_text(outcome, times=not args.no_times)
-    return EXIT_HOLDS if outcome.converged else EXIT_VIOLATED
+    return exit_code([Outcome.HOLDS if outcome.converged else Outcome.VIOLATED])
 
 
 def _run_method(

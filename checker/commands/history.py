@@ -27,13 +27,14 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.options import (
     add_no_times,
     add_property_list_argument,
     positive_seconds,
     property_ids,
 )
+from leaderless.checker.outcome import exit_code
 from leaderless.checker.render import check_outputs, write_output
 from leaderless.checker.reports import report_json
 from leaderless.checker.timeline import render_timeline, timeline_data
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.done()
     data = report_data(report, args.file, seconds)
-    data["exit_code"] = exit_code(data, named=args.require is not None)
+    data["exit_code"] = exit_code(required_outcomes(data, named=args.require is not None))
     if args.html is not None:
         write_output(args.html, history_html(report, data), "--html")
     if args.json:
@@ -131,13 +132,11 @@ def _on_interrupt(interrupted: list[bool], previous: Any) -> None:
     signal.signal(signal.SIGINT, previous)
 
 
-def exit_code(data: dict[str, Any], named: bool = False) -> int:
+def required_outcomes(data: dict[str, Any], named: bool = False) -> list[str]:
+    """Every verdict; an n/a one only for a property named with --require (one that
+    cannot apply to what was recorded is no failure unless asked for)."""
     verdicts = [p["verdict"] for p in data["properties"]]
-    if VIOLATED in verdicts:
-        return EXIT_VIOLATED
-    if UNKNOWN in verdicts or (named and NOT_APPLICABLE in verdicts):
-        return EXIT_INCONCLUSIVE
-    return EXIT_HOLDS
+    return [v for v in verdicts if named or v != NOT_APPLICABLE]
 
 
 def _properties(given: list[str] | None) -> tuple[str, ...]:
