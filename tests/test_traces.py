@@ -61,7 +61,7 @@ def test_itf_round_trip_replays():
 def test_a_tampered_trace_fails_with_the_step_and_the_difference():
     model, traces = violated_traces(Config(n=3, w=1, r=1, clients=("w", "r")), symmetry=True)
     data = json.loads(json.dumps(normalize(trace_data(model, traces[0]))))
-    data["states"][2]["store"]["0"] = "w(0,0)@7"
+    data["states"][2]["store"]["0"] = {"name": "w(0,0)@7", "writer": "w(0,0)", "ts": 7}
     with pytest.raises(ReplayError, match=r"step 2: the state after it differs: store\.0"):
         replay(model, data)
     data = json.loads(json.dumps(normalize(trace_data(model, traces[0]))))
