@@ -72,7 +72,7 @@ def test_no_console_errors(browser: Any) -> None:
 def test_an_arrow_per_message(browser: Any, report: dict[str, Any]) -> None:
     assert len(traces(report)) == 6
     for trace in traces(report):
-        messages = {m for state in trace["states"] for m in state["net"]}
+        messages = {m["name"] for state in trace["states"] for m in state["net"]}
         arrows = browser.find_elements("css selector", f"#trace-{trace['property']} svg g.arrow")
         assert len(arrows) == len(messages), trace["property"]
         assert {a.get_attribute("data-message") for a in arrows} == messages
