@@ -225,8 +225,33 @@ def test_json_results(capsys, tmp_path):
                 "require = ['stale-read']\n"
             ),
             (
-                "leaderless.toml:3: scenario 'a': anti_entropy: on needs resolution lww (repair merges "
-                'by timestamp); set anti_entropy = false or use resolution = "lww"'
+                "leaderless.toml:3: scenario 'a': anti_entropy: true needs resolution = \"lww\" "
+                '(repair merges by timestamp); set anti_entropy = false or set resolution = "lww"'
+            ),
+        ),
+        (
+            (
+                "[defaults]\nresolution = 'arrival'\n[[scenario]]\nname = 'a'\n"
+                "read_repair = 'async'\nrequire = ['stale-read']\n"
+            ),
+            (
+                "leaderless.toml:5: scenario 'a': read_repair: \"async\" needs resolution = \"lww\" "
+                '(repair merges by timestamp); set read_repair = "off" or set resolution = "lww"'
+            ),
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nread_repair = 'eager'\nrequire = ['stale-read']\n",
+            (
+                "leaderless.toml:3: scenario 'a': read_repair: \"eager\" is unknown; "
+                'allowed "off", "async", "blocking"'
+            ),
+        ),
+        (
+            "[[scenario]]\nname = 'a'\nclients = 'w'\nread_repair = 'async'\nrequire = ['read-your-writes']\n",
+            (
+                "leaderless.toml:5: scenario 'a': read-your-writes does not apply to n = 3, w = 2, "
+                'r = 2, clients = "w", drift = 0, drops = 0, crashes = 0, timeouts = false, '
+                'anti_entropy = false, read_repair = "async", resolution = "lww"; see the README'
             ),
         ),
         (
@@ -357,7 +382,7 @@ def test_the_parser_survives_arbitrary_text(text):
 def test_matrix_agrees_cell_by_cell_with_check(capsys):
     # Violated cells fail the matrix as they fail check (every applicable one is required).
     assert main(["matrix", "--n", "2", "--clients", "w,rr", "--quiet", "--format", "json"]) == 1
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["rows"]
     assert [(row["r"], row["w"]) for row in rows] == [(1, 1), (1, 2), (2, 1), (2, 2)]
     for row in rows:
         main(
@@ -376,12 +401,11 @@ def test_matrix_agrees_cell_by_cell_with_check(capsys):
             ]
         )
         report = json.loads(capsys.readouterr().out)
-        for prop in report["properties"]:
-            assert row["verdicts"][prop["id"]] == {
-                "verdict": prop["verdict"],
-                "length": prop["length"],
-            }
-        assert row["overlap"] == report["quorum_overlap"]["verdict"]
+        assert row["properties"] == [
+            {"id": prop["id"], "verdict": prop["verdict"], "length": prop["length"]}
+            for prop in report["properties"]
+        ]
+        assert row["quorum_overlap"]["verdict"] == report["quorum_overlap"]["verdict"]
         assert (row["reads_survive"], row["writes_survive"]) == (2 - row["r"], 2 - row["w"])
 
 

@@ -48,8 +48,8 @@ def test_a_violation_in_one_row_outweighs_a_limit_in_another(capsys):
         "--format",
         "json",
     )
-    rows = json.loads(out)
-    verdicts = {row["verdicts"]["stale-read"]["verdict"] for row in rows}
+    rows = json.loads(out)["rows"]
+    verdicts = {p["verdict"] for row in rows for p in row["properties"] if p["id"] == "stale-read"}
     assert verdicts == {"violated", "inconclusive"} and code == 1
 
 
@@ -75,7 +75,7 @@ def test_r_or_w_fixes_that_dimension(capsys, fixed, cells):
         *fixed,
     )
     assert code == 0
-    assert [(row["r"], row["w"]) for row in json.loads(out)] == cells
+    assert [(row["r"], row["w"]) for row in json.loads(out)["rows"]] == cells
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_limits_apply_to_each_row(capsys):
         "--format",
         "json",
     )
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert code == 1 or code == 3
     assert [row["states"] for row in rows] == [7, 7, 7, 7]
 

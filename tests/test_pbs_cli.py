@@ -122,7 +122,7 @@ def test_topology_levels_and_datacenter_delay(capsys):
     topology = str(ROOT / "examples" / "topologies" / "two-dc-local-quorum.toml")
     code, data = run_json(capsys, "--topology", topology, "--dc-delay", "40", "--k", "1", *FAST)
     assert code == 0
-    assert data["configuration"]["read"] == "LOCAL_QUORUM(dc2)"
+    assert data["config"]["read"] == "LOCAL_QUORUM(dc2)"
     assert data["k_staleness"]["rows"][0]["fraction"] == "0"  # the quorums never meet
     assert data["t_visibility"]["targets"][-1]["t_ms"]["estimate"] > 40
     code, data = run_json(capsys, "--topology", topology, "--write", "EACH_QUORUM", *FAST)
@@ -275,9 +275,7 @@ def test_the_papers_wan_scenario_from_its_example_topology(capsys):
     topology = str(ROOT / "examples" / "topologies" / "wan-three-dcs.toml")
     code, data = run_json(capsys, "--topology", topology, "--dc-delay", "75", "--t", "0", *FAST)
     assert code == 0
-    assert data["configuration"]["description"].startswith(
-        "3 replicas in us, eu, ap; read ONE, write ONE"
-    )
+    assert data["config"]["description"].startswith("3 replicas in us, eu, ap; read ONE, write ONE")
     at_commit = data["t_visibility"]["points"][0]
     assert at_commit["low"] < 0.33 + 0.01 and at_commit["high"] > 0.33 - 0.01
 
@@ -288,5 +286,5 @@ def test_consistency_levels_without_a_topology(capsys):
         capsys, "--n", "5", "--read", "ONE", "--write", "QUORUM", "--k", "1", *FAST
     )
     assert code == 0
-    assert data["configuration"]["description"].startswith("n=5 r=1 w=3 (read ONE, write QUORUM)")
+    assert data["config"]["description"].startswith("n=5 r=1 w=3 (read ONE, write QUORUM)")
     assert data["k_staleness"]["rows"][0]["fraction"] == "3/5"

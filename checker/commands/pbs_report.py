@@ -74,7 +74,7 @@ def visibility_figure(data: dict[str, Any], samples: Samples):
     axes.set_xlim(0, right)
     _dress(
         axes,
-        data["configuration"]["description"],
+        data["config"]["description"],
         "t: ms after the write commits",
         "P(read returns the write or newer)",
     )
@@ -96,7 +96,7 @@ def latency_figure(data: dict[str, Any], samples: Samples):
     axes.set_xscale("log")
     _dress(
         axes,
-        data["configuration"]["description"],
+        data["config"]["description"],
         "operation latency (ms)",
         "fraction of operations",
     )
@@ -119,7 +119,7 @@ def sweep_figure(data: dict[str, Any], samples: Samples):
     axes.set_xlim(0, right)
     _dress(
         axes,
-        f"every partial quorum (r + w <= n) of n={data['configuration']['n']}; "
+        f"every partial quorum (r + w <= n) of n={data['config']['n']}; "
         f"latency {data['latency']['name']}",
         "t: ms after the write commits",
         "P(read returns the write or newer)",
@@ -188,7 +188,7 @@ def html_page(data: dict[str, Any], samples: Samples, tables: list[tuple[str, st
             f"<title>leaderless pbs</title><style>{_STYLE}</style></head><body>"
         ),
         "<h1>How stale, how often</h1>",
-        f"<p>{html.escape(data['configuration']['description'])}</p>",
+        f"<p>{html.escape(data['config']['description'])}</p>",
     ]
     verdicts = data["requirements"]
     if verdicts:
