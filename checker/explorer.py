@@ -4,7 +4,9 @@ The explorer visits every reachable state (one per symmetry class when symmetry 
 on), checks every still-unviolated property on each new state, and keeps, per
 property, the first violating state in BFS order, so each counterexample is a
 shortest one. It does not stop at a violation: a property holds only when the
-whole space was explored.
+whole space was explored. It also notes, per property, whether any explored state
+was in the situation the property is about (the model's `reached`), so a "holds"
+that nothing in the run put to the test is told apart as vacuous.
 
 Memory: the visited set keeps a 60-bit fingerprint per state and the fingerprint of
 its parent (as TLC and Stateright do), not the states themselves; traces are rebuilt
@@ -21,7 +23,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from leaderless.checker.protocol import Model, State
 from leaderless.checker.trace import Trace, rebuild_trace
@@ -43,6 +45,15 @@ class Verdict:
     status: str  # holds / violated / n/a / inconclusive
     trace: Trace | None = None  # the shortest counterexample, when violated
     reason: str | None = None  # why it breaks, or which limit cut the search short
+    # Whether an explored state was in the property's situation (always, when violated);
+    # None when it does not apply or the model names no situations.
+    reached: bool | None = None
+    situation: str | None = None  # that situation in words
+
+    @property
+    def vacuous(self) -> bool:
+        """Holds only because no explored state was in the situation it is about."""
+        return self.status == HOLDS and self.reached is False
 
 
 @dataclass(frozen=True)
@@ -144,14 +155,18 @@ def explore(
     properties = model.properties
     applicable = model.applicable
     wanted = applicable
+    # Asked like `wanted`: only until a state in the situation (or a violation) is found.
+    in_situation = getattr(model, "reached", None)
+    unreached = applicable if in_situation is not None else 0
     first_violation: dict[int, int] = {}  # property index -> fingerprint
     parents: dict[int, int | None] = {}
     violations = model.violations
     state_limit: float = max_states if max_states is not None else float("inf")
 
     def record(broken: int, fp: int) -> None:
-        nonlocal wanted
+        nonlocal wanted, unreached
         wanted &= ~broken
+        unreached &= ~broken  # a violation is in its situation
         for index in range(len(properties)):
             if broken >> index & 1:
                 first_violation[index] = fp
@@ -210,6 +225,8 @@ def explore(
                 broken = violations(state, wanted) if wanted else 0
                 if broken:
                     record(broken, fp)
+                if unreached:
+                    unreached &= ~in_situation(state, unreached)
         left_in_level = len(queue)
         successors = model.successors
         popleft, push = queue.popleft, queue.append
@@ -230,6 +247,8 @@ def explore(
                     broken = violations(nxt, wanted)
                     if broken:
                         record(broken, fp)
+                if unreached:
+                    unreached &= ~in_situation(nxt, unreached)
                 push((nxt, fp))
                 found_for_next_level += 1
             left_in_level -= 1
@@ -251,18 +270,25 @@ def explore(
     verdicts = []
     for index, prop in enumerate(properties):
         if not applicable >> index & 1:
-            verdicts.append(Verdict(prop.id, prop.meaning, NOT_APPLICABLE))
+            verdict = Verdict(prop.id, prop.meaning, NOT_APPLICABLE)
         elif index in first_violation:
             trace = rebuild_trace(model, parents, first_violation[index], fingerprint, index)
-            verdicts.append(Verdict(prop.id, prop.meaning, VIOLATED, trace, trace.reason))
+            verdict = Verdict(prop.id, prop.meaning, VIOLATED, trace, trace.reason)
         elif complete:
-            verdicts.append(Verdict(prop.id, prop.meaning, HOLDS))
+            verdict = Verdict(prop.id, prop.meaning, HOLDS)
         else:
             reason = (
                 f"{stopped_by} after {len(parents):,} states at depth {depth}; "
                 "no violation found so far"
             )
-            verdicts.append(Verdict(prop.id, prop.meaning, INCONCLUSIVE, reason=reason))
+            verdict = Verdict(prop.id, prop.meaning, INCONCLUSIVE, reason=reason)
+        if in_situation is not None:
+            verdict = replace(
+                verdict,
+                reached=None if verdict.status == NOT_APPLICABLE else not unreached >> index & 1,
+                situation=getattr(prop, "situation", None),
+            )
+        verdicts.append(verdict)
     return Exploration(
         len(parents), transitions, depth, elapsed, complete, stopped_by, symmetry, verdicts
     )

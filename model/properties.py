@@ -4,6 +4,14 @@ Every property is an invariant over one state. A predicate returns None when the
 state satisfies it, or a sentence saying why it breaks, so the checker's verdict and
 the trace's last line come from the same code.
 
+Every property also names its situation: what a state must show for the property to
+be able to break there (an ok read after an acknowledged write, for stale-read). The
+checker reports whether any explored state reached it, so a property that holds only
+because its situation never arose is shown as holding vacuously (Stateright pairs its
+invariants with `sometimes` properties for the same reason). A situation is a
+necessary condition of a violation: tests/test_vacuity.py checks that on every state
+of several configurations.
+
 Each entry says what its predicate reads (see READS): history properties read only
 the ops' history records (HIST), which most successors share with their parent, so
 `Catalogue.violations` caches them per history.
@@ -54,8 +62,10 @@ class Property:
     `check(catalogue, x)` gets the history (reads=HISTORY) or the state (otherwise) and
     returns None when the property holds there, else why it breaks. The checker
     evaluates every applicable entry through `reads`, so a new entry cannot go unchecked.
-    A predicate must not depend on which replica is which: symmetry reduction keeps one
-    state per renaming of replicas.
+    `reached(catalogue, x)` gets the same and says whether x is in the property's
+    `situation`; every x that `check` rejects must be in it. Neither predicate may
+    depend on which replica is which: symmetry reduction keeps one state per renaming
+    of replicas.
     """
 
     id: str
@@ -63,6 +73,8 @@ class Property:
     applies: Callable[[Config], bool]
     reads: str
     check: Callable[[Catalogue, tuple], str | None]
+    situation: str  # in words, completing "never reached: ..."
+    reached: Callable[[Catalogue, tuple], bool]
 
 
 def _writes(config: Config) -> bool:
@@ -78,6 +90,11 @@ def _precedes(a: tuple, b: tuple) -> bool:
     return a[H_COMPLETED] != 0 and b[H_INVOKED] != 0 and a[H_COMPLETED] < b[H_INVOKED]
 
 
+# What the per-history cache keeps: (violated history properties, versions of failed
+# writes, ops in flight, history properties whose situation the history is in).
+_HistoryEntry = tuple[int, frozenset[int], tuple[int, ...], int]
+
+
 class Catalogue:
     """The predicates bound to one scope, with the per-history cache."""
 
@@ -86,9 +103,7 @@ class Catalogue:
         self.properties = properties
         config = scope.config
         self.applicable = 0
-        by_reads: dict[str, list[tuple[int, Callable[[Catalogue, tuple], str | None]]]] = {
-            kind: [] for kind in READS
-        }
+        by_reads: dict[str, list[tuple[int, Property]]] = {kind: [] for kind in READS}
         for index, prop in enumerate(properties):
             if prop.reads not in by_reads:
                 raise ValueError(
@@ -96,15 +111,18 @@ class Catalogue:
                 )
             if prop.applies(config):
                 self.applicable |= 1 << index
-                by_reads[prop.reads].append((1 << index, prop.check))
-        self._on_history = tuple(by_reads[HISTORY])
-        self._on_state = tuple(by_reads[STATE])
-        self._on_quiescent = tuple(by_reads[QUIESCENT])
+                by_reads[prop.reads].append((1 << index, prop))
+        self._on_history = tuple((bit, p.check) for bit, p in by_reads[HISTORY])
+        self._on_state = tuple((bit, p.check) for bit, p in by_reads[STATE])
+        self._on_quiescent = tuple((bit, p.check) for bit, p in by_reads[QUIESCENT])
+        self._reached_on_history = tuple((bit, p.reached) for bit, p in by_reads[HISTORY])
+        self._reached_on_state = tuple((bit, p.reached) for bit, p in by_reads[STATE])
+        self._reached_on_quiescent = tuple((bit, p.reached) for bit, p in by_reads[QUIESCENT])
         self._state_bits = sum(bit for bit, _ in self._on_state)
         self._quiescent_bits = sum(bit for bit, _ in self._on_quiescent)
-        self._history_cache: dict[tuple, tuple[int, frozenset[int], tuple[int, ...]]] = {}
+        self._history_cache: dict[tuple, _HistoryEntry] = {}
         self._last_history: tuple | None = None
-        self._last_entry: tuple[int, frozenset[int], tuple[int, ...]] = (0, frozenset(), ())
+        self._last_entry: _HistoryEntry = (0, frozenset(), (), 0)
         self.table = MessageTable(scope)
 
     # Naming, for the sentences the predicates return.
@@ -300,9 +318,81 @@ class Catalogue:
                     )
         return None
 
+    # Situations: each holds wherever its property's predicate above can fail, and
+    # says what a run must show before a "holds" of that property means anything.
+    def read_after_acknowledged_write(self, hist: tuple) -> bool:
+        return self._read_after_acknowledged_write(hist, same_client=False)
+
+    def read_after_own_acknowledged_write(self, hist: tuple) -> bool:
+        return self._read_after_acknowledged_write(hist, same_client=True)
+
+    def _read_after_acknowledged_write(self, hist: tuple, same_client: bool) -> bool:
+        scope = self.scope
+        return any(
+            scope.is_write[write]
+            and rec[H_STATUS] == OK
+            and (not same_client or scope.ops[write][0] == scope.ops[read][0])
+            and _precedes(rec, hist[read])
+            for read in self._ok_reads(hist)
+            for write, rec in enumerate(hist)
+        )
+
+    def read_after_read_of_a_write(self, hist: tuple) -> bool:
+        reads = self._ok_reads(hist)
+        ops = self.scope.ops
+        return any(
+            hist[first][H_RESULT] != NIL
+            and ops[first][0] == ops[second][0]
+            and _precedes(hist[first], hist[second])
+            for first in reads
+            for second in reads
+        )
+
+    def read_returned_after_failed_write_began(self, hist: tuple) -> bool:
+        # The value of a write exists from its invocation on, so a read that returns it
+        # returns no sooner.
+        return any(
+            self.scope.is_write[write]
+            and rec[H_STATUS] == FAIL
+            and rec[H_INVOKED] <= hist[read][H_COMPLETED]
+            for read in self._ok_reads(hist)
+            for write, rec in enumerate(hist)
+        )
+
+    def read_returned_after_write_began(self, hist: tuple) -> bool:
+        # Reads that all return before any write begins return NIL: placed first, in
+        # their real-time order, then the writes, they linearize.
+        return any(
+            self.scope.is_write[write]
+            and rec[H_INVOKED] != 0
+            and rec[H_INVOKED] <= hist[read][H_COMPLETED]
+            for read in self._ok_reads(hist)
+            for write, rec in enumerate(hist)
+        )
+
+    def write_after_finished_write(self, hist: tuple) -> bool:
+        is_write = self.scope.is_write
+        return any(
+            is_write[a] and is_write[b] and hist[b][H_STATUS] == OK and _precedes(hist[a], hist[b])
+            for a in range(len(hist))
+            for b in range(len(hist))
+        )
+
+    def write_failed(self, state: tuple) -> bool:
+        return bool(self._history(state[HIST])[1])
+
+    def written_value_on_live_replicas(self, state: tuple) -> bool:
+        """Read on quiescent states only (see QUIESCENT)."""
+        up = state[UP]
+        live = [v for i, v in enumerate(state[STORE]) if up >> i & 1]
+        return len(live) >= 2 and any(v != NIL for v in live)
+
+    def op_in_flight(self, state: tuple) -> bool:
+        return bool(self._history(state[HIST])[2])
+
     # The checker's fast path.
-    def _history(self, hist: tuple) -> tuple[int, frozenset[int], tuple[int, ...]]:
-        """(violated history properties, versions of failed writes, ops in flight)."""
+    def _history(self, hist: tuple) -> _HistoryEntry:
+        """The cache entry of a history (see _HistoryEntry)."""
         if hist is self._last_history:
             # The state predicates ask again for the history violations() just looked
             # up: the same object, so no second hash of it.
@@ -322,13 +412,19 @@ class Catalogue:
             active = tuple(
                 op for op, rec in enumerate(hist) if rec[H_STATUS] in (PENDING, REPAIRING)
             )
-            entry = self._history_cache[hist] = (violated, failed, active)
+            # Histories are few (hundreds where states are hundreds of thousands), so
+            # every situation is computed with the violations, whether asked or not.
+            reached = 0
+            for bit, situation in self._reached_on_history:
+                if situation(self, hist):
+                    reached |= bit
+            entry = self._history_cache[hist] = (violated, failed, active, reached)
         self._last_history, self._last_entry = hist, entry
         return entry
 
     def violations(self, state: tuple, wanted: int) -> int:
         """The properties among `wanted` (a bitmask) that `state` violates."""
-        violated, _, active = self._history(state[HIST])
+        violated, _, active, _ = self._history(state[HIST])
         violated &= wanted
         if wanted & self._state_bits:
             for bit, check in self._on_state:
@@ -339,6 +435,20 @@ class Catalogue:
                 if wanted & bit and check(self, state) is not None:
                     violated |= bit
         return violated
+
+    def reached(self, state: tuple, wanted: int) -> int:
+        """The properties among `wanted` (a bitmask) whose situation `state` is in."""
+        _, _, active, found = self._history(state[HIST])
+        found &= wanted
+        if wanted & self._state_bits:
+            for bit, situation in self._reached_on_state:
+                if wanted & bit and situation(self, state):
+                    found |= bit
+        if wanted & self._quiescent_bits and not active and not state[NET]:
+            for bit, situation in self._reached_on_quiescent:
+                if wanted & bit and situation(self, state):
+                    found |= bit
+        return found
 
     def explain(self, bit: int, state: tuple) -> str | None:
         """Why `state` violates the property, or None when it does not."""
@@ -358,6 +468,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: _writes(c) and _reads(c),
         HISTORY,
         Catalogue.stale_read,
+        "an ok read began after an acknowledged write",
+        Catalogue.read_after_acknowledged_write,
     ),
     Property(
         "read-your-writes",
@@ -365,6 +477,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: any("r" in script[script.find("w") :] for script in c.clients if "w" in script),
         HISTORY,
         Catalogue.read_your_writes,
+        "a client's ok read began after its own acknowledged write",
+        Catalogue.read_after_own_acknowledged_write,
     ),
     Property(
         "monotonic-reads",
@@ -372,6 +486,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: any(script.count("r") >= 2 for script in c.clients),
         HISTORY,
         Catalogue.monotonic_reads,
+        "a client's ok read began after its earlier ok read returned a written value",
+        Catalogue.read_after_read_of_a_write,
     ),
     Property(
         "aborted-read",
@@ -379,6 +495,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: c.timeouts and _writes(c) and _reads(c),
         HISTORY,
         Catalogue.aborted_read,
+        "an ok read returned after a write that failed had begun",
+        Catalogue.read_returned_after_failed_write_began,
     ),
     Property(
         "write-atomicity",
@@ -386,6 +504,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: c.timeouts and _writes(c),
         STATE,
         Catalogue.write_atomicity,
+        "a write failed (timed out)",
+        Catalogue.write_failed,
     ),
     Property(
         "lww-order",
@@ -393,6 +513,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2,
         HISTORY,
         Catalogue.lww_order,
+        "an acknowledged write began after another write had finished",
+        Catalogue.write_after_finished_write,
     ),
     Property(
         "linearizable",
@@ -400,6 +522,8 @@ CATALOGUE: tuple[Property, ...] = (
         _reads,
         HISTORY,
         Catalogue.linearizable,
+        "an ok read returned after a write had begun",
+        Catalogue.read_returned_after_write_began,
     ),
     Property(
         "convergence",
@@ -407,6 +531,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: c.n >= 2 and _writes(c),
         QUIESCENT,
         Catalogue.convergence,
+        "a quiescent state had two live replicas, one holding a written value",
+        Catalogue.written_value_on_live_replicas,
     ),
     Property(
         "availability",
@@ -414,6 +540,8 @@ CATALOGUE: tuple[Property, ...] = (
         lambda c: True,
         STATE,
         Catalogue.availability,
+        "an operation was in flight",
+        Catalogue.op_in_flight,
     ),
 )
 PROPERTY_IDS = tuple(p.id for p in CATALOGUE)

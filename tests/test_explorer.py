@@ -194,3 +194,69 @@ def test_nondeterministic_models_are_named_as_the_cause(symmetry):
 
     with pytest.raises(RuntimeError, match="must be deterministic"):
         explore(Flaky(), symmetry=symmetry)
+
+
+@dataclass(frozen=True)
+class _Situated(_Prop):
+    situation: str
+
+
+class SituatedGrid(Grid):
+    """Grid with situations: 'x below 3' is about states with x >= 1, 'sum small' about
+    sums of a million or more (never reached), 'never' about everything."""
+
+    properties = (
+        _Situated("x-below-3", "x < 3", "x grew"),
+        _Situated("sum-small", "x + y < 10**6", "the sum reached a million"),
+        _Situated("never", "does not apply", "anything"),
+    )
+
+    def __init__(self, size: int = 5) -> None:
+        super().__init__(size)
+        self.asked: list[int] = []
+
+    def reached(self, state, wanted):
+        self.asked.append(wanted)
+        return (wanted & 1 if state[0] >= 1 else 0) | (wanted & 2 if sum(state) >= 10**6 else 0)
+
+
+def test_situations_are_asked_until_reached_and_a_holds_never_reached_is_vacuous():
+    model = SituatedGrid()
+    result = explore(model, symmetry=False)
+    found = [(v.status, v.reached, v.situation, v.vacuous) for v in result.verdicts]
+    assert found == [
+        (VIOLATED, True, "x grew", False),
+        (HOLDS, False, "the sum reached a million", True),
+        (NOT_APPLICABLE, None, "anything", False),
+    ]
+    # Once per state; x grew in the second state (1, 0), so from there on only the
+    # sum is asked about, and never the property that does not apply.
+    assert len(model.asked) == result.states
+    assert model.asked[:2] == [0b011, 0b011] and set(model.asked[2:]) == {0b010}
+
+
+def test_a_violation_counts_as_reached_without_asking():
+    class Unseen(SituatedGrid):
+        def reached(self, state, wanted):
+            self.asked.append(wanted)
+            return 0
+
+    model = Unseen()
+    result = explore(model, symmetry=False)
+    assert result.verdict("x-below-3").reached is True
+    assert result.verdict("sum-small").vacuous
+    assert model.asked[-1] == 0b010  # asked about x below 3 only until it broke
+
+
+def test_a_model_without_situations_leaves_reached_unknown():
+    result = explore(Grid(), symmetry=False)
+    assert [(v.reached, v.situation, v.vacuous) for v in result.verdicts] == [
+        (None, None, False)
+    ] * 3
+
+
+def test_an_inconclusive_run_reports_what_it_reached_so_far():
+    result = explore(SituatedGrid(size=50), symmetry=False, max_states=2)
+    x_below_3 = result.verdict("x-below-3")
+    assert (x_below_3.status, x_below_3.reached, x_below_3.vacuous) == (INCONCLUSIVE, True, False)
+    assert result.verdict("sum-small").reached is False

@@ -91,3 +91,21 @@ def test_violations_and_explain_agree_on_every_reachable_state(config):
                 model.properties[index].id,
                 view(model, state),
             )
+
+
+def test_aborted_read_s_situation_takes_a_read_that_began_before_the_write_failed():
+    # The read returns the write's value while the write is pending; the write fails
+    # after: a violation, so "a read began after a failed write" would not be necessary.
+    model = ReplicationModel(Config(n=2, w=2, r=1, clients=("w", "r"), timeouts=True))
+    index = [p.id for p in model.properties].index("aborted-read")
+    state = step(model, model.initial_states()[0], "Invoke", client=0)
+    state = step(model, state, "DeliverWriteRequest", message="wreq(w(0,0), 0, w(0,0)@1)")
+    state = step(model, state, "Invoke", client=1)
+    state = step(model, state, "DeliverReadRequest", message="rreq(r(1,0), 0)")
+    state = step(model, state, "DeliverReadResponse", message="rresp(r(1,0), 0, w(0,0)@1)")
+    assert model.reached(state, 1 << index) == 0  # nothing failed yet
+    failed = step(model, state, "Timeout")
+    ops = view(model, failed)["ops"]
+    assert ops["w(0,0)"]["completed"] >= ops["r(1,0)"]["invoked"]  # the failure is not before
+    assert model.violations(failed, 1 << index) == 1 << index
+    assert model.reached(failed, 1 << index) == 1 << index

@@ -1,0 +1,124 @@
+"""Non-vacuity: each property's situation is necessary for its violation, and a "holds"
+whose situation no explored state reached is reported as vacuous."""
+
+import json
+import re
+
+import pytest
+
+from leaderless.checker.cli import main
+from leaderless.checker.explorer import HOLDS, NOT_APPLICABLE, VIOLATED, explore
+from leaderless.model import CATALOGUE, Config, ReplicationModel
+from support import reachable
+
+# Small configurations in which, together, every property is violated somewhere and
+# every situation is reached without a violation somewhere.
+CONFIGS = [
+    Config(n=2, w=1, r=1, clients=("w", "r"), timeouts=True),
+    Config(n=2, w=1, r=1, clients=("wr", "r")),
+    Config(n=2, w=1, r=1, clients=("w", "rr")),
+    Config(n=2, w=2, r=2, clients=("w", "rr"), timeouts=True),
+    Config(n=2, w=1, r=1, clients=("w", "w"), drift=1),
+    Config(n=2, w=1, r=1, clients=("w", "w"), resolution="arrival"),
+    Config(n=2, w=2, r=1, clients=("w", "r"), max_crashes=1),
+    Config(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_drops=1),
+    Config(n=3, w=1, r=1, clients=("w", "r"), anti_entropy=True, max_crashes=1),
+    Config(n=2, w=1, r=1, clients=("rw",), read_repair="async", timeouts=True),
+    Config(n=2, w=1, r=1, clients=("wr", "rr"), read_repair="async", max_crashes=1),
+    Config(n=2, w=1, r=1, clients=("w", "wr"), resolution="arrival", timeouts=True),
+]
+
+
+def test_every_violation_is_in_its_situation_and_each_situation_is_reached_alone():
+    violated_somewhere = 0
+    reached_alone_somewhere = 0
+    for config in CONFIGS:
+        model = ReplicationModel(config)
+        every = model.applicable
+        for state in reachable(model):
+            broken = model.violations(state, every)
+            inside = model.reached(state, every)
+            outside = broken & ~inside
+            assert not outside, (
+                config.describe(),
+                [p.id for i, p in enumerate(CATALOGUE) if outside >> i & 1],
+                state,
+            )
+            violated_somewhere |= broken
+            reached_alone_somewhere |= inside & ~broken
+            for index in range(len(CATALOGUE)):  # each bit asked alone answers the same
+                bit = 1 << index
+                assert model.reached(state, bit) == inside & bit
+    # The implication is put to the test for every property, and no situation is
+    # merely its violation restated.
+    everything = (1 << len(CATALOGUE)) - 1
+    assert violated_somewhere == everything
+    assert reached_alone_somewhere == everything
+
+
+def _verdicts(config: Config) -> dict[str, tuple[str, bool | None]]:
+    result = explore(ReplicationModel(config))
+    return {v.property_id: (v.status, v.reached) for v in result.verdicts}
+
+
+def test_a_read_before_any_write_makes_stale_read_and_linearizable_vacuous():
+    found = _verdicts(Config(n=2, w=1, r=1, clients=("rw",)))
+    assert found["stale-read"] == (HOLDS, False)
+    assert found["linearizable"] == (HOLDS, False)
+    assert found["convergence"] == (HOLDS, True)
+    assert found["availability"] == (HOLDS, True)
+    assert found["monotonic-reads"] == (NOT_APPLICABLE, None)
+
+
+def test_reads_of_nothing_but_nil_make_monotonic_reads_vacuous():
+    found = _verdicts(Config(n=2, w=1, r=1, clients=("rr",)))
+    assert found["monotonic-reads"] == (HOLDS, False)
+
+
+def test_a_holds_that_was_put_to_the_test_is_not_vacuous():
+    # MODEL.md's facts: stale-read holds with overlapping quorums, and reads did
+    # follow acknowledged writes; monotonic-reads is violated, so reached.
+    found = _verdicts(Config(n=3, w=2, r=2, clients=("w", "rr")))
+    assert found["stale-read"] == (HOLDS, True)
+    assert found["monotonic-reads"] == (VIOLATED, True)
+    assert found["lww-order"] == (NOT_APPLICABLE, None)
+
+
+def test_an_inconclusive_run_may_already_have_reached_a_situation():
+    result = explore(ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr"))), max_states=40)
+    stale = result.verdict("stale-read")
+    availability = result.verdict("availability")
+    assert not result.complete
+    assert (availability.status, availability.reached) == ("inconclusive", True)
+    assert (stale.status, stale.reached) == ("inconclusive", False)
+    assert not stale.vacuous and not availability.vacuous
+
+
+@pytest.mark.parametrize("prop", CATALOGUE, ids=lambda p: p.id)
+def test_every_situation_is_worded(prop):
+    assert prop.situation and prop.situation == prop.situation.strip()
+    assert not prop.situation.endswith(".")
+
+
+VACUOUS_RUN = ("check", "--n", "2", "--w", "1", "--r", "1", "--clients", "rw", "--quiet")
+
+
+def test_check_marks_a_vacuous_holds_in_its_table_and_names_the_situation(capsys):
+    assert main(list(VACUOUS_RUN)) == 0  # vacuous is still holds: check's exit code is 0
+    out = capsys.readouterr().out
+    assert re.search(r"^stale-read +holds \(vacuous\) ", out, re.M)
+    assert re.search(r"^convergence +holds +once quiet", out, re.M)
+    assert out.endswith(
+        "holds (vacuous): no explored state was in the situation these properties are about:\n"
+        "  stale-read: an ok read began after an acknowledged write\n"
+        "  linearizable: an ok read returned after a write had begun\n"
+    )
+
+
+def test_check_json_says_per_property_whether_its_situation_was_reached(capsys):
+    assert main([*VACUOUS_RUN, "--json"]) == 0
+    found = {p["id"]: p for p in json.loads(capsys.readouterr().out)["properties"]}
+    assert (found["stale-read"]["reached"], found["convergence"]["reached"]) == (False, True)
+    assert found["monotonic-reads"]["reached"] is None  # n/a
+    assert found["stale-read"]["situation"] == "an ok read began after an acknowledged write"
+    assert all(found[p.id]["situation"] == p.situation for p in CATALOGUE)
