@@ -394,7 +394,7 @@ class KInduction:
     def to_json(self, model: ReplicationModel, times: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
             "property": self.property_id,
-            "outcome": self.outcome,
+            "verdict": self.outcome,
             "k": self.k,
             "invariants": list(self.invariants),
             "dropped": [{"invariant": i, "broken_by": a} for i, a in self.dropped],

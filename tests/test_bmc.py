@@ -10,6 +10,7 @@ k-induction must never prove a property the explorer finds violated.
 from __future__ import annotations
 
 import argparse
+import json
 
 import pytest
 
@@ -142,7 +143,8 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     encoded = ["--require", "stale-read,lww-order,convergence,availability"]
     assert _run(overlap + encoded + ["--json"]) == 0
-    assert '"outcome": "proved"' in capsys.readouterr().out
+    properties = json.loads(capsys.readouterr().out)["properties"]
+    assert {p["k_induction"]["verdict"] for p in properties} == {"proved"}
 
 
 def test_a_required_property_not_encoded_is_inconclusive(

@@ -335,7 +335,7 @@ def test_bmc_reports_violations_and_k_induction(capsys) -> None:
     validate("bmc", proved)
     verdicts = {p["verdict"] for p in violated["properties"] + proved["properties"]}
     assert {"violated", "none within K", "n/a", "not encoded", "proved"} <= verdicts
-    assert proved["properties"][0]["k_induction"]["outcome"] == "proved"
+    assert proved["properties"][0]["k_induction"]["verdict"] == "proved"
 
 
 def test_anti_entropy_report(capsys) -> None:
