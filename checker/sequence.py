@@ -293,7 +293,9 @@ def build_diagram(trace: dict[str, Any]) -> Diagram:
             segments=tuple(_segments(states, facts)),
             states=tuple(states),
         )
-    except (KeyError, TypeError, AttributeError) as error:
+    except TraceFormatError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise TraceFormatError(
             f"not trace data from checker.trace.trace_data: missing or malformed {error}"
         ) from None

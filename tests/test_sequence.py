@@ -216,3 +216,6 @@ def test_malformed_data_says_what_is_wrong(fault_traces: dict[str, Any]) -> None
         build_diagram(dict(trace, states=[{"net": []}] * 9))
     with pytest.raises(TraceFormatError, match="missing or malformed 'participants'"):
         build_diagram({k: v for k, v in trace.items() if k != "participants"})
+    lifelines = [dict(p, index="first") for p in trace["participants"]]
+    with pytest.raises(TraceFormatError, match="missing or malformed .*'first'"):
+        build_diagram(dict(trace, participants=lifelines))
