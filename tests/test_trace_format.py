@@ -13,6 +13,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from leaderless.checker.explorer import explore
 from leaderless.checker.itf import itf_to_trace_data, trace_itf
@@ -24,8 +26,14 @@ from leaderless.model.actions import ACTIONS
 from leaderless.model.history.export import history_from_trace
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = json.loads((ROOT / "docs" / "schemas" / "trace.schema.json").read_text())
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+SCHEMAS = ROOT / "docs" / "schemas"
+SCHEMA = json.loads((SCHEMAS / "trace.schema.json").read_text())
+# The schemas $ref each other by file name (config.schema.json): resolved offline.
+REGISTRY = Registry().with_resources(
+    (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
+    for schema in (json.loads(path.read_text()) for path in sorted(SCHEMAS.glob("*.json")))
+)
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, registry=REGISTRY)
 
 # Every fault and every option: drops, crashes, timeouts, read repair (both kinds),
 # anti-entropy, and arrival resolution (versions without timestamps).
@@ -127,6 +135,7 @@ def test_the_schema_refuses_display_strings_and_other_formats(
     stored = json.loads(json.dumps(trace))
     stored["states"][0]["store"]["0"] = "NIL"
     assert not VALIDATOR.is_valid(stored)
+    assert not VALIDATOR.is_valid(dict(trace, config={"n": "three"}))
 
 
 def test_sets_of_named_records_are_sorted_by_name(traces: list[dict[str, Any]]) -> None:
