@@ -1,16 +1,26 @@
 """The scope of one model: replicas, quorums, client scripts and the fault budget.
 
-A `Config` is validated when it is built, so every other module may trust it.
-Errors name the field, the value given and the range allowed.
+`OPTIONS` declares each option of MODEL.md's configuration table once (its Config
+field, command-line flag, gate-file key, type, range, default and help), and `NEEDS`
+the values of one option that only work with a value of another. `Config` validates
+itself from them, and every front end is generated from them: the CLI's options, the
+gate file's keys and its JSON Schema. A `Config` is validated when it is built, so
+every other module may trust it. Errors name the option, the value given and the
+range allowed; `ConfigError.worded` says them in a front end's own words.
 
 >>> Config(n=3, w=2, r=2, clients=("w", "rr")).quorums_overlap
 True
+>>> try:
+...     Config(anti_entropy=True, resolution="arrival")
+... except ConfigError as error:
+...     print(error)
+anti_entropy: True needs resolution='lww' (repair merges by timestamp); set anti_entropy=False or set resolution='lww'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
 READ_REPAIR_MODES = ("off", "async", "blocking")
@@ -20,13 +30,187 @@ RESOLUTIONS = ("lww", "arrival")
 MAX_REPLICAS = 1000
 MAX_OPS = 1000  # operations of all clients together
 
+# Option.kind: what values an option takes.
+INT = "int"  # an integer in low..high
+BOOL = "bool"  # off / on
+CHOICE = "choice"  # one of `choices`
+CLIENTS = "clients"  # one script of 'w' and 'r' per client, 1..MAX_OPS operations in all
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of MODEL.md's configuration table, as every front end knows it."""
+
+    field: str  # the Config field
+    flag: str  # the command-line option; argparse's dest is its words joined by '_'
+    key: str  # the gate file key
+    kind: str  # INT, BOOL, CHOICE or CLIENTS
+    help: str  # one line: --help, the JSON Schema's description
+    low: int = 0  # INT: the least value
+    high: int | str | None = None  # INT: the largest value, the option bounding it, or None
+    choices: tuple[str, ...] = ()  # CHOICE: the values allowed
+
+    @property
+    def default(self) -> Any:
+        """Config's default for the option."""
+        return _DEFAULTS[self.field]
+
+    @property
+    def dest(self) -> str:
+        """The attribute argparse stores the flag's value in."""
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    @property
+    def allowed(self) -> str:
+        """The range, in words every front end shares: 1..n, >= 0, off/on, lww/arrival."""
+        if self.kind == INT:
+            return f"{self.low}..{self.high}" if self.high is not None else f">= {self.low}"
+        if self.kind == CLIENTS:
+            return f"1..{MAX_OPS} operations in all"
+        return "/".join(self.choices) if self.kind == CHOICE else "off/on"
+
+    def shown(self, value: Any) -> str:
+        """The value as the command line writes it and reports show it: 3, w,rr, on, lww."""
+        if self.kind == BOOL:
+            return "on" if value else "off"
+        if self.kind == CLIENTS:
+            return ",".join(value)
+        return str(value)
+
+    def check(self, value: Any, config: Config) -> None:
+        """Raise ConfigError unless `value` is allowed in `config` (whose options before
+        this one in OPTIONS are already checked)."""
+        if self.kind == INT:
+            high = getattr(config, self.high) if isinstance(self.high, str) else self.high
+            check_int(self.field, value, self.low, high)
+        elif self.kind == BOOL:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{self.field}: {value!r} is not a boolean")
+        elif self.kind == CHOICE:
+            if value not in self.choices:
+                raise UnknownChoice(self, value)
+        elif isinstance(value, str):
+            raise ConfigError(f"{self.field}: {value!r} is a string; pass a tuple of scripts")
+        else:
+            _check_scripts(tuple(value), shown=",".join(map(str, value)))
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """A value of one option that works only with one value of another."""
+
+    field: str  # the option
+    unless: Any  # its value that needs nothing (any other needs `other` = `value`)
+    other: str  # the option it needs ...
+    value: Any  # ... at this value
+    why: str  # a few words, for the error
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("n", "--n", "n", INT, "replicas, ids 0..n-1", 1, MAX_REPLICAS),
+    Option("w", "--w", "w", INT, "write quorum: acks a write needs", 1, "n"),
+    Option("r", "--r", "r", INT, "read quorum: responses a read needs", 1, "n"),
+    Option(
+        "clients",
+        "--clients",
+        "clients",
+        CLIENTS,
+        "one script per client, a string of w (write) and r (read), run in order",
+    ),
+    Option(
+        "drift",
+        "--drift",
+        "drift",
+        INT,
+        "clock error bound: a write's timestamp is any integer within DRIFT of real time",
+    ),
+    Option("max_drops", "--drops", "drops", INT, "messages the network may lose, in total"),
+    Option(
+        "max_crashes",
+        "--crashes",
+        "crashes",
+        INT,
+        "replicas that may crash (crash-stop), in total",
+        0,
+        "n",
+    ),
+    Option(
+        "timeouts",
+        "--timeouts",
+        "timeouts",
+        BOOL,
+        "a client may give up on a pending operation at any moment",
+    ),
+    Option(
+        "anti_entropy",
+        "--anti-entropy",
+        "anti_entropy",
+        BOOL,
+        "background replica-to-replica repair",
+    ),
+    Option(
+        "read_repair",
+        "--read-repair",
+        "read_repair",
+        CHOICE,
+        "what a read does to stale responders",
+        choices=READ_REPAIR_MODES,
+    ),
+    Option(
+        "resolution",
+        "--resolution",
+        "resolution",
+        CHOICE,
+        "lww: last write wins by timestamp; arrival: last arrival wins, no timestamps",
+        choices=RESOLUTIONS,
+    ),
+)
+OPTION = {option.field: option for option in OPTIONS}
+NEEDS: tuple[Needs, ...] = (
+    Needs("anti_entropy", False, "resolution", "lww", "repair merges by timestamp"),
+    Needs("read_repair", "off", "resolution", "lww", "repair merges by timestamp"),
+)
+
+
+class Words:
+    """How a front end names the options and writes their values. This one speaks
+    Config's own words, as Python keyword arguments (`max_crashes`, `resolution='lww'`);
+    the command line and the gate file each have their own."""
+
+    def name(self, option: Option) -> str:
+        return option.field
+
+    def value(self, option: Option, value: Any) -> str:
+        return repr(value)
+
+    def setting(self, option: Option, value: Any) -> str:
+        """The option set to the value, as the user would write it."""
+        return f"{option.field}={value!r}"
+
+    def change(self, option: Option, value: Any) -> str:
+        """What to do to give the option that value."""
+        return f"set {self.setting(option, value)}"
+
+
+class _Renamed(Words):
+    """Config's words with some options renamed."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self.names = names
+
+    def name(self, option: Option) -> str:
+        return self.names.get(option.field, option.field)
+
+
+CONFIG_WORDS = Words()
+
 
 class ConfigError(ValueError):
     """A configuration outside the model's ranges; the message is one line for the user.
 
     `field` is the Config field at fault, the first word of the message (None when no
-    single field is), so a front end can put its own name for it there: a CLI flag on
-    the command line, a TOML key in a gate file.
+    single field is), and `worded(words)` is the message in a front end's words: CLI
+    flags on the command line, TOML keys and values in a gate file.
 
     >>> error = ConfigError("max_crashes: 4 is out of range; allowed 0..3")
     >>> error.field, error.worded({"max_crashes": "--crashes"})
@@ -36,13 +220,48 @@ class ConfigError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         head, colon, self._rest = message.partition(": ")
-        self.field = head if colon and head in Config.__dataclass_fields__ else None
+        self.field = head if colon and head in OPTION else None
 
-    def worded(self, names: Mapping[str, str]) -> str:
-        """The message with its field called `names[field]` (when it names one)."""
-        if self.field is None or self.field not in names:
+    def worded(self, words: Words | Mapping[str, str]) -> str:
+        """The message in `words` (a mapping renames the options, nothing more)."""
+        if isinstance(words, Mapping):
+            words = _Renamed(words)
+        if self.field is None:
             return str(self)
-        return f"{names[self.field]}: {self._rest}"
+        return f"{words.name(OPTION[self.field])}: {self._said(words)}"
+
+    def _said(self, words: Words) -> str:
+        """The message after the option's name."""
+        return self._rest
+
+
+class UnknownChoice(ConfigError):
+    """A value that is not one of an option's choices."""
+
+    def __init__(self, option: Option, value: Any) -> None:
+        self.option, self.value = option, value
+        super().__init__(f"{option.field}: {self._said(CONFIG_WORDS)}")
+
+    def _said(self, words: Words) -> str:
+        allowed = ", ".join(words.value(self.option, choice) for choice in self.option.choices)
+        return f"{words.value(self.option, self.value)} is unknown; allowed {allowed}"
+
+
+class Conflict(ConfigError):
+    """Two options at values that do not work together, as a `Needs` rule says."""
+
+    def __init__(self, needs: Needs, value: Any) -> None:
+        self.needs, self.value = needs, value
+        super().__init__(f"{needs.field}: {self._said(CONFIG_WORDS)}")
+
+    def _said(self, words: Words) -> str:
+        option, other = OPTION[self.needs.field], OPTION[self.needs.other]
+        return (
+            f"{words.value(option, self.value)} needs "
+            f"{words.setting(other, self.needs.value)} ({self.needs.why}); "
+            f"{words.change(option, self.needs.unless)} or "
+            f"{words.change(other, self.needs.value)}"
+        )
 
 
 def parse_clients(text: str) -> tuple[str, ...]:
@@ -91,51 +310,28 @@ def check_int(name: str, value: object, low: int, high: int | None = None) -> No
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """One scope of the model, as MODEL.md's configuration table defines it."""
+    """One scope of the model, as MODEL.md's configuration table defines it (OPTIONS
+    says what each field means and allows)."""
 
-    n: int = 3  # replicas, ids 0..n-1
-    w: int = 2  # acks a write needs
-    r: int = 2  # responses a read needs
-    clients: tuple[str, ...] = field(default=("w", "rr"))  # one script of 'w'/'r' per client
-    drift: int = 0  # a write's timestamp is any integer within drift of real time
-    max_drops: int = 0  # messages the network may lose, in total
-    max_crashes: int = 0  # replicas that may crash-stop, in total
-    timeouts: bool = False  # a client may give up on a pending operation
-    anti_entropy: bool = False  # background replica-to-replica repair
-    read_repair: str = "off"  # off / async / blocking
-    resolution: str = "lww"  # lww (timestamps) / arrival (last arrival wins)
+    n: int = 3
+    w: int = 2
+    r: int = 2
+    clients: tuple[str, ...] = field(default=("w", "rr"))
+    drift: int = 0
+    max_drops: int = 0
+    max_crashes: int = 0
+    timeouts: bool = False
+    anti_entropy: bool = False
+    read_repair: str = "off"
+    resolution: str = "lww"
 
     def __post_init__(self) -> None:
-        check_int("n", self.n, 1, MAX_REPLICAS)
-        check_int("w", self.w, 1, self.n)
-        check_int("r", self.r, 1, self.n)
-        if isinstance(self.clients, str):
-            raise ConfigError(f"clients: {self.clients!r} is a string; pass a tuple of scripts")
-        _check_scripts(tuple(self.clients), shown=",".join(map(str, self.clients)))
-        check_int("drift", self.drift, 0, None)
-        check_int("max_drops", self.max_drops, 0, None)
-        check_int("max_crashes", self.max_crashes, 0, self.n)
-        for flag in ("timeouts", "anti_entropy"):
-            if not isinstance(getattr(self, flag), bool):
-                raise ConfigError(f"{flag}: {getattr(self, flag)!r} is not a boolean")
-        if self.read_repair not in READ_REPAIR_MODES:
-            raise ConfigError(
-                f"read_repair: {self.read_repair!r} is unknown; allowed {', '.join(READ_REPAIR_MODES)}"
-            )
-        if self.resolution not in RESOLUTIONS:
-            raise ConfigError(
-                f"resolution: {self.resolution!r} is unknown; allowed {', '.join(RESOLUTIONS)}"
-            )
-        if self.resolution != "lww" and self.anti_entropy:
-            raise ConfigError(
-                "anti_entropy: on needs resolution lww (repair merges by timestamp); "
-                "drop --anti-entropy or use --resolution lww"
-            )
-        if self.resolution != "lww" and self.read_repair != "off":
-            raise ConfigError(
-                f"read_repair: {self.read_repair} needs resolution lww (repair merges by "
-                "timestamp); use --read-repair off or --resolution lww"
-            )
+        for option in OPTIONS:
+            option.check(getattr(self, option.field), self)
+        for needs in NEEDS:
+            value = getattr(self, needs.field)
+            if value != needs.unless and getattr(self, needs.other) != needs.value:
+                raise Conflict(needs, value)
 
     @property
     def quorums_overlap(self) -> bool:
@@ -170,13 +366,14 @@ class Config:
         return cls(**values)
 
     def describe(self) -> str:
-        """The configuration in the CLI's own words, e.g. for a report header."""
-        parts = [f"n={self.n} w={self.w} r={self.r}", f"clients={','.join(self.clients)}"]
-        parts.append(f"drift={self.drift}")
-        parts.append(f"drops={self.max_drops}")
-        parts.append(f"crashes={self.max_crashes}")
-        parts.append(f"timeouts={'on' if self.timeouts else 'off'}")
-        parts.append(f"anti-entropy={'on' if self.anti_entropy else 'off'}")
-        parts.append(f"read-repair={self.read_repair}")
-        parts.append(f"resolution={self.resolution}")
-        return " ".join(parts)
+        """The configuration in the CLI's own words, e.g. for a report header:
+        n=3 w=2 r=2 clients=w,rr drift=0 drops=0 ... resolution=lww."""
+        return " ".join(
+            f"{option.flag.removeprefix('--')}={option.shown(getattr(self, option.field))}"
+            for option in OPTIONS
+        )
+
+
+_DEFAULTS: dict[str, Any] = {
+    spec.name: spec.default for spec in fields(Config) if spec.default is not MISSING
+}

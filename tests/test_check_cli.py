@@ -76,7 +76,10 @@ def test_a_limit_makes_the_required_property_inconclusive(capsys):
         (["--w", "4"], "w: 4 is out of range; allowed 1..3"),
         (["--clients", "w,x"], "clients: client 1 script 'x' has 'x'"),
         (["--drift", "-1"], "drift: -1 is out of range; allowed >= 0"),
-        (["--anti-entropy", "--resolution", "arrival"], "--anti-entropy: on needs resolution lww"),
+        (
+            ["--anti-entropy", "--resolution", "arrival"],
+            "--anti-entropy: on needs --resolution lww",
+        ),
         (["--crashes", "4"], "--crashes: 4 is out of range; allowed 0..3"),
         (["--drops", "-1"], "--drops: -1 is out of range; allowed >= 0"),
         (

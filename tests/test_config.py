@@ -1,8 +1,12 @@
-"""Config validation: every error names the field, the value and the allowed range."""
+"""Config validation: every error names the field, the value and the allowed range, and
+each front end words it its own way (CLI flags, gate file keys and TOML values)."""
 
 import pytest
 
+from leaderless.checker.commands.gate_file import GATE_FILE_WORDS
+from leaderless.checker.commands.options import CLI_WORDS
 from leaderless.model import Config, ConfigError, parse_clients
+from leaderless.model.config import OPTION
 
 
 def test_defaults_are_valid():
@@ -28,19 +32,23 @@ def test_defaults_are_valid():
         ),
         (
             {"read_repair": "blocking", "resolution": "arrival"},
-            "read_repair: blocking needs resolution lww",
+            "read_repair: 'blocking' needs resolution='lww' (repair merges by timestamp); "
+            "set read_repair='off' or set resolution='lww'",
         ),
         ({"clients": ("w", 5)}, "clients: client 1 in 'w,5' is not a script"),
         ({"drift": -1}, "drift: -1 is out of range; allowed >= 0"),
         ({"max_drops": -2}, "max_drops: -2 is out of range; allowed >= 0"),
         ({"max_crashes": 4}, "max_crashes: 4 is out of range; allowed 0..3"),
-        ({"read_repair": "eager"}, "read_repair: 'eager' is unknown"),
+        ({"read_repair": "eager"}, "read_repair: 'eager' is unknown; allowed 'off', 'async'"),
         ({"resolution": "vector"}, "resolution: 'vector' is unknown"),
-        ({"anti_entropy": True, "resolution": "arrival"}, "anti_entropy: on needs resolution lww"),
         (
-            {"read_repair": "async", "resolution": "arrival"},
-            "read_repair: async needs resolution lww",
+            {"anti_entropy": True, "resolution": "arrival"},
+            "anti_entropy: True needs resolution='lww' (repair merges by timestamp); "
+            "set anti_entropy=False or set resolution='lww'",
         ),
+        ({"read_repair": "async", "resolution": "arrival"}, "read_repair: 'async' needs"),
+        ({"timeouts": "yes"}, "timeouts: 'yes' is not a boolean"),
+        ({"clients": "w,r"}, "clients: 'w,r' is a string; pass a tuple of scripts"),
         ({"clients": ("w", "x")}, "clients: client 1 script 'x' has 'x'"),
         ({"clients": ()}, "clients: '' has no client"),
         ({"n": 2.5}, "n: 2.5 is not an integer"),
@@ -69,8 +77,74 @@ def test_errors_carry_the_field_so_each_front_end_can_use_its_own_names(kwargs, 
         Config(**kwargs)
     assert error.value.field == field
     assert str(error.value).startswith(field + ": ")
-    worded = error.value.worded({field: "--the-flag"})
-    assert worded == "--the-flag: " + str(error.value).removeprefix(field + ": ")
+    assert error.value.worded({field: "--the-flag"}).startswith("--the-flag: ")
+    assert error.value.worded(CLI_WORDS).startswith(OPTION[field].flag + ": ")
+    assert error.value.worded(GATE_FILE_WORDS).startswith(OPTION[field].key + ": ")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "command_line", "gate_file"),
+    [
+        (
+            {"anti_entropy": True, "resolution": "arrival"},
+            "--anti-entropy: on needs --resolution lww (repair merges by timestamp); "
+            "drop --anti-entropy or use --resolution lww",
+            'anti_entropy: true needs resolution = "lww" (repair merges by timestamp); '
+            'set anti_entropy = false or set resolution = "lww"',
+        ),
+        (
+            {"read_repair": "async", "resolution": "arrival"},
+            "--read-repair: async needs --resolution lww (repair merges by timestamp); "
+            "use --read-repair off or use --resolution lww",
+            'read_repair: "async" needs resolution = "lww" (repair merges by timestamp); '
+            'set read_repair = "off" or set resolution = "lww"',
+        ),
+        (
+            {"resolution": "vector"},
+            "--resolution: vector is unknown; allowed lww, arrival",
+            'resolution: "vector" is unknown; allowed "lww", "arrival"',
+        ),
+        (
+            {"max_crashes": 4},
+            "--crashes: 4 is out of range; allowed 0..3",
+            "crashes: 4 is out of range; allowed 0..3",
+        ),
+        (
+            {"max_drops": -1},
+            "--drops: -1 is out of range; allowed >= 0",
+            "drops: -1 is out of range; allowed >= 0",
+        ),
+    ],
+)
+def test_each_front_end_words_the_options_and_their_values_its_own_way(
+    kwargs, command_line, gate_file
+):
+    with pytest.raises(ConfigError) as error:
+        Config(**kwargs)
+    assert error.value.worded(CLI_WORDS) == command_line
+    assert error.value.worded(GATE_FILE_WORDS) == gate_file
+
+
+def test_describe_is_in_the_command_line_words():
+    assert Config().describe() == (
+        "n=3 w=2 r=2 clients=w,rr drift=0 drops=0 crashes=0 timeouts=off "
+        "anti-entropy=off read-repair=off resolution=lww"
+    )
+    assert Config(
+        n=4,
+        w=3,
+        r=1,
+        clients=("wr", "r"),
+        drift=2,
+        max_drops=1,
+        max_crashes=2,
+        timeouts=True,
+        anti_entropy=True,
+        read_repair="blocking",
+    ).describe() == (
+        "n=4 w=3 r=1 clients=wr,r drift=2 drops=1 crashes=2 timeouts=on "
+        "anti-entropy=on read-repair=blocking resolution=lww"
+    )
 
 
 def test_an_error_about_no_single_field_has_none():

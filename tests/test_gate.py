@@ -235,7 +235,7 @@ def test_json_results(capsys, tmp_path):
                 "read_repair = 'async'\nrequire = ['stale-read']\n"
             ),
             (
-                "leaderless.toml:5: scenario 'a': read_repair: \"async\" needs resolution = \"lww\" "
+                'leaderless.toml:5: scenario \'a\': read_repair: "async" needs resolution = "lww" '
                 '(repair merges by timestamp); set read_repair = "off" or set resolution = "lww"'
             ),
         ),

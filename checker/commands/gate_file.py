@@ -21,23 +21,38 @@
     read_dc = "dc2"
     expect_violated = ["quorum-overlap"]
 
-Every problem is one `GateError` line naming the file, the line and the problem, with
-a suggestion where one exists.
+Every problem is one `GateError` line naming the file, the line and the problem, in the
+file's own words (its keys and TOML values), with a suggestion where one exists.
+
+The keys and the JSON Schema of the file (`gate_json_schema`, published as
+docs/schemas/gate.schema.json for editors that validate TOML) come from the same
+tables: the model keys from `leaderless.model.config.OPTIONS`, the others below.
+Regenerate the published schema after changing a key (tests/test_option_schema.py
+fails until it is):
+
+    python -c 'from leaderless.checker.commands.gate_file import gate_schema_text; print(gate_schema_text(), end="")' > docs/schemas/gate.schema.json
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from leaderless.checker.commands.options import memory_size
 from leaderless.checker.commands.pbs import GATE_KEYS as STALENESS_KEYS
-from leaderless.checker.commands.pbs import Staleness, StalenessKeyError, parse_staleness
+from leaderless.checker.commands.pbs import (
+    MAX_TRIALS,
+    Staleness,
+    StalenessKeyError,
+    parse_staleness,
+)
 from leaderless.model import (
     CATALOGUE,
     PROPERTY_IDS,
@@ -46,8 +61,19 @@ from leaderless.model import (
     ReplicationModel,
     parse_clients,
 )
+from leaderless.model.config import (
+    BOOL,
+    CHOICE,
+    CLIENTS,
+    NEEDS,
+    OPTION,
+    OPTIONS,
+    Option,
+    Words,
+)
 from leaderless.proofs.result import InvalidInput
 from leaderless.proofs.topology import (
+    LEVELS,
     LOCAL_LEVELS,
     Level,
     Topology,
@@ -58,49 +84,206 @@ from leaderless.proofs.topology import (
 
 QUORUM_OVERLAP = "quorum-overlap"
 CHECK_IDS = (*PROPERTY_IDS, QUORUM_OVERLAP)
+SCHEMA_ID = "https://github.com/leaderless/leaderless/docs/schemas/gate.schema.json"
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+_JSON_TYPES.update({list: "array", dict: "object"})
 
-# key -> (types accepted, what to say when it is something else)
-MODEL_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
-    "n": ((int,), "an integer"),
-    "w": ((int,), "an integer"),
-    "r": ((int,), "an integer"),
-    "clients": ((str, list), 'a string like "w,rr" or a list like ["w", "rr"]'),
-    "drift": ((int,), "an integer"),
-    "drops": ((int,), "an integer"),
-    "crashes": ((int,), "an integer"),
-    "timeouts": ((bool,), "true or false"),
-    "anti_entropy": ((bool,), "true or false"),
-    "read_repair": ((str,), 'a string ("off", "async" or "blocking")'),
-    "resolution": ((str,), 'a string ("lww" or "arrival")'),
+
+@dataclass(frozen=True)
+class Key:
+    """A key of a gate file table: the TOML types its value may have, how to say them in
+    an error, and what else the JSON Schema says of the value (range, items, pattern)."""
+
+    types: tuple[type, ...]
+    wanted: str  # "an integer", 'a string like "w,rr"'
+    description: str = ""
+    schema: Mapping[str, Any] = field(default_factory=dict)
+
+    def json_schema(self) -> dict[str, Any]:
+        # A number key takes integers too: JSON's "number" already does.
+        names = [_JSON_TYPES[t] for t in self.types if not (t is int and float in self.types)]
+        schema: dict[str, Any] = {"type": names[0] if len(names) == 1 else names}
+        if self.description:
+            schema["description"] = self.description
+        return {**schema, **self.schema}
+
+
+def _pattern_any_case(word: str) -> str:
+    """A regular expression for `word` in any letter case (JSON Schema has no flags)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+def _model_key(option: Option) -> Key:
+    """The gate file key of a model option, from the option itself."""
+    default = GATE_FILE_WORDS.value(option, option.default)
+    description = f"{option.help} (default {default}; as `check {option.flag}`)"
+    if option.kind == BOOL:
+        return Key((bool,), "true or false", description, {"default": option.default})
+    if option.kind == CHOICE:
+        quoted = [f'"{choice}"' for choice in option.choices]
+        names = f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+        return Key(
+            (str,),
+            f"a string ({names})",
+            description,
+            {"enum": list(option.choices), "default": option.default},
+        )
+    if option.kind == CLIENTS:
+        # As parse_clients reads them: scripts of w and r, split at commas, spaces around.
+        return Key(
+            (str, list),
+            'a string like "w,rr" or a list like ["w", "rr"]',
+            description,
+            {
+                "pattern": r"^\s*[wr]+\s*(,\s*[wr]+\s*)*$",
+                "items": {"type": "string", "pattern": "^[wr]+$"},
+                "minItems": 1,
+                "default": option.shown(option.default),
+            },
+        )
+    # An option bounded by another (w by n) is bounded by that one's largest value here.
+    high = OPTION[option.high].high if isinstance(option.high, str) else option.high
+    schema: dict[str, Any] = {"minimum": option.low}
+    if high is not None:
+        schema["maximum"] = high
+    return Key((int,), "an integer", description, {**schema, "default": option.default})
+
+
+class GateFileWords(Words):
+    """The options as a gate file has them: its keys and TOML values (`crashes`,
+    `resolution = "lww"`, `anti_entropy = false`)."""
+
+    def name(self, option: Option) -> str:
+        return option.key
+
+    def value(self, option: Option, value: Any) -> str:
+        if option.kind == BOOL:
+            return "true" if value else "false"
+        if option.kind == CLIENTS:
+            value = option.shown(value)
+        return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+    def setting(self, option: Option, value: Any) -> str:
+        return f"{option.key} = {self.value(option, value)}"
+
+    def change(self, option: Option, value: Any) -> str:
+        return f"set {self.setting(option, value)}"
+
+
+GATE_FILE_WORDS = GateFileWords()
+_OPTION_OF_KEY = {option.key: option for option in OPTIONS}
+
+_IDS_SCHEMA = {"items": {"type": "string", "enum": list(CHECK_IDS)}}
+_NAME_SCHEMA = {"pattern": r"\S"}  # not blank (the parser also wants it on one line)
+_LEVEL_SCHEMA = {
+    # parse_level takes a level in any case, spaces around it.
+    "pattern": "^\\s*(" + "|".join(_pattern_any_case(level) for level in LEVELS) + ")\\s*$",
+    "examples": list(LEVELS),
 }
-TOPOLOGY_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
-    "replication": ((dict,), "a table like { dc1 = 3, dc2 = 3 }"),
-    "read": ((str,), 'a consistency level like "QUORUM"'),
-    "write": ((str,), 'a consistency level like "QUORUM"'),
-    "read_dc": ((str,), "a datacenter name"),
-    "write_dc": ((str,), "a datacenter name"),
-    "sloppy": ((bool,), "true or false"),
+MODEL_KEYS = {option.key: _model_key(option) for option in OPTIONS}
+TOPOLOGY_KEYS = {
+    "replication": Key(
+        (dict,),
+        "a table like { dc1 = 3, dc2 = 3 }",
+        "Cassandra-style scenario: each datacenter's replication factor",
+        {"minProperties": 1, "additionalProperties": {"type": "integer", "minimum": 1}},
+    ),
+    "read": Key(
+        (str,),
+        'a consistency level like "QUORUM"',
+        "consistency level of reads (not ANY)",
+        {
+            **_LEVEL_SCHEMA,
+            "not": {"pattern": "^\\s*" + _pattern_any_case("ANY") + "\\s*$"},
+        },
+    ),
+    "write": Key(
+        (str,), 'a consistency level like "QUORUM"', "consistency level of writes", _LEVEL_SCHEMA
+    ),
+    "read_dc": Key((str,), "a datacenter name", "coordinator datacenter of a LOCAL_* read level"),
+    "write_dc": Key((str,), "a datacenter name", "coordinator datacenter of a LOCAL_* write level"),
+    "sloppy": Key(
+        (bool,),
+        "true or false",
+        "a sloppy quorum: hints on stand-in nodes count toward the write level",
+        {"default": False},
+    ),
 }
-LIMIT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
-    "max_states": ((int,), "an integer"),
-    "max_seconds": ((int, float), "a number"),
-    "max_memory": ((str,), 'a size like "4G" or "50%"'),
-    "symmetry": ((bool,), "true or false"),
+LIMIT_KEYS = {
+    "max_states": Key(
+        (int,),
+        "an integer",
+        "stop after this many distinct states (then inconclusive), as `check --max-states`",
+        {"minimum": 1},
+    ),
+    "max_seconds": Key(
+        (int, float),
+        "a number",
+        "stop after this many seconds (then inconclusive), as `check --max-seconds`",
+        {"exclusiveMinimum": 0},
+    ),
+    "max_memory": Key(
+        (str,),
+        'a size like "4G" or "50%"',
+        "stop at this much memory (then inconclusive), as `check --max-memory`",
+        # memory_size's syntax; it also refuses less than 1M and shares over 100%.
+        {"pattern": r"^\s*[0-9]*\.?[0-9]+\s*(%|[KkMmGgTt]?)([iI]?[bB])?\s*$"},
+    ),
+    "symmetry": Key(
+        (bool,),
+        "true or false",
+        "explore with replica symmetry (false: as `check --no-symmetry`)",
+        {"default": True},
+    ),
 }
-EXPECT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
-    "require": ((list,), 'a list of property ids like ["stale-read"]'),
-    "expect_violated": ((list,), 'a list of property ids like ["monotonic-reads"]'),
+EXPECT_KEYS = {
+    "require": Key(
+        (list,),
+        'a list of property ids like ["stale-read"]',
+        "property ids (and quorum-overlap) that must hold",
+        _IDS_SCHEMA,
+    ),
+    "expect_violated": Key(
+        (list,),
+        'a list of property ids like ["monotonic-reads"]',
+        "known weaknesses: property ids that must stay violated",
+        _IDS_SCHEMA,
+    ),
+}
+# What each of `pbs`'s gate keys means (its table has the types; a key it adds without
+# a meaning here fails at import).
+_STALENESS_MEANINGS = {
+    "require_visibility": "t-visibility bounds, as `pbs --require-visibility` "
+    '(T:P, "10ms:0.999": at least 99.9% of reads 10 ms after a commit see it)',
+    "require_k_staleness": 'k-staleness bounds, as `pbs --require-k-staleness` (K:P, "1:0.99")',
+    "require_availability": "availability bounds, as `pbs --require-availability` "
+    '(SIDE:F:P, "write:0.01:0.999")',
+    "latency": 'latency distributions sampled: a named fit such as "LNKD-DISK", or a spec',
+    "trials": "runs sampled for the staleness bounds, as `pbs --trials`",
+    "seed": "the sampler's seed, as `pbs --seed`",
+}
+_STALENESS_KEYS = {
+    key: Key(
+        types,
+        wanted,
+        _STALENESS_MEANINGS[key],
+        {"items": {"type": "string"}}
+        if list in types
+        else {"minimum": 1, "maximum": MAX_TRIALS}
+        if key == "trials"
+        else {},
+    )
+    for key, (types, wanted) in STALENESS_KEYS.items()
 }
 SCENARIO_KEYS = {
-    "name": ((str,), "a string"),
+    "name": Key((str,), "a string", "the scenario's name, one line, used once", _NAME_SCHEMA),
     **MODEL_KEYS,
     **TOPOLOGY_KEYS,
     **LIMIT_KEYS,
     **EXPECT_KEYS,
-    **STALENESS_KEYS,
+    **_STALENESS_KEYS,
 }
 DEFAULT_KEYS = {**MODEL_KEYS, **LIMIT_KEYS}
-_CONFIG_FIELDS = {"drops": "max_drops", "crashes": "max_crashes"}
 
 
 class GateError(Exception):
@@ -181,23 +364,13 @@ class _Locator:
 
 
 def in_toml_words(message: str) -> str:
-    """A message of the model or the proofs, which speak CLI flags (`--write-dc`) and
-    Config field names (`max_crashes`), in the gate file's own keys."""
-    for toml_key, field in _CONFIG_FIELDS.items():
-        message = re.sub(rf"\b{field}\b", toml_key, message)
-
-    def key(flag: str) -> str:
-        return flag.replace("-", "_")
-
-    def setting(match: re.Match) -> str:
-        value = match[2] if match[2].isdigit() else f'"{match[2]}"'
-        return f"{key(match[1])} = {value}"
-
-    message = re.sub(r"drop --([a-z][a-z-]*)", lambda m: f"set {key(m[1])} = false", message)
-    message = re.sub(r"--no-([a-z][a-z-]*)", lambda m: f"{key(m[1])} = false", message)
-    message = re.sub(r"--([a-z][a-z-]*) ([A-Za-z0-9_]+)\b(?! \()", setting, message)
-    message = re.sub(r"\bpass --([a-z][a-z-]*)", lambda m: f"set {key(m[1])}", message)
-    return re.sub(r"--([a-z][a-z-]*)", lambda m: key(m[1]), message)
+    """A limit as the explorer reports it, in check's flags (`--max-states 20 reached`,
+    `lower --max-memory`), in the gate file's keys (`max_states = 20 reached`)."""
+    for key in LIMIT_KEYS:
+        flag = "--" + key.replace("_", "-")
+        message = re.sub(rf"{flag} (?=[0-9])", f"{key} = ", message)
+        message = message.replace(flag, key)
+    return message
 
 
 def _suggest(word: str, known: list[str]) -> str:
@@ -278,7 +451,7 @@ class _Parser:
     def _check_keys(
         self,
         table: dict[str, Any],
-        allowed: dict[str, tuple[tuple[type, ...], str]],
+        allowed: Mapping[str, Key],
         section: str,
         index: int,
         where: str,
@@ -289,7 +462,7 @@ class _Parser:
                 raise self.fail(
                     line, f"unknown key {key!r} in {where}" + _suggest(key, sorted(allowed))
                 )
-            types, wanted = allowed[key]
+            types, wanted = allowed[key].types, allowed[key].wanted
             if isinstance(value, bool) and bool not in types:
                 raise self.fail(line, f"{key} in {where} must be {wanted}, got {value!r}")
             if not isinstance(value, types):
@@ -398,10 +571,10 @@ class _Parser:
 
     def _config(self, table: dict[str, Any], where: str, line, header: int) -> Config:
         values: dict[str, Any] = {}
-        for key in MODEL_KEYS:
+        for key, option in _OPTION_OF_KEY.items():
             if key in table:
                 value = table[key]
-                if key == "clients":
+                if option.kind == CLIENTS:
                     if isinstance(value, list) and not all(isinstance(c, str) for c in value):
                         bad = next(c for c in value if not isinstance(c, str))
                         raise self.fail(
@@ -413,16 +586,15 @@ class _Parser:
                         value = parse_clients(value) if isinstance(value, str) else tuple(value)
                     except ConfigError as error:
                         raise self.fail(
-                            line(key), f"{where}: {in_toml_words(str(error))}"
+                            line(key), f"{where}: {error.worded(GATE_FILE_WORDS)}"
                         ) from None
-                values[_CONFIG_FIELDS.get(key, key)] = value
+                values[option.field] = value
         try:
             return Config(**values)
         except ConfigError as error:
-            toml_keys = {v: k for k, v in _CONFIG_FIELDS.items()}
-            at = None if error.field is None else toml_keys.get(error.field, error.field)
+            at = None if error.field is None else OPTION[error.field].key
             raise self.fail(
-                line(at) if at in table else header, f"{where}: {in_toml_words(str(error))}"
+                line(at) if at in table else header, f"{where}: {error.worded(GATE_FILE_WORDS)}"
             ) from None
 
     def _applicable(
@@ -441,8 +613,8 @@ class _Parser:
                 if prop.id in ids:
                     raise self.fail(
                         line(key),
-                        f"{where}: {prop.id} does not apply to "
-                        f"{config.describe()}; see the README's applicability table",
+                        f"{where}: {prop.id} does not apply to {_in_toml(config)}; "
+                        "see the README's applicability table",
                     )
 
     def _cassandra(
@@ -497,6 +669,13 @@ class _Parser:
             raise self.fail(line("replication"), f"{where}: {problem}") from None
         levels = []
         for side in ("read", "write"):
+            level = table[side].strip().upper()
+            if level in LOCAL_LEVELS and f"{side}_dc" not in table and len(replication) > 1:
+                raise self.fail(
+                    line(side),
+                    f"{where}: {level} needs a coordinator datacenter: set {side}_dc "
+                    f"(one of {', '.join(replication)})",
+                )
             try:
                 levels.append(
                     parse_level(
@@ -505,7 +684,7 @@ class _Parser:
                 )
             except InvalidInput as error:
                 key = f"{side}_dc" if "datacenter" in str(error) and f"{side}_dc" in table else side
-                raise self.fail(line(key), f"{where}: {in_toml_words(str(error))}") from None
+                raise self.fail(line(key), f"{where}: {error}") from None
             if f"{side}_dc" in table and levels[-1].name not in LOCAL_LEVELS:
                 raise self.fail(
                     line(f"{side}_dc"),
@@ -579,6 +758,13 @@ class _Parser:
         return config, None
 
 
+def _in_toml(config: Config) -> str:
+    """The configuration as a gate file sets it: n = 3, w = 2, ..., resolution = "lww"."""
+    return ", ".join(
+        GATE_FILE_WORDS.setting(option, getattr(config, option.field)) for option in OPTIONS
+    )
+
+
 def parse_gate(text: str, filename: str = "leaderless.toml") -> list[Scenario]:
     """The scenarios of a gate file's text; raises GateError (one line) on any problem."""
     return _Parser(text, filename).parse()
@@ -593,3 +779,105 @@ def load_gate(path: str) -> list[Scenario]:
     except UnicodeDecodeError:
         raise GateError(f"{path}:1: not a text file (UTF-8)") from None
     return parse_gate(text, path)
+
+
+def _table_schema(keys: Mapping[str, Key], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "additionalProperties": False,
+        "properties": {key: spec.json_schema() for key, spec in keys.items()},
+    }
+
+
+def _has(*keys: str) -> dict[str, Any]:
+    return {"required": list(keys)}
+
+
+def _scenario_schema() -> dict[str, Any]:
+    """A [[scenario]] table, with the rules between its keys that hold whatever
+    [defaults] says (a scenario's own keys win over [defaults])."""
+    schema = _table_schema(
+        SCENARIO_KEYS,
+        "A scenario: a model configuration (n, w, r, ...) or a Cassandra-style one "
+        "(replication, read, write), what it must show, and limits.",
+    )
+    schema["required"] = ["name"]
+    staleness_lists = [key for key, (types, _) in STALENESS_KEYS.items() if list in types]
+    schema["anyOf"] = [  # it requires something
+        {**_has("require"), "properties": {"require": {"minItems": 1}}},
+        {**_has("expect_violated"), "properties": {"expect_violated": {"minItems": 1}}},
+        *(_has(key) for key in staleness_lists),
+    ]
+    rules: list[dict[str, Any]] = [
+        {"not": {**_has("replication"), "anyOf": [_has("n"), _has("w"), _has("r")]}},
+        {"anyOf": [{"not": _has("replication")}, _has("read", "write")]},
+        {
+            "anyOf": [
+                _has("replication"),
+                {"not": {"anyOf": [_has(key) for key in TOPOLOGY_KEYS if key != "replication"]}},
+            ]
+        },
+    ]
+    for needs in NEEDS:
+        # Only where the model is built: a Cassandra scenario the model cannot express
+        # (sloppy, levels per datacenter) leaves its model keys unchecked.
+        option, other = OPTION[needs.field], OPTION[needs.other]
+        rules.append(
+            {
+                "not": {
+                    **_has(option.key, other.key),
+                    "properties": {
+                        option.key: {"not": {"enum": [needs.unless]}},
+                        other.key: {"not": {"enum": [needs.value]}},
+                    },
+                    "not": _has("replication"),
+                }
+            }
+        )
+    schema["allOf"] = rules
+    return schema
+
+
+def gate_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a gate file as TOML parses it, for editors
+    that validate TOML against one. It checks what one table says; the gate checks
+    more (w and r within n, names used once, a level the topology can meet, ...)."""
+    # gate_history imports this module (for GateError), so it is imported here.
+    from leaderless.checker.commands.gate_history import HISTORY_KEYS
+
+    history = _table_schema(
+        HISTORY_KEYS,
+        "A recorded history that must keep (or keep showing) properties, checked as "
+        "`leaderless history` checks it.",
+    )
+    history["required"] = ["name", "file"]
+    history["anyOf"] = [
+        {**_has(key), "properties": {key: {"minItems": 1}}}
+        for key in ("require", "expect_violated")
+    ]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "leaderless gate file",
+        "description": (
+            "The gate file of `leaderless gate` (default leaderless.toml): named scenarios, "
+            "what each must show, and limits. Generated from the gate's own key tables "
+            "(checker/commands/gate_file.py); see the README's section on the CI gate."
+        ),
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "defaults": _table_schema(
+                DEFAULT_KEYS, "Model keys and limits for every scenario that does not set them."
+            ),
+            "scenario": {"type": "array", "items": _scenario_schema()},
+            "history": {"type": "array", "items": history},
+        },
+        "anyOf": [_has("scenario"), _has("history")],
+    }
+
+
+def gate_schema_text() -> str:
+    """docs/schemas/gate.schema.json as it should read."""
+    return json.dumps(gate_json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leaderless.checker.commands.gate_file import GateError
+from leaderless.checker.commands.gate_file import GateError, Key
 from leaderless.checker.explorer import HOLDS, INCONCLUSIVE, VIOLATED
 from leaderless.checker.gate_report import FAIL, PASS
 from leaderless.model.history import (
@@ -40,13 +40,37 @@ from leaderless.model.history import (
 from leaderless.model.history.check import NOT_APPLICABLE
 from leaderless.model.history.parse import FORMATS
 
-_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
-    "name": ((str,), "a string"),
-    "file": ((str,), "a path to the history, relative to the gate file"),
-    "format": ((str,), f"one of {', '.join(FORMATS)}"),
-    "require": ((list,), 'a list of property ids like ["linearizable"]'),
-    "expect_violated": ((list,), 'a list of property ids like ["stale-read"]'),
-    "max_seconds": ((int, float), "a number"),
+HISTORY_KEYS = {
+    "name": Key((str,), "a string", "the history's name, one line, used once", {"pattern": r"\S"}),
+    "file": Key(
+        (str,),
+        "a path to the history, relative to the gate file",
+        "the recorded history, a path relative to the gate file",
+    ),
+    "format": Key(
+        (str,),
+        f"one of {', '.join(FORMATS)}",
+        "the history's format (default: detected from the file)",
+        {"enum": list(FORMATS)},
+    ),
+    "require": Key(
+        (list,),
+        'a list of property ids like ["linearizable"]',
+        "property ids that must hold on the history",
+        {"items": {"type": "string", "enum": list(HISTORY_PROPERTIES)}},
+    ),
+    "expect_violated": Key(
+        (list,),
+        'a list of property ids like ["stale-read"]',
+        "known anomalies: property ids that must stay violated on the history",
+        {"items": {"type": "string", "enum": list(HISTORY_PROPERTIES)}},
+    ),
+    "max_seconds": Key(
+        (int, float),
+        "a number",
+        "stop the search after this many seconds (then what is undecided is inconclusive)",
+        {"exclusiveMinimum": 0},
+    ),
 }
 
 
@@ -93,13 +117,14 @@ def history_checks(tables: Any, text: str, gate_path: str) -> list[HistoryCheck]
         name = table.get("name")
         where = f"history {name!r}" if isinstance(name, str) else f"history #{index + 1}"
         for key, value in table.items():
-            if key not in _KEYS:
-                close = difflib.get_close_matches(key, list(_KEYS), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(_KEYS)}"
+            if key not in HISTORY_KEYS:
+                close = difflib.get_close_matches(key, list(HISTORY_KEYS), n=1)
+                known = ", ".join(HISTORY_KEYS)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; known: {known}"
                 raise fail(key, f"unknown key {key!r} in {where}{hint}")
-            types, wanted = _KEYS[key]
-            if isinstance(value, bool) or not isinstance(value, types):
-                raise fail(key, f"{key} in {where} must be {wanted}, got {value!r}")
+            spec = HISTORY_KEYS[key]
+            if isinstance(value, bool) or not isinstance(value, spec.types):
+                raise fail(key, f"{key} in {where} must be {spec.wanted}, got {value!r}")
         if not isinstance(name, str) or not name.strip() or not name.isprintable():
             raise fail(None, f'{where} needs a name of one line: name = "..."')
         if "file" not in table:

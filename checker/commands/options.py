@@ -1,5 +1,6 @@
-"""The options subcommands share: the model (MODEL.md's configuration table), the
-search limits of the subcommands that explore, and lists of property ids."""
+"""The options subcommands share: the model (MODEL.md's configuration table, generated
+from `leaderless.model.config.OPTIONS`), the search limits of the subcommands that
+explore, and lists of property ids."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from leaderless.checker.cli import UsageError
 from leaderless.checker.explorer import describe_bytes, memory_available
@@ -19,97 +21,87 @@ from leaderless.model import (
     ReplicationModel,
     parse_clients,
 )
+from leaderless.model.config import BOOL, CHOICE, CLIENTS, NEEDS, OPTION, OPTIONS, Option, Words
 
 DEFAULT = Config()
 # Config field -> the option that sets it, so errors name what the user typed.
-FLAGS = {
-    "n": "--n",
-    "w": "--w",
-    "r": "--r",
-    "clients": "--clients",
-    "drift": "--drift",
-    "max_drops": "--drops",
-    "max_crashes": "--crashes",
-    "timeouts": "--timeouts",
-    "anti_entropy": "--anti-entropy",
-    "read_repair": "--read-repair",
-    "resolution": "--resolution",
-}
+FLAGS = {option.field: option.flag for option in OPTIONS}
 DEFAULT_MEMORY_SHARE = 0.5  # of the memory available, when --max-memory is not given
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
+class CommandLineWords(Words):
+    """The options as the command line has them: `--crashes`, `--resolution lww`,
+    `drop --anti-entropy`."""
+
+    def name(self, option: Option) -> str:
+        return option.flag
+
+    def value(self, option: Option, value: Any) -> str:
+        return option.shown(value)
+
+    def setting(self, option: Option, value: Any) -> str:
+        if option.kind == BOOL:
+            return option.flag if value else f"no {option.flag}"
+        return f"{option.flag} {option.shown(value)}"
+
+    def change(self, option: Option, value: Any) -> str:
+        if option.kind == BOOL:
+            return f"pass {option.flag}" if value else f"drop {option.flag}"
+        return f"use {self.setting(option, value)}"
+
+
+CLI_WORDS = CommandLineWords()
+
+
+def _help(option: Option, default: Any) -> str:
+    """The option's --help line: what it means, its range, its default and what it needs.
+    The default is argparse's own (%(default)s), so that a command that changes it after
+    adding the options (matrix's --r and --w) shows its own."""
+    facts = [] if option.kind in (BOOL, CHOICE) else [option.allowed]
+    facts.append(
+        f"default {option.shown(default)}" if option.kind == BOOL else "default %(default)s"
+    )
+    for needs in NEEDS:
+        if needs.field == option.field:
+            other = OPTION[needs.other]
+            condition = "" if option.kind == BOOL else f"other than {option.shown(needs.unless)} "
+            facts.append(f"{condition}needs {CLI_WORDS.setting(other, needs.value)}")
+    return f"{option.help.replace('%', '%%')} ({'; '.join(facts)})"
+
+
 def add_model_arguments(parser: argparse.ArgumentParser, default: Config = DEFAULT) -> None:
+    """One option per entry of OPTIONS, with `default`'s values as the defaults."""
     group = parser.add_argument_group("model (MODEL.md)")
-    group.add_argument("--n", type=int, default=default.n, help="replicas (>= 1)")
-    group.add_argument("--w", type=int, default=default.w, help="write quorum (1..n)")
-    group.add_argument("--r", type=int, default=default.r, help="read quorum (1..n)")
-    group.add_argument(
-        "--clients",
-        default=",".join(default.clients),
-        help="one script of w/r per client, comma separated (default %(default)s)",
-    )
-    group.add_argument(
-        "--drift",
-        type=int,
-        default=default.drift,
-        help="clock error bound: a write's timestamp is within D of real time",
-    )
-    group.add_argument(
-        "--drops",
-        type=int,
-        default=default.max_drops,
-        help="messages the network may lose, in total",
-    )
-    group.add_argument(
-        "--crashes",
-        type=int,
-        default=default.max_crashes,
-        help="replicas that may crash-stop, in total (0..n)",
-    )
-    group.add_argument(
-        "--timeouts",
-        action="store_true",
-        default=default.timeouts,
-        help="a client may give up on a pending operation",
-    )
-    group.add_argument(
-        "--anti-entropy",
-        action="store_true",
-        default=default.anti_entropy,
-        help="background replica-to-replica repair (needs lww)",
-    )
-    group.add_argument(
-        "--read-repair",
-        default=default.read_repair,
-        choices=("off", "async", "blocking"),
-        help="read repair mode",
-    )
-    group.add_argument(
-        "--resolution",
-        default=default.resolution,
-        choices=("lww", "arrival"),
-        help="lww: last write wins by timestamp; arrival: last arrival wins",
-    )
+    for option in OPTIONS:
+        value = getattr(default, option.field)
+        help = _help(option, value)
+        if option.kind == BOOL:
+            group.add_argument(option.flag, action="store_true", default=value, help=help)
+        elif option.kind == CHOICE:
+            group.add_argument(option.flag, default=value, choices=option.choices, help=help)
+        elif option.kind == CLIENTS:
+            group.add_argument(option.flag, default=option.shown(value), help=help)
+        else:
+            group.add_argument(option.flag, type=int, default=value, help=help)
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
+    """The Config the model options of `args` set; bad values are one UsageError line
+    naming the flag."""
     try:
         return Config(
-            n=args.n,
-            w=args.w,
-            r=args.r,
-            clients=parse_clients(args.clients),
-            drift=args.drift,
-            max_drops=args.drops,
-            max_crashes=args.crashes,
-            timeouts=args.timeouts,
-            anti_entropy=args.anti_entropy,
-            read_repair=args.read_repair,
-            resolution=args.resolution,
+            **{
+                option.field: (
+                    parse_clients(getattr(args, option.dest))
+                    if option.kind == CLIENTS
+                    else getattr(args, option.dest)
+                )
+                for option in OPTIONS
+            }
         )
     except ConfigError as error:
-        raise UsageError(error.worded(FLAGS)) from None
+        raise UsageError(error.worded(CLI_WORDS)) from None
 
 
 def positive_count(text: str) -> int:
