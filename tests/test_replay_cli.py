@@ -117,6 +117,16 @@ def test_an_edited_description_or_reason_does_not_replay(capsys, tmp_path, repor
     assert code == 1 and "the trace gives the reason 'the read was fine'" in out
 
 
+def test_edited_participants_or_operations_do_not_replay(capsys, tmp_path, report, itf):
+    """The diagrams draw them: a file whose lifelines or ops are not the model's is refused."""
+    report["properties"][0]["trace"]["participants"][0]["label"] = "client 0 (rw)"
+    code, out, _ = replay_document(capsys, tmp_path, report)
+    assert code == 1 and "the trace's participants are not the model's" in out
+    itf["#meta"]["operations"][1]["client"] = "C0"
+    code, out, _ = replay_document(capsys, tmp_path, itf)
+    assert code == 1 and "the trace's operations are not the model's" in out
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [

@@ -19,7 +19,7 @@ from typing import Any
 from leaderless.checker.cli import UsageError
 from leaderless.checker.itf import TraceFormatError, itf_to_trace_data
 from leaderless.checker.outcome import Outcome, exit_code
-from leaderless.checker.trace import SCHEMA_VERSION, ReplayError, replay
+from leaderless.checker.trace import SCHEMA_VERSION, ReplayError, normalize, replay
 from leaderless.model import PROPERTY_IDS, Config, ConfigError, ReplicationModel
 
 # Replay tries every timestamp a write may take (2 * drift + 1 of them) at each write;
@@ -125,9 +125,18 @@ def _model_of(trace: dict[str, Any]) -> ReplicationModel:
 def check_recorded_words(
     model: ReplicationModel, trace: dict[str, Any], states: list, reason: str | None
 ) -> None:
-    """The parts of a trace that are not states must be the model's own too: a step's
-    description and ITF `mbt::actionTaken`, and the reason it gives for the violation.
-    Raises ReplayError naming the first that differs."""
+    """The parts of a trace that are not states must be the model's own too: the
+    participants and operations the diagrams draw, a step's description and ITF
+    `mbt::actionTaken`, and the reason it gives for the violation. Raises ReplayError
+    naming the first that differs."""
+    for key, own in (("participants", model.participants()), ("operations", model.operations())):
+        expected = normalize(own)
+        recorded = trace.get(key, expected)
+        if recorded != expected:
+            raise ReplayError(
+                f"the trace's {key} are not the model's: "
+                + _first_different_entry(key, recorded, expected)
+            )
     for number, step in enumerate(trace.get("steps") or [], 1):
         before, after = states[number - 1], states[number]
         labels = [label for label, nxt in model.successors(before) if nxt == after]
@@ -147,6 +156,23 @@ def check_recorded_words(
         raise ReplayError(
             f"the trace gives the reason {trace['reason']!r}; the model's is {reason!r}"
         )
+
+
+def _first_different_entry(key: str, recorded: Any, expected: list) -> str:
+    """Where a recorded list of header records first differs from the model's (they differ)."""
+    if not isinstance(recorded, list):
+        return f"{key} is {json.dumps(recorded)}, not a list"
+
+    def at(entries: list, index: int) -> Any:
+        return entries[index] if index < len(entries) else None
+
+    index = next(
+        i for i in range(max(len(recorded), len(expected))) if at(recorded, i) != at(expected, i)
+    )
+    return (
+        f"{key}[{index}] is {json.dumps(at(recorded, index))}, "
+        f"the model's is {json.dumps(at(expected, index))}"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
