@@ -268,27 +268,12 @@ def test_prove_reports(capsys, argv: list[str], code: int) -> None:
 
 
 def test_search_reports_violations_and_none_found(capsys) -> None:
-    small = ["--examples", "20", "--steps", "50", "--no-shrink", "--json", "--quiet"]
-    code, found = report_of(
-        capsys, "search", "--n", "3", "--w", "1", "--r", "1", "--clients", "w,r", *small
-    )
+    small = "--examples 20 --steps 50 --no-shrink --json --quiet"
+    code, found = report_of(capsys, *f"search --n 3 --w 1 --r 1 --clients w,r {small}".split())
     assert code == 1
     validate("search", found)
-    code, none = report_of(
-        capsys,
-        "search",
-        "--n",
-        "3",
-        "--w",
-        "2",
-        "--r",
-        "2",
-        "--clients",
-        "w,r",
-        "--require",
-        "stale-read",
-        *small,
-    )
+    none_found = f"search --n 3 --w 2 --r 2 --clients w,r --require stale-read {small}"
+    code, none = report_of(capsys, *none_found.split())
     assert code == 3
     validate("search", none)
     verdicts = {p["verdict"] for p in found["properties"] + none["properties"]}
@@ -296,48 +281,30 @@ def test_search_reports_violations_and_none_found(capsys) -> None:
 
 
 def test_bmc_reports_violations_and_k_induction(capsys) -> None:
-    code, violated = report_of(
-        capsys,
-        "bmc",
-        "--n",
-        "2",
-        "--w",
-        "1",
-        "--r",
-        "1",
-        "--clients",
-        "w,r",
-        "--depth",
-        "6",
-        "--json",
-        "--quiet",
-    )
+    violated_within_6 = "bmc --n 2 --w 1 --r 1 --clients w,r --depth 6 --json --quiet"
+    code, violated = report_of(capsys, *violated_within_6.split())
     assert code == 1
     validate("bmc", violated)
-    code, proved = report_of(
-        capsys,
-        "bmc",
-        "--n",
-        "3",
-        "--w",
-        "2",
-        "--r",
-        "2",
-        "--clients",
-        "w,r",
-        "--depth",
-        "3",
-        "--k-induction",
-        "--require",
-        "stale-read",
-        "--json",
-        "--quiet",
+    k_induction = (
+        "bmc --n 3 --w 1 --r 2 --clients w,w,r --depth 3 --k-induction "
+        "--require stale-read,lww-order --json --quiet"
     )
-    assert code == 0
-    validate("bmc", proved)
-    verdicts = {p["verdict"] for p in violated["properties"] + proved["properties"]}
-    assert {"violated", "none within K", "n/a", "not encoded", "proved"} <= verdicts
-    assert proved["properties"][0]["k_induction"]["verdict"] == "proved"
+    code, proofs = report_of(capsys, *k_induction.split())
+    assert code == 3
+    validate("bmc", proofs)
+    verdicts = {p["verdict"] for p in violated["properties"] + proofs["properties"]}
+    assert {"violated", "none within K", "n/a", "not encoded"} <= verdicts
+    stale_read, lww_order = (p["k_induction"] for p in proofs["properties"])
+    assert stale_read["verdict"] == "not inductive" and "counterexample_to_induction" in stale_read
+    assert lww_order["verdict"] == "proved"
+
+
+def test_bmc_reports_what_stopped_it(capsys) -> None:
+    stopped = "bmc --n 3 --w 2 --r 2 --clients w,w,r,r --depth 40 --max-seconds 0.5 --quiet --json"
+    code, report = report_of(capsys, *stopped.split())
+    assert code == 3
+    validate("bmc", report)
+    assert not report["complete"] and report["stopped_by"] == "--max-seconds 0.5 reached"
 
 
 def test_anti_entropy_report(capsys) -> None:
