@@ -89,17 +89,12 @@ def add_model_arguments(parser: argparse.ArgumentParser, default: Config = DEFAU
 def config_from_args(args: argparse.Namespace) -> Config:
     """The Config the model options of `args` set; bad values are one UsageError line
     naming the flag."""
+    values: dict[str, Any] = {}
     try:
-        return Config(
-            **{
-                option.field: (
-                    parse_clients(getattr(args, option.dest))
-                    if option.kind == CLIENTS
-                    else getattr(args, option.dest)
-                )
-                for option in OPTIONS
-            }
-        )
+        for option in OPTIONS:
+            value = getattr(args, option.dest)
+            values[option.field] = parse_clients(value) if option.kind == CLIENTS else value
+        return Config(**values)
     except ConfigError as error:
         raise UsageError(error.worded(CLI_WORDS)) from None
 
