@@ -70,7 +70,7 @@ class Option:
         return "/".join(self.choices) if self.kind == CHOICE else "off/on"
 
     def shown(self, value: Any) -> str:
-        """The value as the command line writes it and reports show it: 3, w,rr, on, lww."""
+        """The value as the command line writes it and reports show it (`w,rr`, `on`, `lww`)."""
         if self.kind == BOOL:
             return "on" if value else "off"
         if self.kind == CLIENTS:

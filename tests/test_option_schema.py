@@ -198,6 +198,13 @@ def test_the_examples_and_the_readme_validate():
         parse_gate(text)  # and the gate takes them too
 
 
+def test_the_readme_names_every_model_key():
+    comments = " ".join(line.partition("#")[2] for line in _readme_gate_examples()[0].splitlines())
+    listed = re.search(r"model keys: (.*?) \(as in `check`\)", " ".join(comments.split()))
+    assert listed is not None
+    assert listed.group(1).split() == list(MODEL_KEYS)
+
+
 _GOOD = "[[scenario]]\nname = 'a'\nrequire = ['stale-read']\n"
 
 

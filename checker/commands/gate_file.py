@@ -85,8 +85,14 @@ from leaderless.proofs.topology import (
 QUORUM_OVERLAP = "quorum-overlap"
 CHECK_IDS = (*PROPERTY_IDS, QUORUM_OVERLAP)
 SCHEMA_ID = "https://github.com/leaderless/leaderless/docs/schemas/gate.schema.json"
-_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
-_JSON_TYPES.update({list: "array", dict: "object"})
+_JSON_TYPES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
 
 
 @dataclass(frozen=True)
@@ -96,16 +102,17 @@ class Key:
 
     types: tuple[type, ...]
     wanted: str  # "an integer", 'a string like "w,rr"'
-    description: str = ""
+    description: str  # for the JSON Schema (an editor shows it)
     schema: Mapping[str, Any] = field(default_factory=dict)
 
     def json_schema(self) -> dict[str, Any]:
         # A number key takes integers too: JSON's "number" already does.
         names = [_JSON_TYPES[t] for t in self.types if not (t is int and float in self.types)]
-        schema: dict[str, Any] = {"type": names[0] if len(names) == 1 else names}
-        if self.description:
-            schema["description"] = self.description
-        return {**schema, **self.schema}
+        return {
+            "type": names[0] if len(names) == 1 else names,
+            "description": self.description,
+            **self.schema,
+        }
 
 
 def _pattern_any_case(word: str) -> str:
