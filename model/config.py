@@ -191,6 +191,10 @@ class Words:
         """What to do to give the option that value."""
         return f"set {self.setting(option, value)}"
 
+    def quote(self, text: str) -> str:
+        """Text the user wrote, quoted."""
+        return repr(text)
+
 
 class _Renamed(Words):
     """Config's words with some options renamed."""
@@ -235,6 +239,20 @@ class ConfigError(ValueError):
         return self._rest
 
 
+class Quoted(ConfigError):
+    """An error that quotes what the user wrote, as each front end quotes text: the
+    command line as Python does ('w,x'), a gate file as TOML does ("w,x")."""
+
+    def __init__(self, field: str, template: str, **values: Any) -> None:
+        self.template, self.values = template, values
+        super().__init__(f"{field}: {self._said(CONFIG_WORDS)}")
+
+    def _said(self, words: Words) -> str:
+        return self.template.format(
+            **{k: words.quote(v) if isinstance(v, str) else v for k, v in self.values.items()}
+        )
+
+
 class UnknownChoice(ConfigError):
     """A value that is not one of an option's choices."""
 
@@ -271,25 +289,42 @@ def parse_clients(text: str) -> tuple[str, ...]:
     return scripts
 
 
-def _check_scripts(scripts: tuple[str, ...], shown: object) -> None:
+def _check_scripts(scripts: tuple[str, ...], shown: str) -> None:
     if not scripts or scripts == ("",):
-        raise ConfigError(
-            f"clients: {shown!r} has no client; give one script per client, e.g. 'w,rr'"
+        raise Quoted(
+            "clients",
+            "{shown} has no client; give one script per client, e.g. {example}",
+            shown=shown,
+            example="w,rr",
         )
     for index, script in enumerate(scripts):
         if not isinstance(script, str):
-            raise ConfigError(
-                f"clients: client {index} in {shown!r} is not a script of 'w' and 'r'"
+            raise Quoted(
+                "clients",
+                "client {index} in {shown} is not a script of {w} and {r}",
+                index=index,
+                shown=shown,
+                w="w",
+                r="r",
             )
         if not script:
-            raise ConfigError(
-                f"clients: client {index} in {shown!r} has no operation; each script needs >= 1 op"
+            raise Quoted(
+                "clients",
+                "client {index} in {shown} has no operation; each script needs >= 1 op",
+                index=index,
+                shown=shown,
             )
         bad = sorted(set(script) - {"w", "r"})
         if bad:
-            raise ConfigError(
-                f"clients: client {index} script {script!r} has {bad[0]!r}; "
-                "scripts use only 'w' (write) and 'r' (read)"
+            raise Quoted(
+                "clients",
+                "client {index} script {script} has {bad}; scripts use only {w} (write) "
+                "and {r} (read)",
+                index=index,
+                script=script,
+                bad=bad[0],
+                w="w",
+                r="r",
             )
     ops = sum(len(script) for script in scripts)
     if ops > MAX_OPS:

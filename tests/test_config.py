@@ -105,6 +105,16 @@ def test_errors_carry_the_field_so_each_front_end_can_use_its_own_names(kwargs, 
             'resolution: "vector" is unknown; allowed "lww", "arrival"',
         ),
         (
+            {"clients": ("w", "x")},
+            "--clients: client 1 script 'x' has 'x'; scripts use only 'w' (write) and 'r' (read)",
+            'clients: client 1 script "x" has "x"; scripts use only "w" (write) and "r" (read)',
+        ),
+        (
+            {"clients": ("w", "")},
+            "--clients: client 1 in 'w,' has no operation; each script needs >= 1 op",
+            'clients: client 1 in "w," has no operation; each script needs >= 1 op',
+        ),
+        (
             {"max_crashes": 4},
             "--crashes: 4 is out of range; allowed 0..3",
             "crashes: 4 is out of range; allowed 0..3",

@@ -168,13 +168,16 @@ class GateFileWords(Words):
             return "true" if value else "false"
         if option.kind == CLIENTS:
             value = option.shown(value)
-        return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+        return self.quote(value) if isinstance(value, str) else str(value)
 
     def setting(self, option: Option, value: Any) -> str:
         return f"{option.key} = {self.value(option, value)}"
 
     def change(self, option: Option, value: Any) -> str:
         return f"set {self.setting(option, value)}"
+
+    def quote(self, text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
 
 
 GATE_FILE_WORDS = GateFileWords()
