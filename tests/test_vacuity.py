@@ -3,6 +3,7 @@ whose situation no explored state reached is reported as vacuous."""
 
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -122,3 +123,53 @@ def test_check_json_says_per_property_whether_its_situation_was_reached(capsys):
     assert found["monotonic-reads"]["reached"] is None  # n/a
     assert found["stale-read"]["situation"] == "an ok read began after an acknowledged write"
     assert all(found[p.id]["situation"] == p.situation for p in CATALOGUE)
+
+
+VACUOUS_GATE = """
+[[scenario]]
+name = "read first"
+n = 2
+w = 1
+r = 1
+clients = "rw"
+require = ["stale-read", "convergence", "quorum-overlap"]
+"""
+
+
+def test_a_required_property_that_holds_vacuously_passes_the_gate_marked_vacuous(capsys, tmp_path):
+    gate_file = tmp_path / "leaderless.toml"
+    gate_file.write_text(VACUOUS_GATE)
+    junit, summary = tmp_path / "gate.xml", tmp_path / "summary.md"
+    argv = ["gate", str(gate_file), "--quiet", "--junit", str(junit), "--markdown", str(summary)]
+    assert main(argv) == 1  # quorum-overlap is refuted (r + w = n); the rest passes
+    out = capsys.readouterr().out
+    assert re.search(r"^read first +stale-read +holds +holds \(vacuous\) +pass$", out, re.M)
+    assert re.search(r"^read first +convergence +holds +holds +pass$", out, re.M)
+    assert (
+        "read first: stale-read holds (vacuous)\nno explored state was in its situation: "
+        "an ok read began after an acknowledged write\n"
+    ) in out
+
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    stale = cases["stale-read (expected holds)"]
+    assert stale.find("failure") is None and stale.find("error") is None
+    assert stale.find("system-out").text == (
+        "stale-read: holds (vacuous): no explored state was in its situation: "
+        "an ok read began after an acknowledged write"
+    )
+    assert cases["convergence (expected holds)"].find("system-out") is None
+
+    markdown = summary.read_text()
+    assert "| read first | stale-read | holds | holds (vacuous) | ✅ pass |" in markdown
+    assert "| read first | convergence | holds | holds | ✅ pass |" in markdown
+    assert (
+        "\n- read first: stale-read: holds (vacuous): no explored state was in its "
+        "situation: an ok read began after an acknowledged write\n"
+    ) in markdown
+
+    assert main(["gate", str(gate_file), "--quiet", "--json"]) == 1
+    checks = {c["id"]: c for c in json.loads(capsys.readouterr().out)["scenarios"][0]["checks"]}
+    assert (checks["stale-read"]["outcome"], checks["stale-read"]["reached"]) == ("pass", False)
+    assert checks["stale-read"]["situation"] == "an ok read began after an acknowledged write"
+    assert checks["convergence"]["reached"] is True
+    assert "reached" not in checks["quorum-overlap"]  # a proof has no situation
