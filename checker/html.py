@@ -19,7 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from leaderless.checker.render import write_output
+from leaderless.checker.render import VACUOUS, vacuous, write_output
 from leaderless.checker.sequence import (
     DELIVERED,
     DROPPED,
@@ -196,10 +196,8 @@ class _Layout:
 
 
 def _version_colours(diagram: Diagram) -> dict[str, str]:
-    versions = sorted({s.version for s in diagram.segments if s.version != "NIL"})
-    colours = {v: VERSION_COLOURS[i % len(VERSION_COLOURS)] for i, v in enumerate(versions)}
-    colours["NIL"] = NIL_COLOUR
-    return colours
+    versions = sorted({s.version for s in diagram.segments if s.written})
+    return {v: VERSION_COLOURS[i % len(VERSION_COLOURS)] for i, v in enumerate(versions)}
 
 
 def _attrs(**values: object) -> str:
@@ -271,6 +269,7 @@ def _group(arrow: Arrow, parts: list[str]) -> str:
 def _lifelines_svg(diagram: Diagram, layout: _Layout) -> list[str]:
     parts = []
     colours = _version_colours(diagram)
+    labels = {lifeline.id: lifeline.label for lifeline in diagram.lifelines}
     for lifeline in diagram.lifelines:
         x = layout.x(lifeline.id)
         parts.append(
@@ -295,8 +294,9 @@ def _lifelines_svg(diagram: Diagram, layout: _Layout) -> list[str]:
             continue
         parts.append(
             f'<rect class="store" x="{x - 4:.1f}" y="{top:.1f}" width="8" '
-            f'height="{bottom - top:.1f}" fill="{colours[segment.version]}">'
-            f"<title>replica {segment.lifeline[1:]} stores {escape(segment.version)} "
+            f'height="{bottom - top:.1f}" '
+            f'fill="{colours[segment.version] if segment.written else NIL_COLOUR}">'
+            f"<title>{escape(labels[segment.lifeline])} stores {escape(segment.version)} "
             f"in states {segment.start}..{segment.end}</title></rect>"
         )
         parts.append(
@@ -502,9 +502,13 @@ def _verdicts_html(report: dict[str, Any], prefix: str = "") -> str:
         detail = escape(prop.get("meaning") or "")
         if prop.get("reason"):
             detail += f'<br><span class="muted">{escape(prop["reason"])}</span>'
+        shown = VACUOUS if vacuous(prop) else prop["verdict"]
+        if vacuous(prop):
+            never = f"no explored state was in its situation: {prop['situation']}"
+            detail += f'<br><span class="muted">{escape(never)}</span>'
         rows.append(
             f'<tr><td class="mono">{name}</td><td><span class="verdict '
-            f'{_verdict_class(prop["verdict"])}">{escape(prop["verdict"])}</span></td>'
+            f'{_verdict_class(prop["verdict"])}">{escape(shown)}</span></td>'
             f"<td>{steps}</td><td>{detail}</td></tr>"
         )
     return (

@@ -82,6 +82,7 @@ class Segment:
     end: int  # last state index of the run
     version: str  # the name of the version the replica stores, "NIL" initially
     up: bool
+    written: bool  # whether a write wrote that version (False for the initial value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,16 @@ def _segments(states: list[dict[str, Any]], facts: _Facts) -> list[Segment]:
             ):
                 continue
             version, up = value
-            segments.append(Segment(facts.replica(replica), start, index - 1, version["name"], up))
+            segments.append(
+                Segment(
+                    facts.replica(replica),
+                    start,
+                    index - 1,
+                    version["name"],
+                    up,
+                    version["writer"] is not None,
+                )
+            )
             start = index
     return segments
 
