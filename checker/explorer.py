@@ -225,7 +225,7 @@ def explore(
                 broken = violations(state, wanted) if wanted else 0
                 if broken:
                     record(broken, fp)
-                if unreached:
+                if unreached and in_situation is not None:
                     unreached &= ~in_situation(state, unreached)
         left_in_level = len(queue)
         successors = model.successors
@@ -247,7 +247,7 @@ def explore(
                     broken = violations(nxt, wanted)
                     if broken:
                         record(broken, fp)
-                if unreached:
+                if unreached and in_situation is not None:
                     unreached &= ~in_situation(nxt, unreached)
                 push((nxt, fp))
                 found_for_next_level += 1
