@@ -1,4 +1,4 @@
-"""An independent, deliberately plain reference for /work/shared/MODEL.md.
+"""An independent, deliberately plain reference for docs/MODEL.md.
 
 Written from MODEL.md alone, without reading `model/` or `checker/`, so that agreement
 with the fast implementation means something. Speed is not a goal: every state is a
@@ -20,6 +20,43 @@ Readings of MODEL.md where the text leaves room (each is marked "Reading" below 
 * `lww-order` takes "writes a -> b" literally: a only needs to have completed, with
   status `ok` or `fail`.
 * `precedes` needs a completed and b invoked; `fail` counts as completed.
+
+The extension section of docs/MODEL.md ("deletes and tombstones, datacenters and
+consistency levels") is followed from that section alone, too. Its readings:
+
+* Reading: "In every property above, 'write' reads write or delete" is applied to the
+  applicability table above as well: "some client writes" there means "some script has
+  a `w` or a `d`" (an update), "a write followed by a read" means an update followed by
+  a read, and `lww-order` needs two updates. Otherwise clients `d,r` would leave
+  `stale-read` n/a although a read after an ok delete can return a `NIL` that the
+  delete did not write (the delete's tombstone missed). `no-resurrection`'s own
+  "some client writes" is in the new section, so it means a `w`: the property needs a
+  write's value to come back.
+* Reading: the update "a read's result names (x)" is the op of the result version, a
+  delete for a tombstone. So `aborted-read` is violated by an ok read whose result is
+  the tombstone of a failed delete, `stale-read` compares the delete itself with `w`,
+  and `monotonic-reads` is violated when a read's result is a tombstone and a later
+  read's result is `NIL`, although both return the value `NIL`. Only `linearizable`
+  (said to be "over values") and `no-resurrection` look at values.
+* Reading: `purge_repaired` checks exactly the two places the rule names: the stores
+  of up replicas and the `wreq`s in `net` to up replicas. An `rresp` in `net`, or a
+  pending read's `responses`, that carries an older write's version does not block a
+  purge, so a read invoked after an ok delete can still take an old write from a
+  replica that has since received the tombstone, meet a purged replica's `NIL`, and
+  return the old write: with the literal rule, `no-resurrection` is violated for
+  `n=3 w=2 r=2`, clients `wd,r`, `gc_grace 0`, `purge_repaired` and anti-entropy,
+  which contradicts the document's fact (tests/test_reference_extension.py pins it).
+* Reading: "`gc_grace` is none" is the whole extra applicability condition, so with
+  `gc_grace` set and no `d` in any script, `stale-read`, `read-your-writes`,
+  `monotonic-reads` and `convergence` are n/a even though nothing can be purged.
+* Reading: "With a level set, `w` (or `r`) is not used" does not lift the base range
+  check: `w` and `r` must still be within `1..n`.
+* Reading: with `datacenters` none, the one datacenter is named `dc1`, so `client_dcs`
+  may name it.
+* `TWO` and `THREE` are rejected for `n < 2`, `n < 3` as a write level and as a read
+  level alike; `ALL` counts every replica, crashed or not (`|S| = N`), so it becomes
+  unreachable after a crash, and an ack already received from a replica that crashed
+  later still counts for every level.
 """
 
 from __future__ import annotations
@@ -40,6 +77,19 @@ PROPERTY_IDS = (
     "linearizable",
     "convergence",
     "availability",
+    "no-resurrection",
+)
+
+LEVELS = (
+    "ONE",
+    "TWO",
+    "THREE",
+    "QUORUM",
+    "LOCAL_ONE",
+    "LOCAL_QUORUM",
+    "EACH_QUORUM",
+    "ALL",
+    "ANY",
 )
 
 
@@ -56,6 +106,12 @@ class RefConfig:
     anti_entropy: bool = False
     read_repair: str = "off"
     resolution: str = "lww"
+    gc_grace: int | None = None
+    purge_repaired: bool = False
+    datacenters: tuple[tuple[str, int], ...] | None = None
+    client_dcs: tuple[str, ...] | None = None
+    write_level: str | None = None
+    read_level: str | None = None
 
     def __post_init__(self) -> None:
         ok = (
@@ -63,7 +119,7 @@ class RefConfig:
             and 1 <= self.w <= self.n
             and 1 <= self.r <= self.n
             and len(self.clients) >= 1
-            and all(s and set(s) <= {"w", "r"} for s in self.clients)
+            and all(s and set(s) <= {"w", "r", "d"} for s in self.clients)
             and self.drift >= 0
             and self.max_drops >= 0
             and 0 <= self.max_crashes <= self.n
@@ -74,6 +130,33 @@ class RefConfig:
             raise ValueError(f"invalid configuration {self}")
         if self.resolution != "lww" and (self.anti_entropy or self.read_repair != "off"):
             raise ValueError("anti-entropy and read repair need resolution = lww")
+        if self.resolution != "lww" and any("d" in s for s in self.clients):
+            raise ValueError("a delete needs resolution = lww")
+        if self.gc_grace is not None and self.gc_grace < 0:
+            raise ValueError("gc_grace must be >= 0")
+        if self.purge_repaired and self.gc_grace is None:
+            raise ValueError("purge_repaired needs gc_grace")
+        if self.datacenters is not None:
+            names = [name for name, _ in self.datacenters]
+            if (
+                not self.datacenters
+                or len(set(names)) != len(names)
+                or any(size < 1 for _, size in self.datacenters)
+            ):
+                raise ValueError("datacenters: >= 1 datacenter of >= 1 replica, distinct names")
+            if sum(size for _, size in self.datacenters) != self.n:
+                raise ValueError("n must be the datacenters' sum")
+        if self.client_dcs is not None:
+            known = {name for name, _ in dc_sizes(self)}
+            if len(self.client_dcs) != len(self.clients) or not set(self.client_dcs) <= known:
+                raise ValueError("client_dcs: one known datacenter per client")
+        for level in (self.write_level, self.read_level):
+            if level is not None and level not in LEVELS:
+                raise ValueError(f"unknown level {level}")
+            if (level == "TWO" and self.n < 2) or (level == "THREE" and self.n < 3):
+                raise ValueError(f"{level} needs that many replicas")
+        if self.read_level == "ANY":
+            raise ValueError("ANY is no read level")
 
 
 @dataclass(frozen=True)
@@ -100,7 +183,8 @@ class State:
 
 
 # Messages are plain tuples: ("wreq", o, i, v), ("wack", o, i), ("rreq", o, i),
-# ("rresp", o, i, v), where o = (c, k).
+# ("rresp", o, i, v), where o = (c, k). A version is (ts, o) under lww and o under
+# arrival; whether (ts, o) is a write's value or a tombstone is the kind of op o.
 
 
 def initial_state(cfg: RefConfig) -> State:
@@ -119,6 +203,10 @@ def kind(cfg: RefConfig, o: tuple) -> str:
     return cfg.clients[o[0]][o[1]]
 
 
+def is_update(cfg: RefConfig, o: tuple) -> bool:
+    return kind(cfg, o) in ("w", "d")
+
+
 def op(s: State, o: tuple) -> Op:
     return s.ops[o[0]][o[1]]
 
@@ -133,24 +221,40 @@ def with_op(s: State, o: tuple, rec: Op) -> tuple:
     return s.ops[:c] + (row,) + s.ops[c + 1 :]
 
 
-def vkey(v: object) -> tuple:
-    # NIL is below every version; lww versions (ts, (c, k)) compare lexicographically.
-    return (0,) if v is NIL else (1, v)
-
-
-def vmax(a: object, b: object) -> object:
-    return a if vkey(a) >= vkey(b) else b
-
-
-def below(a: object, b: object) -> bool:
-    return vkey(a) < vkey(b)
-
-
 def write_of(cfg: RefConfig, v: object) -> tuple | None:
-    """The write a version (or a read's result) names; None for NIL."""
+    """The update (write or delete) a version (or a read's result) names; None for NIL."""
     if v is NIL:
         return None
     return v[1] if cfg.resolution == "lww" else v
+
+
+def is_tombstone(cfg: RefConfig, v: object) -> bool:
+    o = write_of(cfg, v)
+    return o is not None and kind(cfg, o) == "d"
+
+
+def value_of(cfg: RefConfig, v: object) -> tuple | None:
+    """The value a version stands for: the write's own value, NIL for a tombstone."""
+    return None if is_tombstone(cfg, v) else write_of(cfg, v)
+
+
+def vkey(cfg: RefConfig, v: object) -> tuple:
+    # NIL is below every version; lww: timestamp, then a tombstone above a value, then
+    # the op id. Without deletes the middle item is constant: the base order.
+    if v is NIL:
+        return (0,)
+    if cfg.resolution != "lww":
+        return (1, v)
+    ts, o = v
+    return (1, ts, is_tombstone(cfg, v), o)
+
+
+def vmax(cfg: RefConfig, a: object, b: object) -> object:
+    return a if vkey(cfg, a) >= vkey(cfg, b) else b
+
+
+def below(cfg: RefConfig, a: object, b: object) -> bool:
+    return vkey(cfg, a) < vkey(cfg, b)
 
 
 def version_of(cfg: RefConfig, s: State, o: tuple) -> object:
@@ -174,6 +278,54 @@ def drop_for(net: frozenset, o: tuple, kinds: tuple[str, ...]) -> frozenset:
     return frozenset(m for m in net if not (m[0] in kinds and m[1] == o))
 
 
+# ---------------------------------------------------------------- datacenters and levels
+
+
+def dc_sizes(cfg: RefConfig) -> tuple[tuple[str, int], ...]:
+    return cfg.datacenters if cfg.datacenters is not None else (("dc1", cfg.n),)
+
+
+def dc_of_replica(cfg: RefConfig, i: int) -> str:
+    first = 0
+    for name, size in dc_sizes(cfg):
+        if first <= i < first + size:
+            return name
+        first += size
+    raise ValueError(f"no replica {i}")
+
+
+def dc_of_client(cfg: RefConfig, c: int) -> str:
+    return cfg.client_dcs[c] if cfg.client_dcs is not None else dc_sizes(cfg)[0][0]
+
+
+def quorum(k: int) -> int:
+    return k // 2 + 1
+
+
+def meets(cfg: RefConfig, replicas: frozenset, o: tuple) -> bool:
+    """Whether a set of replicas meets the level of op o (its kind, its client's DC)."""
+    reading = kind(cfg, o) == "r"
+    level = cfg.read_level if reading else cfg.write_level
+    if level is None:
+        return len(replicas) >= (cfg.r if reading else cfg.w)
+    in_dc = {name: 0 for name, _ in dc_sizes(cfg)}
+    for i in replicas:
+        in_dc[dc_of_replica(cfg, i)] += 1
+    local = dc_of_client(cfg, o[0])
+    rf = dict(dc_sizes(cfg))
+    return {
+        "ONE": len(replicas) >= 1,
+        "TWO": len(replicas) >= 2,
+        "THREE": len(replicas) >= 3,
+        "ANY": len(replicas) >= 1,
+        "QUORUM": len(replicas) >= quorum(cfg.n),
+        "ALL": len(replicas) == cfg.n,
+        "LOCAL_ONE": in_dc[local] >= 1,
+        "LOCAL_QUORUM": in_dc[local] >= quorum(rf[local]),
+        "EACH_QUORUM": all(in_dc[d] >= quorum(rf[d]) for d in rf),
+    }[level]
+
+
 # ---------------------------------------------------------------- actions
 
 
@@ -185,11 +337,14 @@ def invoke(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
         now = s.now + 1
         ups = [i for i in range(cfg.n) if s.up[i]]
         if kind(cfg, o) == "r":
+            if cfg.read_level in ("LOCAL_ONE", "LOCAL_QUORUM"):
+                ups = [i for i in ups if dc_of_replica(cfg, i) == dc_of_client(cfg, c)]
             rec = replace(op(s, o), status="pending", invoked=now)
             net = s.net | {("rreq", o, i) for i in ups}
             yield f"Invoke{o}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
         elif cfg.resolution == "lww":
-            # Reading: "any integer within D", so t may be zero or negative.
+            # Reading: "any integer within D", so t may be zero or negative. A delete
+            # is invoked as a write; (t, o) is its tombstone because o is a `d`.
             for t in range(now - cfg.drift, now + cfg.drift + 1):
                 rec = replace(op(s, o), status="pending", invoked=now, ts=t)
                 net = s.net | {("wreq", o, i, (t, o)) for i in ups}
@@ -204,11 +359,11 @@ def deliver_write_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
     _, o, i, v = m
     if not s.up[i]:
         return
-    new = vmax(s.store[i], v) if cfg.resolution == "lww" else v
+    new = vmax(cfg, s.store[i], v) if cfg.resolution == "lww" else v
     store = s.store[:i] + (new,) + s.store[i + 1 :]
     net = s.net - {m}
     rec = op(s, o)
-    if (kind(cfg, o) == "w" and rec.status == "pending") or (
+    if (is_update(cfg, o) and rec.status == "pending") or (
         kind(cfg, o) == "r" and rec.status == "repairing"
     ):
         net = net | {("wack", o, i)}
@@ -219,9 +374,9 @@ def deliver_write_ack(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[str,
     _, o, i = m
     net = s.net - {m}
     rec = op(s, o)
-    if kind(cfg, o) == "w" and rec.status == "pending":
+    if is_update(cfg, o) and rec.status == "pending":
         acks = rec.acks | {i}
-        if len(acks) >= cfg.w:
+        if meets(cfg, acks, o):
             rec = replace(rec, status="ok", completed=s.now, acks=frozenset())
             net = drop_for(net, o, ("wack",))
         else:
@@ -247,7 +402,7 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
     net = s.net - {m}
     rec = op(s, o)
     responses = rec.responses | {(i, v)}
-    if len(responses) < cfg.r:
+    if not meets(cfg, frozenset(j for j, _ in responses), o):
         rec = replace(rec, responses=responses)
         yield f"DeliverReadResponse{m}", replace(s, ops=with_op(s, o, rec), net=net)
         return
@@ -255,13 +410,13 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
     if cfg.resolution == "lww":
         best = NIL
         for u in versions:
-            best = vmax(best, u)
+            best = vmax(cfg, best, u)
         choices = [best]
     else:
-        choices = sorted(versions, key=vkey)
+        choices = sorted(versions, key=lambda u: vkey(cfg, u))
     net = drop_for(net, o, ("rreq", "rresp"))
     for x in choices:
-        stale = frozenset(j for j, u in responses if below(u, x))
+        stale = frozenset(j for j, u in responses if below(cfg, u, x))
         done = replace(rec, status="ok", completed=s.now, result=x, responses=frozenset())
         if cfg.read_repair == "off":
             nxt = replace(s, ops=with_op(s, o, done), net=net)
@@ -322,9 +477,33 @@ def anti_entropy(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     for i in range(cfg.n):
         for j in range(i + 1, cfg.n):
             if s.up[i] and s.up[j] and s.store[i] != s.store[j]:
-                v = vmax(s.store[i], s.store[j])
+                v = vmax(cfg, s.store[i], s.store[j])
                 store = tuple(v if x in (i, j) else s.store[x] for x in range(cfg.n))
                 yield f"AntiEntropy({i},{j})", replace(s, store=store)
+
+
+def older_value_left(cfg: RefConfig, s: State, tomb: object) -> bool:
+    """Whether a write's version below `tomb` is on an up replica or in a wreq to one."""
+
+    def older_value(v: object) -> bool:
+        return v is not NIL and not is_tombstone(cfg, v) and below(cfg, v, tomb)
+
+    if any(s.up[j] and older_value(s.store[j]) for j in range(cfg.n)):
+        return True
+    return any(m[0] == "wreq" and s.up[m[2]] and older_value(m[3]) for m in s.net)
+
+
+def purge(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
+    if cfg.gc_grace is None:
+        return
+    for i in range(cfg.n):
+        v = s.store[i]
+        if not (s.up[i] and is_tombstone(cfg, v) and s.now >= v[0] + cfg.gc_grace):
+            continue
+        if cfg.purge_repaired and older_value_left(cfg, s, v):
+            continue
+        store = s.store[:i] + (NIL,) + s.store[i + 1 :]
+        yield f"Purge({i})", replace(s, store=store)
 
 
 def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
@@ -341,9 +520,12 @@ def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     yield from timeout(cfg, s)
     yield from crash(cfg, s)
     yield from anti_entropy(cfg, s)
+    yield from purge(cfg, s)
 
 
 # ---------------------------------------------------------------- properties
+# "write" in the base properties reads "write or delete" (an update); the update a
+# read's result names may be a delete (see the readings above).
 
 
 def precedes(s: State, a: tuple, b: tuple) -> bool:
@@ -351,13 +533,15 @@ def precedes(s: State, a: tuple, b: tuple) -> bool:
     return ra.completed is not None and rb.invoked is not None and ra.completed < rb.invoked
 
 
+def ok_reads(cfg: RefConfig, s: State) -> list[tuple]:
+    return [o for o in all_ops(cfg) if kind(cfg, o) == "r" and op(s, o).status == "ok"]
+
+
 def _stale_read(cfg: RefConfig, s: State, same_client: bool) -> bool:
-    for rd in all_ops(cfg):
-        if kind(cfg, rd) != "r" or op(s, rd).status != "ok":
-            continue
+    for rd in ok_reads(cfg, s):
         x = write_of(cfg, op(s, rd).result)
         for wr in all_ops(cfg):
-            if kind(cfg, wr) != "w" or op(s, wr).status != "ok":
+            if not is_update(cfg, wr) or op(s, wr).status != "ok":
                 continue
             if same_client and wr[0] != rd[0]:
                 continue
@@ -375,7 +559,7 @@ def read_your_writes(cfg: RefConfig, s: State) -> bool:
 
 
 def monotonic_reads(cfg: RefConfig, s: State) -> bool:
-    reads = [o for o in all_ops(cfg) if kind(cfg, o) == "r" and op(s, o).status == "ok"]
+    reads = ok_reads(cfg, s)
     for r1 in reads:
         for r2 in reads:
             if r1[0] != r2[0] or not precedes(s, r1, r2):
@@ -388,11 +572,10 @@ def monotonic_reads(cfg: RefConfig, s: State) -> bool:
 
 
 def aborted_read(cfg: RefConfig, s: State) -> bool:
-    for rd in all_ops(cfg):
-        if kind(cfg, rd) == "r" and op(s, rd).status == "ok":
-            x = write_of(cfg, op(s, rd).result)
-            if x is not None and op(s, x).status == "fail":
-                return True
+    for rd in ok_reads(cfg, s):
+        x = write_of(cfg, op(s, rd).result)
+        if x is not None and op(s, x).status == "fail":
+            return True
     return False
 
 
@@ -407,36 +590,39 @@ def write_atomicity(cfg: RefConfig, s: State) -> bool:
 def lww_order(cfg: RefConfig, s: State) -> bool:
     if cfg.resolution != "lww":
         return False
-    writes = [o for o in all_ops(cfg) if kind(cfg, o) == "w"]
-    for a in writes:
-        for b in writes:
+    updates = [o for o in all_ops(cfg) if is_update(cfg, o)]
+    for a in updates:
+        for b in updates:
             if (
                 precedes(s, a, b)
                 and op(s, b).status == "ok"
-                and vkey(version_of(cfg, s, a)) > vkey(version_of(cfg, s, b))
+                and vkey(cfg, version_of(cfg, s, a)) > vkey(cfg, version_of(cfg, s, b))
             ):
                 return True
     return False
 
 
 def linearizable_violated(cfg: RefConfig, s: State) -> bool:
+    # Over values: an update writes its value (its op id for a write, NIL for a delete),
+    # a read returns the value its result stands for.
     hist = []
     for o in all_ops(cfg):
         rec = op(s, o)
         k = kind(cfg, o)
-        if rec.status == "ok" or (k == "w" and rec.status in ("pending", "fail")):
-            res = write_of(cfg, rec.result) if k == "r" else None
-            hist.append((o, k, rec.status, rec.invoked, rec.completed, res))
+        if rec.status == "ok" or (k != "r" and rec.status in ("pending", "fail")):
+            shown = rec.result if k == "r" else version_of(cfg, s, o)
+            value = value_of(cfg, shown)
+            hist.append((o, k, rec.status, rec.invoked, rec.completed, value))
     return not _linearizable(tuple(hist))
 
 
 @cache
 def _linearizable(hist: tuple) -> bool:
-    """Search for a total order of the history; optional writes may be left out.
+    """Search for a total order of the history; optional updates may be left out.
 
-    Leaving a non-ok write out never removes a constraint on anyone else, because only
+    Leaving a non-ok update out never removes a constraint on anyone else, because only
     ok ops impose real-time order, so "some subset" is the same as "place the
-    mandatory ops, placing optional writes wherever it helps".
+    mandatory ops, placing optional updates wherever it helps".
     """
     ids = [h[0] for h in hist]
     info = {h[0]: h for h in hist}
@@ -456,11 +642,11 @@ def _linearizable(hist: tuple) -> bool:
         for o in ids:
             if o in placed or not preds[o] <= placed:
                 continue
-            _, k, _, _, _, res = info[o]
-            if k == "w":
-                if search(placed | {o}, o):
+            _, k, _, _, _, v = info[o]
+            if k != "r":
+                if search(placed | {o}, v):
                     return True
-            elif res == value and search(placed | {o}, value):
+            elif v == value and search(placed | {o}, value):
                 return True
         return False
 
@@ -478,23 +664,44 @@ def convergence(cfg: RefConfig, s: State) -> bool:
 
 
 def availability(cfg: RefConfig, s: State) -> bool:
+    # With numeric levels the sets below have the sizes the base rule counts: an op has
+    # at most one ack, ack in flight or request in flight per replica.
     for o in all_ops(cfg):
         rec = op(s, o)
         mine = [m for m in s.net if m[1] == o]
-        if kind(cfg, o) == "w" and rec.status == "pending":
-            wacks = sum(1 for m in mine if m[0] == "wack")
-            wreqs = sum(1 for m in mine if m[0] == "wreq" and s.up[m[2]])
-            if len(rec.acks) + wacks + wreqs < cfg.w:
+        if is_update(cfg, o) and rec.status == "pending":
+            reachable = rec.acks | {
+                m[2] for m in mine if m[0] == "wack" or (m[0] == "wreq" and s.up[m[2]])
+            }
+            if not meets(cfg, frozenset(reachable), o):
                 return True
         elif kind(cfg, o) == "r" and rec.status == "pending":
-            flying = sum(1 for m in mine if m[0] in ("rresp", "rreq"))
-            if len(rec.responses) + flying < cfg.r:
+            reachable = {j for j, _ in rec.responses} | {
+                m[2] for m in mine if m[0] in ("rresp", "rreq")
+            }
+            if not meets(cfg, frozenset(reachable), o):
                 return True
         elif kind(cfg, o) == "r" and rec.status == "repairing":
             for j in rec.awaiting:
                 # Reading: any wreq counts, even to a crashed j (the rule says no "up").
                 if not any(m[0] in ("wack", "wreq") and m[2] == j for m in mine):
                     return True
+    return False
+
+
+def no_resurrection(cfg: RefConfig, s: State) -> bool:
+    deletes = [o for o in all_ops(cfg) if kind(cfg, o) == "d" and op(s, o).status == "ok"]
+    for rd in ok_reads(cfg, s):
+        x = value_of(cfg, op(s, rd).result)
+        if x is None:
+            continue
+        for d in deletes:
+            if (
+                precedes(s, d, rd)
+                and below(cfg, version_of(cfg, s, x), version_of(cfg, s, d))
+                and not precedes(s, d, x)
+            ):
+                return True
     return False
 
 
@@ -508,23 +715,32 @@ CHECKS = {
     "linearizable": linearizable_violated,
     "convergence": convergence,
     "availability": availability,
+    "no-resurrection": no_resurrection,
 }
 
 
 def applicable(cfg: RefConfig) -> dict[str, bool]:
+    # Reading: "writes" in the base table reads "writes or deletes" (updates).
     scripts = "".join(cfg.clients)
-    writes = "w" in scripts
+    updates = "w" in scripts or "d" in scripts
     reads = "r" in scripts
+    kept = cfg.gc_grace is None
+
+    def update_then_read(script: str) -> bool:
+        first = min((script.index(k) for k in "wd" if k in script), default=None)
+        return first is not None and "r" in script[first:]
+
     return {
-        "stale-read": writes and reads,
-        "read-your-writes": any("w" in s and "r" in s[s.index("w") :] for s in cfg.clients),
-        "monotonic-reads": any(s.count("r") >= 2 for s in cfg.clients),
-        "aborted-read": cfg.timeouts and writes and reads,
-        "write-atomicity": cfg.timeouts and writes,
-        "lww-order": cfg.resolution == "lww" and scripts.count("w") >= 2,
+        "stale-read": updates and reads and kept,
+        "read-your-writes": any(update_then_read(s) for s in cfg.clients) and kept,
+        "monotonic-reads": any(s.count("r") >= 2 for s in cfg.clients) and kept,
+        "aborted-read": cfg.timeouts and updates and reads,
+        "write-atomicity": cfg.timeouts and updates,
+        "lww-order": cfg.resolution == "lww" and scripts.count("w") + scripts.count("d") >= 2,
         "linearizable": reads,
-        "convergence": cfg.n >= 2 and writes,
+        "convergence": cfg.n >= 2 and updates and kept,
         "availability": True,
+        "no-resurrection": "d" in scripts and "w" in scripts and reads,
     }
 
 
