@@ -10,6 +10,19 @@ import pytest
 from leaderless.checker.cli import main
 from leaderless.checker.explorer import HOLDS, NOT_APPLICABLE, VIOLATED, explore
 from leaderless.model import CATALOGUE, Config, ReplicationModel
+from leaderless.model.state import (
+    FAIL,
+    H_COMPLETED,
+    H_INVOKED,
+    H_STATUS,
+    HIST,
+    NET,
+    NIL,
+    OK,
+    PENDING,
+    STORE,
+    UP,
+)
 from support import reachable
 
 # Small configurations in which, together, every property is violated somewhere and
@@ -173,3 +186,83 @@ def test_a_required_property_that_holds_vacuously_passes_the_gate_marked_vacuous
     assert checks["stale-read"]["situation"] == "an ok read began after an acknowledged write"
     assert checks["convergence"]["reached"] is True
     assert "reached" not in checks["quorum-overlap"]  # a proof has no situation
+
+
+def _ok_read_and_failed_write(state) -> bool:
+    hist = state[HIST]
+    return any(rec[H_STATUS] == OK for rec in hist) and any(rec[H_STATUS] == FAIL for rec in hist)
+
+
+def _read_after_another_client_s_write_only(state) -> bool:
+    write, own_write, read = state[HIST]  # w(0,0), w(1,0), r(1,1)
+    return (
+        write[H_STATUS] == OK
+        and own_write[H_STATUS] == FAIL
+        and read[H_STATUS] == OK
+        and write[H_COMPLETED] < read[H_INVOKED]
+    )
+
+
+def _one_live_replica_holds_a_write(state) -> bool:
+    return state[UP].bit_count() == 1 and not state[NET] and any(v != NIL for v in state[STORE])
+
+
+def _a_write_finished_before_a_pending_one_began(state) -> bool:
+    first, second = state[HIST]
+    return (
+        first[H_STATUS] == OK
+        and second[H_STATUS] == PENDING
+        and (first[H_COMPLETED] < second[H_INVOKED])
+    )
+
+
+# (config, property, a state that comes close to the situation without being in it)
+NEAR_MISSES = [
+    # Client 1's ok read began after client 0's acknowledged write, but its own failed.
+    (
+        Config(n=2, w=1, r=1, clients=("w", "wr"), timeouts=True),
+        "read-your-writes",
+        _read_after_another_client_s_write_only,
+    ),
+    # The read returned before the write that then failed began.
+    (
+        Config(n=1, w=1, r=1, clients=("rw",), timeouts=True),
+        "aborted-read",
+        _ok_read_and_failed_write,
+    ),
+    (
+        Config(n=1, w=1, r=1, clients=("rw",), timeouts=True),
+        "linearizable",
+        _ok_read_and_failed_write,
+    ),
+    # One write finished before the other began, which is not acknowledged yet.
+    (
+        Config(n=2, w=2, r=1, clients=("w", "w")),
+        "lww-order",
+        _a_write_finished_before_a_pending_one_began,
+    ),
+    # Quiescent with a written value, but only one replica is live.
+    (
+        Config(n=2, w=1, r=1, clients=("w",), max_crashes=1),
+        "convergence",
+        _one_live_replica_holds_a_write,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("config", "prop", "near"), NEAR_MISSES, ids=lambda x: getattr(x, "id", None)
+)
+def test_a_state_close_to_the_situation_is_not_in_it(config, prop, near):
+    model = ReplicationModel(config)
+    bit = 1 << [p.id for p in CATALOGUE].index(prop)
+    assert model.applicable & bit
+    close = [state for state in reachable(model) if near(state)]
+    assert close
+    assert not any(model.reached(state, bit) for state in close)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.describe())
+def test_the_initial_state_is_in_no_situation(config):
+    model = ReplicationModel(config)
+    assert model.reached(model.initial_states()[0], model.applicable) == 0
