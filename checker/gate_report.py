@@ -2,7 +2,9 @@
 
 The result data is a dict: {"file", "scenarios": [{"name", "description", "seconds",
 "checks": [{"id", "expected", "verdict", "outcome", "length", "reason", "details"}]}]};
-`outcome` is pass / fail / inconclusive, `details` the counterexample in words.
+`outcome` is pass / fail / inconclusive, `details` the counterexample in words. An
+explored property's check also has "reached" and "situation": one that holds without
+its situation ever reached passes, and each report marks it vacuous.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from html import escape
 from typing import Any
 
 from leaderless.checker.outcome import Outcome
-from leaderless.checker.render import markdown_code, markdown_fence, markdown_table
+from leaderless.checker.render import (
+    VACUOUS,
+    markdown_code,
+    markdown_fence,
+    markdown_table,
+    markdown_text,
+    vacuous,
+)
 
 PASS, FAIL, INCONCLUSIVE = Outcome.PASS, Outcome.FAIL, Outcome.INCONCLUSIVE
 
@@ -25,7 +34,8 @@ def junit_xml(results: dict[str, Any]) -> str:
     """One <testsuite> per scenario, one <testcase> per (scenario, property).
 
     A violated requirement is a <failure> carrying the trace in words; an inconclusive
-    one is an <error> (the gate could not decide, which CI must not mistake for a pass).
+    one is an <error> (the gate could not decide, which CI must not mistake for a pass);
+    a vacuous one passes with a <system-out> naming the situation never reached.
     """
     every = [c for s in results["scenarios"] for c in s["checks"]]
     root = ET.Element(
@@ -65,6 +75,8 @@ def junit_xml(results: dict[str, Any]) -> str:
             elif check["outcome"] == INCONCLUSIVE:
                 error = ET.SubElement(case, "error", type="inconclusive", message=_summary(check))
                 error.text = check["reason"] or ""
+            if vacuous(check):
+                ET.SubElement(case, "system-out").text = _vacuity(check)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -77,11 +89,16 @@ def _summary(check: dict[str, Any]) -> str:
     return f"{text}: {check['reason']}" if check["reason"] else text
 
 
+def _vacuity(check: dict[str, Any]) -> str:
+    return f"{check['id']}: {VACUOUS}: no explored state was in its situation: {check['situation']}"
+
+
 _ICONS = {PASS: "✅ pass", FAIL: "❌ FAIL", INCONCLUSIVE: "⚠️ inconclusive"}
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """A summary for a CI step summary: a table, then each failure's trace folded.
+    """A summary for a CI step summary: a table, what each vacuous check never reached,
+    then each failure's trace folded.
 
     Every name from the gate file is text, never markup: escaped as Markdown in the
     table and as HTML in the <summary> lines (an HTML block, where Markdown is off).
@@ -99,7 +116,7 @@ def markdown(results: dict[str, Any]) -> str:
     rows = []
     for scenario in results["scenarios"]:
         for check in scenario["checks"]:
-            verdict = check["verdict"]
+            verdict = VACUOUS if vacuous(check) else check["verdict"]
             if check["length"] is not None:
                 verdict += f" ({check['length']} steps)"
             rows.append(
@@ -112,6 +129,14 @@ def markdown(results: dict[str, Any]) -> str:
                 ]
             )
     lines.append(markdown_table(["scenario", "property", "expected", "verdict", "result"], rows))
+    never = [
+        f"- {markdown_text(scenario['name'] + ': ' + _vacuity(check))}"
+        for scenario in results["scenarios"]
+        for check in scenario["checks"]
+        if vacuous(check)
+    ]
+    if never:
+        lines += ["", *never]
     for scenario in results["scenarios"]:
         for check in scenario["checks"]:
             if check["outcome"] == PASS:
