@@ -756,7 +756,7 @@ class RefResult:
 
 
 def explore(cfg: RefConfig, until: frozenset[str] = frozenset()) -> RefResult:
-    """Full BFS; with `until`, stop after the level where all of those are violated.
+    """Full BFS; with `until`, stop at the level where all of those are violated.
 
     An early stop makes `states` a partial count and leaves unseen properties as
     "holds", so it only serves to confirm violations cheaply on large configurations.
@@ -775,14 +775,14 @@ def explore(cfg: RefConfig, until: frozenset[str] = frozenset()) -> RefResult:
                 if p not in first and CHECKS[p](cfg, s):
                     first[p] = depth
                     witnesses[p] = s
+        if until and until <= first.keys():
+            break
         nxt = []
         for s in frontier:
             for _, t in successors(cfg, s):
                 if t not in seen:
                     seen.add(t)
                     nxt.append(t)
-        if until and until <= first.keys():
-            break
         frontier = nxt
         depth += 1
     verdicts = {}

@@ -1,0 +1,407 @@
+"""The reference model alone on docs/MODEL.md's extension: deletes, tombstones and
+purging, datacenters and consistency levels, `no-resurrection`.
+
+The document's "Facts of the extension" are asserted on the reference's explorer, or,
+where a full exploration would take the reference tens of seconds, by walking the
+scenario the document describes step by step through `successors` (each step must be
+one the rules allow). The readings the reference had to make (its module docstring)
+are pinned here too, so that a change of the document shows up as a failing test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from reference_model import (
+    NIL,
+    PROPERTY_IDS,
+    RefConfig,
+    State,
+    explore,
+    initial_state,
+    meets,
+    no_resurrection,
+    purge,
+    successors,
+    vkey,
+)
+
+WD_R = {"n": 3, "w": 2, "r": 2, "clients": ("wd", "r")}
+TWO_DCS = {
+    "n": 3,
+    "w": 2,
+    "r": 2,
+    "clients": ("w", "r"),
+    "datacenters": (("dc1", 2), ("dc2", 1)),
+    "client_dcs": ("dc1", "dc2"),
+}
+WRITE = (0, 0)  # the `w` of client 0's script "wd"
+DELETE = (0, 1)  # its `d`
+READ = (1, 0)
+W_VERSION = (1, WRITE)  # drift 0: invoked first, at time 1
+D_VERSION = (2, DELETE)  # the tombstone, invoked at time 2
+
+
+def walk(cfg: RefConfig, steps: list[str], start: State | None = None) -> State:
+    """Follow steps by label from the initial state; each must be exactly one successor.
+
+    A read's deciding delivery is labelled with its result (`... -> x`); a step given
+    without the result matches it too, provided only one result is possible.
+    """
+    s = initial_state(cfg) if start is None else start
+    for step in steps:
+        found = [t for label, t in successors(cfg, s) if label.split(" -> ")[0] == step]
+        assert len(found) == 1, (step, [label for label, _ in successors(cfg, s)])
+        s = found[0]
+    return s
+
+
+def invoke(o: tuple, t: int | None = None) -> str:
+    return f"Invoke{o}" + ("" if t is None else f" t={t}")
+
+
+def wreq(o: tuple, i: int, v: object) -> str:
+    return f"DeliverWriteRequest{('wreq', o, i, v)}"
+
+
+def wack(o: tuple, i: int) -> str:
+    return f"DeliverWriteAck{('wack', o, i)}"
+
+
+def rreq(o: tuple, i: int) -> str:
+    return f"DeliverReadRequest{('rreq', o, i)}"
+
+
+def rresp(o: tuple, i: int, v: object) -> str:
+    return f"DeliverReadResponse{('rresp', o, i, v)}"
+
+
+# The write reaches all three replicas (acked by 0 and 1); the delete reaches 0 and 1
+# and is acked by both, so it is ok at time 2 and its request to replica 2 is in flight.
+WRITE_THEN_DELETE = [
+    invoke(WRITE, 1),
+    wreq(WRITE, 0, W_VERSION),
+    wack(WRITE, 0),
+    wreq(WRITE, 1, W_VERSION),
+    wack(WRITE, 1),
+    wreq(WRITE, 2, W_VERSION),
+    invoke(DELETE, 2),
+    wreq(DELETE, 0, D_VERSION),
+    wack(DELETE, 0),
+    wreq(DELETE, 1, D_VERSION),
+    wack(DELETE, 1),
+]
+
+
+def verdicts(**c: object) -> dict[str, str]:
+    return explore(RefConfig(**c)).verdicts
+
+
+# ---------------------------------------------------------------- facts of the extension
+
+
+def test_gc_grace_zero_lets_a_purged_delete_resurrect_the_write() -> None:
+    # The document's scenario: both replicas that got the delete purge its tombstone,
+    # a read meets one of them and the third replica, which still holds the write.
+    cfg = RefConfig(**WD_R, gc_grace=0)
+    before = walk(cfg, WRITE_THEN_DELETE + ["Purge(0)", "Purge(1)", invoke(READ)])
+    assert before.store == (NIL, NIL, W_VERSION)
+    assert not no_resurrection(cfg, before)
+    after = walk(
+        cfg, [rreq(READ, 0), rreq(READ, 2), rresp(READ, 0, NIL), rresp(READ, 2, W_VERSION)], before
+    )
+    assert after.ops[1][0].result == W_VERSION
+    assert no_resurrection(cfg, after)
+
+
+def test_the_explorer_finds_the_resurrection_on_overlapping_quorums_only_with_gc_grace() -> None:
+    # The same story on two replicas (w + r > n), small enough to explore in full; the
+    # three-replica one costs the reference about ten seconds to reach (16 steps).
+    small = {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r")}
+    purged = explore(RefConfig(**small, gc_grace=0))
+    assert purged.verdicts["no-resurrection"] == "violated"
+    assert purged.lengths["no-resurrection"] == 12
+    assert verdicts(**small)["no-resurrection"] == "holds"
+    # Once the grace period outlasts every invocation (time ends at 3), nothing purges.
+    assert verdicts(**small, gc_grace=2)["no-resurrection"] == "holds"
+
+
+def test_without_gc_grace_no_resurrection_holds() -> None:
+    v = verdicts(**WD_R)
+    assert v["no-resurrection"] == "holds"
+    assert v["stale-read"] == v["linearizable"] == "holds"
+
+
+def test_purge_repaired_blocks_a_purge_while_the_old_write_is_on_an_up_replica() -> None:
+    cfg = RefConfig(**WD_R, gc_grace=0, purge_repaired=True, anti_entropy=True)
+    s = walk(cfg, WRITE_THEN_DELETE)
+    assert s.store == (D_VERSION, D_VERSION, W_VERSION)
+    assert list(purge(cfg, s)) == []
+    # Without purge_repaired both holders of the tombstone may purge it right away.
+    assert [label for label, _ in purge(replace(cfg, purge_repaired=False), s)] == [
+        "Purge(0)",
+        "Purge(1)",
+    ]
+    # Anti-entropy brings the tombstone to replica 2; its own wreq is still in flight,
+    # but a tombstone in flight does not count, so now each replica may purge.
+    repaired = walk(cfg, ["AntiEntropy(0,2)"], s)
+    assert [label for label, _ in purge(cfg, repaired)] == ["Purge(0)", "Purge(1)", "Purge(2)"]
+
+
+def test_purge_repaired_literal_rule_still_resurrects_through_a_collected_response() -> None:
+    # The document says no-resurrection holds with --purge-repaired and --anti-entropy.
+    # Its Purge rule only looks at stores of up replicas and at wreqs to them, not at
+    # what a read has already collected: the read below took the old write from
+    # replica 2 before the tombstone reached it, replica 0 then purged, and the read's
+    # second response is replica 0's NIL. Reported to the lead (module docstring).
+    cfg = RefConfig(**WD_R, gc_grace=0, purge_repaired=True, anti_entropy=True)
+    s = walk(
+        cfg,
+        WRITE_THEN_DELETE
+        + [
+            invoke(READ),
+            rreq(READ, 2),
+            rresp(READ, 2, W_VERSION),
+            wreq(DELETE, 2, D_VERSION),
+            "Purge(0)",
+            rreq(READ, 0),
+            rresp(READ, 0, NIL),
+        ],
+    )
+    assert s.ops[1][0].result == W_VERSION
+    assert no_resurrection(cfg, s)
+    # The explorer finds the same on two replicas, where repair is anti-entropy too.
+    small = RefConfig(
+        n=2, w=1, r=2, clients=("wd", "r"), gc_grace=0, purge_repaired=True, anti_entropy=True
+    )
+    res = explore(small)
+    assert res.verdicts["no-resurrection"] == "violated"
+    assert res.lengths["no-resurrection"] == 14
+
+
+def test_local_quorum_write_misses_a_local_one_read_in_the_other_dc() -> None:
+    local = verdicts(**TWO_DCS, write_level="LOCAL_QUORUM", read_level="LOCAL_ONE")
+    assert local["stale-read"] == "violated"
+    each = verdicts(**TWO_DCS, write_level="EACH_QUORUM", read_level="LOCAL_ONE")
+    assert each["stale-read"] == "holds"
+
+
+def test_a_local_one_read_asks_only_its_own_datacenter() -> None:
+    local = RefConfig(**TWO_DCS, write_level="ONE", read_level="LOCAL_ONE")
+    assert walk(local, [invoke(READ)]).net == {("rreq", READ, 2)}
+    quorum = RefConfig(**TWO_DCS, write_level="ONE", read_level="QUORUM")
+    assert walk(quorum, [invoke(READ)]).net == {("rreq", READ, i) for i in range(3)}
+    # Writes at a local level still go to every replica.
+    local_write = RefConfig(**TWO_DCS, write_level="LOCAL_ONE", read_level="ONE")
+    assert {m[2] for m in walk(local_write, [invoke(WRITE, 1)]).net} == {0, 1, 2}
+
+
+def test_each_quorum_is_unavailable_once_the_only_replica_of_a_dc_crashes() -> None:
+    each = verdicts(**TWO_DCS, write_level="EACH_QUORUM", read_level="LOCAL_ONE", max_crashes=1)
+    assert each["availability"] == "violated"
+    quorum = verdicts(**TWO_DCS, write_level="QUORUM", read_level="QUORUM", max_crashes=1)
+    assert quorum["availability"] == "holds"
+
+
+# Replicas 0..2 in dc1, 3..4 in dc2; the op is a write of client 1, coordinated in dc2.
+LEVEL_TABLE = [
+    ("ONE", {4}, set()),
+    ("ANY", {0}, set()),
+    ("TWO", {0, 4}, {3}),
+    ("THREE", {0, 1, 4}, {0, 1}),
+    ("QUORUM", {0, 1, 2}, {3, 4}),
+    ("ALL", {0, 1, 2, 3, 4}, {0, 1, 2, 3}),
+    ("LOCAL_ONE", {3}, {0, 1, 2}),
+    ("LOCAL_QUORUM", {3, 4}, {0, 1, 2, 3}),
+    ("EACH_QUORUM", {0, 1, 3, 4}, {0, 1, 2, 3}),
+]
+
+
+@pytest.mark.parametrize("level, enough, too_few", LEVEL_TABLE)
+def test_level_requirements(level: str, enough: set, too_few: set) -> None:
+    cfg = RefConfig(
+        n=5,
+        clients=("w", "w"),
+        datacenters=(("dc1", 3), ("dc2", 2)),
+        client_dcs=("dc1", "dc2"),
+        write_level=level,
+    )
+    assert meets(cfg, frozenset(enough), (1, 0))
+    assert not meets(cfg, frozenset(too_few), (1, 0))
+
+
+# ---------------------------------------------------------------- extensions off
+
+# Counts and shortest lengths of the reference before the extension (commit 88b6aba).
+BASE_PINS = [
+    (
+        {"n": 3, "w": 2, "r": 2, "clients": ("w", "rr")},
+        10769,
+        {"monotonic-reads": 12, "linearizable": 12},
+    ),
+    (
+        {
+            "n": 2,
+            "w": 1,
+            "r": 2,
+            "clients": ("w", "r"),
+            "read_repair": "blocking",
+            "timeouts": True,
+        },
+        638,
+        {"aborted-read": 9, "write-atomicity": 3},
+    ),
+    ({"n": 3, "w": 2, "r": 2, "clients": ("w", "r"), "max_crashes": 1}, 10968, {}),
+    (
+        {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), "anti_entropy": True, "drift": 1},
+        2355,
+        {"lww-order": 6},
+    ),
+    (
+        {"n": 2, "w": 1, "r": 2, "clients": ("w", "rr"), "resolution": "arrival"},
+        1210,
+        {"stale-read": 8, "monotonic-reads": 12, "linearizable": 8},
+    ),
+    ({"n": 3, "w": 1, "r": 1, "clients": ("w", "r")}, 694, {"stale-read": 6, "linearizable": 6}),
+]
+
+
+@pytest.mark.parametrize("c, states, violated", BASE_PINS)
+def test_extensions_off_leave_counts_and_lengths_unchanged(
+    c: dict, states: int, violated: dict
+) -> None:
+    res = explore(RefConfig(**c))
+    assert res.states == states
+    assert {p: n for p, n in res.lengths.items() if n is not None} == violated
+    assert res.verdicts["no-resurrection"] == "n/a"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"datacenters": (("dc1", 3),)},
+        {"datacenters": (("dc1", 3),), "client_dcs": ("dc1", "dc1")},
+        {"client_dcs": ("dc1", "dc1")},
+    ],
+)
+def test_one_datacenter_without_levels_is_the_base_model(extra: dict) -> None:
+    base = {"n": 3, "w": 1, "r": 2, "clients": ("w", "r")}
+    plain, one_dc = explore(RefConfig(**base)), explore(RefConfig(**base, **extra))
+    assert (one_dc.states, one_dc.verdicts, one_dc.lengths) == (
+        plain.states,
+        plain.verdicts,
+        plain.lengths,
+    )
+
+
+@pytest.mark.parametrize(
+    "numeric, levels",
+    [
+        ({"w": 2, "r": 2}, {"write_level": "QUORUM", "read_level": "QUORUM"}),
+        ({"w": 2, "r": 2}, {"write_level": "LOCAL_QUORUM", "read_level": "TWO"}),
+        ({"w": 1, "r": 3}, {"write_level": "ONE", "read_level": "ALL"}),
+        ({"w": 1, "r": 3}, {"write_level": "ANY", "read_level": "THREE"}),
+        ({"w": 2, "r": 1}, {"write_level": "EACH_QUORUM", "read_level": "LOCAL_ONE"}),
+        ({"w": 3, "r": 1}, {"write_level": "ALL", "read_level": "ONE"}),
+    ],
+)
+def test_levels_in_one_datacenter_match_their_numeric_quorums(numeric: dict, levels: dict) -> None:
+    # With one DC of three, QUORUM, LOCAL_QUORUM and EACH_QUORUM need 2, ALL needs 3.
+    base = {"n": 3, "clients": ("w", "r")}
+    counted = explore(RefConfig(**base, **numeric))
+    # w and r are still validated but no longer used: the levels decide.
+    leveled = explore(RefConfig(**base, w=1, r=1, **levels))
+    assert (leveled.states, leveled.verdicts, leveled.lengths) == (
+        counted.states,
+        counted.verdicts,
+        counted.lengths,
+    )
+
+
+# ---------------------------------------------------------------- versions and values
+
+
+def test_a_tombstone_wins_a_timestamp_tie_and_loses_to_a_later_timestamp() -> None:
+    cfg = RefConfig(n=1, w=1, r=1, clients=("d", "w"), drift=1)
+    tomb, value = (2, (0, 0)), (2, (1, 0))
+    assert vkey(cfg, tomb) > vkey(cfg, value)  # although the delete's op id is lower
+    assert vkey(cfg, (3, (1, 0))) > vkey(cfg, tomb)
+    assert vkey(cfg, (1, (1, 0))) < vkey(cfg, tomb)
+    assert vkey(cfg, NIL) < vkey(cfg, (-1, (0, 0)))
+    # A write that ties with the tombstone already stored leaves the tombstone there.
+    s = walk(cfg, [invoke((0, 0), 2), wreq((0, 0), 0, tomb), wack((0, 0), 0), invoke((1, 0), 2)])
+    assert walk(cfg, [wreq((1, 0), 0, value)], s).store == (tomb,)
+
+
+def test_linearizable_is_over_values_and_stale_read_over_updates() -> None:
+    # A read after an ok delete that misses the tombstone returns NIL: stale (the
+    # delete precedes it and its result names no update), yet linearizable (the delete
+    # wrote NIL).
+    v = verdicts(n=2, w=1, r=1, clients=("d", "r"))
+    assert v["stale-read"] == "violated"
+    assert v["linearizable"] == "holds"
+
+
+def test_a_failed_delete_is_a_partial_write_and_its_tombstone_an_aborted_read() -> None:
+    v = verdicts(n=2, w=2, r=1, clients=("d", "r"), timeouts=True)
+    assert v["write-atomicity"] == v["aborted-read"] == "violated"
+
+
+# ---------------------------------------------------------------- readings (see the docstring)
+
+
+def test_reading_a_tombstone_then_nil_breaks_monotonic_reads() -> None:
+    # The first read's result names the delete, the second's names nothing.
+    v = verdicts(n=2, w=1, r=1, clients=("d", "rr"))
+    assert v["monotonic-reads"] == "violated"
+    assert v["linearizable"] == "holds"
+
+
+def test_reading_applicability_counts_deletes_as_writes() -> None:
+    v = verdicts(n=2, w=1, r=1, clients=("d", "r"), timeouts=True)
+    for p in ("stale-read", "aborted-read", "write-atomicity", "convergence"):
+        assert v[p] != "n/a", p
+    assert v["no-resurrection"] == "n/a"  # no write whose value could come back
+    assert verdicts(n=1, w=1, r=1, clients=("dr",))["read-your-writes"] != "n/a"
+    assert verdicts(n=1, w=1, r=1, clients=("w", "d"))["lww-order"] != "n/a"
+
+
+def test_reading_gc_grace_alone_makes_the_saw_nothing_properties_na() -> None:
+    v = verdicts(n=2, w=1, r=1, clients=("w", "rr"), gc_grace=0)
+    for p in ("stale-read", "read-your-writes", "monotonic-reads", "convergence"):
+        assert v[p] == "n/a", p
+    assert v["linearizable"] == "violated"
+    assert v["no-resurrection"] == "n/a"
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"clients": ("wd", "r"), "resolution": "arrival"},
+        {"clients": ("wx",)},
+        {"purge_repaired": True},
+        {"gc_grace": -1},
+        {"n": 3, "datacenters": (("dc1", 2), ("dc2", 2))},
+        {"n": 2, "datacenters": (("dc1", 1), ("dc1", 1))},
+        {"n": 2, "datacenters": (("dc1", 2), ("dc2", 0))},
+        {"n": 2, "datacenters": ()},
+        {"clients": ("w", "r"), "client_dcs": ("dc1",)},
+        {"clients": ("w", "r"), "client_dcs": ("dc1", "dc2")},
+        {"n": 1, "w": 1, "r": 1, "write_level": "TWO"},
+        {"n": 2, "w": 1, "r": 1, "read_level": "THREE"},
+        {"read_level": "ANY"},
+        {"write_level": "SERIAL"},
+    ],
+)
+def test_configuration_errors_of_the_extension(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        RefConfig(**bad)
+
+
+def test_new_property_comes_last() -> None:
+    assert PROPERTY_IDS[-1] == "no-resurrection"
