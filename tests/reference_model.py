@@ -38,14 +38,10 @@ consistency levels") is followed from that section alone, too. Its readings:
   and `monotonic-reads` is violated when a read's result is a tombstone and a later
   read's result is `NIL`, although both return the value `NIL`. Only `linearizable`
   (said to be "over values") and `no-resurrection` look at values.
-* Reading: `purge_repaired` checks exactly the two places the rule names: the stores
-  of up replicas and the `wreq`s in `net` to up replicas. An `rresp` in `net`, or a
-  pending read's `responses`, that carries an older write's version does not block a
-  purge, so a read invoked after an ok delete can still take an old write from a
-  replica that has since received the tombstone, meet a purged replica's `NIL`, and
-  return the old write: with the literal rule, `no-resurrection` is violated for
-  `n=3 w=2 r=2`, clients `wd,r`, `gc_grace 0`, `purge_repaired` and anti-entropy,
-  which contradicts the document's fact (tests/test_reference_extension.py pins it).
+* `purge_repaired` checks exactly the four places the Purge rule names: the stores of
+  up replicas, the `wreq`s in `net` to up replicas, every `rresp` in `net` (the rule
+  does not ask whether its sender is still up) and the `responses` of `pending` reads
+  (a `repairing` read's are empty; its repairs are `wreq`s).
 * Reading: "`gc_grace` is none" is the whole extra applicability condition, so with
   `gc_grace` set and no `d` in any script, `stale-read`, `read-your-writes`,
   `monotonic-reads` and `convergence` are n/a even though nothing can be purged.
@@ -483,14 +479,26 @@ def anti_entropy(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
 
 
 def older_value_left(cfg: RefConfig, s: State, tomb: object) -> bool:
-    """Whether a write's version below `tomb` is on an up replica or in a wreq to one."""
+    """Whether a write's version below `tomb` could still come back: stored on an up
+    replica, in a wreq to an up replica, in any rresp, or among a pending read's
+    responses."""
 
     def older_value(v: object) -> bool:
         return v is not NIL and not is_tombstone(cfg, v) and below(cfg, v, tomb)
 
     if any(s.up[j] and older_value(s.store[j]) for j in range(cfg.n)):
         return True
-    return any(m[0] == "wreq" and s.up[m[2]] and older_value(m[3]) for m in s.net)
+    for m in s.net:
+        if m[0] == "wreq" and s.up[m[2]] and older_value(m[3]):
+            return True
+        if m[0] == "rresp" and older_value(m[3]):
+            return True
+    return any(
+        older_value(v)
+        for o in all_ops(cfg)
+        if kind(cfg, o) == "r" and op(s, o).status == "pending"
+        for _, v in op(s, o).responses
+    )
 
 
 def purge(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:

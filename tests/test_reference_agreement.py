@@ -16,7 +16,8 @@ from leaderless.model import Config, ReplicationModel
 from reference_model import PROPERTY_IDS, RefConfig, RefResult
 from reference_model import explore as ref_explore
 
-# The extension's property is n/a on every base configuration.
+# The extension's property is n/a on every base configuration; the extension's
+# configurations below compare every property.
 BASE_PROPERTY_IDS = tuple(p for p in PROPERTY_IDS if p != "no-resurrection")
 
 # Each is small enough for the slow reference (a few seconds at most on a loaded
@@ -93,9 +94,241 @@ CONFIGS: list[dict] = [
 ]
 
 
+# The extension of docs/MODEL.md (deletes, tombstones and purging, datacenters and
+# consistency levels), each small enough for the reference (well under a second).
+DC_2_1 = {"datacenters": (("dc1", 2), ("dc2", 1)), "client_dcs": ("dc1", "dc2")}
+DC_1_1 = {"datacenters": (("dc1", 1), ("dc2", 1)), "client_dcs": ("dc1", "dc2")}
+EXTENSION_CONFIGS: list[dict] = [
+    # Deletes, tombstones kept forever.
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r")},
+    {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("dw", "r")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("d", "r")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("d", "w")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("d", "rr")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "rr")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wdr",)},
+    {"n": 1, "w": 1, "r": 1, "clients": ("w", "d", "r"), "drift": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r"), "anti_entropy": True},
+    {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r"), "read_repair": "blocking"},
+    {"n": 2, "w": 2, "r": 1, "clients": ("wd", "r"), "timeouts": True},
+    {"n": 2, "w": 2, "r": 1, "clients": ("d", "r"), "timeouts": True},
+    # Purging: the grace period, repair before purging, faults.
+    {"n": 1, "w": 1, "r": 1, "clients": ("wd", "r"), "gc_grace": 0},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r"), "gc_grace": 0},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r"), "gc_grace": 1},
+    {"n": 2, "w": 2, "r": 1, "clients": ("wd", "r"), "gc_grace": 0},
+    {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r"), "gc_grace": 0},
+    {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r"), "gc_grace": 2},
+    {"n": 1, "w": 1, "r": 1, "clients": ("wd", "r"), "gc_grace": 1, "drift": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), "gc_grace": 0},
+    {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r"), "gc_grace": 0, "read_repair": "async"},
+    {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r"), "gc_grace": 0, "read_repair": "blocking"},
+    {
+        "n": 2,
+        "w": 1,
+        "r": 2,
+        "clients": ("wd", "r"),
+        "gc_grace": 0,
+        "purge_repaired": True,
+        "anti_entropy": True,
+    },
+    {
+        "n": 2,
+        "w": 2,
+        "r": 1,
+        "clients": ("wd", "r"),
+        "gc_grace": 0,
+        "purge_repaired": True,
+        "anti_entropy": True,
+    },
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("wd", "r"),
+        "gc_grace": 0,
+        "purge_repaired": True,
+        "max_crashes": 1,
+    },
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r"), "gc_grace": 0, "max_drops": 1},
+    {"n": 2, "w": 2, "r": 1, "clients": ("wd", "r"), "gc_grace": 0, "timeouts": True},
+    # One datacenter: levels against the numeric quorums they equal.
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        "write_level": "QUORUM",
+        "read_level": "QUORUM",
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        "datacenters": (("dc1", 3),),
+        "write_level": "LOCAL_QUORUM",
+        "read_level": "LOCAL_ONE",
+    },
+    {"n": 3, "w": 1, "r": 2, "clients": ("w", "r"), "datacenters": (("dc1", 3),)},
+    {
+        "n": 3,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "r"),
+        "datacenters": (("dc1", 3),),
+        "client_dcs": ("dc1", "dc1"),
+        "write_level": "EACH_QUORUM",
+        "read_level": "TWO",
+    },
+    {"n": 3, "w": 2, "r": 2, "clients": ("w", "r"), "write_level": "ANY", "read_level": "ALL"},
+    # Two datacenters: numeric quorums across them, local levels with clients in
+    # different datacenters, levels with deletes and faults.
+    {"n": 3, "w": 2, "r": 1, "clients": ("w", "r"), **DC_2_1},
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        "datacenters": (("dc1", 2), ("dc2", 1)),
+        "client_dcs": ("dc2", "dc1"),
+        "write_level": "LOCAL_ONE",
+        "read_level": "LOCAL_QUORUM",
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        "datacenters": (("dc1", 2), ("dc2", 1)),
+        "client_dcs": ("dc2", "dc2"),
+        "write_level": "LOCAL_QUORUM",
+        "read_level": "LOCAL_QUORUM",
+    },
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("wd", "r"),
+        "datacenters": (("dc1", 1), ("dc2", 1)),
+        "client_dcs": ("dc2", "dc1"),
+        "write_level": "LOCAL_QUORUM",
+        "read_level": "LOCAL_QUORUM",
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        **DC_2_1,
+        "write_level": "EACH_QUORUM",
+        "read_level": "LOCAL_ONE",
+        "max_crashes": 1,
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        **DC_2_1,
+        "write_level": "LOCAL_QUORUM",
+        "read_level": "QUORUM",
+        "max_drops": 1,
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        **DC_2_1,
+        "write_level": "ONE",
+        "read_level": "ALL",
+        "read_repair": "blocking",
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        **DC_2_1,
+        "write_level": "ONE",
+        "read_level": "LOCAL_QUORUM",
+        "read_repair": "async",
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        **DC_2_1,
+        "write_level": "ALL",
+        "read_level": "LOCAL_ONE",
+        "timeouts": True,
+    },
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "r"),
+        **DC_1_1,
+        "write_level": "LOCAL_ONE",
+        "read_level": "LOCAL_ONE",
+        "anti_entropy": True,
+    },
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "w"),
+        **DC_1_1,
+        "write_level": "LOCAL_ONE",
+        "resolution": "arrival",
+    },
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("wd", "r"),
+        **DC_1_1,
+        "write_level": "EACH_QUORUM",
+        "read_level": "LOCAL_ONE",
+        "gc_grace": 0,
+    },
+]
+
+WRITE_LEVELS = (
+    "ONE",
+    "TWO",
+    "THREE",
+    "QUORUM",
+    "LOCAL_ONE",
+    "LOCAL_QUORUM",
+    "EACH_QUORUM",
+    "ALL",
+    "ANY",
+)
+READ_LEVELS = tuple(level for level in WRITE_LEVELS if level != "ANY")
+# Every pair of levels on dc1=2,dc2=1 and dc1=1,dc2=1 (THREE needs three replicas),
+# a writer in dc1 and a reader in dc2.
+LEVEL_PAIR_CONFIGS: list[dict] = [
+    {"n": n, "w": 1, "r": 1, "clients": ("w", "r"), **dcs, "write_level": wl, "read_level": rl}
+    for n, dcs in ((3, DC_2_1), (2, DC_1_1))
+    for wl in WRITE_LEVELS
+    for rl in READ_LEVELS
+    if n == 3 or "THREE" not in (wl, rl)
+]
+
+
 def _name(c: dict) -> str:
     parts = [f"n{c['n']}w{c['w']}r{c['r']}", ",".join(c["clients"])]
-    parts += [f"{k}={v}" for k, v in c.items() if k not in ("n", "w", "r", "clients")]
+    for k, v in c.items():
+        if k == "datacenters":
+            parts.append(",".join(f"{name}={size}" for name, size in v))
+        elif k == "client_dcs":
+            parts.append("client_dcs=" + ",".join(v))
+        elif k not in ("n", "w", "r", "clients"):
+            parts.append(f"{k}={v}")
     return " ".join(parts)
 
 
@@ -171,6 +404,51 @@ def test_configurations_cover_every_option_and_outcome() -> None:
         assert (p, "violated") in outcomes, p
         if p not in ("aborted-read", "write-atomicity"):
             assert (p, "holds") in outcomes, p
+
+
+ALL_EXTENSION_CONFIGS = EXTENSION_CONFIGS + LEVEL_PAIR_CONFIGS
+
+
+@pytest.mark.parametrize("c", ALL_EXTENSION_CONFIGS, ids=[_name(c) for c in ALL_EXTENSION_CONFIGS])
+def test_extension_states_verdicts_and_lengths_agree(c: dict) -> None:
+    states, table = project_table(c, symmetry=False)
+    assert states == reference(RefConfig(**c)).states
+    assert table == ref_table(c)
+
+
+@pytest.mark.parametrize("c", ALL_EXTENSION_CONFIGS, ids=[_name(c) for c in ALL_EXTENSION_CONFIGS])
+def test_extension_symmetry_keeps_verdicts_and_lengths(c: dict) -> None:
+    # Replicas are interchangeable only within a datacenter: a reduction that merged
+    # replicas across datacenters would change verdicts or lengths here.
+    states, table = project_table(c, symmetry=True)
+    assert states <= reference(RefConfig(**c)).states
+    assert table == ref_table(c)
+
+
+def test_extension_configurations_cover_every_option_and_outcome() -> None:
+    seen = {(k, v) for c in ALL_EXTENSION_CONFIGS for k, v in c.items() if k != "clients"}
+    for option, values in {
+        "gc_grace": (0, 1, 2),
+        "purge_repaired": (True,),
+        "datacenters": ((("dc1", 3),), (("dc1", 2), ("dc2", 1)), (("dc1", 1), ("dc2", 1))),
+        "client_dcs": (("dc1", "dc2"), ("dc2", "dc1"), ("dc2", "dc2"), ("dc1", "dc1")),
+        "write_level": WRITE_LEVELS,
+        "read_level": READ_LEVELS,
+        "read_repair": ("async", "blocking"),
+        "anti_entropy": (True,),
+        "timeouts": (True,),
+        "drift": (1,),
+        "max_drops": (1,),
+        "max_crashes": (1,),
+        "resolution": ("arrival",),
+    }.items():
+        for v in values:
+            assert (option, v) in seen, (option, v)
+    assert any("d" in "".join(c["clients"]) for c in ALL_EXTENSION_CONFIGS)
+    outcomes = {(p, ref_table(c)[p][0]) for c in ALL_EXTENSION_CONFIGS for p in PROPERTY_IDS}
+    for p in ("stale-read", "linearizable", "availability", "no-resurrection"):
+        assert (p, "violated") in outcomes, p
+        assert (p, "holds") in outcomes, p
 
 
 def _verdicts(**kw: object) -> dict[str, str]:

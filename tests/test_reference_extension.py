@@ -150,35 +150,37 @@ def test_purge_repaired_blocks_a_purge_while_the_old_write_is_on_an_up_replica()
     assert [label for label, _ in purge(cfg, repaired)] == ["Purge(0)", "Purge(1)", "Purge(2)"]
 
 
-def test_purge_repaired_literal_rule_still_resurrects_through_a_collected_response() -> None:
-    # The document says no-resurrection holds with --purge-repaired and --anti-entropy.
-    # Its Purge rule only looks at stores of up replicas and at wreqs to them, not at
-    # what a read has already collected: the read below took the old write from
-    # replica 2 before the tombstone reached it, replica 0 then purged, and the read's
-    # second response is replica 0's NIL. Reported to the lead (module docstring).
+def test_purge_repaired_waits_for_what_a_read_has_collected() -> None:
+    # A read invoked after the delete takes the old write from replica 2 before the
+    # tombstone reaches it: while that response is in flight, and then while the read
+    # holds it, no replica may purge, or the read could meet a purged NIL and return
+    # the old write.
     cfg = RefConfig(**WD_R, gc_grace=0, purge_repaired=True, anti_entropy=True)
-    s = walk(
-        cfg,
-        WRITE_THEN_DELETE
-        + [
-            invoke(READ),
-            rreq(READ, 2),
-            rresp(READ, 2, W_VERSION),
-            wreq(DELETE, 2, D_VERSION),
-            "Purge(0)",
-            rreq(READ, 0),
-            rresp(READ, 0, NIL),
-        ],
-    )
-    assert s.ops[1][0].result == W_VERSION
-    assert no_resurrection(cfg, s)
-    # The explorer finds the same on two replicas, where repair is anti-entropy too.
-    small = RefConfig(
-        n=2, w=1, r=2, clients=("wd", "r"), gc_grace=0, purge_repaired=True, anti_entropy=True
-    )
-    res = explore(small)
-    assert res.verdicts["no-resurrection"] == "violated"
-    assert res.lengths["no-resurrection"] == 14
+    asked = walk(cfg, WRITE_THEN_DELETE + [invoke(READ), rreq(READ, 2)])
+    in_flight = walk(cfg, [wreq(DELETE, 2, D_VERSION)], asked)
+    assert in_flight.store == (D_VERSION,) * 3
+    assert list(purge(cfg, in_flight)) == []
+    held = walk(cfg, [rresp(READ, 2, W_VERSION)], in_flight)
+    assert list(purge(cfg, held)) == []
+    assert [label for label, _ in purge(replace(cfg, purge_repaired=False), held)] == [
+        "Purge(0)",
+        "Purge(1)",
+        "Purge(2)",
+    ]
+    # Once the read has decided (on the tombstone), nothing older is left anywhere.
+    done = walk(cfg, [rreq(READ, 0), rresp(READ, 0, D_VERSION)], held)
+    assert done.ops[1][0].result == D_VERSION
+    assert [label for label, _ in purge(cfg, done)] == ["Purge(0)", "Purge(1)", "Purge(2)"]
+
+
+def test_purge_repaired_with_anti_entropy_prevents_resurrection() -> None:
+    # The document's fact is stated for three replicas, which the reference explores in
+    # about twenty seconds (197412 states, holds); the same story on two replicas with
+    # overlapping quorums, where gc_grace 0 alone resurrects, is explored here.
+    small = {"n": 2, "w": 1, "r": 2, "clients": ("wd", "r"), "gc_grace": 0}
+    assert verdicts(**small)["no-resurrection"] == "violated"
+    repaired = verdicts(**small, purge_repaired=True, anti_entropy=True)
+    assert repaired["no-resurrection"] == repaired["linearizable"] == "holds"
 
 
 def test_local_quorum_write_misses_a_local_one_read_in_the_other_dc() -> None:
