@@ -3,6 +3,8 @@
 The fixed list in test_reference_agreement.py was chosen by hand; here Hypothesis
 picks the options together, so combinations nobody thought of are compared too:
 distinct-state counts (no symmetry), every verdict and every shortest-trace length.
+The second test draws the extension's options too (deletes, purging, datacenters,
+consistency levels).
 """
 
 import os
@@ -17,6 +19,7 @@ from reference_model import explore as reference_explore
 
 # 600 random scopes agreed when this test was written (about 4 minutes); CI runs 100.
 EXAMPLES = int(os.environ.get("LEADERLESS_REFERENCE_EXAMPLES", "100"))
+LEVELS = ("ONE", "TWO", "THREE", "QUORUM", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM", "ALL", "ANY")
 
 
 @st.composite
@@ -46,9 +49,34 @@ def tiny_configs(draw) -> dict:
     return config
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(tiny_configs())
-def test_random_tiny_scopes_agree_with_the_reference(config):
+@st.composite
+def tiny_extension_configs(draw) -> dict:
+    """A tiny base scope with the extension's options drawn on top of it."""
+    config = draw(tiny_configs())
+    n = config["n"]
+    if config["resolution"] == "lww" and draw(st.booleans()):
+        # Turn one op into a delete, keeping the scope as small as the base one.
+        scripts = list(config["clients"])
+        c = draw(st.integers(0, len(scripts) - 1))
+        k = draw(st.integers(0, len(scripts[c]) - 1))
+        scripts[c] = scripts[c][:k] + "d" + scripts[c][k + 1 :]
+        config["clients"] = tuple(scripts)
+        config["gc_grace"] = draw(st.sampled_from([None, 0, 1]))
+        if config["gc_grace"] is not None:
+            config["purge_repaired"] = draw(st.booleans())
+    if n >= 2 and draw(st.booleans()):
+        first = draw(st.integers(1, n - 1))
+        config["datacenters"] = (("dc1", first), ("dc2", n - first))
+        config["client_dcs"] = tuple(
+            draw(st.sampled_from(["dc1", "dc2"])) for _ in config["clients"]
+        )
+    usable = [lv for lv in LEVELS if (lv, n) not in (("TWO", 1), ("THREE", 1), ("THREE", 2))]
+    config["write_level"] = draw(st.sampled_from([None, *usable]))
+    config["read_level"] = draw(st.sampled_from([None, *(lv for lv in usable if lv != "ANY")]))
+    return config
+
+
+def assert_agree(config: dict) -> None:
     reference = reference_explore(RefConfig(**config))
     ours = explore(ReplicationModel(Config(**config)), symmetry=False)
     assert ours.states == reference.states
@@ -56,3 +84,15 @@ def test_random_tiny_scopes_agree_with_the_reference(config):
         expected = (reference.verdicts[verdict.property_id], reference.lengths[verdict.property_id])
         assert (verdict.status, len(verdict.trace) if verdict.trace else None) == expected
     assert {v.property_id for v in ours.verdicts} == set(PROPERTY_IDS)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(tiny_configs())
+def test_random_tiny_scopes_agree_with_the_reference(config):
+    assert_agree(config)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(tiny_extension_configs())
+def test_random_extension_scopes_agree_with_the_reference(config):
+    assert_agree(config)
