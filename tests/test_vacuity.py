@@ -14,6 +14,7 @@ from leaderless.model.state import (
     FAIL,
     H_COMPLETED,
     H_INVOKED,
+    H_RESULT,
     H_STATUS,
     HIST,
     NET,
@@ -216,8 +217,120 @@ def _a_write_finished_before_a_pending_one_began(state) -> bool:
     )
 
 
+def _precedes(a: tuple, b: tuple) -> bool:
+    return a[H_COMPLETED] != 0 and b[H_INVOKED] != 0 and a[H_COMPLETED] < b[H_INVOKED]
+
+
+def _read_after_read_no_write(state) -> bool:
+    first, second, write = state[HIST]  # r(0,0), r(0,1), w(1,0)
+    return first[H_STATUS] == OK and second[H_STATUS] == OK and write[H_STATUS] != OK
+
+
+def _read_of_a_write_then_another_client_s_read(state) -> bool:
+    _, first, second, other = state[HIST]  # w(0,0), r(1,0), r(1,1), r(2,0)
+    return (
+        first[H_STATUS] == OK
+        and first[H_RESULT] != NIL
+        and other[H_STATUS] == OK
+        and _precedes(first, other)
+        and second[H_STATUS] != OK
+    )
+
+
+def _nil_then_a_written_value(state) -> bool:
+    _, first, second = state[HIST]  # w(0,0), r(1,0), r(1,1)
+    return (
+        first[H_STATUS] == OK
+        and first[H_RESULT] == NIL
+        and second[H_STATUS] == OK
+        and second[H_RESULT] != NIL
+    )
+
+
+def _a_read_failed_then_one_returned(state) -> bool:
+    *reads, write = state[HIST]  # r(0,0), r(1,0), w(2,0)
+    return write[H_STATUS] != FAIL and any(
+        failed[H_STATUS] == FAIL and ok[H_STATUS] == OK and failed[H_INVOKED] <= ok[H_COMPLETED]
+        for failed in reads
+        for ok in reads
+    )
+
+
+def _a_read_finished_before_an_acknowledged_write(state) -> bool:
+    read, write, other = state[HIST]  # r(0,0), w(0,1), w(1,0)
+    return (
+        read[H_STATUS] == OK
+        and write[H_STATUS] == OK
+        and _precedes(read, write)
+        and other[H_STATUS] not in (OK, FAIL)
+    )
+
+
+def _a_write_finished_before_a_read(state) -> bool:
+    write, read, later = state[HIST]  # w(0,0), r(1,0), w(1,1)
+    return (
+        write[H_STATUS] == OK
+        and read[H_STATUS] == OK
+        and _precedes(write, read)
+        and later[H_STATUS] != OK
+    )
+
+
+def _a_write_pending_with_nothing_in_flight(state) -> bool:
+    (write,) = state[HIST]
+    return (
+        write[H_STATUS] == PENDING
+        and not state[NET]
+        and state[UP] == 0b11
+        and any(v != NIL for v in state[STORE])
+    )
+
+
 # (config, property, a state that comes close to the situation without being in it)
 NEAR_MISSES = [
+    # Two ok reads in a row, no acknowledged write.
+    (
+        Config(n=1, w=1, r=1, clients=("rr", "w")),
+        "stale-read",
+        _read_after_read_no_write,
+    ),
+    # A read of a written value, then another client's read, not the same client's.
+    (
+        Config(n=1, w=1, r=1, clients=("w", "rr", "r")),
+        "monotonic-reads",
+        _read_of_a_write_then_another_client_s_read,
+    ),
+    # The earlier read returned NIL; only the later one a written value.
+    (
+        Config(n=1, w=1, r=1, clients=("w", "rr")),
+        "monotonic-reads",
+        _nil_then_a_written_value,
+    ),
+    # A read failed, not a write.
+    (
+        Config(n=1, w=1, r=1, clients=("r", "r", "w"), timeouts=True),
+        "aborted-read",
+        _a_read_failed_then_one_returned,
+    ),
+    # An ok write began after a read finished, not after a write.
+    (
+        Config(n=1, w=1, r=1, clients=("rw", "w")),
+        "lww-order",
+        _a_read_finished_before_an_acknowledged_write,
+    ),
+    # A read began after a write finished, and no write did.
+    (
+        Config(n=1, w=1, r=1, clients=("w", "rw")),
+        "lww-order",
+        _a_write_finished_before_a_read,
+    ),
+    # A written value on one of two live replicas and nothing in flight, but the write
+    # is still pending (its request to the other replica was lost): not quiescent.
+    (
+        Config(n=2, w=2, r=1, clients=("w",), max_drops=1),
+        "convergence",
+        _a_write_pending_with_nothing_in_flight,
+    ),
     # Client 1's ok read began after client 0's acknowledged write, but its own failed.
     (
         Config(n=2, w=1, r=1, clients=("w", "wr"), timeouts=True),
@@ -266,3 +379,18 @@ def test_a_state_close_to_the_situation_is_not_in_it(config, prop, near):
 def test_the_initial_state_is_in_no_situation(config):
     model = ReplicationModel(config)
     assert model.reached(model.initial_states()[0], model.applicable) == 0
+
+
+def test_a_read_that_returns_in_the_step_after_a_write_began_is_in_linearizable_s_situation():
+    # The write's request may reach the replica before the read's: the read may return
+    # the write's value, so it is at stake although no invocation came between.
+    model = ReplicationModel(Config(n=1, w=1, r=1, clients=("r", "w")))
+    bit = 1 << [p.id for p in CATALOGUE].index("linearizable")
+    at_the_edge = [
+        state
+        for state in reachable(model)
+        if state[HIST][0][H_STATUS] == OK
+        and state[HIST][0][H_COMPLETED] == state[HIST][1][H_INVOKED]
+    ]
+    assert at_the_edge
+    assert all(model.reached(state, bit) == bit for state in at_the_edge)
