@@ -15,7 +15,7 @@ from typing import Any
 from tabulate import tabulate
 
 from leaderless.checker.cli import UsageError
-from leaderless.checker.explorer import VIOLATED, Exploration
+from leaderless.checker.explorer import HOLDS, VIOLATED, Exploration
 from leaderless.checker.protocol import Model
 from leaderless.checker.trace import normalize, trace_data
 
@@ -30,6 +30,8 @@ def exploration_data(model: Model, exploration: Exploration) -> dict[str, Any]:
                 "id": verdict.property_id,
                 "meaning": verdict.meaning,
                 "verdict": verdict.status,
+                "reached": verdict.reached,
+                "situation": verdict.situation,
                 "length": len(verdict.trace) if verdict.trace is not None else None,
                 "reason": verdict.reason,
                 "trace": normalize(trace) if trace is not None else None,
@@ -50,6 +52,13 @@ def exploration_data(model: Model, exploration: Exploration) -> dict[str, Any]:
 
 
 VERDICT_HEADERS = ["property", "verdict", "trace", "meaning"]
+VACUOUS = f"{HOLDS} (vacuous)"
+
+
+def vacuous(prop: dict[str, Any]) -> bool:
+    """A property (or gate check) that holds only because no explored state was in the
+    situation it is about."""
+    return prop["verdict"] == HOLDS and prop.get("reached") is False
 
 
 def verdict_rows(data: dict[str, Any]) -> list[list[str]]:
@@ -57,15 +66,28 @@ def verdict_rows(data: dict[str, Any]) -> list[list[str]]:
     rows = []
     for prop in data["properties"]:
         shown = "VIOLATED" if prop["verdict"] == VIOLATED else prop["verdict"]
+        if vacuous(prop):
+            shown = VACUOUS
         length = "" if prop["length"] is None else str(prop["length"])
         rows.append([prop["id"], shown, length, prop["meaning"]])
     return rows
 
 
+def vacuity_lines(data: dict[str, Any]) -> list[str]:
+    """Below the table: what each vacuous property's run never showed."""
+    never = [p for p in data["properties"] if vacuous(p)]
+    if not never:
+        return []
+    head = f"{VACUOUS}: no explored state was in the situation these properties are about:"
+    return [head] + [f"  {p['id']}: {p['situation']}" for p in never]
+
+
 def verdict_table(data: dict[str, Any]) -> str:
-    return tabulate(
+    table = tabulate(
         verdict_rows(data), headers=VERDICT_HEADERS, tablefmt="simple", disable_numparse=True
     )
+    notes = vacuity_lines(data)
+    return "\n\n".join([table, "\n".join(notes)]) if notes else table
 
 
 def counts_line(data: dict[str, Any]) -> str:
