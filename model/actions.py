@@ -1,4 +1,4 @@
-"""The nine actions of MODEL.md: one registry, typed labels, pure guard-and-update functions.
+"""The actions of MODEL.md (and of docs/MODEL.md's extensions): one registry, typed labels, pure guard-and-update functions.
 
 Each action is registered once in `ACTIONS`, in MODEL.md's order, with its typed label
 (a NamedTuple whose fields are what the step acts on: an op, a replica, a message as
@@ -27,6 +27,8 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from leaderless.model.config import Config
+from leaderless.model.levels import meets
 from leaderless.model.state import (
     CRASHES,
     DROPS,
@@ -40,6 +42,7 @@ from leaderless.model.state import (
     L_RESPONSES,
     LIVE,
     NET,
+    NIL,
     NO_LIVE,
     NO_RESULT,
     NOW,
@@ -117,6 +120,12 @@ class AntiEntropy(NamedTuple):
     replicas: tuple[int, int]
 
 
+class Purge(NamedTuple):
+    """10. A live replica forgets a tombstone whose grace period has passed."""
+
+    replica: int
+
+
 Label = (
     Invoke
     | DeliverWriteRequest
@@ -127,6 +136,7 @@ Label = (
     | Timeout
     | Crash
     | AntiEntropy
+    | Purge
 )
 Step = tuple[Label, tuple]
 
@@ -144,6 +154,9 @@ class Transitions:
         self.n = scope.n
         self.w = config.w
         self.r = config.r
+        self.needs = scope.needs  # None: MODEL.md's counts w and r decide, as below
+        self.gc_grace = config.gc_grace
+        self.purge_repaired = config.purge_repaired
         self.drift = config.drift
         self.lww = scope.lww
         self.read_repair = config.read_repair
@@ -159,6 +172,7 @@ class Transitions:
         self.drop_labels = _LabelTable(lambda code: Drop(table[code]))
         self.timeout_labels = tuple(Timeout(op) for op in range(scope.op_count))
         self.crash_labels = tuple(Crash(replica) for replica in range(scope.n))
+        self.purge_labels = tuple(Purge(replica) for replica in range(scope.n))
 
     def _without_op(self, net: tuple, op: int, kinds: tuple[int, ...]) -> tuple:
         # A code's op is (code >> 2) % op_count: no table lookup on this hot path.
@@ -192,7 +206,8 @@ class Transitions:
         live_replicas = [i for i in range(self.n) if up >> i & 1]
         scope = self.scope
         if not scope.is_write[op]:
-            sent = tuple(scope.message(RREQ, op, i) for i in live_replicas)
+            targets = scope.all_up if scope.read_targets is None else scope.read_targets[op]
+            sent = tuple(scope.message(RREQ, op, i) for i in live_replicas if targets >> i & 1)
             record = (PENDING, now, 0, 0, NO_RESULT)
             return ((Invoke(client, op, None), self._invoked(state, now, op, record, sent)),)
         if not self.lww:
@@ -264,7 +279,7 @@ class Transitions:
         bit = 1 << m.replica
         if status == PENDING and self.scope.is_write[op]:
             acks = live[op][L_ACKS] | bit
-            if acks.bit_count() >= self.w:
+            if acks.bit_count() >= self.w if self.needs is None else meets(self.needs[op], acks):
                 hist = _replace(hist, op, (OK,) + record[1:2] + (state[NOW],) + record[3:])
                 live = _replace(live, op, NO_LIVE)
                 net = self._without_op(net, op, (WACK,))
@@ -310,7 +325,11 @@ class Transitions:
             rest = (state[DROPS], state[CRASHES], hist, live)
             return [(self.delivery_labels[code], (state[STORE], state[UP], state[NOW], net) + rest)]
         responses = tuple(sorted(live[op][L_RESPONSES] + ((m.replica, m.version),)))
-        if len(responses) < self.r:
+        if (
+            len(responses) < self.r
+            if self.needs is None
+            else not meets(self.needs[op], _replica_mask(responses))
+        ):
             live = _replace(live, op, (0, responses, 0))
             return [
                 (
@@ -332,7 +351,7 @@ class Transitions:
             choices: list[int] = [max(version for _, version in responses)]
         else:
             choices = sorted({version for _, version in responses})
-        steps = []
+        steps: list[Step] = []
         now = state[NOW]
         for result in choices:
             stale = [j for j, version in responses if version < result]
@@ -422,6 +441,38 @@ class Transitions:
         store = tuple(merged if k == i or k == j else v for k, v in enumerate(store))
         return (store, up) + state[NOW:]
 
+    # 10. Purge(i) (docs/MODEL.md, deletes and purging)
+    def purge(self, state: tuple, replica: int) -> tuple | None:
+        scope = self.scope
+        store, up = state[STORE], state[UP]
+        tombstone = store[replica]
+        if self.gc_grace is None or not up >> replica & 1 or not scope.is_tombstone(tombstone):
+            return None
+        if state[NOW] < scope.version_parts(tombstone)[0] + self.gc_grace:  # type: ignore[operator]
+            return None
+        if self.purge_repaired and self._older_value_left(state, tombstone):
+            return None
+        return (_replace(store, replica, NIL),) + state[UP:]
+
+    def _older_value_left(self, state: tuple, tombstone: int) -> bool:
+        """Whether a write's value below the tombstone is left anywhere it could come back
+        from once the tombstone is gone: stored on an up replica, carried by a wreq to an
+        up replica or by an rresp, or among the responses a pending read holds."""
+        scope, up = self.scope, state[UP]
+
+        def older_value(version: int) -> bool:
+            return NIL < version < tombstone and not scope.is_tombstone(version)
+
+        if any(up >> i & 1 and older_value(v) for i, v in enumerate(state[STORE])):
+            return True
+        table = self.table
+        for m in map(table.__getitem__, state[NET]):
+            if older_value(m.version) and (
+                m.kind == RRESP or (m.kind == WREQ and up >> m.replica & 1)
+            ):
+                return True
+        return any(older_value(v) for live in state[LIVE] for _, v in live[L_RESPONSES])
+
     def successors(self, state: tuple) -> Iterator[Step]:
         """Every step enabled in `state`, in the fixed order of the module docstring.
 
@@ -477,6 +528,10 @@ class Transitions:
                         and (nxt := self.anti_entropy_exchange(state, i, j)) is not None
                     ):
                         yield AntiEntropy((i, j)), nxt
+        if self.gc_grace is not None:
+            for replica in range(self.n):
+                if (nxt := self.purge(state, replica)) is not None:
+                    yield self.purge_labels[replica], nxt
 
 
 class _LabelTable(dict):
@@ -489,6 +544,13 @@ class _LabelTable(dict):
     def __missing__(self, code: int) -> Label:
         label = self[code] = self._make(code)
         return label
+
+
+def _replica_mask(responses: tuple) -> int:
+    mask = 0
+    for replica, _ in responses:
+        mask |= 1 << replica
+    return mask
 
 
 def _deliver_label(m: Message) -> Label:
@@ -528,6 +590,7 @@ class Action:
     actor: Callable[[Any, Scope], Participant | None]  # the participant it happens at
     describe: Callable[[Names, Any, tuple], str]  # the step in words, given the state before
     symbolic: bool = True  # the symbolic encoding (leaderless.proofs.symbolic) covers it
+    occurs: Callable[[Config], bool] = lambda config: True  # the config can take a step of it
 
     @property
     def name(self) -> str:
@@ -542,7 +605,8 @@ def _describe_invoke(names: Names, label: Invoke, before: tuple) -> str:
     op = names.op_name(label.op)
     if names.scope.is_write[label.op]:
         ts = "" if label.ts is None else f" with ts={label.ts}"
-        return f"client {label.client} invokes write {op}{ts}"
+        kind = "delete" if names.scope.is_delete[label.op] else "write"
+        return f"client {label.client} invokes {kind} {op}{ts}"
     return f"client {label.client} invokes read {op}"
 
 
@@ -556,7 +620,8 @@ def _describe_write_ack(names: Names, label: DeliverWriteAck, before: tuple) -> 
     m = label.message
     op = names.op_name(m.op)
     if names.scope.is_write[m.op]:
-        return f"write {op} receives the ack of replica {m.replica}"
+        kind = "delete" if names.scope.is_delete[m.op] else "write"
+        return f"{kind} {op} receives the ack of replica {m.replica}"
     return f"read {op} receives the repair ack of replica {m.replica}"
 
 
@@ -679,6 +744,20 @@ ACTIONS: tuple[Action, ...] = (
         owner=lambda label: (None, None),  # two replicas, no op: no one part owns it
         actor=lambda label, scope: None,  # two replicas at once
         describe=_describe_anti_entropy,
+    ),
+    Action(
+        Purge,
+        10,
+        "Purge",
+        subject=lambda label: label.replica,
+        owner=lambda label: (None, label.replica),
+        actor=lambda label, scope: ("replica", label.replica),
+        describe=lambda names, label, before: (
+            f"replica {label.replica} purges the tombstone "
+            f"{names.version_name(before[STORE][label.replica])}"
+        ),
+        symbolic=False,
+        occurs=lambda config: config.gc_grace is not None,
     ),
 )
 ACTION_OF: dict[type, Action] = {action.label: action for action in ACTIONS}

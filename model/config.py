@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
+from leaderless.model.levels import LEVELS, READ_LEVELS
+
 READ_REPAIR_MODES = ("off", "async", "blocking")
 RESOLUTIONS = ("lww", "arrival")
 # The largest scope whose single state and single step the tools still build in well
@@ -34,7 +36,21 @@ MAX_OPS = 1000  # operations of all clients together
 INT = "int"  # an integer in low..high
 BOOL = "bool"  # off / on
 CHOICE = "choice"  # one of `choices`
-CLIENTS = "clients"  # one script of 'w' and 'r' per client, 1..MAX_OPS operations in all
+CLIENTS = "clients"  # one script of 'w', 'd' and 'r' per client, 1..MAX_OPS operations in all
+OPTIONAL_INT = "optional int"  # none (off), or an integer >= low
+OPTIONAL_CHOICE = "optional choice"  # none, or one of `choices`
+DATACENTERS = "datacenters"  # none, or (name, replicas) pairs: dc1=3,dc2=2
+NAMES = "names"  # none, or one name per client: dc1,dc2
+# The options of MODEL.md's extensions: at their default they leave the base model as it
+# is, and `Config.describe` leaves them out, so a base run reads as it always did.
+EXTENSIONS = (
+    "gc_grace",
+    "purge_repaired",
+    "datacenters",
+    "client_dcs",
+    "write_level",
+    "read_level",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +60,7 @@ class Option:
     field: str  # the Config field
     flag: str  # the command-line option; argparse's dest is its words joined by '_'
     key: str  # the gate file key
-    kind: str  # INT, BOOL, CHOICE or CLIENTS
+    kind: str  # INT, BOOL, CHOICE, CLIENTS, OPTIONAL_INT, OPTIONAL_CHOICE, DATACENTERS, NAMES
     help: str  # one line: --help, the JSON Schema's description
     low: int = 0  # INT: the least value
     high: int | str | None = None  # INT: the largest value, the option bounding it, or None
@@ -65,16 +81,28 @@ class Option:
         """The range, in words every front end shares: 1..n, >= 0, off/on, lww/arrival."""
         if self.kind == INT:
             return f"{self.low}..{self.high}" if self.high is not None else f">= {self.low}"
+        if self.kind == OPTIONAL_INT:
+            return f"none or >= {self.low}"
         if self.kind == CLIENTS:
             return f"1..{MAX_OPS} operations in all"
+        if self.kind == OPTIONAL_CHOICE:
+            return "none or " + "/".join(self.choices)
+        if self.kind == DATACENTERS:
+            return "none or NAME=REPLICAS,..., e.g. dc1=3,dc2=2"
+        if self.kind == NAMES:
+            return "none or one datacenter per client, e.g. dc1,dc2"
         return "/".join(self.choices) if self.kind == CHOICE else "off/on"
 
     def shown(self, value: Any) -> str:
         """The value as the command line writes it and reports show it (`w,rr`, `on`, `lww`)."""
         if self.kind == BOOL:
             return "on" if value else "off"
-        if self.kind == CLIENTS:
+        if value is None:
+            return "none"
+        if self.kind in (CLIENTS, NAMES):
             return ",".join(value)
+        if self.kind == DATACENTERS:
+            return ",".join(f"{name}={replicas}" for name, replicas in value)
         return str(value)
 
     def check(self, value: Any, config: Config) -> None:
@@ -86,9 +114,22 @@ class Option:
         elif self.kind == BOOL:
             if not isinstance(value, bool):
                 raise ConfigError(f"{self.field}: {value!r} is not a boolean")
-        elif self.kind == CHOICE:
+        elif self.kind == CHOICE or (self.kind == OPTIONAL_CHOICE and value is not None):
             if value not in self.choices:
                 raise UnknownChoice(self, value)
+        elif self.kind == OPTIONAL_INT:
+            if value is not None:
+                check_int(self.field, value, self.low)
+        elif self.kind == DATACENTERS:
+            if value is not None:
+                _check_datacenters(value)
+        elif self.kind == NAMES:
+            if value is not None and (
+                isinstance(value, str) or not all(isinstance(name, str) for name in value)
+            ):
+                raise ConfigError(f"{self.field}: {value!r} is not a list of datacenter names")
+        elif self.kind == OPTIONAL_CHOICE:
+            pass
         elif isinstance(value, str):
             raise ConfigError(f"{self.field}: {value!r} is a string; pass a tuple of scripts")
         else:
@@ -115,7 +156,7 @@ OPTIONS: tuple[Option, ...] = (
         "--clients",
         "clients",
         CLIENTS,
-        "one script per client, a string of w (write) and r (read), run in order",
+        "one script per client, a string of w (write), d (delete) and r (read), run in order",
     ),
     Option(
         "drift",
@@ -163,6 +204,50 @@ OPTIONS: tuple[Option, ...] = (
         CHOICE,
         "lww: last write wins by timestamp; arrival: last arrival wins, no timestamps",
         choices=RESOLUTIONS,
+    ),
+    Option(
+        "gc_grace",
+        "--gc-grace",
+        "gc_grace",
+        OPTIONAL_INT,
+        "a replica may purge a tombstone once real time reaches its timestamp plus GC_GRACE",
+    ),
+    Option(
+        "purge_repaired",
+        "--purge-repaired",
+        "purge_repaired",
+        BOOL,
+        "purge a tombstone only once no older value is left anywhere it could come back from",
+    ),
+    Option(
+        "datacenters",
+        "--datacenters",
+        "datacenters",
+        DATACENTERS,
+        "replicas per datacenter; replica ids go datacenter by datacenter, n is their sum",
+    ),
+    Option(
+        "client_dcs",
+        "--client-dcs",
+        "client_dcs",
+        NAMES,
+        "each client's coordinator datacenter (none: every client in the first one)",
+    ),
+    Option(
+        "write_level",
+        "--write-level",
+        "write_level",
+        OPTIONAL_CHOICE,
+        "consistency level of writes and deletes, instead of --w",
+        choices=LEVELS,
+    ),
+    Option(
+        "read_level",
+        "--read-level",
+        "read_level",
+        OPTIONAL_CHOICE,
+        "consistency level of reads, instead of --r",
+        choices=READ_LEVELS,
     ),
 )
 OPTION = {option.field: option for option in OPTIONS}
@@ -314,16 +399,17 @@ def _check_scripts(scripts: tuple[str, ...], shown: str) -> None:
                 index=index,
                 shown=shown,
             )
-        bad = sorted(set(script) - {"w", "r"})
+        bad = sorted(set(script) - {"w", "d", "r"})
         if bad:
             raise Quoted(
                 "clients",
-                "client {index} script {script} has {bad}; scripts use only {w} (write) "
-                "and {r} (read)",
+                "client {index} script {script} has {bad}; scripts use only {w} (write), "
+                "{d} (delete) and {r} (read)",
                 index=index,
                 script=script,
                 bad=bad[0],
                 w="w",
+                d="d",
                 r="r",
             )
     ops = sum(len(script) for script in scripts)
@@ -332,6 +418,44 @@ def _check_scripts(scripts: tuple[str, ...], shown: str) -> None:
             f"clients: {ops} operations in all is out of range; allowed "
             f"1..{MAX_OPS} (the largest scope the tools handle)"
         )
+
+
+def _check_datacenters(value: Any) -> None:
+    if isinstance(value, str) or not isinstance(value, tuple | list) or not value:
+        raise ConfigError(
+            f"datacenters: {value!r} is not a list of datacenters; give e.g. dc1=3,dc2=2"
+        )
+    names = set()
+    for entry in value:
+        if not (isinstance(entry, tuple | list) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise ConfigError(f"datacenters: {entry!r} is not a datacenter and its replicas")
+        name, replicas = entry
+        if not name.strip() or "=" in name or "," in name:
+            raise ConfigError(f"datacenters: {name!r} is not a datacenter name")
+        if name in names:
+            raise ConfigError(f"datacenters: {name} is named twice")
+        names.add(name)
+        check_int("datacenters", replicas, 1, MAX_REPLICAS)
+
+
+def parse_datacenters(text: str) -> tuple[tuple[str, int], ...]:
+    """Parse ``"dc1=3,dc2=2"`` into (name, replicas) pairs, in order."""
+    pairs = []
+    for part in text.split(","):
+        name, equals, count = part.partition("=")
+        if not equals or not count.strip().isdigit():
+            raise ConfigError(
+                f"datacenters: {part.strip()!r} is not NAME=REPLICAS; give e.g. dc1=3,dc2=2"
+            )
+        pairs.append((name.strip(), int(count)))
+    value = tuple(pairs)
+    _check_datacenters(value)
+    return value
+
+
+def parse_names(text: str) -> tuple[str, ...]:
+    """Parse ``"dc1,dc2"`` into names."""
+    return tuple(part.strip() for part in text.split(","))
 
 
 def check_int(name: str, value: object, low: int, high: int | None = None) -> None:
@@ -359,14 +483,78 @@ class Config:
     anti_entropy: bool = False
     read_repair: str = "off"
     resolution: str = "lww"
+    gc_grace: int | None = None
+    purge_repaired: bool = False
+    datacenters: tuple[tuple[str, int], ...] | None = None
+    client_dcs: tuple[str, ...] | None = None
+    write_level: str | None = None
+    read_level: str | None = None
 
     def __post_init__(self) -> None:
+        for name in ("datacenters", "client_dcs"):
+            value = getattr(self, name)
+            if isinstance(value, list):  # as JSON and TOML give them; stored as tuples
+                items = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+                object.__setattr__(self, name, items)
         for option in OPTIONS:
             option.check(getattr(self, option.field), self)
         for needs in NEEDS:
             value = getattr(self, needs.field)
             if value != needs.unless and getattr(self, needs.other) != needs.value:
                 raise Conflict(needs, value)
+        self._check_extensions()
+
+    def _check_extensions(self) -> None:
+        if self.has_deletes and self.resolution != "lww":
+            raise ConfigError(
+                f"clients: a delete needs resolution lww (a tombstone wins by its "
+                f"timestamp), not {self.resolution}"
+            )
+        if self.purge_repaired and self.gc_grace is None:
+            raise ConfigError(
+                "purge_repaired: on needs gc_grace set (without it nothing is purged)"
+            )
+        names = [name for name, _ in self.dcs]
+        total = sum(replicas for _, replicas in self.dcs)
+        if total != self.n:
+            raise ConfigError(
+                f"n: {self.n} differs from the {total} replicas of datacenters "
+                f"{','.join(f'{name}={count}' for name, count in self.dcs)}; leave n out or "
+                f"make it {total}"
+            )
+        if self.client_dcs is not None:
+            if len(self.client_dcs) != len(self.clients):
+                raise ConfigError(
+                    f"client_dcs: {len(self.client_dcs)} datacenters for "
+                    f"{len(self.clients)} clients; give one per client"
+                )
+            for name in self.client_dcs:
+                if name not in names:
+                    raise ConfigError(
+                        f"client_dcs: {name!r} is no datacenter; known: {', '.join(names)}"
+                    )
+        for field_name in ("write_level", "read_level"):
+            level = getattr(self, field_name)
+            needed = {"TWO": 2, "THREE": 3}.get(level or "", 0)
+            if needed > self.n:
+                raise ConfigError(
+                    f"{field_name}: {level} needs {needed} replicas; there are {self.n}"
+                )
+
+    @property
+    def has_deletes(self) -> bool:
+        return any("d" in script for script in self.clients)
+
+    @property
+    def dcs(self) -> tuple[tuple[str, int], ...]:
+        """The datacenters, (name, replicas) each: one named dc1 unless configured."""
+        return self.datacenters if self.datacenters is not None else (("dc1", self.n),)
+
+    def client_dc(self, client: int) -> int:
+        """The index (in `dcs`) of a client's coordinator datacenter."""
+        if self.client_dcs is None:
+            return 0
+        return [name for name, _ in self.dcs].index(self.client_dcs[client])
 
     @property
     def quorums_overlap(self) -> bool:
@@ -376,6 +564,10 @@ class Config:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["clients"] = list(self.clients)
+        if self.datacenters is not None:
+            data["datacenters"] = [list(pair) for pair in self.datacenters]
+        if self.client_dcs is not None:
+            data["client_dcs"] = list(self.client_dcs)
         return data
 
     @classmethod
@@ -403,9 +595,14 @@ class Config:
     def describe(self) -> str:
         """The configuration in the CLI's own words, e.g. for a report header:
         n=3 w=2 r=2 clients=w,rr drift=0 drops=0 ... resolution=lww."""
+        # A level replaces its count, so the count it replaces is left out too.
+        replaced = {"w"} if self.write_level is not None else set()
+        replaced |= {"r"} if self.read_level is not None else set()
         return " ".join(
             f"{option.flag.removeprefix('--')}={option.shown(getattr(self, option.field))}"
             for option in OPTIONS
+            if option.field not in replaced
+            and (option.field not in EXTENSIONS or getattr(self, option.field) != option.default)
         )
 
 

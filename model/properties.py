@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from leaderless.model.config import Config
+from leaderless.model.levels import meets
 from leaderless.model.state import (
     FAIL,
     H_COMPLETED,
@@ -78,7 +79,19 @@ class Property:
 
 
 def _writes(config: Config) -> bool:
-    return any("w" in script for script in config.clients)
+    """Some client updates the register: "write" in MODEL.md's properties reads write or
+    delete (docs/MODEL.md's extension)."""
+    return any("w" in script or "d" in script for script in config.clients)
+
+
+def _updates_then_reads(script: str) -> bool:
+    first = min((script.find(op) for op in "wd" if op in script), default=-1)
+    return first >= 0 and "r" in script[first:]
+
+
+def _nil_readable(config: Config) -> bool:
+    """NIL still means "saw no update": false once purging may forget a delete."""
+    return config.gc_grace is None
 
 
 def _reads(config: Config) -> bool:
@@ -128,7 +141,8 @@ class Catalogue:
     # Naming, for the sentences the predicates return.
     def op_name(self, op: int) -> str:
         client, k = self.scope.ops[op]
-        return f"{'w' if self.scope.is_write[op] else 'r'}({client},{k})"
+        kind = "r" if not self.scope.is_write[op] else "d" if self.scope.is_delete[op] else "w"
+        return f"{kind}({client},{k})"
 
     def version_name(self, code: int) -> str:
         ts, op = self.scope.version_parts(code)
@@ -222,8 +236,32 @@ class Catalogue:
                     )
         return None
 
+    def no_resurrection(self, hist: tuple) -> str | None:
+        scope = self.scope
+        for read in self._ok_reads(hist):
+            result = hist[read][H_RESULT]
+            if result == NIL or scope.is_tombstone(result):
+                continue
+            x = (result - 1) % scope.op_count
+            for delete, rec in enumerate(hist):
+                if (
+                    scope.is_delete[delete]
+                    and rec[H_STATUS] == OK
+                    and _precedes(rec, hist[read])
+                    and result < rec[H_VERSION]
+                    and not _precedes(rec, hist[x])
+                ):
+                    return (
+                        f"read {self.op_name(read)} returned {self.version_name(result)}, "
+                        f"the value of write {self.op_name(x)}, although delete "
+                        f"{self.op_name(delete)} ({self.version_name(rec[H_VERSION])}, "
+                        "above it) was acknowledged before the read began: deleted data "
+                        "came back"
+                    )
+        return None
+
     def linearizable(self, hist: tuple) -> str | None:
-        if _linearizable(self.scope.is_write, hist):
+        if _linearizable(self.scope.is_write, self.scope.is_delete, hist):
             return None
         shown = []
         for op, rec in enumerate(hist):
@@ -280,6 +318,8 @@ class Catalogue:
             return None
         table = self.table
         config = self.scope.config
+        if self.scope.needs is not None:
+            return self._availability_by_level(state, active)
         # A pending op's messages in flight all count towards its quorum, except
         # requests to replicas that are down (only a repair can send one there).
         in_flight = [0] * self.scope.op_count
@@ -317,6 +357,68 @@ class Catalogue:
                         f"{replica}, but neither its repair nor its ack is in flight"
                     )
         return None
+
+    def _availability_by_level(self, state: tuple, active: tuple[int, ...]) -> str | None:
+        """Availability under consistency levels (docs/MODEL.md): the replicas that
+        answered or still may must be able to meet the op's level."""
+        hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
+        needs, table = self.scope.needs, self.table
+        assert needs is not None
+        possible = [0] * self.scope.op_count
+        for code in net:
+            kind, op, replica, _ = table[code]
+            if kind != WREQ or up >> replica & 1:
+                possible[op] |= 1 << replica
+        for op in active:
+            status = hist[op][H_STATUS]
+            if status == REPAIRING:
+                continue  # as in availability: awaiting a repair ack, level met already
+            answered = live[op][L_ACKS]
+            for replica, _ in live[op][L_RESPONSES]:
+                answered |= 1 << replica
+            if not meets(needs[op], answered | possible[op]):
+                level = (
+                    self.scope.config.write_level
+                    if self.scope.is_write[op]
+                    else (self.scope.config.read_level)
+                )
+                shown = level or (
+                    f"{self.scope.config.w} acks"
+                    if self.scope.is_write[op]
+                    else f"{self.scope.config.r} responses"
+                )
+                return (
+                    f"{'read' if not self.scope.is_write[op] else 'write'} "
+                    f"{self.op_name(op)} can no longer meet {shown}: the replicas that "
+                    "answered or still may are too few"
+                )
+        return self._repair_stuck(state, active)
+
+    def _repair_stuck(self, state: tuple, active: tuple[int, ...]) -> str | None:
+        hist, live, net, table = state[HIST], state[LIVE], state[NET], self.table
+        for op in active:
+            if hist[op][H_STATUS] != REPAIRING:
+                continue
+            awaiting = live[op][L_AWAITING]
+            for code in net:
+                kind, m_op, replica, _ = table[code]
+                if m_op == op and (kind == WACK or kind == WREQ):
+                    awaiting &= ~(1 << replica)
+            if awaiting:
+                replica = (awaiting & -awaiting).bit_length() - 1
+                return (
+                    f"read {self.op_name(op)} awaits the repair ack of replica "
+                    f"{replica}, but neither its repair nor its ack is in flight"
+                )
+        return None
+
+    def read_after_acknowledged_delete(self, hist: tuple) -> bool:
+        scope = self.scope
+        return any(
+            scope.is_delete[delete] and rec[H_STATUS] == OK and _precedes(rec, hist[read])
+            for read in self._ok_reads(hist)
+            for delete, rec in enumerate(hist)
+        )
 
     # Situations: each holds wherever its property's predicate above can fail, and
     # says what a run must show before a "holds" of that property means anything.
@@ -465,7 +567,7 @@ CATALOGUE: tuple[Property, ...] = (
     Property(
         "stale-read",
         "no ok read returns a value older than a write acknowledged before the read began",
-        lambda c: _writes(c) and _reads(c),
+        lambda c: _writes(c) and _reads(c) and _nil_readable(c),
         HISTORY,
         Catalogue.stale_read,
         "an ok read began after an acknowledged write",
@@ -474,7 +576,7 @@ CATALOGUE: tuple[Property, ...] = (
     Property(
         "read-your-writes",
         "a client's ok read never misses that client's own earlier acknowledged write",
-        lambda c: any("r" in script[script.find("w") :] for script in c.clients if "w" in script),
+        lambda c: any(_updates_then_reads(script) for script in c.clients) and _nil_readable(c),
         HISTORY,
         Catalogue.read_your_writes,
         "a client's ok read began after its own acknowledged write",
@@ -483,7 +585,7 @@ CATALOGUE: tuple[Property, ...] = (
     Property(
         "monotonic-reads",
         "a client's later read never returns an older value than its earlier read",
-        lambda c: any(script.count("r") >= 2 for script in c.clients),
+        lambda c: any(script.count("r") >= 2 for script in c.clients) and _nil_readable(c),
         HISTORY,
         Catalogue.monotonic_reads,
         "a client's ok read began after its earlier ok read returned a written value",
@@ -510,7 +612,9 @@ CATALOGUE: tuple[Property, ...] = (
     Property(
         "lww-order",
         "a write never gets a lower timestamp than a write that finished before it began",
-        lambda c: c.resolution == "lww" and sum(s.count("w") for s in c.clients) >= 2,
+        lambda c: (
+            c.resolution == "lww" and sum(s.count("w") + s.count("d") for s in c.clients) >= 2
+        ),
         HISTORY,
         Catalogue.lww_order,
         "an acknowledged write began after another write had finished",
@@ -528,7 +632,7 @@ CATALOGUE: tuple[Property, ...] = (
     Property(
         "convergence",
         "once quiet (and anti-entropy done, if on), all live replicas hold the same version",
-        lambda c: c.n >= 2 and _writes(c),
+        lambda c: c.n >= 2 and _writes(c) and _nil_readable(c),
         QUIESCENT,
         Catalogue.convergence,
         "a quiescent state had two live replicas, one holding a written value",
@@ -543,11 +647,20 @@ CATALOGUE: tuple[Property, ...] = (
         "an operation was in flight",
         Catalogue.op_in_flight,
     ),
+    Property(
+        "no-resurrection",
+        "once a delete is acknowledged, no later ok read returns a value it superseded",
+        lambda c: c.has_deletes and "w" in "".join(c.clients) and _reads(c),
+        HISTORY,
+        Catalogue.no_resurrection,
+        "an ok read began after an acknowledged delete",
+        Catalogue.read_after_acknowledged_delete,
+    ),
 )
 PROPERTY_IDS = tuple(p.id for p in CATALOGUE)
 
 
-def _linearizable(is_write: tuple[bool, ...], hist: tuple) -> bool:
+def _linearizable(is_write: tuple[bool, ...], is_delete: tuple[bool, ...], hist: tuple) -> bool:
     """Search for a linearization of the ok ops plus any subset of pending/failed writes.
 
     Depth-first over (ops placed, register value), placing next any op whose ok
@@ -569,8 +682,11 @@ def _linearizable(is_write: tuple[bool, ...], hist: tuple) -> bool:
     must_follow = [
         sum(1 << q for q, a in enumerate(required) if _precedes(hist[a], hist[e])) for e in members
     ]
+    # Values, not versions: a delete writes NIL, and a read of its tombstone returns NIL.
     returns = [
-        None if is_write[e] or hist[e][H_RESULT] == NIL else (hist[e][H_RESULT] - 1) % op_count
+        None
+        if is_write[e] or hist[e][H_RESULT] == NIL or is_delete[(hist[e][H_RESULT] - 1) % op_count]
+        else (hist[e][H_RESULT] - 1) % op_count
         for e in members
     ]
     dead_ends: set[tuple[int, int | None]] = set()
@@ -585,7 +701,7 @@ def _linearizable(is_write: tuple[bool, ...], hist: tuple) -> bool:
             if placed & bit or must_follow[position] & ~placed:
                 continue
             if is_write[e]:
-                if extend(placed | bit, e):
+                if extend(placed | bit, None if is_delete[e] else e):
                     return True
             elif returns[position] == value and extend(placed | bit, value):
                 return True

@@ -207,6 +207,8 @@ class ReplicationWalk:
             return self.now + choices.integer(*_TIMEOUT, "timeout") if self.timeouts else _NEVER
         if kind == "Crash":
             return max(self.now, self.crash_at[key[1]])
+        if kind == "Purge":
+            return self.now + choices.integer(1, _FAULT_BY, "purge")
         if kind == "AntiEntropy":
             return (
                 self.now + choices.integer(1, _FAULT_BY, "anti-entropy")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from leaderless.model.config import Config
+from leaderless.model.levels import LOCAL_LEVELS, Requirement, requirement
 
 STORE, UP, NOW, NET, DROPS, CRASHES, HIST, LIVE = range(8)
 
@@ -80,19 +81,49 @@ class Scope:
     config: Config
     n: int
     ops: tuple[tuple[int, int], ...]  # op index -> (client, k)
-    is_write: tuple[bool, ...]
+    is_write: tuple[bool, ...]  # the op updates the register: a write or a delete
     ops_of_client: tuple[tuple[int, ...], ...]
     lww: bool
     all_up: int
     op_count: int
     min_timestamp: int  # the lowest timestamp a write may carry
+    is_delete: tuple[bool, ...] = ()
+    deletes: bool = False  # some op is a delete: version codes carry the tombstone bit
+    dc_of: tuple[int, ...] = ()  # replica -> the index of its datacenter
+    dc_masks: tuple[int, ...] = ()  # datacenter -> its replicas, as a bitmask
+    # Per op: what its acks (writes, deletes) or its responses (reads) must meet, and
+    # the replicas a read asks; None where MODEL.md's plain counts w and r apply.
+    needs: tuple[Requirement, ...] | None = None
+    read_targets: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, config: Config, min_timestamp: int | None = None) -> Scope:
         """`min_timestamp` defaults to MODEL.md's 1 - drift (invoked >= 1); clock
         models whose readings go lower pass their own floor."""
         ops = tuple((c, k) for c, script in enumerate(config.clients) for k in range(len(script)))
-        is_write = tuple(config.clients[c][k] == "w" for c, k in ops)
+        is_write = tuple(config.clients[c][k] in "wd" for c, k in ops)
+        is_delete = tuple(config.clients[c][k] == "d" for c, k in ops)
+        dc_of = tuple(dc for dc, (_, count) in enumerate(config.dcs) for _ in range(count))
+        dc_masks = tuple(
+            sum(1 << i for i, of in enumerate(dc_of) if of == dc) for dc in range(len(config.dcs))
+        )
+        needs = read_targets = None
+        if config.write_level is not None or config.read_level is not None:
+            needs = tuple(
+                requirement(
+                    config.write_level if is_write[op] else config.read_level,
+                    config.w if is_write[op] else config.r,
+                    dc_masks,
+                    config.client_dc(c),
+                )
+                for op, (c, _) in enumerate(ops)
+            )
+            read_targets = tuple(
+                dc_masks[config.client_dc(c)]
+                if not is_write[op] and config.read_level in LOCAL_LEVELS
+                else (1 << config.n) - 1
+                for op, (c, _) in enumerate(ops)
+            )
         by_client = tuple(
             tuple(index for index, (c, _) in enumerate(ops) if c == client)
             for client in range(len(config.clients))
@@ -107,16 +138,28 @@ class Scope:
             (1 << config.n) - 1,
             len(ops),
             1 - config.drift if min_timestamp is None else min_timestamp,
+            is_delete,
+            any(is_delete),
+            dc_of,
+            dc_masks,
+            needs,
+            read_targets,
         )
 
     # Versions: NIL is 0; under lww (ts, op) is (ts - min_timestamp + 1) * ops + op + 1,
-    # which orders like (ts, op) and stays above NIL; under arrival op + 1.
+    # which orders like (ts, op) and stays above NIL; under arrival op + 1. With deletes
+    # a tombstone bit sits between the two, (2 * (ts - min_timestamp + 1) + tombstone)
+    # * ops + op + 1, so a tombstone is above a value of the same timestamp (Cassandra's
+    # rule). Either way (code - 1) % ops is the op that wrote the version.
     def version(self, op: int, ts: int | None) -> int:
         if ts is None:
             return op + 1
         if ts < self.min_timestamp:
             raise ValueError(f"timestamp {ts} is below this scope's floor {self.min_timestamp}")
-        return (ts - self.min_timestamp + 1) * self.op_count + op + 1
+        slot = ts - self.min_timestamp + 1
+        if self.deletes:
+            slot = 2 * slot + self.is_delete[op]
+        return slot * self.op_count + op + 1
 
     def version_parts(self, code: int) -> tuple[int | None, int | None]:
         """(timestamp, writer op) of a version code; (None, None) for NIL."""
@@ -125,7 +168,13 @@ class Scope:
         op = (code - 1) % self.op_count
         if not self.lww:
             return None, op
-        return (code - 1) // self.op_count - 1 + self.min_timestamp, op
+        slot = (code - 1) // self.op_count
+        if self.deletes:
+            slot //= 2
+        return slot - 1 + self.min_timestamp, op
+
+    def is_tombstone(self, code: int) -> bool:
+        return code != NIL and self.is_delete[(code - 1) % self.op_count]
 
     def message(self, kind: int, op: int, replica: int, version: int = NIL) -> int:
         return (((version * self.n + replica) * self.op_count + op) << 2) | kind

@@ -1,5 +1,8 @@
 """Replica symmetry: every replica id plays the same role, so states that differ only
 by a renaming of replicas have the same futures and satisfy the same properties.
+With datacenters, only replicas of one datacenter play the same role: each
+signature starts with its replica's datacenter, so only renamings within a
+datacenter map a state's key to itself.
 
 Every replica-dependent part of a state belongs to exactly one replica: its stored
 version, its up bit, the messages addressed to or sent by it, its ack, response and
@@ -48,10 +51,16 @@ class Symmetry:
         self.n = scope.n
         self._split = _SplitTable(scope)
         self._replicas_in = _ReplicasIn(scope.n)
+        self._datacenters = len(scope.dc_masks) > 1
 
     def canonical_key(self, state: tuple) -> tuple:
         store, up, now, net, drops, crashes, hist, live = state
-        signatures = [[version, up >> i & 1] for i, version in enumerate(store)]
+        if self._datacenters:
+            # Replicas are interchangeable only within a datacenter: its index leads.
+            dc_of = self.scope.dc_of
+            signatures = [[dc_of[i], version, up >> i & 1] for i, version in enumerate(store)]
+        else:
+            signatures = [[version, up >> i & 1] for i, version in enumerate(store)]
         append = [signature.append for signature in signatures]
         split = self._split
         for code in net:

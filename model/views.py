@@ -113,12 +113,16 @@ class Views:
         ]
 
     def operations(self) -> list[dict[str, Any]]:
-        """Each op's fixed facts: its name, its client, whether it writes or reads."""
+        """Each op's fixed facts: its name, its client, whether it writes, deletes or reads."""
         return [
             {
                 "name": self.op_name(op),
                 "client": participant_id(("client", client)),
-                "type": "write" if self.scope.is_write[op] else "read",
+                "type": "read"
+                if not self.scope.is_write[op]
+                else "delete"
+                if self.scope.is_delete[op]
+                else "write",
             }
             for op, (client, _) in enumerate(self.scope.ops)
         ]

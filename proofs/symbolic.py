@@ -110,14 +110,16 @@ class Encoding:
     """The transition system of one configuration."""
 
     def __init__(self, config: Config) -> None:
-        missing = [action.name for action in ACTIONS if not action.symbolic]
+        missing = [
+            action.name for action in ACTIONS if not action.symbolic and action.occurs(config)
+        ]
         if missing:
             # Without an action's transitions every symbolic verdict would rest on a
             # smaller model than the explorer's: refuse rather than prove the wrong thing.
             raise NotEncoded(
                 f"the symbolic encoding does not cover {', '.join(missing)} (registered "
                 "with symbolic=False in leaderless.model.actions), so bmc and k-induction "
-                "cannot check this model"
+                "cannot check this configuration"
             )
         self.config = config
         self.scope = Scope.of(config)
@@ -142,6 +144,7 @@ class Encoding:
             "lww-order": self.lww_order,
             "convergence": self.convergence,
             "availability": self.availability,
+            "no-resurrection": self.no_resurrection,
         }
         assert set(self.bad) | set(NOT_ENCODED) == {p.id for p in CATALOGUE}
 
@@ -188,8 +191,23 @@ class Encoding:
 
     def ts_version(self, invoked: z3.ArithRef, o: int, delta: int) -> z3.ArithRef:
         # Scope.version(o, invoked + delta), written out so that it stays linear.
-        ts = invoked + delta
-        return (ts - self.scope.min_timestamp + 1) * self.scope.op_count + o + 1
+        slot = invoked + delta - self.scope.min_timestamp + 1
+        if self.scope.deletes:
+            slot = 2 * slot + int(self.scope.is_delete[o])
+        return slot * self.scope.op_count + o + 1
+
+    def meets(self, o: int, replicas: Sequence[z3.BoolRef]) -> z3.BoolRef:
+        """Whether the replicas flagged meet op o's quorum: w (writes and deletes) or r
+        (reads) of them, or its consistency level's requirements (docs/MODEL.md)."""
+        needs = self.scope.needs
+        if needs is None:
+            return count(replicas) >= (self.config.w if o in self.writes else self.config.r)
+        return z3.And(
+            *[
+                count([flag for i, flag in enumerate(replicas) if mask >> i & 1]) >= least
+                for mask, least in needs[o]
+            ]
+        )
 
     # Initial state.
     def init(self, s: SymState) -> z3.BoolRef:
@@ -225,8 +243,10 @@ class Encoding:
                 updates["wreq", o, i] = z3.Or(s["wreq", o, i], s["up", i])
         else:
             updates["result", o] = z3.IntVal(NO_RESULT)
+            targets = self.scope.read_targets
             for i in range(self.n):
-                updates["rreq", o, i] = z3.Or(s["rreq", o, i], s["up", i])
+                if targets is None or targets[o] >> i & 1:
+                    updates["rreq", o, i] = z3.Or(s["rreq", o, i], s["up", i])
         return Effect(guard, updates)
 
     # 2. DeliverWriteRequest(wreq(o, i, v)), v is o's version (a write) or rv (a repair).
@@ -248,7 +268,7 @@ class Encoding:
         if o in self.writes:
             pending = status == PENDING
             acks = [z3.Or(s["acks", o, j], j == i) for j in range(n)]
-            done = z3.And(pending, count(acks) >= self.config.w)
+            done = z3.And(pending, self.meets(o, acks))
             updates["status", o] = z3.If(done, OK, status)
             updates["completed", o] = z3.If(done, s["now"], s["completed", o])
             for j in range(n):
@@ -292,11 +312,11 @@ class Encoding:
         has = [z3.Or(s["has", o, j], j == i) for j in range(n)]
         resp = [s["rrespv", o, i] if j == i else s["resp", o, j] for j in range(n)]
         if mode == "wait":
-            guard.append(count(has) < self.config.r)
+            guard.append(z3.Not(self.meets(o, has)))
             updates["has", o, i] = z3.BoolVal(True)
             updates["resp", o, i] = resp[i]
             return Effect(guard, updates)
-        guard.append(count(has) >= self.config.r)
+        guard.append(self.meets(o, has))
         if choice is None:
             x = _max(list(zip(has, resp)), NIL)
         else:
@@ -479,6 +499,29 @@ class Encoding:
                 )
         return z3.Or(*cases)
 
+    def no_resurrection(self, s: SymState) -> z3.BoolRef:
+        is_delete = self.scope.is_delete
+        cases = []
+        for r in self.reads:
+            x = s["result", r]
+            for d in self.writes:
+                if not is_delete[d]:
+                    continue
+                for w in self.writes:
+                    if is_delete[w]:
+                        continue
+                    cases.append(
+                        z3.And(
+                            self._ok_read(s, r),
+                            s["status", d] == OK,
+                            self.precedes(s, d, r),
+                            self.names(s, x, w),
+                            x < self.vcode(s, d),
+                            z3.Not(self.precedes(s, d, w)),
+                        )
+                    )
+        return z3.Or(*cases)
+
     def monotonic_reads(self, s: SymState) -> z3.BoolRef:
         ops = self.scope.ops
         cases = []
@@ -561,16 +604,19 @@ class Encoding:
 
     def availability(self, s: SymState) -> z3.BoolRef:
         n, cases = self.n, []
+        # A replica can still count for an op when it answered or a message of the op to or
+        # from it is in flight; an op has at most one of these per replica.
         for o in self.writes:
-            have = count(
-                [s["acks", o, i] for i in range(n)]
-                + [s["wack", o, i] for i in range(n)]
-                + [z3.And(s["wreq", o, i], s["up", i]) for i in range(n)]
-            )
-            cases.append(z3.And(s["status", o] == PENDING, have < self.config.w))
+            possible = [
+                z3.Or(s["acks", o, i], s["wack", o, i], z3.And(s["wreq", o, i], s["up", i]))
+                for i in range(n)
+            ]
+            cases.append(z3.And(s["status", o] == PENDING, z3.Not(self.meets(o, possible))))
         for o in self.reads:
-            have = count([s[name, o, i] for name in ("has", "rreq", "rresp") for i in range(n)])
-            cases.append(z3.And(s["status", o] == PENDING, have < self.config.r))
+            possible = [
+                z3.Or(*[s[name, o, i] for name in ("has", "rreq", "rresp")]) for i in range(n)
+            ]
+            cases.append(z3.And(s["status", o] == PENDING, z3.Not(self.meets(o, possible))))
             if self.blocking:
                 cases.append(
                     z3.And(

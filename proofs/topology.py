@@ -33,12 +33,12 @@ from typing import Any
 
 import z3
 
-from leaderless.proofs.quorum import LARGEST_N
+from leaderless.model.config import Config
+from leaderless.model.levels import LEVELS, LOCAL_LEVELS
+from leaderless.proofs.quorum import LARGEST_N, prove_overlap
 from leaderless.proofs.result import Inconsistent, InvalidInput, Proved, Refuted, Result, Unknown
 from leaderless.proofs.solve import arithmetic_solver, check
 
-LEVELS = ("ONE", "TWO", "THREE", "QUORUM", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM", "ALL", "ANY")
-LOCAL_LEVELS = ("LOCAL_ONE", "LOCAL_QUORUM")
 _COUNTED = {"ONE": 1, "TWO": 2, "THREE": 3}
 _DC_KEYS = ("replication_factor", "nodes", "votes", "stand_ins")
 _SIDE_KEYS = ("level", "dc")
@@ -299,6 +299,8 @@ def requirements(topology: Topology, level: Level) -> tuple[Requirement, ...]:
         return (_everywhere(topology, sum(all_votes) // 2 + 1, all_votes),)
     if level.name == "ALL":
         return (_everywhere(topology, len(topology.replicas), None),)
+    if level.name.isdigit():  # a numeric quorum (MODEL.md's w or r): replicas anywhere
+        return (_everywhere(topology, int(level.name), None),)
     if level.name == "EACH_QUORUM":
         return tuple(_local(dc, dc.quorum, dc.votes) for dc in topology.datacenters)
     if level.name == "ANY":
@@ -498,3 +500,56 @@ def levels_of(topology: Topology, *, writing: bool) -> tuple[Level, ...]:
         elif _COUNTED.get(name, 0) <= len(topology.replicas):
             levels.append(Level(name))
     return tuple(levels)
+
+
+def prove_config_overlap(config: Config, timeout_ms: int | None = None) -> Result:
+    """The quorum-overlap verdict of a model configuration (what `check` prints beside
+    the explored verdicts). Numeric quorums in one datacenter are `prove_overlap`'s r + w
+    > n; with datacenters or levels, every pair of a writing client's coordinator
+    datacenter and a reading client's is proved as a topology (replica i is node "i"),
+    and the first refutation found is the answer."""
+    if config.datacenters is None and config.write_level is None and config.read_level is None:
+        return prove_overlap(config.n, config.r, config.w, timeout_ms=timeout_ms)
+    ids = iter(range(config.n))
+    topology = parse_topology(
+        {
+            "datacenters": {
+                name: {"nodes": [str(next(ids)) for _ in range(count)]}
+                for name, count in config.dcs
+            }
+        }
+    )
+    names = [name for name, _ in config.dcs]
+
+    def level(name: str | None, count: int, client: int) -> Level:
+        if name is None:
+            return Level(str(count))
+        if name == "ANY":  # the model has no hints: an ANY write waits for one replica's ack
+            return Level("ONE")
+        return Level(name, names[config.client_dc(client)] if name in LOCAL_LEVELS else None)
+
+    sides: dict[str, set[Level]] = {"write": set(), "read": set()}
+    for client, script in enumerate(config.clients):
+        if set(script) & {"w", "d"}:
+            sides["write"].add(level(config.write_level, config.w, client))
+        if "r" in script:
+            sides["read"].add(level(config.read_level, config.r, client))
+    if not sides["write"] or not sides["read"]:
+        # Nothing to overlap: give the verdict of the levels at the first datacenter.
+        sides["write"] = sides["write"] or {level(config.write_level, config.w, 0)}
+        sides["read"] = sides["read"] or {level(config.read_level, config.r, 0)}
+    results = [
+        prove_topology(topology, read, write, timeout_ms=timeout_ms)
+        for write in sorted(sides["write"], key=str)
+        for read in sorted(sides["read"], key=str)
+    ]
+    for result in results:
+        if not isinstance(result, Proved):
+            return result
+    if len(results) == 1:
+        return results[0]
+    return Proved(
+        "; ".join(result.claim for result in results),
+        tuple(o for result in results for o in result.obligations),
+        "every read meets every write on a replica, whichever datacenters coordinate them",
+    )

@@ -31,6 +31,25 @@ SUITE = [
     Config(n=2, w=1, r=1, clients=("ww", "r"), drift=1),
     Config(n=2, w=1, r=2, clients=("w", "r"), resolution="arrival", timeouts=True),
     Config(n=2, w=1, r=1, clients=("w", "r"), max_crashes=1),
+    # docs/MODEL.md's extensions: deletes, and consistency levels over datacenters.
+    Config(n=2, w=1, r=1, clients=("wd", "r")),
+    Config(
+        n=3,
+        clients=("w", "r"),
+        datacenters=(("dc1", 2), ("dc2", 1)),
+        client_dcs=("dc1", "dc2"),
+        write_level="LOCAL_QUORUM",
+        read_level="LOCAL_ONE",
+    ),
+    Config(
+        n=2,
+        clients=("w", "r"),
+        datacenters=(("dc1", 1), ("dc2", 1)),
+        client_dcs=("dc1", "dc2"),
+        write_level="EACH_QUORUM",
+        read_level="LOCAL_ONE",
+        max_crashes=1,
+    ),
 ]
 
 

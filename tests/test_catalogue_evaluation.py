@@ -84,7 +84,7 @@ def test_every_built_in_entry_reads_a_known_kind():
 def test_every_built_in_entry_is_evaluated_through_its_own_kind():
     # Each entry in turn made to fire everywhere: it must be reported violated (in the
     # initial state, which is quiescent too), so no entry is skipped by the checker.
-    config = Config(n=2, w=1, r=1, clients=("wrr", "w"), timeouts=True)
+    config = Config(n=2, w=1, r=1, clients=("wrr", "wd"), timeouts=True)
     for index, prop in enumerate(CATALOGUE):
         firing = dataclasses.replace(prop, check=lambda catalogue, x: "fires")
         catalogue = (*CATALOGUE[:index], firing, *CATALOGUE[index + 1 :])
@@ -123,7 +123,7 @@ def test_a_history_situation_is_asked_once_per_history(answer):
 def test_every_built_in_situation_is_evaluated_through_its_own_kind():
     # Each entry's situation in turn made to hold nowhere, then everywhere: the
     # verdict follows, so no situation is skipped or read through another kind.
-    config = Config(n=2, w=1, r=1, clients=("wrr", "w"), timeouts=True)
+    config = Config(n=2, w=1, r=1, clients=("wrr", "wd"), timeouts=True)
     for index, prop in enumerate(CATALOGUE):
         for everywhere in (False, True):
             changed = dataclasses.replace(

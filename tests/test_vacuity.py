@@ -41,6 +41,9 @@ CONFIGS = [
     Config(n=2, w=1, r=1, clients=("rw",), read_repair="async", timeouts=True),
     Config(n=2, w=1, r=1, clients=("wr", "rr"), read_repair="async", max_crashes=1),
     Config(n=2, w=1, r=1, clients=("w", "wr"), resolution="arrival", timeouts=True),
+    # docs/MODEL.md's extensions: deletes, with and without purging.
+    Config(n=2, w=1, r=1, clients=("w", "d", "r")),
+    Config(n=2, w=2, r=1, clients=("wd", "r"), gc_grace=0),
 ]
 
 

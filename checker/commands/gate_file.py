@@ -65,8 +65,13 @@ from leaderless.model.config import (
     BOOL,
     CHOICE,
     CLIENTS,
+    DATACENTERS,
+    EXTENSIONS,
+    NAMES,
     NEEDS,
     OPTION,
+    OPTIONAL_CHOICE,
+    OPTIONAL_INT,
     OPTIONS,
     Option,
     Words,
@@ -79,7 +84,6 @@ from leaderless.proofs.topology import (
     Topology,
     parse_level,
     parse_topology,
-    requirements,
 )
 
 QUORUM_OVERLAP = "quorum-overlap"
@@ -126,14 +130,33 @@ def _model_key(option: Option) -> Key:
     description = f"{option.help} (default {default}; as `check {option.flag}`)"
     if option.kind == BOOL:
         return Key((bool,), "true or false", description, {"default": option.default})
-    if option.kind == CHOICE:
+    if option.kind == OPTIONAL_INT:
+        # Left out, the option is off (none): TOML has no null.
+        return Key((int,), "an integer", description, {"minimum": option.low})
+    if option.kind == DATACENTERS:
+        return Key(
+            (dict,),
+            "a table like { dc1 = 3, dc2 = 2 }",
+            description,
+            {"minProperties": 1, "additionalProperties": {"type": "integer", "minimum": 1}},
+        )
+    if option.kind == NAMES:
+        return Key(
+            (str, list),
+            'a string like "dc1,dc2" or a list like ["dc1", "dc2"]',
+            description,
+            {"items": {"type": "string"}, "minItems": 1},
+        )
+    if option.kind in (CHOICE, OPTIONAL_CHOICE):
         quoted = [f'"{choice}"' for choice in option.choices]
         names = f"{', '.join(quoted[:-1])} or {quoted[-1]}"
         return Key(
             (str,),
             f"a string ({names})",
             description,
-            {"enum": list(option.choices), "default": option.default},
+            {"enum": list(option.choices)}
+            if option.default is None
+            else {"enum": list(option.choices), "default": option.default},
         )
     if option.kind == CLIENTS:
         # As parse_clients reads them: scripts of w and r, split at commas, spaces around.
@@ -166,6 +189,12 @@ class GateFileWords(Words):
     def value(self, option: Option, value: Any) -> str:
         if option.kind == BOOL:
             return "true" if value else "false"
+        if value is None:
+            return "(left out)"
+        if option.kind == DATACENTERS:
+            return "{ " + ", ".join(f"{name} = {count}" for name, count in value) + " }"
+        if option.kind == NAMES:
+            return "[" + ", ".join(self.quote(name) for name in value) + "]"
         if option.kind == CLIENTS:
             value = option.shown(value)
         return self.quote(value) if isinstance(value, str) else str(value)
@@ -598,7 +627,19 @@ class _Parser:
                         raise self.fail(
                             line(key), f"{where}: {error.worded(GATE_FILE_WORDS)}"
                         ) from None
+                elif option.kind == DATACENTERS and isinstance(value, dict):
+                    value = tuple(value.items())
+                elif option.kind == NAMES and isinstance(value, str):
+                    value = tuple(name.strip() for name in value.split(","))
+                elif option.kind == NAMES:
+                    value = tuple(value)
                 values[option.field] = value
+        if values.get("datacenters") is not None and "n" not in table:
+            values["n"] = sum(count for _, count in values["datacenters"])
+        for count_key, level in (("w", "write_level"), ("r", "read_level")):
+            # A level replaces the count; keep the unused count in range of a small n.
+            if values.get(level) is not None and count_key not in table:
+                values[count_key] = 1
         try:
             return Config(**values)
         except ConfigError as error:
@@ -738,29 +779,44 @@ class _Parser:
         write: Level,
         sloppy: bool,
     ) -> tuple[Config | None, str | None]:
-        """The model configuration of a Cassandra scenario, when the model can express it:
-        the model has no datacenters, so each level must count replicas anywhere."""
+        """The model configuration of a Cassandra scenario: its datacenters and levels
+        (docs/MODEL.md's extension), each client coordinated in the datacenter of its
+        first op's side (write_dc for a client that starts with a write or delete,
+        read_dc for one that starts with a read) unless client_dcs says otherwise.
+        None, with why, when the model cannot express it (sloppy quorums, Gifford votes)."""
         if sloppy:
             return None, (
                 "the model has no sloppy quorums (hints counted toward a level, as "
                 "Dynamo and Riak do)"
             )
-        counts = []
-        for level in (read, write):
-            needs = requirements(topology, level)
-            if (
-                len(needs) != 1
-                or set(needs[0].nodes) != set(topology.replicas)
-                or set(needs[0].weights) != {1}
-            ):
-                return None, (
-                    f"the model has no datacenters, and {level} does not count "
-                    "replicas anywhere in the cluster"
-                )
-            counts.append(needs[0].threshold)
+        if any(set(dc.votes) != {1} for dc in topology.datacenters):
+            return None, "the model counts replicas, not Gifford votes"
         values = {k: v for k, v in table.items() if k in MODEL_KEYS}
+        datacenters = tuple((dc.name, len(dc.replicas)) for dc in topology.datacenters)
+        names = [name for name, _ in datacenters]
+        if "client_dcs" not in values:
+            try:
+                clients = (
+                    Config().clients
+                    if "clients" not in values
+                    else parse_clients(values["clients"])
+                    if isinstance(values["clients"], str)
+                    else tuple(values["clients"])
+                )
+            except ConfigError:
+                clients = ()  # _config below reports the scripts in the file's words
+            sides = {"read": table.get("read_dc"), "write": table.get("write_dc")}
+            values["client_dcs"] = [
+                sides["read" if script[:1] == "r" else "write"] or names[0] for script in clients
+            ]
         config = self._config(
-            {**values, "n": len(topology.replicas), "r": counts[0], "w": counts[1]},
+            {
+                **values,
+                "n": len(topology.replicas),
+                "datacenters": dict(datacenters),
+                "write_level": write.name,
+                "read_level": read.name,
+            },
             where,
             line,
             line("replication"),
@@ -771,7 +827,9 @@ class _Parser:
 def _in_toml(config: Config) -> str:
     """The configuration as a gate file sets it: n = 3, w = 2, ..., resolution = "lww"."""
     return ", ".join(
-        GATE_FILE_WORDS.setting(option, getattr(config, option.field)) for option in OPTIONS
+        GATE_FILE_WORDS.setting(option, getattr(config, option.field))
+        for option in OPTIONS
+        if option.field not in EXTENSIONS or getattr(config, option.field) != option.default
     )
 
 

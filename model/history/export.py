@@ -3,7 +3,7 @@ the JSON-lines format, so a counterexample of `check` or `search` can be fed to 
 test harness's checker, or to `leaderless history`, as a known-bad history.
 
 Each client is a process and each write writes its own name (`w(0,1)`), so a read's
-result names the write it saw, as in MODEL.md. An invocation and a completion become
+result names the write it saw, as in MODEL.md; a delete is a write of null. An invocation and a completion become
 events in the order of the trace's steps; since the model's clock counts invocations,
 `a -> b` holds in the history exactly when it holds in the model.
 
@@ -39,21 +39,27 @@ def history_from_trace(trace: dict[str, Any]) -> list[dict[str, Any]]:
     {'process': 0, 'type': 'ok', 'f': 'write', 'value': 'w(0,0)'}
     """
     process = {p["id"]: p["index"] for p in trace["participants"]}
+    deletes = {op["name"] for op in trace["operations"] if op["type"] == "delete"}
     records = []
     for before, after in pairwise(trace["states"]):
         for op in trace["operations"]:
-            name, f = op["name"], op["type"]
+            name, kind = op["name"], op["type"]
+            # A delete writes no value: a register history has it as a write of null.
+            f = "read" if kind == "read" else "write"
+            written = name if kind == "write" else None
             was, now = before["ops"][name]["status"], after["ops"][name]["status"]
             if was == now or (was in _RUNNING and now in _RUNNING):
                 continue
             client = process[op["client"]]
             if was == "idle":
-                records.append(_record(client, "invoke", f, name if f == "write" else None))
+                records.append(_record(client, "invoke", f, written))
             elif now in ("ok", "fail"):
-                value = name if f == "write" else None
+                value = written
                 if f == "read" and now == "ok":
-                    # A write writes its own name, so a read returns its result's writer.
-                    value = after["ops"][name]["result"]["writer"]
+                    # A write writes its own name, so a read returns its result's writer
+                    # (none for NIL and for a delete's tombstone).
+                    writer = after["ops"][name]["result"]["writer"]
+                    value = None if writer in deletes else writer
                 records.append(_record(client, "ok" if now == "ok" else "info", f, value))
     return records
 
