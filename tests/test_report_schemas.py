@@ -18,6 +18,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from leaderless.checker.cli import COMMANDS, main
+from leaderless.checker.commands.config_schema import config_schema_text
 from leaderless.checker.reports import SCHEMA_VERSION, TIME_KEYS
 
 ROOT = Path(__file__).parent.parent
@@ -157,6 +158,13 @@ def _refs(document: Any) -> set[str]:
     if isinstance(document, list):
         return set().union(*(_refs(v) for v in document))
     return set()
+
+
+def test_the_config_schema_is_generated_from_the_model_options() -> None:
+    assert (SCHEMAS / "config.schema.json").read_text(encoding="utf-8") == config_schema_text(), (
+        "docs/schemas/config.schema.json is stale; regenerate it as "
+        "checker/commands/config_schema.py says"
+    )
 
 
 def test_every_ref_names_a_schema_file() -> None:
