@@ -90,12 +90,13 @@ def verdict_table(data: dict[str, Any]) -> str:
     return "\n\n".join([table, "\n".join(notes)]) if notes else table
 
 
-def counts_line(data: dict[str, Any]) -> str:
+def counts_line(data: dict[str, Any], times: bool = True) -> str:
     unit = "symmetry classes of states" if data["symmetry"] else "distinct states"
     status = "complete" if data["complete"] else f"INCOMPLETE: {data['stopped_by']}"
+    timing = f", in {data['seconds']:.2f} s" if times else ""
     return (
         f"explored {data['states']:,} {unit}, {data['transitions']:,} transitions, "
-        f"depth {data['depth']}, in {data['seconds']:.2f} s; {status}; chance that a "
+        f"depth {data['depth']}{timing}; {status}; chance that a "
         f"fingerprint collision hid a state: {data['fingerprint_collision_probability']:.0e}"
     )
 
