@@ -263,6 +263,8 @@ def test_gate_report(capsys, gate_file: str) -> None:
         (["parametric"], 0),
         (["quorum", "--n", "3", "--r", "2", "--w", "2"], 0),
         (["quorum", "--n", "3", "--r", "1", "--w", "2"], 1),
+        # A large instance under a 1 ms solver limit: unknown (as test_proofs_quorum).
+        (["quorum", "--n", "256", "--r", "128", "--w", "129", "--timeout-ms", "1"], 3),
         (["topology", str(TOPOLOGY)], 1),
         (["clocks"], 0),
         (["clocks", "--drift", "5/2", "--gap", "4", "--real"], 1),
