@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from leaderless.checker.outcome import Outcome
 from leaderless.checker.protocol import Model, State
 from leaderless.checker.trace import Trace, rebuild_trace
 
@@ -34,7 +35,8 @@ _PAGE_SIZE = resource.getpagesize()
 _LOOK_SECONDS = 0.05  # how often the search looks at the clock and at memory
 _MAX_LOOK_EVERY = 1 << 14  # transitions between looks, at most
 
-HOLDS, VIOLATED, NOT_APPLICABLE, INCONCLUSIVE = "holds", "violated", "n/a", "inconclusive"
+HOLDS, VIOLATED, NOT_APPLICABLE = Outcome.HOLDS, Outcome.VIOLATED, Outcome.NOT_APPLICABLE
+INCONCLUSIVE = Outcome.INCONCLUSIVE
 INTERRUPTED = "interrupted (Ctrl-C)"
 
 

@@ -5,6 +5,8 @@ by depth, for the shortest run that breaks each property; every trace is replaye
 through the explicit model. With --k-induction, each property with no violation
 within K is then proved for runs of every length, or shown not inductive with a
 counterexample to induction. `linearizable` is not encoded: `leaderless check` has it.
+Counterexamples take check's output options (--json, --mermaid, --itf, --html,
+--history-out).
 
   leaderless bmc --n 3 --w 1 --r 1 --clients w,r --depth 8
   leaderless bmc --n 5 --w 3 --r 3 --clients w,w,r,r --depth 6 --k-induction \
@@ -25,17 +27,21 @@ from typing import Any
 
 from tabulate import tabulate
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.options import (
     add_model_arguments,
+    add_no_times,
     add_property_list_argument,
     applicable_ids,
     config_from_args,
 )
+from leaderless.checker.commands.outputs import Outputs, Results
 from leaderless.checker.commands.solver_options import add_solver_limits
-from leaderless.checker.render import to_json, trace_text
+from leaderless.checker.mermaid import mermaid_block
+from leaderless.checker.outcome import exit_code
+from leaderless.checker.render import markdown_table, markdown_text, trace_text
 from leaderless.checker.trace import normalize, trace_data
-from leaderless.model import ReplicationModel
+from leaderless.model import CATALOGUE, ReplicationModel
 from leaderless.proofs.bmc import (
     NONE_WITHIN,
     NOT_APPLICABLE,
@@ -44,9 +50,10 @@ from leaderless.proofs.bmc import (
     BmcResult,
     bmc,
 )
-from leaderless.proofs.kinduction import PROVED, REFUTED, KInduction, Prover, prove
+from leaderless.proofs.kinduction import KInduction, Prover, prove
 from leaderless.proofs.result import Proved, Unknown
 from leaderless.proofs.solve import ctrl_c_outside_z3
+from leaderless.proofs.symbolic import NotEncoded, refuse_unencoded
 
 # Beyond this many steps an unrolling or an induction step is past what Z3 answers
 # in any useful time on the smallest model; a larger number is a typo.
@@ -54,6 +61,9 @@ MAX_DEPTH = 1000
 # The encoding has one Invoke instance per clock offset in -D..D: at D = 1000 three
 # steps of the smallest model take about 20 s to build and solve.
 MAX_DRIFT = 1000
+
+
+OUTPUTS = Outputs("json", "mermaid", "itf", "history_out", "html")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,13 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_solver_limits(search)
     out = parser.add_argument_group("output")
-    out.add_argument("--json", action="store_true", help="print everything as JSON")
+    OUTPUTS.add_arguments(out)
     out.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    out.add_argument(
-        "--no-times",
-        action="store_true",
-        help="leave timings out (stable output for tests and diffs)",
-    )
+    add_no_times(out)
 
 
 def _progress(depth: int, open_properties: int, seconds: float) -> None:
@@ -111,16 +117,12 @@ def _check_limits(args: argparse.Namespace) -> None:
         )
 
 
-def exit_code(result: BmcResult, proofs: dict[str, KInduction], required: list[str]) -> int:
-    """1 if a required property is violated; 0 only if k-induction proved every one
-    (a property not encoded in Z3 was never checked, so it can only be inconclusive)."""
-    if any(result.verdict(p).status == VIOLATED for p in required):
-        return EXIT_VIOLATED
-    if any(p in proofs and proofs[p].outcome == REFUTED for p in required):
-        return EXIT_VIOLATED
-    if all(p in proofs and proofs[p].outcome == PROVED for p in required):
-        return EXIT_HOLDS
-    return EXIT_INCONCLUSIVE
+def outcome(result: BmcResult, proofs: dict[str, KInduction], property_id: str) -> str:
+    """A property's outcome: k-induction's where it was attempted (it runs only on
+    what BMC left open), else BMC's. Only `proved` counts as holding: a property not
+    encoded in Z3 was never checked, so it can only be inconclusive."""
+    proof = proofs.get(property_id)
+    return proof.outcome if proof is not None else result.verdict(property_id).status
 
 
 def _data(
@@ -130,6 +132,7 @@ def _data(
     for verdict in result.verdicts:
         entry: dict[str, Any] = {
             "id": verdict.property_id,
+            "verdict": outcome(result, proofs, verdict.property_id),
             "bmc": verdict.status,
             "length": verdict.depth,
             "reason": verdict.reason,
@@ -142,17 +145,36 @@ def _data(
         if verdict.property_id in proofs:
             entry["k_induction"] = proofs[verdict.property_id].to_json(model, times)
         properties.append(entry)
-    data: dict[str, Any] = {"config": model.config_view(), "depth": result.bound}
+    stopped_by = result.stopped_by or next(
+        (proof.stopped_by for proof in proofs.values() if proof.stopped_by), None
+    )
+    data: dict[str, Any] = {
+        "config": model.config_view(),
+        "depth": result.bound,
+        "complete": stopped_by is None,
+        "stopped_by": stopped_by,
+    }
     if times:
         data["seconds"] = round(result.seconds, 3)
     data["properties"] = properties
     return data
 
 
-def _text(
+def _counterexamples(
+    model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction]
+) -> dict[str, dict[str, Any]]:
+    """Each real violation found, by property (BMC's, then a k-induction base case's),
+    as `trace_data` gives it: what the text, --itf, --html and --mermaid show."""
+    found = {v.property_id: v.trace for v in result.verdicts if v.trace is not None}
+    found |= {p.property_id: p.trace for p in proofs.values() if p.trace is not None}
+    return {property_id: trace_data(model, trace) for property_id, trace in found.items()}
+
+
+def _summary(
     model: ReplicationModel, result: BmcResult, proofs: dict[str, KInduction], times: bool
-) -> str:
-    lines = [
+) -> tuple[list[str], list[str], list[list[Any]], list[str]]:
+    """The report's opening lines, its table (headers, rows) and its notes."""
+    intro = [
         f"leaderless bmc: {model.config.describe()}",
         (
             f"unrolled {result.bound} steps"
@@ -182,27 +204,82 @@ def _text(
             )
         rows.append(row)
     headers = ["property", "bmc", "trace", "k-induction"] + (["seconds"] if times else [])
-    lines += ["", tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]
+    notes = []
     for v in result.verdicts:
         if v.status == NOT_ENCODED_STATUS:
-            lines.append(f"\n{v.property_id}: not encoded in Z3 ({v.reason})")
+            notes.append(f"\n{v.property_id}: not encoded in Z3 ({v.reason})")
     for proof in proofs.values():
         if isinstance(proof.result, Proved):
-            lines.append(
+            notes.append(
                 f"\n{proof.property_id}: proved for all depths ({proof.result.explanation})"
             )
         elif isinstance(proof.result, Unknown):
-            lines.append(f"\n{proof.property_id}: {proof.outcome}: {proof.result.reason}")
+            notes.append(f"\n{proof.property_id}: {proof.outcome}: {proof.result.reason}")
         if proof.dropped:
             dropped = ", ".join(f"{name} (broken by {action})" for name, action in proof.dropped)
-            lines.append(f"  candidate invariants dropped: {dropped}")
-    for v in result.verdicts:
-        if v.trace is not None:
-            lines += ["", trace_text(normalize(trace_data(model, v.trace)))]
-    for proof in proofs.values():
-        if proof.trace is not None:
-            lines += ["", trace_text(normalize(trace_data(model, proof.trace)))]
+            notes.append(f"  candidate invariants dropped: {dropped}")
+    return intro, headers, rows, notes
+
+
+def _text(
+    summary: tuple[list[str], list[str], list[list[Any]], list[str]],
+    traces: dict[str, dict[str, Any]],
+) -> str:
+    intro, headers, rows, notes = summary
+    lines = [*intro, "", tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]
+    lines += notes
+    for trace in traces.values():
+        lines += ["", trace_text(normalize(trace))]
     return "\n".join(lines)
+
+
+def _markdown(
+    summary: tuple[list[str], list[str], list[list[Any]], list[str]],
+    traces: dict[str, dict[str, Any]],
+    note: str,
+) -> str:
+    """The text report as GitHub Markdown, each trace a Mermaid diagram, to paste into
+    an issue."""
+    intro, headers, rows, notes = summary
+    parts = [markdown_text(line) for line in intro]
+    parts.append(markdown_table(headers, [[str(cell) for cell in row] for row in rows]))
+    parts += [markdown_text(line) for line in notes]
+    parts += [mermaid_block(normalize(trace)) for trace in traces.values()]
+    if note:
+        parts.append(markdown_text(note))
+    return "\n\n".join(parts)
+
+
+def _html_report(
+    model: ReplicationModel,
+    result: BmcResult,
+    proofs: dict[str, KInduction],
+    data: dict[str, Any],
+    traces: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """What --html draws: each property's outcome, and its counterexample if any."""
+    meanings = {prop.id: prop.meaning for prop in CATALOGUE}
+    properties = []
+    for v in result.verdicts:
+        proof = proofs.get(v.property_id)
+        attempt = proof.result if proof is not None else None
+        reason = v.reason
+        if isinstance(attempt, Unknown):
+            reason = attempt.reason
+        elif attempt is not None:
+            reason = attempt.explanation
+        trace = traces.get(v.property_id)
+        properties.append(
+            {
+                "id": v.property_id,
+                "meaning": meanings[v.property_id],
+                "verdict": outcome(result, proofs, v.property_id),
+                "length": trace["length"] if trace is not None else None,
+                "reason": reason,
+                "trace": normalize(trace) if trace is not None else None,
+            }
+        )
+    return {**data, "properties": properties}
 
 
 def _k_induction(
@@ -239,9 +316,14 @@ def _not_encoded_note(result: BmcResult, required: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_limits(args)
+    OUTPUTS.check(args)
     model = ReplicationModel(config)
     required = applicable_ids(args.require, "--require", model)
     wanted = required if args.require else None
+    try:
+        refuse_unencoded(config)
+    except NotEncoded as error:
+        raise UsageError(f"bmc: {error}; check and search explore it") from None
     with ctrl_c_outside_z3(args.max_seconds, args.max_memory):
         result = bmc(
             model, args.depth, wanted, args.timeout_ms, progress=None if args.quiet else _progress
@@ -261,9 +343,21 @@ def run(args: argparse.Namespace) -> int:
         elif args.k_induction:
             proofs = _k_induction(model, result, args)
     times = not args.no_times
-    if args.json:
-        print(to_json(_data(model, result, proofs, times)))
-    else:
-        print(_text(model, result, proofs, times) + _not_encoded_note(result, required))
+    data = _data(model, result, proofs, times)
+    traces = _counterexamples(model, result, proofs)
+    summary = _summary(model, result, proofs, times)
+    note = _not_encoded_note(result, required)
+    OUTPUTS.emit(
+        args,
+        Results(
+            "bmc",
+            data,
+            lambda: _text(summary, traces) + note,
+            traces=traces,
+            times=times,
+            markdown=lambda: _markdown(summary, traces, note.strip()),
+            html_report=_html_report(model, result, proofs, data, traces),
+        ),
+    )
     sys.stdout.flush()
-    return exit_code(result, proofs, required)
+    return exit_code(outcome(result, proofs, p) for p in required)

@@ -14,35 +14,29 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
 from leaderless.checker.commands.options import (
     add_model_arguments,
+    add_no_times,
     add_property_list_argument,
     add_search_arguments,
-    add_trace_file_outputs,
     applicable_ids,
     config_from_args,
     default_memory_ceiling,
     property_ids,
 )
+from leaderless.checker.commands.outputs import Outputs, Results
 from leaderless.checker.commands.progress import ProgressPrinter
-from leaderless.checker.explorer import INCONCLUSIVE, NOT_APPLICABLE, VIOLATED, Exploration, explore
-from leaderless.checker.html import write_html
-from leaderless.checker.itf import trace_itf
+from leaderless.checker.explorer import INCONCLUSIVE, Exploration, explore
 from leaderless.checker.mermaid import markdown_report, mermaid_block
-from leaderless.checker.render import (
-    check_outputs,
-    counts_line,
-    exploration_data,
-    to_json,
-    trace_text,
-    verdict_table,
-    write_itf_files,
-)
+from leaderless.checker.outcome import exit_code
+from leaderless.checker.render import counts_line, exploration_data, trace_text, verdict_table
 from leaderless.checker.trace import trace_data
 from leaderless.model import Config, ReplicationModel
-from leaderless.proofs.quorum import prove_overlap
+from leaderless.proofs.topology import prove_config_overlap
+
+OUTPUTS = Outputs("json", "mermaid", "itf", "history_out", "html", text_options=("--trace",))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,36 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--trace",
         "print only these properties' traces, with full states; give it again to add more",
     )
-    out.add_argument(
-        "--json",
-        action="store_true",
-        help="print everything as JSON (traces included; not with --trace or --mermaid)",
-    )
-    add_trace_file_outputs(out)
-    out.add_argument(
-        "--mermaid",
-        action="store_true",
-        help="print traces as Mermaid sequence diagrams (for GitHub and Markdown)",
-    )
-
-
-def exit_code(exploration: Exploration, required: list[str]) -> int:
-    statuses = [exploration.verdict(prop).status for prop in required]
-    if VIOLATED in statuses:
-        return EXIT_VIOLATED
-    if INCONCLUSIVE in statuses or NOT_APPLICABLE in statuses:
-        return EXIT_INCONCLUSIVE
-    return EXIT_HOLDS
-
-
-def _check_outputs(args: argparse.Namespace) -> None:
-    # JSON on stdout is one document for a program to read: text beside it would break it.
-    for flag, given in (("--trace", args.trace is not None), ("--mermaid", args.mermaid)):
-        if args.json and given:
-            raise UsageError(
-                f"--json and {flag} cannot combine: the JSON holds every trace "
-                f"already; drop {flag}, or --json for text"
-            )
+    OUTPUTS.add_arguments(out)
+    add_no_times(out)
 
 
 def explore_config(
@@ -121,30 +87,45 @@ def explore_config(
 
 def overlap_line(config: Config, verdict: str) -> str:
     """The Z3 quorum-overlap verdict beside the explored ones, in words."""
-    relation = ">" if config.quorums_overlap else "<="
     meaning = {
         "proved": "every read quorum meets every write quorum",
         "refuted": "a read quorum can miss every replica of a write quorum",
         "unknown": "Z3 could not decide",
     }[verdict]
+    if config.write_level is not None or config.read_level is not None:
+        # Levels: which replicas count depends on the datacenters, not on one sum.
+        write = config.write_level or f"{config.w} replicas"
+        read = config.read_level or f"{config.r} replicas"
+        return f"quorums: writes at {write}, reads at {read}: {meaning} (Z3: {verdict})"
+    relation = ">" if config.quorums_overlap else "<="
     return (
         f"quorums: r + w = {config.r + config.w} {relation} n = {config.n}: {meaning} "
         f"(Z3: {verdict})"
     )
 
 
+def _traced(data: dict[str, Any], traced: list[str], mermaid: bool) -> str:
+    """--trace: only these properties' traces, with full states (or as diagrams)."""
+    parts = []
+    for prop in data["properties"]:
+        if prop["id"] not in traced:
+            continue
+        if prop["trace"] is None:
+            reason = f" ({prop['reason']})" if prop["reason"] else ""
+            parts.append(f"{prop['id']}: {prop['verdict']}{reason}")
+        elif mermaid:
+            parts.append(mermaid_block(prop["trace"]))
+        else:
+            parts.append(trace_text(prop["trace"], full_states=True))
+    return "\n\n".join(parts)
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    _check_outputs(args)
+    OUTPUTS.check(args)
     model = ReplicationModel(config)
     required = applicable_ids(args.require, "--require", model)
     traced = property_ids(args.trace, "--trace") if args.trace is not None else []
-    check_outputs(itf=args.itf, html=args.html)
-    if args.history_out is not None:
-        # Imported here: only a run that writes histories waits for the history checker.
-        from leaderless.checker.commands.history import check_history_dir, write_history_files
-
-        check_history_dir(args.history_out)
     model, exploration = explore_config(
         config,
         symmetry=not args.no_symmetry,
@@ -154,63 +135,42 @@ def run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
     )
     data = exploration_data(model, exploration)
-    overlap = prove_overlap(config.n, config.r, config.w)
+    overlap = prove_config_overlap(config)
     data["quorum_overlap"] = overlap.to_json(times=False)
+    intro = [
+        f"leaderless check: {config.describe()}",
+        overlap_line(config, overlap.verdict),
+        counts_line(data, times=not args.no_times),
+    ]
+    incomplete = [p for p in data["properties"] if p["verdict"] == INCONCLUSIVE]
+    notes = [f"inconclusive: {incomplete[0]['reason']}"] if incomplete else []
 
-    if args.itf is not None:
-        write_itf_files(
-            args.itf,
-            {
-                v.property_id: trace_itf(trace_data(model, v.trace))
+    def text() -> str:
+        if traced:
+            return _traced(data, traced, mermaid=False)
+        traces = [trace_text(p["trace"]) for p in data["properties"] if p["trace"] is not None]
+        return "\n\n".join(["\n".join(intro), verdict_table(data), *traces, *notes])
+
+    def markdown() -> str:
+        if traced:
+            return _traced(data, traced, mermaid=True)
+        # Markdown throughout, so the whole output pastes into a GitHub issue.
+        return markdown_report(intro, data, notes)
+
+    OUTPUTS.emit(
+        args,
+        Results(
+            "check",
+            data,
+            text,
+            traces={
+                v.property_id: trace_data(model, v.trace)
                 for v in exploration.verdicts
                 if v.trace is not None
             },
-        )
-
-    if args.history_out is not None:
-        write_history_files(
-            args.history_out,
-            {p["id"]: p["trace"] for p in data["properties"] if p["trace"] is not None},
-        )
-
-    if args.html is not None:
-        write_html(args.html, data)
-
-    if args.json:
-        print(to_json(data))
-    elif traced:
-        for number, prop in enumerate(p for p in data["properties"] if p["id"] in traced):
-            if number:
-                print()
-            if prop["trace"] is None:
-                print(
-                    f"{prop['id']}: {prop['verdict']}"
-                    + (f" ({prop['reason']})" if prop["reason"] else "")
-                )
-            elif args.mermaid:
-                print(mermaid_block(prop["trace"]))
-            else:
-                print(trace_text(prop["trace"], full_states=True))
-    else:
-        intro = [
-            f"leaderless check: {config.describe()}",
-            overlap_line(config, overlap.verdict),
-            counts_line(data),
-        ]
-        incomplete = [p for p in data["properties"] if p["verdict"] == INCONCLUSIVE]
-        notes = [f"inconclusive: {incomplete[0]['reason']}"] if incomplete else []
-        if args.mermaid:
-            # Markdown throughout, so the whole output pastes into a GitHub issue.
-            print(markdown_report(intro, data, notes))
-        else:
-            print("\n".join(intro))
-            print()
-            print(verdict_table(data))
-            for prop in data["properties"]:
-                if prop["trace"] is not None:
-                    print()
-                    print(trace_text(prop["trace"]))
-            for note in notes:
-                print(f"\n{note}")
+            times=not args.no_times,
+            markdown=markdown,
+        ),
+    )
     sys.stdout.flush()
-    return exit_code(exploration, required)
+    return exit_code(exploration.verdict(prop).status for prop in required)

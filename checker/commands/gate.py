@@ -19,7 +19,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.check import explore_config
 from leaderless.checker.commands.gate_file import (
     QUORUM_OVERLAP,
@@ -33,31 +33,39 @@ from leaderless.checker.commands.gate_history import (
     load_history_checks,
     run_history_check,
 )
-from leaderless.checker.commands.options import default_memory_ceiling
+from leaderless.checker.commands.options import add_no_times, default_memory_ceiling
+from leaderless.checker.commands.outputs import Outputs, Results
 from leaderless.checker.commands.pbs import scenario_cluster, staleness_checks
 from leaderless.checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
-from leaderless.checker.gate_report import FAIL, PASS, junit_xml, markdown
-from leaderless.checker.html import write_html_sections
-from leaderless.checker.render import check_outputs, exploration_data, trace_text, write_output
+from leaderless.checker.gate_report import FAIL, PASS
+from leaderless.checker.html import render_html_sections
+from leaderless.checker.outcome import exit_code
+from leaderless.checker.render import VACUOUS, exploration_data, trace_text, vacuous
 from leaderless.proofs.quorum import prove_overlap
 from leaderless.proofs.topology import prove_topology
 
 _OVERLAP_VERDICTS = {"proved": HOLDS, "refuted": VIOLATED, "unknown": INCONCLUSIVE}
 
 
+OUTPUTS = Outputs(
+    "json",
+    "junit",
+    "markdown",
+    "html",
+    help={
+        "json": "print the results as JSON",
+        "html": "write an HTML report: the summary, then every explored scenario with "
+        "its counterexamples",
+    },
+)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "file", nargs="?", default="leaderless.toml", help="the gate file (default leaderless.toml)"
     )
-    parser.add_argument("--junit", metavar="FILE", help="write JUnit XML")
-    parser.add_argument("--markdown", metavar="FILE", help="write a Markdown summary")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument(
-        "--html",
-        metavar="FILE",
-        help="write an HTML report: the summary, then every explored "
-        "scenario with its counterexamples",
-    )
+    OUTPUTS.add_arguments(parser)
+    add_no_times(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -135,6 +143,8 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
                 "length": prop["length"],
                 "reason": reason,
                 "details": trace_text(trace) if trace else reason,
+                "reached": prop["reached"],
+                "situation": prop["situation"],
             }
     checks = []
     for check in scenario.checks:
@@ -157,6 +167,7 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
                 "reason": result["reason"],
                 "details": details,
                 **({"proof": result["proof"]} if "proof" in result else {}),
+                **({k: result[k] for k in ("reached", "situation")} if "reached" in result else {}),
             }
         )
     if scenario.staleness is not None:
@@ -229,13 +240,48 @@ def not_run(scenario: Scenario, reason: str) -> dict[str, Any]:
     }
 
 
+def _text(
+    file: str, table: tuple[list[str], list[list[str]]], summaries: list[dict[str, Any]]
+) -> str:
+    headers, rows = table
+    outcomes = [c["outcome"] for s in summaries for c in s["checks"]]
+    lines: list[str] = []
+    lines.append(f"leaderless gate: {file}")
+    lines.append(tabulate(rows, headers=headers, disable_numparse=True))
+    for summary in summaries:
+        overlap = summary.get("quorum_overlap")
+        if overlap is not None and not any(c["id"] == QUORUM_OVERLAP for c in summary["checks"]):
+            finding = {
+                HOLDS: "read and write quorums always overlap",
+                VIOLATED: "read and write quorums may miss each other",
+            }.get(
+                overlap["verdict"],
+                "Z3 could not decide whether read and write quorums always overlap",
+            )
+            lines.append(f"\n{summary['name']}: Z3 topology proof: {finding} ({overlap['reason']})")
+    for summary in summaries:
+        for check in summary["checks"]:
+            if check["outcome"] != PASS:
+                lines.append(f"\n{summary['name']}: {check['id']} {check['outcome'].upper()}")
+                lines.append(check["details"] or check["reason"])
+            elif vacuous(check):
+                lines.append(f"\n{summary['name']}: {check['id']} {VACUOUS}")
+                lines.append(f"no explored state was in its situation: {check['situation']}")
+    passed = outcomes.count(PASS)
+    lines.append(
+        f"\n{passed} passed, {outcomes.count(FAIL)} failed, "
+        f"{outcomes.count(INCONCLUSIVE)} inconclusive"
+    )
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         scenarios = load_gate(args.file)
         histories = load_history_checks(args.file)
     except GateError as error:
         raise UsageError(str(error)) from None
-    check_outputs(junit=args.junit, markdown=args.markdown, html=args.html)
+    OUTPUTS.check(args)
     summaries = []
     reports: list[dict | None] = []
     interrupted = False
@@ -261,24 +307,15 @@ def run(args: argparse.Namespace) -> int:
             interrupted = summaries[-1]["history"]["stopped_by"] == INTERRUPTED
         reports.append(None)
     outcomes = [c["outcome"] for s in summaries for c in s["checks"]]
-    code = (
-        EXIT_VIOLATED
-        if FAIL in outcomes
-        else EXIT_INCONCLUSIVE
-        if INCONCLUSIVE in outcomes
-        else EXIT_HOLDS
-    )
+    code = exit_code(outcomes)
     results = {"file": args.file, "exit_code": code, "scenarios": summaries}
-
-    if args.junit:
-        write_output(args.junit, junit_xml(results), "--junit")
-    if args.markdown:
-        write_output(args.markdown, markdown(results), "--markdown")
     headers = ["scenario", "property", "expected", "verdict", "result"]
     rows = []
     for summary in summaries:
         for check in summary["checks"]:
             verdict = check["verdict"].upper() if check["verdict"] == VIOLATED else check["verdict"]
+            if vacuous(check):
+                verdict = VACUOUS
             if check["length"] is not None:
                 verdict += f" ({check['length']})"
             rows.append(
@@ -290,37 +327,19 @@ def run(args: argparse.Namespace) -> int:
                     check["outcome"].upper() if check["outcome"] == FAIL else check["outcome"],
                 ]
             )
-    if args.html:
-        sections = [
-            (f"{s['name']}: {s['description']}", r)
-            for s, r in zip(summaries, reports)
-            if r is not None
-        ]
-        write_html_sections(args.html, f"leaderless gate: {args.file}", (headers, rows), sections)
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return code
-    print(f"leaderless gate: {args.file}")
-    print(tabulate(rows, headers=headers, disable_numparse=True))
-    for summary in summaries:
-        overlap = summary.get("quorum_overlap")
-        if overlap is not None and not any(c["id"] == QUORUM_OVERLAP for c in summary["checks"]):
-            finding = {
-                HOLDS: "read and write quorums always overlap",
-                VIOLATED: "read and write quorums may miss each other",
-            }.get(
-                overlap["verdict"],
-                "Z3 could not decide whether read and write quorums always overlap",
-            )
-            print(f"\n{summary['name']}: Z3 topology proof: {finding} ({overlap['reason']})")
-    for summary in summaries:
-        for check in summary["checks"]:
-            if check["outcome"] != PASS:
-                print(f"\n{summary['name']}: {check['id']} {check['outcome'].upper()}")
-                print(check["details"] or check["reason"])
-    passed = outcomes.count(PASS)
-    print(
-        f"\n{passed} passed, {outcomes.count(FAIL)} failed, "
-        f"{outcomes.count(INCONCLUSIVE)} inconclusive"
+    sections = [
+        (f"{s['name']}: {s['description']}", r) for s, r in zip(summaries, reports) if r is not None
+    ]
+    OUTPUTS.emit(
+        args,
+        Results(
+            "gate",
+            results,
+            lambda: _text(args.file, (headers, rows), summaries),
+            times=not args.no_times,
+            html_page=lambda: render_html_sections(
+                f"leaderless gate: {args.file}", (headers, rows), sections
+            ),
+        ),
     )
     return code

@@ -21,7 +21,21 @@ from leaderless.model import (
     ReplicationModel,
     parse_clients,
 )
-from leaderless.model.config import BOOL, CHOICE, CLIENTS, NEEDS, OPTION, OPTIONS, Option, Words
+from leaderless.model.config import (
+    BOOL,
+    CHOICE,
+    CLIENTS,
+    DATACENTERS,
+    NAMES,
+    NEEDS,
+    OPTION,
+    OPTIONAL_CHOICE,
+    OPTIONS,
+    Option,
+    Words,
+    parse_datacenters,
+    parse_names,
+)
 
 DEFAULT = Config()
 # Config field -> the option that sets it, so errors name what the user typed.
@@ -58,9 +72,11 @@ def _help(option: Option, default: Any) -> str:
     """The option's --help line: what it means, its range, its default and what it needs.
     The default is argparse's own (%(default)s), so that a command that changes it after
     adding the options (matrix's --r and --w) shows its own."""
-    facts = [] if option.kind in (BOOL, CHOICE) else [option.allowed]
+    facts = [] if option.kind in (BOOL, CHOICE, OPTIONAL_CHOICE) else [option.allowed]
     facts.append(
-        f"default {option.shown(default)}" if option.kind == BOOL else "default %(default)s"
+        f"default {option.shown(default)}"
+        if option.kind == BOOL or default is None
+        else "default %(default)s"
     )
     for needs in NEEDS:
         if needs.field == option.field:
@@ -80,7 +96,11 @@ def add_model_arguments(parser: argparse.ArgumentParser, default: Config = DEFAU
             group.add_argument(option.flag, action="store_true", default=value, help=help)
         elif option.kind == CHOICE:
             group.add_argument(option.flag, default=value, choices=option.choices, help=help)
-        elif option.kind == CLIENTS:
+        elif option.kind == OPTIONAL_CHOICE:
+            group.add_argument(
+                option.flag, default=value, choices=option.choices, metavar="LEVEL", help=help
+            )
+        elif option.kind in (CLIENTS, DATACENTERS, NAMES):
             group.add_argument(option.flag, default=option.shown(value), help=help)
         else:
             group.add_argument(option.flag, type=int, default=value, help=help)
@@ -90,10 +110,18 @@ def config_from_args(args: argparse.Namespace) -> Config:
     """The Config the model options of `args` set; bad values are one UsageError line
     naming the flag."""
     values: dict[str, Any] = {}
+    parsers = {CLIENTS: parse_clients, DATACENTERS: parse_datacenters, NAMES: parse_names}
     try:
         for option in OPTIONS:
             value = getattr(args, option.dest)
-            values[option.field] = parse_clients(value) if option.kind == CLIENTS else value
+            if option.kind in parsers and value != "none":
+                value = parsers[option.kind](value)
+            elif option.kind in parsers:
+                value = None
+            values[option.field] = value
+        if values["datacenters"] is not None and args.n == DEFAULT.n:
+            # n is the datacenters' sum; a conflicting --n is left to Config to refuse.
+            values["n"] = sum(replicas for _, replicas in values["datacenters"])
         return Config(**values)
     except ConfigError as error:
         raise UsageError(error.worded(CLI_WORDS)) from None
@@ -237,22 +265,6 @@ def applicable_ids(
                 f"({model.config.describe()}); see the README's applicability table"
             )
     return ids
-
-
-def add_trace_file_outputs(group: argparse._ArgumentGroup) -> None:
-    """The files a command that finds counterexamples can write them to."""
-    group.add_argument("--itf", metavar="DIR", help="write each trace as DIR/<property>.itf.json")
-    group.add_argument(
-        "--history-out",
-        metavar="DIR",
-        help="write each counterexample a client history can show as "
-        "DIR/<property>.jsonl, a history `leaderless history` reads",
-    )
-    group.add_argument(
-        "--html",
-        metavar="FILE",
-        help="write a self-contained HTML report with a sequence diagram per trace",
-    )
 
 
 def add_no_times(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
 import sys
 import time
@@ -37,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from tabulate import tabulate
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.options import (
     DEFAULT,
     FLAGS,
@@ -45,6 +44,8 @@ from leaderless.checker.commands.options import (
     positive_seconds,
 )
 from leaderless.checker.explorer import describe_bytes, memory_in_use
+from leaderless.checker.outcome import Outcome, exit_code
+from leaderless.checker.reports import report_json
 from leaderless.model import Config, ConfigError
 from leaderless.model.pbs.availability import availability, load
 from leaderless.model.pbs.kstaleness import MAX_ENUMERATED_REPLICAS, cluster_k_staleness
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
     from leaderless.proofs.topology import Level, Topology
 
 FORMATS = {"plain": "simple", "github": "github", "markdown": "pipe"}
-MET, UNMET, UNDECIDED = "met", "unmet", "undecided"
+MET, UNMET, UNDECIDED = Outcome.MET, Outcome.UNMET, Outcome.UNDECIDED
 DEFAULT_TRIALS = 200_000
 # Every trial keeps three float64 samples, sorted at the end: ten million trials hold
 # about 0.5 GB at the peak and sort in about a second, so a limit or Ctrl-C is answered
@@ -790,8 +791,7 @@ def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], Samples]:
     )
 
     data: dict[str, Any] = {
-        "command": "pbs",
-        "configuration": {
+        "config": {
             "description": _describe(cluster, legs, faults, args.topology is not None),
             "n": cluster.n,
             "read": cluster.read.label,
@@ -835,12 +835,8 @@ def analyze(args: argparse.Namespace) -> tuple[dict[str, Any], Samples]:
     data["requirements"] = [judge(req, cluster, result, dc_fail) for req in requirements]
     data["complete"] = complete
     verdicts = [row["verdict"] for row in data["requirements"]]
-    if UNMET in verdicts:
-        data["exit_code"] = EXIT_VIOLATED
-    elif UNDECIDED in verdicts or not complete:
-        data["exit_code"] = EXIT_INCONCLUSIVE
-    else:
-        data["exit_code"] = EXIT_HOLDS
+    # A sampling cut short decides nothing it did not finish.
+    data["exit_code"] = exit_code(verdicts + ([] if complete else [Outcome.INCONCLUSIVE]))
     return data, samples
 
 
@@ -1026,7 +1022,7 @@ def render_tables(data: dict[str, Any], fmt: str) -> list[tuple[str, str]]:
 
 
 def render_text(data: dict[str, Any], fmt: str) -> str:
-    lines = [f"leaderless pbs: {data['configuration']['description']}"]
+    lines = [f"leaderless pbs: {data['config']['description']}"]
     av = data["availability"]
     if "load" in av:
         lines.append(
@@ -1066,7 +1062,7 @@ def run(args: argparse.Namespace) -> int:
         if args.html:
             write_html(Path(args.html), data, samples, render_tables(data, "plain"))
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(report_json("pbs", data))
     else:
         print(render_text(data, args.format))
     return data["exit_code"]

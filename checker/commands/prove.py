@@ -12,7 +12,6 @@ or Ctrl-C). `prove quorum` shows two claims; the read/write one decides the exit
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -21,8 +20,11 @@ from typing import Any
 
 from tabulate import tabulate
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.cli import UsageError
+from leaderless.checker.commands.options import add_no_times
 from leaderless.checker.commands.solver_options import add_solver_limits
+from leaderless.checker.outcome import exit_code
+from leaderless.checker.reports import report_json
 from leaderless.proofs.clocks import prove_clock_bound, prove_clocks
 from leaderless.proofs.parametric import prove_parametric
 from leaderless.proofs.quorum import (
@@ -32,7 +34,7 @@ from leaderless.proofs.quorum import (
     quorum_space,
     validate,
 )
-from leaderless.proofs.result import PROVED, REFUTED, InvalidInput, Refuted, Result
+from leaderless.proofs.result import PROVED, InvalidInput, Refuted, Result
 from leaderless.proofs.solve import ctrl_c_outside_z3
 from leaderless.proofs.topology import (
     LEVELS,
@@ -45,9 +47,6 @@ from leaderless.proofs.topology import (
     prove_topology,
     tolerance,
 )
-
-_EXIT = {PROVED: EXIT_HOLDS, REFUTED: EXIT_VIOLATED}
-
 
 # A clock error or gap beyond 10**100 (or finer than 10**-100) is no clock: building
 # one as an exact Fraction may take minutes and gigabytes (1e100000000), and printing
@@ -80,11 +79,7 @@ def _number(text: str) -> Fraction:
 def _common(parser: argparse.ArgumentParser) -> None:
     add_solver_limits(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument(
-        "--no-times",
-        action="store_true",
-        help="leave out solver times, so that output is byte-for-byte stable",
-    )
+    add_no_times(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -157,10 +152,10 @@ def run(args: argparse.Namespace) -> int:
         message = re.sub(r"^(\w+) = ", lambda m: f"--{m[1].replace('_', '-')}: ", str(error))
         raise UsageError(message) from None
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(report_json("prove", data))
     else:
         print(report)
-    return _EXIT.get(primary.verdict, EXIT_INCONCLUSIVE)
+    return exit_code([primary.verdict])
 
 
 # -- rendering: pure functions from results to text ------------------------------------

@@ -28,20 +28,20 @@ from typing import Any
 
 from tabulate import tabulate
 
-from leaderless.checker.cli import EXIT_INCONCLUSIVE, EXIT_VIOLATED, UsageError
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.options import (
     add_model_arguments,
+    add_no_times,
     add_property_list_argument,
-    add_trace_file_outputs,
     applicable_ids,
     config_from_args,
     positive_count,
     positive_seconds,
 )
+from leaderless.checker.commands.outputs import Outputs, Results
 from leaderless.checker.commands.progress import ProgressPrinter
-from leaderless.checker.html import write_html
-from leaderless.checker.itf import trace_itf
-from leaderless.checker.render import check_outputs, to_json, trace_text, write_itf_files
+from leaderless.checker.outcome import exit_code
+from leaderless.checker.render import trace_text
 from leaderless.checker.trace import normalize, trace_data
 from leaderless.model import Config, ConfigError
 from leaderless.model.clocks import ClientClocks, Clock, PerWriteClock
@@ -56,6 +56,8 @@ from leaderless.model.search import (
     search,
     search_model,
 )
+
+OUTPUTS = Outputs("json", "itf", "history_out", "html")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,8 +145,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "properties to search; they decide the exit code (default: "
         "all applicable); give it again to add more",
     )
-    out.add_argument("--json", action="store_true", help="print everything as JSON")
-    add_trace_file_outputs(out)
+    OUTPUTS.add_arguments(out)
+    add_no_times(out)
 
 
 _CLIENT_OPTIONS = ("max_offset", "max_skew", "ntp_steps", "max_step")
@@ -271,15 +273,54 @@ def result_table(data: dict[str, Any]) -> str:
     )
 
 
-def _write_itf(directory_name: str, findings: list[Finding]) -> None:
-    write_itf_files(
-        directory_name,
-        {
-            f.property_id: trace_itf(trace_data(f.model, f.trace))
-            for f in findings
-            if f.trace is not None and f.model is not None
-        },
+def _text(
+    config: Config,
+    clock: Clock,
+    args: argparse.Namespace,
+    findings: list[Finding],
+    data: dict[str, Any],
+) -> str:
+    lines: list[str] = []
+    steps = sum(f.steps for f in findings)
+    seconds = sum(f.seconds for f in findings)
+    lines.append(f"leaderless search: {config.describe()}")
+    lines.append(
+        f"{clock.describe()}; seed {args.seed}, up to {args.examples} runs per "
+        f"property, {steps:,} model steps" + ("" if args.no_times else f" in {seconds:.1f} s")
     )
+    lines.append("")
+    lines.append(result_table(data))
+    for finding, prop in zip(findings, data["properties"]):
+        if prop["trace"] is not None:
+            lines.append("")
+            assert finding.model is not None
+            if finding.model.config.drift != config.drift:
+                lines.append(
+                    f"(client clocks erred by up to {finding.model.config.drift}: the "
+                    f"trace replays as MODEL.md with --drift "
+                    f"{finding.model.config.drift})"
+                )
+            lines.append(trace_text(prop["trace"]))
+    stopped = next((f.stopped_by for f in findings if f.stopped_by), None)
+    if stopped is not None:
+        lines.append(f"\n{stopped}: the search stopped early; what it found is above.")
+    if any(f.status == VIOLATED and not f.shortened for f in findings):
+        lines.append(
+            "\nnot fully shortened: the search stopped while shortening; the trace "
+            "is a real counterexample, perhaps not the shortest it would have found."
+        )
+    cut, runs = sum(f.cut_runs for f in findings), sum(f.examples for f in findings)
+    if cut * 10 > runs:
+        lines.append(
+            f"\n{cut:,} of {runs:,} runs ended early: Hypothesis bounds what one run "
+            "may draw; a lower --steps keeps runs within it."
+        )
+    if any(f.status == NONE_FOUND for f in findings):
+        lines.append(
+            "\nnone found is not holds: a search samples runs; "
+            "`leaderless check` explores them all on small scopes."
+        )
+    return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -291,12 +332,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "--shrink-seconds bounds the shrinking that --no-shrink skips; give one of them"
         )
-    check_outputs(itf=args.itf, html=args.html)
-    if args.history_out is not None:
-        # Imported here: only a run that writes histories waits for the history checker.
-        from leaderless.checker.commands.history import check_history_dir, write_history_files
-
-        check_history_dir(args.history_out)
+    OUTPUTS.check(args)
     printer = None if args.quiet else SearchProgressPrinter()
     findings = search(
         config,
@@ -312,57 +348,20 @@ def run(args: argparse.Namespace) -> int:
     )
     if printer is not None:
         printer.done()
-    if args.itf is not None:
-        _write_itf(args.itf, findings)
     data = search_data(config, clock, args, findings)
-    if args.history_out is not None:
-        write_history_files(
-            args.history_out,
-            {p["id"]: p["trace"] for p in data["properties"] if p["trace"] is not None},
-        )
-    if args.html is not None:
-        write_html(args.html, data, title="leaderless search")
-    if args.json:
-        print(to_json(data))
-    else:
-        steps = sum(f.steps for f in findings)
-        seconds = sum(f.seconds for f in findings)
-        print(f"leaderless search: {config.describe()}")
-        print(
-            f"{clock.describe()}; seed {args.seed}, up to {args.examples} runs per "
-            f"property, {steps:,} model steps in {seconds:.1f} s"
-        )
-        print()
-        print(result_table(data))
-        for finding, prop in zip(findings, data["properties"]):
-            if prop["trace"] is not None:
-                print()
-                assert finding.model is not None
-                if finding.model.config.drift != config.drift:
-                    print(
-                        f"(client clocks erred by up to {finding.model.config.drift}: the "
-                        f"trace replays as MODEL.md with --drift "
-                        f"{finding.model.config.drift})"
-                    )
-                print(trace_text(prop["trace"]))
-        stopped = next((f.stopped_by for f in findings if f.stopped_by), None)
-        if stopped is not None:
-            print(f"\n{stopped}: the search stopped early; what it found is above.")
-        if any(f.status == VIOLATED and not f.shortened for f in findings):
-            print(
-                "\nnot fully shortened: the search stopped while shortening; the trace "
-                "is a real counterexample, perhaps not the shortest it would have found."
-            )
-        cut, runs = sum(f.cut_runs for f in findings), sum(f.examples for f in findings)
-        if cut * 10 > runs:
-            print(
-                f"\n{cut:,} of {runs:,} runs ended early: Hypothesis bounds what one run "
-                "may draw; a lower --steps keeps runs within it."
-            )
-        if any(f.status == NONE_FOUND for f in findings):
-            print(
-                "\nnone found is not holds: a search samples runs; "
-                "`leaderless check` explores them all on small scopes."
-            )
+    OUTPUTS.emit(
+        args,
+        Results(
+            "search",
+            data,
+            lambda: _text(config, clock, args, findings, data),
+            traces={
+                f.property_id: trace_data(f.model, f.trace)
+                for f in findings
+                if f.trace is not None and f.model is not None
+            },
+            times=not args.no_times,
+        ),
+    )
     sys.stdout.flush()
-    return EXIT_VIOLATED if any(f.status == VIOLATED for f in findings) else EXIT_INCONCLUSIVE
+    return exit_code(f.status for f in findings)
