@@ -159,14 +159,14 @@ def _model_key(option: Option) -> Key:
             else {"enum": list(option.choices), "default": option.default},
         )
     if option.kind == CLIENTS:
-        # As parse_clients reads them: scripts of w and r, split at commas, spaces around.
+        # As parse_clients reads them: scripts of w, d and r, split at commas, spaces around.
         return Key(
             (str, list),
             'a string like "w,rr" or a list like ["w", "rr"]',
             description,
             {
-                "pattern": r"^\s*[wr]+\s*(,\s*[wr]+\s*)*$",
-                "items": {"type": "string", "pattern": "^[wr]+$"},
+                "pattern": r"^\s*[wdr]+\s*(,\s*[wdr]+\s*)*$",
+                "items": {"type": "string", "pattern": "^[wdr]+$"},
                 "minItems": 1,
                 "default": option.shown(option.default),
             },
@@ -677,11 +677,11 @@ class _Parser:
         expect_violated: tuple[str, ...],
         limits: tuple,
     ) -> Scenario:
-        for key in ("n", "w", "r"):
+        for key in ("n", "w", "r", "datacenters", "write_level", "read_level"):
             if key in table:
                 raise self.fail(
                     line(key),
-                    f"{where}: give either n, w and r or replication "
+                    f"{where}: give either {key} (the model's keys) or replication "
                     "with read and write levels, not both",
                 )
         for key in ("read", "write"):

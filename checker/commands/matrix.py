@@ -4,7 +4,9 @@ Each row explores the configuration (the model options other than --r and --w ap
 to every row; --r or --w fixes that dimension) and shows every property's verdict,
 with the shortest counterexample's length when violated, beside the Z3 verdict on
 read/write quorum overlap and how many crashed replicas reads and writes survive
-(n - r and n - w).
+(n - r and n - w). With --datacenters the rows are consistency levels instead, one
+per (read level, write level) (--read-level or --write-level fixes that dimension),
+and a level survives as many crashes as its weakest requirement leaves room for.
 
 Exit codes, as for check: 0 every required property holds in every row, 1 one is
 violated in some row, 2 bad input, 3 one is inconclusive in some row (a limit or
@@ -17,13 +19,12 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from typing import Any
 
 from tabulate import tabulate
 
-from leaderless.checker.cli import EXIT_HOLDS, EXIT_INCONCLUSIVE, EXIT_VIOLATED
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.check import explore_config
 from leaderless.checker.commands.options import (
     add_model_arguments,
@@ -33,8 +34,12 @@ from leaderless.checker.commands.options import (
     config_from_args,
 )
 from leaderless.checker.explorer import HOLDS, INTERRUPTED, VIOLATED
+from leaderless.checker.outcome import Outcome, exit_code
+from leaderless.checker.reports import report_json
 from leaderless.model import CATALOGUE, Config, ReplicationModel
-from leaderless.proofs.quorum import prove_overlap
+from leaderless.model.levels import COUNTED, LEVELS, READ_LEVELS
+from leaderless.model.state import Scope
+from leaderless.proofs.topology import prove_config_overlap
 
 FORMATS = {"plain": "simple", "github": "github", "markdown": "pipe"}
 
@@ -65,21 +70,33 @@ def cell(verdict: dict[str, Any]) -> str:
     return verdict["verdict"]
 
 
+def _survives(config: Config, writing: bool) -> int:
+    """Crashed replicas a read (or write) of the configuration still completes despite:
+    the room its weakest requirement leaves (n - r for a numeric quorum)."""
+    scope = Scope.of(config)
+    ops = [op for op in range(scope.op_count) if scope.is_write[op] == writing] or [0]
+    if scope.needs is None:
+        return config.n - (config.w if writing else config.r)
+    return min(mask.bit_count() - least for op in ops for mask, least in scope.needs[op])
+
+
 def matrix_rows(
     base: Config,
-    reads: range | list[int],
-    writes: range | list[int],
+    reads: range | list[int] | list[str],
+    writes: range | list[int] | list[str],
     symmetry: bool,
     max_states: int | None,
     max_seconds: float | None,
     max_memory: int | None,
     quiet: bool,
 ) -> list[dict[str, Any]]:
-    """One record per (r, w): its verdicts, the Z3 overlap verdict, crash tolerance."""
+    """One record per (r, w), numbers or consistency levels: its verdicts, the Z3
+    overlap verdict, crash tolerance."""
     rows = []
     for r in reads:
         for w in writes:
-            config = Config(**{**base.to_json(), "clients": base.clients, "r": r, "w": w})
+            varied = {"read_level": r, "write_level": w} if isinstance(r, str) else {"r": r, "w": w}
+            config = Config(**{**base.to_json(), "clients": base.clients, **varied})
             if not quiet:
                 print(f"matrix: r={r} w={w}", file=sys.stderr)
             _, exploration = explore_config(
@@ -94,9 +111,9 @@ def matrix_rows(
                 {
                     "r": r,
                     "w": w,
-                    "overlap": prove_overlap(base.n, r, w).verdict,
-                    "reads_survive": base.n - r,
-                    "writes_survive": base.n - w,
+                    "overlap": prove_config_overlap(config).verdict,
+                    "reads_survive": _survives(config, writing=False),
+                    "writes_survive": _survives(config, writing=True),
                     "states": exploration.states,
                     "complete": exploration.complete,
                     "verdicts": {
@@ -114,14 +131,43 @@ def matrix_rows(
     return rows
 
 
+def matrix_data(
+    base: Config, r: int | None, w: int | None, rows: list[dict[str, Any]], all_rows: int
+) -> dict[str, Any]:
+    """The matrix as a JSON report: the configuration (r and w null where they range over
+    1..n), and per row its properties listed as `check --json` lists them."""
+    return {
+        "config": {**base.to_json(), "r": r, "w": w},
+        "complete": len(rows) == all_rows and all(row["complete"] for row in rows),
+        "rows": [
+            {
+                "r": row["r"],
+                "w": row["w"],
+                "quorum_overlap": {"verdict": row["overlap"]},
+                "reads_survive": row["reads_survive"],
+                "writes_survive": row["writes_survive"],
+                "states": row["states"],
+                "complete": row["complete"],
+                "properties": [{"id": p, **verdict} for p, verdict in row["verdicts"].items()],
+            }
+            for row in rows
+        ],
+    }
+
+
 def render(rows: list[dict[str, Any]], fmt: str) -> str:
-    """The matrix in `fmt`; tables leave out properties that are n/a in every row."""
-    if fmt == "json":
-        return json.dumps(rows, indent=2)
+    """The matrix as a table in `fmt`, leaving out properties that are n/a in every row."""
     properties = [
         p.id for p in CATALOGUE if any(row["verdicts"][p.id]["verdict"] != "n/a" for row in rows)
     ]
-    headers = ["r", "w", "Z3 overlap", "reads survive", "writes survive", *properties]
+    levels = bool(rows) and isinstance(rows[0]["r"], str)
+    headers = [
+        *(("read level", "write level") if levels else ("r", "w")),
+        "Z3 overlap",
+        "reads survive",
+        "writes survive",
+        *properties,
+    ]
     table = [
         [
             row["r"],
@@ -142,14 +188,10 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
     return tabulate(table, headers=headers, tablefmt=FORMATS[fmt], disable_numparse=True)
 
 
-def exit_code(rows: list[dict[str, Any]], required: list[str], all_rows: int) -> int:
-    """check's convention over every row; a row never explored is inconclusive."""
-    statuses = {row["verdicts"][prop]["verdict"] for row in rows for prop in required}
-    if VIOLATED in statuses:
-        return EXIT_VIOLATED
-    if statuses - {HOLDS} or len(rows) < all_rows:
-        return EXIT_INCONCLUSIVE
-    return EXIT_HOLDS
+def required_outcomes(rows: list[dict[str, Any]], required: list[str], all_rows: int) -> list[str]:
+    """check's required verdicts over every row; a row never explored is inconclusive."""
+    outcomes = [row["verdicts"][prop]["verdict"] for row in rows for prop in required]
+    return outcomes + [Outcome.INCONCLUSIVE] * (all_rows - len(rows))
 
 
 def _summary(rows: list[dict[str, Any]], required: list[str]) -> str:
@@ -178,6 +220,27 @@ def _summary(rows: list[dict[str, Any]], required: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _levels(args: argparse.Namespace, base: Config) -> tuple[list[str], list[str]]:
+    """The levels the rows range over: every one the cluster can meet, or the one given."""
+    if args.r is not None or args.w is not None:
+        raise UsageError(
+            "matrix: with --datacenters the rows are consistency levels; fix one with "
+            "--read-level or --write-level instead of --r or --w"
+        )
+
+    def possible(levels: tuple[str, ...]) -> list[str]:
+        # TWO and THREE need that many replicas; ANY is ONE here (no hints in the model).
+        return [
+            level
+            for level in levels
+            if COUNTED.get(level, 0) <= base.n and not (level == "ANY" and "ONE" in levels)
+        ]
+
+    reads = [base.read_level] if base.read_level else possible(READ_LEVELS)
+    writes = [base.write_level] if base.write_level else possible(LEVELS)
+    return reads, writes
+
+
 def run(args: argparse.Namespace) -> int:
     fixed_r, fixed_w = args.r, args.w
     # Validates n, the other options and a fixed r or w against n (1 stands in otherwise).
@@ -191,8 +254,13 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     required = applicable_ids(args.require, "--require", ReplicationModel(base))
-    reads = [fixed_r] if fixed_r is not None else range(1, base.n + 1)
-    writes = [fixed_w] if fixed_w is not None else range(1, base.n + 1)
+    reads: range | list[int] | list[str]
+    writes: range | list[int] | list[str]
+    if base.datacenters is not None:
+        reads, writes = _levels(args, base)
+    else:
+        reads = [fixed_r] if fixed_r is not None else range(1, base.n + 1)
+        writes = [fixed_w] if fixed_w is not None else range(1, base.n + 1)
     rows = matrix_rows(
         base,
         reads,
@@ -206,14 +274,24 @@ def run(args: argparse.Namespace) -> int:
     all_rows = len(reads) * len(writes)
     table_format = args.format not in ("json", "csv")
     if table_format:
-        r_part = f"r={fixed_r}" if fixed_r is not None else "every r"
-        w_part = f"w={fixed_w}" if fixed_w is not None else "every w"
-        rest = base.describe().split(" ", 3)[3]  # what follows "n=.. w=.. r=.."
+        ranging = {"n", "w", "r", "read-level", "write-level"}
+        rest = " ".join(
+            part for part in base.describe().split(" ") if part.split("=")[0] not in ranging
+        )
+        if base.datacenters is not None:
+            r_part = f"reads at {reads[0]}" if len(reads) == 1 else "every read level"
+            w_part = f"writes at {writes[0]}" if len(writes) == 1 else "every write level"
+        else:
+            r_part = f"r={fixed_r}" if fixed_r is not None else "every r"
+            w_part = f"w={fixed_w}" if fixed_w is not None else "every w"
         print(f"leaderless matrix: n={base.n} {r_part}, {w_part}; {rest}")
-    print(render(rows, args.format))
+    if args.format == "json":
+        print(report_json("matrix", matrix_data(base, fixed_r, fixed_w, rows, all_rows)))
+    else:
+        print(render(rows, args.format))
     if table_format:
         print()
         print(_summary(rows, required))
     if len(rows) < all_rows:
         print(f"matrix: interrupted after {len(rows)} of {all_rows} rows", file=sys.stderr)
-    return exit_code(rows, required, all_rows)
+    return exit_code(required_outcomes(rows, required, all_rows))
