@@ -106,21 +106,23 @@ class NotEncoded(Exception):
     """The model has an action the encoding lacks; raised before any solving."""
 
 
+def refuse_unencoded(config: Config) -> None:
+    """Raise NotEncoded when the configuration can take an action the encoding lacks:
+    every symbolic verdict would then rest on a smaller model than the explorer's."""
+    missing = [action.name for action in ACTIONS if not action.symbolic and action.occurs(config)]
+    if missing:
+        raise NotEncoded(
+            f"the symbolic encoding does not cover {', '.join(missing)} (registered "
+            "with symbolic=False in leaderless.model.actions), so bmc and k-induction "
+            "cannot check this configuration"
+        )
+
+
 class Encoding:
     """The transition system of one configuration."""
 
     def __init__(self, config: Config) -> None:
-        missing = [
-            action.name for action in ACTIONS if not action.symbolic and action.occurs(config)
-        ]
-        if missing:
-            # Without an action's transitions every symbolic verdict would rest on a
-            # smaller model than the explorer's: refuse rather than prove the wrong thing.
-            raise NotEncoded(
-                f"the symbolic encoding does not cover {', '.join(missing)} (registered "
-                "with symbolic=False in leaderless.model.actions), so bmc and k-induction "
-                "cannot check this configuration"
-            )
+        refuse_unencoded(config)
         self.config = config
         self.scope = Scope.of(config)
         scope = self.scope

@@ -106,8 +106,8 @@ def test_errors_carry_the_field_so_each_front_end_can_use_its_own_names(kwargs, 
         ),
         (
             {"clients": ("w", "x")},
-            "--clients: client 1 script 'x' has 'x'; scripts use only 'w' (write) and 'r' (read)",
-            'clients: client 1 script "x" has "x"; scripts use only "w" (write) and "r" (read)',
+            "--clients: client 1 script 'x' has 'x'; scripts use only 'w' (write), 'd' (delete) and 'r' (read)",
+            'clients: client 1 script "x" has "x"; scripts use only "w" (write), "d" (delete) and "r" (read)',
         ),
         (
             {"clients": ("w", "")},

@@ -142,7 +142,11 @@ def test_json_results(capsys, tmp_path):
     data = json.loads(out)
     assert data["exit_code"] == 0
     two_dcs = data["scenarios"][1]
-    assert two_dcs["config"] is None and "no datacenters" in two_dcs["model_note"]
+    # The model has datacenters and levels: a Cassandra scenario is explored as well.
+    config = two_dcs["config"]
+    assert config["datacenters"] == [["dc1", 3], ["dc2", 3]] and two_dcs["model_note"] is None
+    assert (config["write_level"], config["read_level"]) == ("LOCAL_QUORUM", "LOCAL_QUORUM")
+    assert config["client_dcs"] == ["dc1", "dc2"]  # the writer in write_dc, the reader in read_dc
     overlap = two_dcs["checks"][0]
     assert overlap["verdict"] == "violated" and overlap["outcome"] == "pass"
     assert overlap["proof"]["witness"]

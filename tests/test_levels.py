@@ -9,9 +9,14 @@ only within a datacenter.
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
+import jsonschema
 import pytest
+from referencing import Registry, Resource
 
+from leaderless.checker.cli import main
 from leaderless.checker.explorer import HOLDS, VIOLATED, explore
 from leaderless.model import Config, ConfigError, ReplicationModel
 from leaderless.model.levels import LEVELS, READ_LEVELS
@@ -147,3 +152,22 @@ def test_symmetry_renames_replicas_only_within_a_datacenter() -> None:
 def test_topology_errors_are_configuration_errors(values: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Config(**values)
+
+
+def test_matrix_over_levels_is_a_valid_report(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["matrix", "--datacenters", "dc1=2,dc2=1", "--client-dcs", "dc1,dc2"]
+    argv += ["--clients", "w,r", "--read-level", "LOCAL_ONE", "--format", "json", "--quiet"]
+    assert main(argv) == 1  # stale-read is violated in some row
+    data = json.loads(capsys.readouterr().out)
+    rows = {(row["r"], row["w"]): row for row in data["rows"]}
+    verdicts = {p["id"]: p["verdict"] for p in rows["LOCAL_ONE", "LOCAL_QUORUM"]["properties"]}
+    assert verdicts["stale-read"] == "violated"
+    verdicts = {p["id"]: p["verdict"] for p in rows["LOCAL_ONE", "EACH_QUORUM"]["properties"]}
+    assert verdicts["stale-read"] == "holds"
+    schemas = Path(__file__).resolve().parent.parent / "docs" / "schemas"
+    registry = Registry().with_resources(
+        (path.name, Resource.from_contents(json.loads(path.read_text())))
+        for path in schemas.glob("*.json")
+    )
+    schema = json.loads((schemas / "matrix.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema, registry=registry).validate(data)

@@ -51,6 +51,12 @@ SAMPLE = Config(
     timeouts=True,
     anti_entropy=True,
     read_repair="blocking",
+    gc_grace=1,
+    purge_repaired=True,
+    datacenters=(("dc1", 3), ("dc2", 1)),
+    client_dcs=("dc2", "dc1"),
+    write_level="LOCAL_QUORUM",
+    read_level="EACH_QUORUM",
 )
 
 
@@ -65,7 +71,12 @@ def test_every_config_field_is_one_option_with_configs_default():
     assert {option.field: option.default for option in OPTIONS} == {
         spec.name: getattr(Config(), spec.name) for spec in fields(Config)
     }
-    assert all(getattr(SAMPLE, option.field) != option.default for option in OPTIONS[:-1])
+    # Every option but resolution, which anti-entropy needs at its default (lww).
+    assert all(
+        getattr(SAMPLE, option.field) != option.default
+        for option in OPTIONS
+        if option.field != "resolution"
+    )
 
 
 def test_the_flags_and_the_keys_are_the_ones_users_already_write():
@@ -81,6 +92,13 @@ def test_the_flags_and_the_keys_are_the_ones_users_already_write():
         "anti_entropy": "--anti-entropy",
         "read_repair": "--read-repair",
         "resolution": "--resolution",
+        # docs/MODEL.md's extensions
+        "gc_grace": "--gc-grace",
+        "purge_repaired": "--purge-repaired",
+        "datacenters": "--datacenters",
+        "client_dcs": "--client-dcs",
+        "write_level": "--write-level",
+        "read_level": "--read-level",
     }
     assert list(MODEL_KEYS) == [
         "n",
@@ -94,6 +112,12 @@ def test_the_flags_and_the_keys_are_the_ones_users_already_write():
         "anti_entropy",
         "read_repair",
         "resolution",
+        "gc_grace",
+        "purge_repaired",
+        "datacenters",
+        "client_dcs",
+        "write_level",
+        "read_level",
     ]
     dests = {action.dest for action in _parser()._actions}
     assert {option.dest for option in OPTIONS} <= dests
@@ -131,7 +155,7 @@ def test_each_front_ends_own_words_set_every_option():
     toml = "\n".join(
         GATE_FILE_WORDS.setting(option, getattr(SAMPLE, option.field)) for option in OPTIONS
     )
-    scenarios = parse_gate(f"[[scenario]]\nname = 'a'\n{toml}\nrequire = ['stale-read']\n")
+    scenarios = parse_gate(f"[[scenario]]\nname = 'a'\n{toml}\nrequire = ['availability']\n")
     assert scenarios[0].config == SAMPLE
 
 
@@ -263,6 +287,12 @@ _VALUES = {
     "anti_entropy": st.booleans(),
     "read_repair": st.sampled_from(["off", "async", "blocking", "eager"]),
     "resolution": st.sampled_from(["lww", "arrival", "LWW"]),
+    "gc_grace": st.integers(-1, 1),
+    "purge_repaired": st.booleans(),
+    "datacenters": st.sampled_from([{"dc1": 2, "dc2": 1}, {"dc1": 3}, {"dc1": 0}, {}]),
+    "client_dcs": st.sampled_from(["dc1,dc2", ["dc1", "dc1"], ["dc9"], "dc1", []]),
+    "write_level": st.sampled_from(["ONE", "EACH_QUORUM", "ANY", "MOST"]),
+    "read_level": st.sampled_from(["LOCAL_ONE", "ALL", "ANY"]),
     "replication": st.sampled_from([{"dc1": 3}, {"dc1": 3, "dc2": 3}, {"dc1": 0}, {}]),
     "read": st.sampled_from(["ONE", " quorum ", "LOCAL_QUORUM", "ANY", "MOST"]),
     "write": st.sampled_from(["ONE", "all", "LOCAL_ONE", "ANY"]),

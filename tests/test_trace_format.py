@@ -43,6 +43,16 @@ CONFIGS = [
     Config(n=3, w=1, r=2, clients=parse_clients("w,r"), read_repair="async", timeouts=True),
     Config(n=2, w=1, r=1, clients=parse_clients("w,w,r"), resolution="arrival", max_drops=1),
     Config(n=2, w=1, r=1, clients=parse_clients("w,rr"), max_drops=1, anti_entropy=True),
+    # docs/MODEL.md's extensions: a delete whose tombstone is purged, and datacenters.
+    Config(n=3, w=2, r=2, clients=parse_clients("wd,r"), gc_grace=0),
+    Config(
+        n=3,
+        clients=parse_clients("w,r"),
+        datacenters=(("dc1", 2), ("dc2", 1)),
+        client_dcs=("dc1", "dc2"),
+        write_level="LOCAL_QUORUM",
+        read_level="LOCAL_ONE",
+    ),
 ]
 # One scope where every action is enabled somewhere, for the walks below.
 EVERYTHING = Config(
