@@ -53,6 +53,29 @@ consistency levels") is followed from that section alone, too. Its readings:
   level alike; `ALL` counts every replica, crashed or not (`|S| = N`), so it becomes
   unreachable after a crash, and an ack already received from a replica that crashed
   later still counts for every level.
+
+The extension "network partitions" of docs/MODEL.md is followed from that section
+alone. The cut is kept as the set of participants on client 0's side, each participant
+written ("client", c) or ("replica", i); a message of op o between client o[0] and
+replica i crosses the cut when exactly one of the two is in it. Every send goes through
+one function that loses a crossing message, so the rule holds for every message kind
+(only an invocation's requests and a read's repairs can actually cross: a message that
+is in `net` never crosses, so neither does the ack or response it causes). Its readings:
+
+* Reading: every replica and every client is a participant for the whole run, a
+  crashed replica and a client whose script is done included: a side may hold them or
+  not, and two sides that differ only in them are distinct steps and distinct states.
+* Reading: `convergence` applies anti-entropy "to a fixpoint" as the base rule does,
+  between every two up replicas, across the cut too ("`cut` and `partitions` are not
+  part of what they read"); so with `anti_entropy` on it is still never violated.
+* Reading: `purge_repaired`'s "no older value left" looks at every up replica and
+  every message named, whichever side it is on (the Purge rule does not read the cut).
+* Reading: a response a pending read received before the cut still counts for it (it
+  is in `o.responses`, not in `net`), also for `availability`, even if its replica is
+  now on the other side; a read repair to such a responder is lost as it is sent, and
+  a blocking read then awaits an ack that cannot come.
+* Partition spends no drop, and Heal neither restores lost messages nor gives a split
+  back (`partitions` only grows).
 """
 
 from __future__ import annotations
@@ -108,6 +131,7 @@ class RefConfig:
     client_dcs: tuple[str, ...] | None = None
     write_level: str | None = None
     read_level: str | None = None
+    max_partitions: int = 0
 
     def __post_init__(self) -> None:
         ok = (
@@ -121,6 +145,7 @@ class RefConfig:
             and 0 <= self.max_crashes <= self.n
             and self.read_repair in ("off", "async", "blocking")
             and self.resolution in ("lww", "arrival")
+            and self.max_partitions >= 0
         )
         if not ok:
             raise ValueError(f"invalid configuration {self}")
@@ -176,6 +201,8 @@ class State:
     net: frozenset = field(default_factory=frozenset)
     drops: int = 0
     crashes: int = 0
+    cut: frozenset | None = None  # the participants on client 0's side, or no cut
+    partitions: int = 0
 
 
 # Messages are plain tuples: ("wreq", o, i, v), ("wack", o, i), ("rreq", o, i),
@@ -322,6 +349,32 @@ def meets(cfg: RefConfig, replicas: frozenset, o: tuple) -> bool:
     }[level]
 
 
+# ---------------------------------------------------------------- partitions
+
+
+def participants(cfg: RefConfig) -> list[tuple[str, int]]:
+    """In bit order: replica i is bit i, client c is bit n + c."""
+    return [("replica", i) for i in range(cfg.n)] + [
+        ("client", c) for c in range(len(cfg.clients))
+    ]
+
+
+def crosses(cut: frozenset | None, m: tuple) -> bool:
+    """Whether message m (of op m[1], with replica m[2]) has its ends on two sides."""
+    if cut is None:
+        return False
+    return (("client", m[1][0]) in cut) != (("replica", m[2]) in cut)
+
+
+def sent(s: State, msgs: set) -> frozenset:
+    """What of msgs enters `net`: a message that would cross the cut is lost as sent."""
+    return frozenset(m for m in msgs if not crosses(s.cut, m))
+
+
+def same_side(s: State, i: int, j: int) -> bool:
+    return s.cut is None or ((("replica", i) in s.cut) == (("replica", j) in s.cut))
+
+
 # ---------------------------------------------------------------- actions
 
 
@@ -336,18 +389,18 @@ def invoke(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
             if cfg.read_level in ("LOCAL_ONE", "LOCAL_QUORUM"):
                 ups = [i for i in ups if dc_of_replica(cfg, i) == dc_of_client(cfg, c)]
             rec = replace(op(s, o), status="pending", invoked=now)
-            net = s.net | {("rreq", o, i) for i in ups}
+            net = s.net | sent(s, {("rreq", o, i) for i in ups})
             yield f"Invoke{o}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
         elif cfg.resolution == "lww":
             # Reading: "any integer within D", so t may be zero or negative. A delete
             # is invoked as a write; (t, o) is its tombstone because o is a `d`.
             for t in range(now - cfg.drift, now + cfg.drift + 1):
                 rec = replace(op(s, o), status="pending", invoked=now, ts=t)
-                net = s.net | {("wreq", o, i, (t, o)) for i in ups}
+                net = s.net | sent(s, {("wreq", o, i, (t, o)) for i in ups})
                 yield f"Invoke{o} t={t}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
         else:
             rec = replace(op(s, o), status="pending", invoked=now)
-            net = s.net | {("wreq", o, i, o) for i in ups}
+            net = s.net | sent(s, {("wreq", o, i, o) for i in ups})
             yield f"Invoke{o}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
 
 
@@ -362,7 +415,7 @@ def deliver_write_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
     if (is_update(cfg, o) and rec.status == "pending") or (
         kind(cfg, o) == "r" and rec.status == "repairing"
     ):
-        net = net | {("wack", o, i)}
+        net = net | sent(s, {("wack", o, i)})
     yield f"DeliverWriteRequest{m}", replace(s, store=store, net=net)
 
 
@@ -389,7 +442,7 @@ def deliver_read_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[s
     _, o, i = m
     if not s.up[i]:
         return
-    net = (s.net - {m}) | {("rresp", o, i, s.store[i])}
+    net = (s.net - {m}) | sent(s, {("rresp", o, i, s.store[i])})
     yield f"DeliverReadRequest{m}", replace(s, net=net)
 
 
@@ -418,7 +471,7 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
             nxt = replace(s, ops=with_op(s, o, done), net=net)
         elif cfg.read_repair == "async":
             repairs = {("wreq", o, j, x) for j in stale}
-            nxt = replace(s, ops=with_op(s, o, done), net=net | repairs)
+            nxt = replace(s, ops=with_op(s, o, done), net=net | sent(s, repairs))
         elif not stale:
             nxt = replace(s, ops=with_op(s, o, done), net=net)
         else:
@@ -427,7 +480,7 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
             waiting = replace(
                 rec, status="repairing", result=x, awaiting=stale, responses=frozenset()
             )
-            nxt = replace(s, ops=with_op(s, o, waiting), net=net | repairs)
+            nxt = replace(s, ops=with_op(s, o, waiting), net=net | sent(s, repairs))
         yield f"DeliverReadResponse{m} -> {x}", nxt
 
 
@@ -472,7 +525,7 @@ def anti_entropy(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
         return
     for i in range(cfg.n):
         for j in range(i + 1, cfg.n):
-            if s.up[i] and s.up[j] and s.store[i] != s.store[j]:
+            if s.up[i] and s.up[j] and same_side(s, i, j) and s.store[i] != s.store[j]:
                 v = vmax(cfg, s.store[i], s.store[j])
                 store = tuple(v if x in (i, j) else s.store[x] for x in range(cfg.n))
                 yield f"AntiEntropy({i},{j})", replace(s, store=store)
@@ -514,6 +567,27 @@ def purge(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
         yield f"Purge({i})", replace(s, store=store)
 
 
+def partition(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
+    if s.cut is not None or s.partitions >= cfg.max_partitions:
+        return
+    people = participants(cfg)
+    everyone = (1 << len(people)) - 1
+    for mask in range(everyone):  # the full set leaves nobody out: not a side
+        if not mask >> cfg.n & 1:  # bit n is client 0, always on its own side
+            continue
+        side = frozenset(p for b, p in enumerate(people) if mask >> b & 1)
+        net = frozenset(m for m in s.net if not crosses(side, m))
+        names = ",".join(f"{role[0]}{x}" for role, x in sorted(side))
+        yield f"Partition({names})", replace(
+            s, cut=side, partitions=s.partitions + 1, net=net
+        )
+
+
+def heal(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
+    if s.cut is not None:
+        yield "Heal", replace(s, cut=None)
+
+
 def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     yield from invoke(cfg, s)
     for m in sorted(s.net, key=repr):
@@ -529,6 +603,8 @@ def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     yield from crash(cfg, s)
     yield from anti_entropy(cfg, s)
     yield from purge(cfg, s)
+    yield from partition(cfg, s)
+    yield from heal(cfg, s)
 
 
 # ---------------------------------------------------------------- properties
