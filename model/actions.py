@@ -126,6 +126,17 @@ class Purge(NamedTuple):
     replica: int
 
 
+class Partition(NamedTuple):
+    """11. The network splits in two; `side` is the side holding client 0, as a
+    participant mask (replica i is bit i, client c is bit n + c)."""
+
+    side: int
+
+
+class Heal(NamedTuple):
+    """12. The split network is whole again."""
+
+
 Label = (
     Invoke
     | DeliverWriteRequest
@@ -137,6 +148,8 @@ Label = (
     | Crash
     | AntiEntropy
     | Purge
+    | Partition
+    | Heal
 )
 Step = tuple[Label, tuple]
 
@@ -534,6 +547,70 @@ class Transitions:
                     yield self.purge_labels[replica], nxt
 
 
+class PartitionedTransitions(Transitions):
+    """The transition relation with network partitions (docs/MODEL.md): every step of
+    the base relation, less the messages that would cross a cut in force (lost as they
+    are sent) and the anti-entropy exchanges across it, then Partition and Heal. A
+    separate class, so that a configuration without partitions runs the base relation
+    untouched."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(scope)
+        clients = len(scope.ops_of_client)
+        self.participants = scope.n + clients
+        self.max_partitions = scope.config.max_partitions
+        client_bit = tuple(scope.n + client for client, _ in scope.ops)
+        # For each cut, the messages it loses, by code (filled on first use).
+        self._crossing: dict[int, dict[int, bool]] = {}
+        self._client_bit = client_bit
+        self.heal_label = Heal()
+        # Sides holding client 0 (bit n) that leave someone out, in increasing order.
+        everyone = (1 << self.participants) - 1
+        self.partition_labels = tuple(
+            Partition(side)
+            for side in range(1 << self.participants)
+            if side >> scope.n & 1 and side != everyone
+        )
+
+    def crosses(self, cut: int, code: int) -> bool:
+        m = self.table[code]
+        return bool((cut >> m.replica ^ cut >> self._client_bit[m.op]) & 1)
+
+    def _cut_off(self, cut: int, net: tuple) -> tuple:
+        return tuple(code for code in net if not self.crosses(cut, code))
+
+    def successors(self, state: tuple) -> Iterator[Step]:
+        scope = self.scope
+        up = state[UP]
+        cut = scope.cut(up)
+        for label, nxt in super().successors(state):
+            if cut:
+                if isinstance(label, AntiEntropy):
+                    i, j = label.replicas
+                    if (cut >> i ^ cut >> j) & 1:
+                        continue
+                kept = self._cut_off(cut, nxt[NET])
+                if kept != nxt[NET]:
+                    nxt = nxt[:NET] + (kept,) + nxt[NET + 1 :]
+            yield label, nxt
+        spent = scope.partitions_spent(up)
+        if cut:
+            yield self.heal_label, (state[STORE], scope.with_cut(up, 0, spent)) + state[NOW:]
+        elif spent < self.max_partitions:
+            for label in self.partition_labels:
+                net = self._cut_off(label.side, state[NET])
+                yield (
+                    label,
+                    (
+                        state[STORE],
+                        scope.with_cut(up, label.side, spent + 1),
+                        state[NOW],
+                        net,
+                    )
+                    + state[DROPS:],
+                )
+
+
 class _LabelTable(dict):
     """Message code -> its label, built on first use and shared by every step after."""
 
@@ -573,6 +650,8 @@ class Names(Protocol):
     def version_name(self, code: int) -> str: ...
 
     def message_name(self, m: Message) -> str: ...
+
+    def side_names(self, side: int, other: bool = False) -> str: ...
 
 
 Participant = tuple[str, int]  # ("client", c) or ("replica", i)
@@ -758,6 +837,31 @@ ACTIONS: tuple[Action, ...] = (
         ),
         symbolic=False,
         occurs=lambda config: config.gc_grace is not None,
+    ),
+    Action(
+        Partition,
+        11,
+        "Partition",
+        subject=lambda label: label.side,
+        owner=lambda label: (None, None),
+        actor=lambda label, scope: None,  # the network, between participants
+        describe=lambda names, label, before: (
+            f"the network splits: {names.side_names(label.side)} | "
+            f"{names.side_names(label.side, other=True)}"
+        ),
+        symbolic=False,
+        occurs=lambda config: config.max_partitions > 0,
+    ),
+    Action(
+        Heal,
+        12,
+        "Heal",
+        subject=lambda label: None,
+        owner=lambda label: (None, None),
+        actor=lambda label, scope: None,
+        describe=lambda names, label, before: "the network heals",
+        symbolic=False,
+        occurs=lambda config: config.max_partitions > 0,
     ),
 )
 ACTION_OF: dict[type, Action] = {action.label: action for action in ACTIONS}

@@ -50,6 +50,7 @@ EXTENSIONS = (
     "client_dcs",
     "write_level",
     "read_level",
+    "max_partitions",
 )
 
 
@@ -248,6 +249,13 @@ OPTIONS: tuple[Option, ...] = (
         OPTIONAL_CHOICE,
         "consistency level of reads, instead of --r",
         choices=READ_LEVELS,
+    ),
+    Option(
+        "max_partitions",
+        "--partitions",
+        "partitions",
+        INT,
+        "times the network may split in two (clients and replicas), in total",
     ),
 )
 OPTION = {option.field: option for option in OPTIONS}
@@ -489,6 +497,7 @@ class Config:
     client_dcs: tuple[str, ...] | None = None
     write_level: str | None = None
     read_level: str | None = None
+    max_partitions: int = 0
 
     def __post_init__(self) -> None:
         for name in ("datacenters", "client_dcs"):

@@ -127,6 +127,7 @@ class ReplicationWalk:
             for r in range(config.n)
         ]
         self.anti_entropy = config.anti_entropy and bool(choices.integer(0, 1, "anti-entropy on"))
+        self.splits = bool(config.max_partitions) and bool(choices.integer(0, 1, "splits on"))
         self.concurrency = choices.integer(1, len(config.clients), "concurrency")
         self.clocks: tuple[ClientClock, ...] = ()
         self.ntp_at: list[float] = []
@@ -209,6 +210,10 @@ class ReplicationWalk:
             return max(self.now, self.crash_at[key[1]])
         if kind == "Purge":
             return self.now + choices.integer(1, _FAULT_BY, "purge")
+        if kind == "Partition":
+            return self.now + choices.integer(1, _FAULT_BY, "split") if self.splits else _NEVER
+        if kind == "Heal":
+            return self.now + choices.integer(1, _FAULT_BY, "heal")
         if kind == "AntiEntropy":
             return (
                 self.now + choices.integer(1, _FAULT_BY, "anti-entropy")

@@ -7,7 +7,8 @@ state (for traces, JSON and ITF) come from `leaderless.model.views`.
 Layout of a state (a tuple, indexed by the constants below):
 
     STORE    tuple of n version codes, the version each replica holds
-    UP       bitmask, bit i set while replica i is alive
+    UP       bitmask, bit i set while replica i is alive (with partitions, the cut
+             above those bits: see Scope.cut)
     NOW      real time: the number of invocations so far
     NET      sorted tuple of message codes in flight (a set: no message is sent twice)
     DROPS    drops spent
@@ -172,6 +173,21 @@ class Scope:
         if self.deletes:
             slot //= 2
         return slot - 1 + self.min_timestamp, op
+
+    # With partitions (docs/MODEL.md), UP's bits above the n up-bits hold the network's
+    # cut: bit n + x is set when participant x (replica i is x = i, client c is x = n + c)
+    # is on client 0's side of a split in force (none in force: all clear), and the bits
+    # above those count the splits spent. Liveness reads only the low n bits, so code
+    # that knows nothing of partitions reads UP as it always did.
+    def cut(self, up: int) -> int:
+        """The side holding client 0 as a participant mask, 0 when no split is in force."""
+        return up >> self.n & ((1 << (self.n + len(self.ops_of_client))) - 1)
+
+    def partitions_spent(self, up: int) -> int:
+        return up >> (2 * self.n + len(self.ops_of_client))
+
+    def with_cut(self, up: int, cut: int, spent: int) -> int:
+        return (up & self.all_up) | cut << self.n | spent << (2 * self.n + len(self.ops_of_client))
 
     def is_tombstone(self, code: int) -> bool:
         return code != NIL and self.is_delete[(code - 1) % self.op_count]

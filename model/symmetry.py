@@ -52,6 +52,7 @@ class Symmetry:
         self._split = _SplitTable(scope)
         self._replicas_in = _ReplicasIn(scope.n)
         self._datacenters = len(scope.dc_masks) > 1
+        self._partitions = scope.config.max_partitions > 0
 
     def canonical_key(self, state: tuple) -> tuple:
         store, up, now, net, drops, crashes, hist, live = state
@@ -61,6 +62,15 @@ class Symmetry:
             signatures = [[dc_of[i], version, up >> i & 1] for i, version in enumerate(store)]
         else:
             signatures = [[version, up >> i & 1] for i, version in enumerate(store)]
+        if self._partitions:
+            # A replica's side of a cut belongs to it; the clients' sides and the splits
+            # spent (UP's bits from 2n up) belong to no replica.
+            n = self.n
+            for i, signature in enumerate(signatures):
+                signature.append(up >> (n + i) & 1)
+            up_rest = up >> (2 * n)
+        else:
+            up_rest = 0
         append = [signature.append for signature in signatures]
         split = self._split
         for code in net:
@@ -86,6 +96,8 @@ class Symmetry:
             for i, version in responses:
                 append[i](-3 * (1 + op + op_count * version))
         signatures.sort()
+        if up_rest:
+            return (tuple(map(tuple, signatures)), now, drops, crashes, hist, up_rest)
         return (tuple(map(tuple, signatures)), now, drops, crashes, hist)
 
     def permute(self, state: tuple, perm: tuple[int, ...]) -> tuple:
@@ -108,9 +120,15 @@ class Symmetry:
             (mask(acks), tuple(sorted((perm[i], v) for i, v in responses)), mask(awaiting))
             for acks, responses, awaiting in state[LIVE]
         )
+        up = state[UP]
+        cut = scope.cut(up)
+        clients_side = cut >> self.n << self.n  # the clients' bits stay where they are
+        permuted_up = scope.with_cut(
+            mask(up), mask(cut & scope.all_up) | clients_side, scope.partitions_spent(up)
+        )
         return (
             tuple(store),
-            mask(state[UP]),
+            permuted_up,
             state[NOW],
             net,
             state[DROPS],

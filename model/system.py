@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from leaderless.model.actions import Label, Transitions
+from leaderless.model.actions import Label, PartitionedTransitions, Transitions
 from leaderless.model.config import Config
 from leaderless.model.properties import CATALOGUE, Catalogue, Property
 from leaderless.model.state import Scope
@@ -32,7 +32,9 @@ class ReplicationModel:
         self.properties = properties
         self.catalogue = Catalogue(self.scope, properties)
         self.applicable = self.catalogue.applicable
-        self.transitions = Transitions(self.scope)
+        self.transitions = (
+            PartitionedTransitions(self.scope) if config.max_partitions else Transitions(self.scope)
+        )
         self._symmetry = Symmetry(self.scope)
         self._views = Views(self.scope, self.catalogue)
         self.successors = self.transitions.successors

@@ -91,6 +91,17 @@ class Views:
             "version": self.version(m.version) if m.kind == WREQ or m.kind == RRESP else None,
         }
 
+    def _side(self, side: int, other: bool = False) -> list[str]:
+        """The participant ids of a side of a split (participant mask: replica i is bit
+        i, client c bit n + c), or of the other side."""
+        n = self.scope.n
+        everyone = n + len(self.scope.ops_of_client)
+        members = [x for x in range(everyone) if (side >> x & 1) != other]
+        return [participant_id(("replica", x) if x < n else ("client", x - n)) for x in members]
+
+    def side_names(self, side: int, other: bool = False) -> str:
+        return "{" + ", ".join(self._side(side, other)) + "}"
+
     def participants(self) -> list[dict[str, Any]]:
         """The lifelines of a trace: every client, then every replica."""
         clients = self.scope.config.clients
@@ -152,6 +163,18 @@ class Views:
             "net": frozenset(_Frozen(self.message(decode(code))) for code in state[NET]),
             "drops": state[DROPS],
             "crashes": state[CRASHES],
+            **self._network(state[UP]),
+        }
+
+    def _network(self, up: int) -> dict[str, Any]:
+        """With partitions: the side of the split in force that holds client 0 (None
+        when whole) and the splits spent; nothing without, so base views stay as they are."""
+        if not self.scope.config.max_partitions:
+            return {}
+        cut = self.scope.cut(up)
+        return {
+            "cut": self._side(cut) if cut else None,
+            "partitions": self.scope.partitions_spent(up),
         }
 
     def action(self, label: Any) -> dict[str, Any]:
@@ -175,6 +198,8 @@ class Views:
                 view[field] = self.version(value)
             elif field == "replicas":
                 view[field] = list(value)
+            elif field == "side":
+                view[field] = self._side(value)
             else:
                 view[field] = value
         return view

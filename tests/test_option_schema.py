@@ -57,6 +57,7 @@ SAMPLE = Config(
     client_dcs=("dc2", "dc1"),
     write_level="LOCAL_QUORUM",
     read_level="EACH_QUORUM",
+    max_partitions=1,
 )
 
 
@@ -99,6 +100,7 @@ def test_the_flags_and_the_keys_are_the_ones_users_already_write():
         "client_dcs": "--client-dcs",
         "write_level": "--write-level",
         "read_level": "--read-level",
+        "max_partitions": "--partitions",
     }
     assert list(MODEL_KEYS) == [
         "n",
@@ -118,6 +120,7 @@ def test_the_flags_and_the_keys_are_the_ones_users_already_write():
         "client_dcs",
         "write_level",
         "read_level",
+        "partitions",
     ]
     dests = {action.dest for action in _parser()._actions}
     assert {option.dest for option in OPTIONS} <= dests
@@ -293,6 +296,7 @@ _VALUES = {
     "client_dcs": st.sampled_from(["dc1,dc2", ["dc1", "dc1"], ["dc9"], "dc1", []]),
     "write_level": st.sampled_from(["ONE", "EACH_QUORUM", "ANY", "MOST"]),
     "read_level": st.sampled_from(["LOCAL_ONE", "ALL", "ANY"]),
+    "partitions": st.integers(-1, 1),
     "replication": st.sampled_from([{"dc1": 3}, {"dc1": 3, "dc2": 3}, {"dc1": 0}, {}]),
     "read": st.sampled_from(["ONE", " quorum ", "LOCAL_QUORUM", "ANY", "MOST"]),
     "write": st.sampled_from(["ONE", "all", "LOCAL_ONE", "ANY"]),

@@ -4,7 +4,9 @@ Each row explores the configuration (the model options other than --r and --w ap
 to every row; --r or --w fixes that dimension) and shows every property's verdict,
 with the shortest counterexample's length when violated, beside the Z3 verdict on
 read/write quorum overlap and how many crashed replicas reads and writes survive
-(n - r and n - w). With --datacenters the rows are consistency levels instead, one
+(n - r and n - w). With --partitions each row also says whether reads and writes still
+complete on a side of a split without a majority (the CAP trade-off: where they do,
+stale-read breaks). With --datacenters the rows are consistency levels instead, one
 per (read level, write level) (--read-level or --write-level fixes that dimension),
 and a level survives as many crashes as its weakest requirement leaves room for.
 
@@ -37,7 +39,7 @@ from leaderless.checker.explorer import HOLDS, INTERRUPTED, VIOLATED
 from leaderless.checker.outcome import Outcome, exit_code
 from leaderless.checker.reports import report_json
 from leaderless.model import CATALOGUE, Config, ReplicationModel
-from leaderless.model.levels import COUNTED, LEVELS, READ_LEVELS
+from leaderless.model.levels import COUNTED, LEVELS, READ_LEVELS, meets
 from leaderless.model.state import Scope
 from leaderless.proofs.topology import prove_config_overlap
 
@@ -80,6 +82,33 @@ def _survives(config: Config, writing: bool) -> int:
     return min(mask.bit_count() - least for op in ops for mask, least in scope.needs[op])
 
 
+def _cut_off(config: Config) -> dict[str, Any] | None:
+    """With partitions, the CAP question of a row: can reads and writes still complete on
+    a side of the split without a majority (numeric quorums: a side holding n // 2
+    replicas), or in a datacenter cut off from the others (levels: each client's own
+    datacenter)? None without partitions."""
+    if not config.max_partitions:
+        return None
+    scope = Scope.of(config)
+    if scope.needs is None:
+        side = config.n // 2
+        return {
+            "side": f"{side} of {config.n}",
+            "reads": config.r <= side,
+            "writes": config.w <= side,
+        }
+    ops = range(scope.op_count)
+
+    def available(writing: bool) -> bool:
+        chosen = [op for op in ops if scope.is_write[op] == writing]
+        return bool(chosen) and all(
+            meets(scope.needs[op], scope.dc_masks[config.client_dc(scope.ops[op][0])])  # type: ignore[index]
+            for op in chosen
+        )
+
+    return {"side": "own datacenter", "reads": available(False), "writes": available(True)}
+
+
 def matrix_rows(
     base: Config,
     reads: range | list[int] | list[str],
@@ -114,6 +143,7 @@ def matrix_rows(
                     "overlap": prove_config_overlap(config).verdict,
                     "reads_survive": _survives(config, writing=False),
                     "writes_survive": _survives(config, writing=True),
+                    "cut_off": _cut_off(config),
                     "states": exploration.states,
                     "complete": exploration.complete,
                     "verdicts": {
@@ -146,6 +176,7 @@ def matrix_data(
                 "quorum_overlap": {"verdict": row["overlap"]},
                 "reads_survive": row["reads_survive"],
                 "writes_survive": row["writes_survive"],
+                **({"cut_off": row["cut_off"]} if row["cut_off"] is not None else {}),
                 "states": row["states"],
                 "complete": row["complete"],
                 "properties": [{"id": p, **verdict} for p, verdict in row["verdicts"].items()],
@@ -161,11 +192,16 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
         p.id for p in CATALOGUE if any(row["verdicts"][p.id]["verdict"] != "n/a" for row in rows)
     ]
     levels = bool(rows) and isinstance(rows[0]["r"], str)
+    cut_off = rows[0]["cut_off"] if rows else None
+    split = (
+        [] if cut_off is None else [f"reads on {cut_off['side']}", f"writes on {cut_off['side']}"]
+    )
     headers = [
         *(("read level", "write level") if levels else ("r", "w")),
         "Z3 overlap",
         "reads survive",
         "writes survive",
+        *split,
         *properties,
     ]
     table = [
@@ -175,6 +211,11 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
             row["overlap"],
             row["reads_survive"],
             row["writes_survive"],
+            *(
+                []
+                if row["cut_off"] is None
+                else ["yes" if row["cut_off"][side] else "no" for side in ("reads", "writes")]
+            ),
             *(cell(row["verdicts"][p]) for p in properties),
         ]
         for row in rows
