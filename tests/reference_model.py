@@ -354,9 +354,7 @@ def meets(cfg: RefConfig, replicas: frozenset, o: tuple) -> bool:
 
 def participants(cfg: RefConfig) -> list[tuple[str, int]]:
     """In bit order: replica i is bit i, client c is bit n + c."""
-    return [("replica", i) for i in range(cfg.n)] + [
-        ("client", c) for c in range(len(cfg.clients))
-    ]
+    return [("replica", i) for i in range(cfg.n)] + [("client", c) for c in range(len(cfg.clients))]
 
 
 def crosses(cut: frozenset | None, m: tuple) -> bool:
@@ -578,9 +576,7 @@ def partition(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
         side = frozenset(p for b, p in enumerate(people) if mask >> b & 1)
         net = frozenset(m for m in s.net if not crosses(side, m))
         names = ",".join(f"{role[0]}{x}" for role, x in sorted(side))
-        yield f"Partition({names})", replace(
-            s, cut=side, partitions=s.partitions + 1, net=net
-        )
+        yield f"Partition({names})", replace(s, cut=side, partitions=s.partitions + 1, net=net)
 
 
 def heal(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:

@@ -1,5 +1,5 @@
-"""The reference model alone on docs/MODEL.md's extension: deletes, tombstones and
-purging, datacenters and consistency levels, `no-resurrection`.
+"""The reference model alone on docs/MODEL.md's extensions: deletes, tombstones and
+purging, datacenters and consistency levels, `no-resurrection`; network partitions.
 
 The document's "Facts of the extension" are asserted on the reference's explorer, or,
 where a full exploration would take the reference tens of seconds, by walking the
@@ -19,6 +19,7 @@ from reference_model import (
     PROPERTY_IDS,
     RefConfig,
     State,
+    availability,
     explore,
     initial_state,
     meets,
@@ -398,6 +399,7 @@ def test_reading_gc_grace_alone_makes_the_saw_nothing_properties_na() -> None:
         {"n": 2, "w": 1, "r": 1, "read_level": "THREE"},
         {"read_level": "ANY"},
         {"write_level": "SERIAL"},
+        {"max_partitions": -1},
     ],
 )
 def test_configuration_errors_of_the_extension(bad: dict) -> None:
@@ -407,3 +409,142 @@ def test_configuration_errors_of_the_extension(bad: dict) -> None:
 
 def test_new_property_comes_last() -> None:
     assert PROPERTY_IDS[-1] == "no-resurrection"
+
+
+# ---------------------------------------------------------------- network partitions
+
+W_R = {"n": 3, "clients": ("w", "r")}
+
+
+def test_partition_facts_on_overlapping_quorums() -> None:
+    res = explore(RefConfig(**W_R, w=2, r=2, max_partitions=1))
+    assert res.verdicts["stale-read"] == res.verdicts["linearizable"] == "holds"
+    assert (res.verdicts["availability"], res.lengths["availability"]) == ("violated", 2)
+    assert (res.verdicts["convergence"], res.lengths["convergence"]) == ("violated", 6)
+
+
+def test_partition_facts_on_single_replica_quorums() -> None:
+    res = explore(RefConfig(**W_R, w=1, r=1, max_partitions=1))
+    assert (res.verdicts["stale-read"], res.lengths["stale-read"]) == ("violated", 6)
+    assert res.lengths["stale-read"] == explore(RefConfig(**W_R, w=1, r=1)).lengths["stale-read"]
+    assert (res.verdicts["availability"], res.lengths["availability"]) == ("violated", 2)
+
+
+def partition_labels(cfg: RefConfig, s: State) -> list[str]:
+    return [label for label, _ in successors(cfg, s) if label.startswith("Partition")]
+
+
+def test_one_partition_step_per_side_in_mask_order() -> None:
+    # Participants r0 r1 r2 c0 c1 are bits 0..4; a side holds c0 (bit 3) and leaves
+    # someone out: 2^4 - 1 sides, from {c0} (mask 8) to {r1, r2, c0, c1} (mask 30).
+    cfg = RefConfig(**W_R, w=2, r=2, max_partitions=1)
+    labels = partition_labels(cfg, initial_state(cfg))
+    assert len(labels) == 15
+    assert labels[:3] == ["Partition(c0)", "Partition(c0,r0)", "Partition(c0,r1)"]
+    assert labels[-2:] == ["Partition(c0,c1,r0,r2)", "Partition(c0,c1,r1,r2)"]
+    # Reading: a crashed replica is still a participant a side may hold or not.
+    crashed = walk(replace(cfg, max_crashes=1), ["Crash(2)"])
+    assert partition_labels(replace(cfg, max_crashes=1), crashed) == labels
+
+
+def test_a_partition_loses_the_crossing_messages_without_spending_a_drop() -> None:
+    cfg = RefConfig(**W_R, w=2, r=2, max_partitions=2, max_drops=1)
+    s = walk(cfg, [invoke((0, 0), 1), invoke(READ)])
+    cut = walk(cfg, ["Partition(c0,r0,r1)"], s)
+    # The writer keeps r0 and r1; the reader, on the other side, keeps r2 only.
+    assert cut.net == {
+        ("wreq", (0, 0), 0, (1, (0, 0))),
+        ("wreq", (0, 0), 1, (1, (0, 0))),
+        ("rreq", READ, 2),
+    }
+    assert (cut.drops, cut.partitions, cut.cut) == (
+        0,
+        1,
+        {("client", 0), ("replica", 0), ("replica", 1)},
+    )
+    assert partition_labels(cfg, cut) == []  # one split at a time
+    healed = walk(cfg, ["Heal"], cut)
+    assert (healed.cut, healed.partitions, healed.net) == (None, 1, cut.net)
+    assert len(partition_labels(cfg, healed)) == 15  # the second of max_partitions 2
+    spent = walk(replace(cfg, max_partitions=1), ["Partition(c0,r0,r1)", "Heal"], s)
+    assert partition_labels(replace(cfg, max_partitions=1), spent) == []
+
+
+def test_a_message_that_would_cross_the_cut_is_lost_as_it_is_sent() -> None:
+    cfg = RefConfig(**W_R, w=1, r=1, max_partitions=1)
+    cut = walk(cfg, ["Partition(c0,r0)", invoke((0, 0), 1), invoke(READ)])
+    assert cut.net == {("wreq", (0, 0), 0, (1, (0, 0))), ("rreq", READ, 1), ("rreq", READ, 2)}
+    assert cut.drops == 0
+
+
+def test_anti_entropy_only_within_a_side() -> None:
+    cfg = RefConfig(n=3, w=1, r=1, clients=("w",), anti_entropy=True, max_partitions=1)
+    s = walk(cfg, [invoke((0, 0), 1), wreq((0, 0), 0, (1, (0, 0))), "Partition(c0,r0,r1)"])
+    assert s.store == ((1, (0, 0)), NIL, NIL)
+    ae = [label for label, _ in successors(cfg, s) if label.startswith("AntiEntropy")]
+    assert ae == ["AntiEntropy(0,1)"]
+    healed = walk(cfg, ["Heal"], s)
+    ae = [label for label, _ in successors(cfg, healed) if label.startswith("AntiEntropy")]
+    assert ae == ["AntiEntropy(0,1)", "AntiEntropy(0,2)"]
+
+
+def test_max_partitions_zero_changes_nothing() -> None:
+    # No Partition or Heal step anywhere, no cut in any state; the counts and lengths
+    # of the reference before partitions are pinned in BASE_PINS above.
+    cfg = RefConfig(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_partitions=0)
+    assert cfg == RefConfig(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking")
+    seen, frontier = {initial_state(cfg)}, [initial_state(cfg)]
+    while frontier:
+        nxt = []
+        for s in frontier:
+            assert (s.cut, s.partitions) == (None, 0)
+            for label, t in successors(cfg, s):
+                assert not label.startswith(("Partition", "Heal")), label
+                if t not in seen:
+                    seen.add(t)
+                    nxt.append(t)
+        frontier = nxt
+    assert len(seen) == explore(cfg).states
+    assert explore(replace(cfg, max_partitions=1)).states > len(seen)
+
+
+def test_reading_a_response_received_before_the_cut_still_counts() -> None:
+    cfg = RefConfig(n=2, w=1, r=2, clients=("r",), max_partitions=1)
+    s = walk(cfg, [invoke((0, 0)), rreq((0, 0), 1), rresp((0, 0), 1, NIL), "Partition(c0,r0)"])
+    assert s.net == {("rreq", (0, 0), 0)}
+    assert not availability(cfg, s)
+    done = walk(cfg, [rreq((0, 0), 0), rresp((0, 0), 0, NIL)], s)
+    assert done.ops[0][0].status == "ok"
+
+
+def test_reading_a_blocking_repair_across_the_cut_is_lost() -> None:
+    # The write reaches replica 0 only; the read has NIL from replica 1 when the cut
+    # separates replica 1 from both clients, then the write from replica 0: its repair
+    # to replica 1 would cross the cut, so the read awaits an ack that cannot come.
+    cfg = RefConfig(n=2, w=1, r=2, clients=("w", "r"), read_repair="blocking", max_partitions=1)
+    v = (1, (0, 0))
+    s = walk(
+        cfg,
+        [
+            invoke((0, 0), 1),
+            wreq((0, 0), 0, v),
+            wack((0, 0), 0),
+            invoke(READ),
+            rreq(READ, 1),
+            rresp(READ, 1, NIL),
+            "Partition(c0,c1,r0)",
+            rreq(READ, 0),
+            rresp(READ, 0, v),
+        ],
+    )
+    assert (s.ops[1][0].status, s.ops[1][0].awaiting) == ("repairing", {1})
+    assert s.net == frozenset()
+    assert availability(cfg, s)
+
+
+def test_reading_convergence_applies_anti_entropy_across_the_cut() -> None:
+    # A write request lost to the cut leaves the replicas apart in a quiescent state:
+    # a violation without anti-entropy, none with it (the fixpoint ignores the cut).
+    lone = {"n": 2, "w": 1, "r": 1, "clients": ("w",), "max_partitions": 1}
+    assert explore(RefConfig(**lone)).verdicts["convergence"] == "violated"
+    assert explore(RefConfig(**lone, anti_entropy=True)).verdicts["convergence"] == "holds"
