@@ -392,7 +392,104 @@ def test_configurations_cover_every_option_and_outcome() -> None:
             assert (p, "holds") in outcomes, p
 
 
-ALL_EXTENSION_CONFIGS = EXTENSION_CONFIGS + LEVEL_PAIR_CONFIGS
+# Network partitions (docs/MODEL.md's last extension), alone and with every other
+# option; together about ten seconds of the reference.
+PARTITION_CONFIGS: list[dict] = [
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), "max_partitions": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), "max_partitions": 2},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), "max_partitions": 1},
+    {"n": 2, "w": 1, "r": 2, "clients": ("w", "rr"), "max_partitions": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rr"), "max_partitions": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wr",), "max_partitions": 2},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wr", "r"), "max_partitions": 1},
+    # The document's two facts, and one client on overlapping quorums.
+    {"n": 3, "w": 1, "r": 1, "clients": ("w", "r"), "max_partitions": 1},
+    {"n": 3, "w": 2, "r": 2, "clients": ("w", "r"), "max_partitions": 1},
+    {"n": 3, "w": 2, "r": 2, "clients": ("wr",), "max_partitions": 1},
+    # With faults.
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), "max_partitions": 1, "max_drops": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), "max_partitions": 1, "max_crashes": 1},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), "max_partitions": 1, "timeouts": True},
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "r"),
+        "max_partitions": 2,
+        "max_drops": 1,
+        "max_crashes": 1,
+        "timeouts": True,
+    },
+    # Anti-entropy within a side, read repair across a cut (lost as sent).
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), "max_partitions": 1, "anti_entropy": True},
+    {"n": 3, "w": 1, "r": 1, "clients": ("w",), "max_partitions": 2, "anti_entropy": True},
+    {"n": 2, "w": 1, "r": 2, "clients": ("w", "r"), "max_partitions": 1, "read_repair": "blocking"},
+    {
+        "n": 2,
+        "w": 1,
+        "r": 2,
+        "clients": ("w", "r"),
+        "max_partitions": 1,
+        "read_repair": "async",
+        "timeouts": True,
+    },
+    {
+        "n": 2,
+        "w": 1,
+        "r": 2,
+        "clients": ("wr",),
+        "max_partitions": 2,
+        "read_repair": "blocking",
+        "timeouts": True,
+    },
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), "max_partitions": 1, "resolution": "arrival"},
+    # Deletes and purging.
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r"), "max_partitions": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r"), "max_partitions": 1, "gc_grace": 0},
+    {
+        "n": 2,
+        "w": 1,
+        "r": 2,
+        "clients": ("wd", "r"),
+        "max_partitions": 1,
+        "gc_grace": 0,
+        "purge_repaired": True,
+        "anti_entropy": True,
+    },
+    # Datacenters and levels.
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "r"),
+        **DC_1_1,
+        "write_level": "LOCAL_ONE",
+        "read_level": "LOCAL_ONE",
+        "max_partitions": 1,
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        **DC_2_1,
+        "write_level": "LOCAL_QUORUM",
+        "read_level": "LOCAL_ONE",
+        "max_partitions": 1,
+    },
+    {
+        "n": 3,
+        "w": 2,
+        "r": 2,
+        "clients": ("w", "r"),
+        **DC_2_1,
+        "write_level": "EACH_QUORUM",
+        "read_level": "LOCAL_ONE",
+        "max_partitions": 1,
+    },
+]
+
+ALL_EXTENSION_CONFIGS = EXTENSION_CONFIGS + LEVEL_PAIR_CONFIGS + PARTITION_CONFIGS
 
 
 @pytest.mark.parametrize("c", ALL_EXTENSION_CONFIGS, ids=[_name(c) for c in ALL_EXTENSION_CONFIGS])
@@ -427,6 +524,7 @@ def test_extension_configurations_cover_every_option_and_outcome() -> None:
         "max_drops": (1,),
         "max_crashes": (1,),
         "resolution": ("arrival",),
+        "max_partitions": (1, 2),
     }.items():
         for v in values:
             assert (option, v) in seen, (option, v)
@@ -435,6 +533,34 @@ def test_extension_configurations_cover_every_option_and_outcome() -> None:
     for p in ("stale-read", "linearizable", "availability", "no-resurrection"):
         assert (p, "violated") in outcomes, p
         assert (p, "holds") in outcomes, p
+
+
+def test_partition_configurations_cover_every_option_and_outcome() -> None:
+    seen = {(k, v) for c in PARTITION_CONFIGS for k, v in c.items() if k != "clients"}
+    for option, values in {
+        "n": (2, 3),
+        "max_partitions": (1, 2),
+        "max_drops": (1,),
+        "max_crashes": (1,),
+        "timeouts": (True,),
+        "anti_entropy": (True,),
+        "read_repair": ("async", "blocking"),
+        "resolution": ("arrival",),
+        "gc_grace": (0,),
+        "purge_repaired": (True,),
+        "datacenters": ((("dc1", 2), ("dc2", 1)), (("dc1", 1), ("dc2", 1))),
+        "write_level": ("LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM"),
+    }.items():
+        for v in values:
+            assert (option, v) in seen, (option, v)
+    shapes = {c["clients"] for c in PARTITION_CONFIGS}
+    for shape in [("w", "r"), ("w", "rr"), ("wr",), ("wd", "r")]:
+        assert shape in shapes
+    outcomes = {(p, ref_table(c)[p][0]) for c in PARTITION_CONFIGS for p in PROPERTY_IDS}
+    for p in ("stale-read", "linearizable", "convergence", "no-resurrection"):
+        assert (p, "violated") in outcomes, p
+        assert (p, "holds") in outcomes, p
+    assert ("availability", "violated") in outcomes
 
 
 def _verdicts(**kw: object) -> dict[str, str]:
