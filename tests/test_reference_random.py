@@ -4,7 +4,7 @@ The fixed list in test_reference_agreement.py was chosen by hand; here Hypothesi
 picks the options together, so combinations nobody thought of are compared too:
 distinct-state counts (no symmetry), every verdict and every shortest-trace length.
 The second test draws the extension's options too (deletes, purging, datacenters,
-consistency levels).
+consistency levels, network partitions).
 """
 
 import os
@@ -73,6 +73,10 @@ def tiny_extension_configs(draw) -> dict:
     usable = [lv for lv in LEVELS if (lv, n) not in (("TWO", 1), ("THREE", 1), ("THREE", 2))]
     config["write_level"] = draw(st.sampled_from([None, *usable]))
     config["read_level"] = draw(st.sampled_from([None, *(lv for lv in usable if lv != "ANY")]))
+    if not (config["max_drops"] or config["max_crashes"] or config["drift"]):
+        # Partitions as the one fault kind, as the base scope keeps to one, and without
+        # drift: each split multiplies the states by up to 2^(n + clients - 1) sides.
+        config["max_partitions"] = draw(st.integers(0, 1 if n == 3 else 2))
     return config
 
 
