@@ -637,15 +637,5 @@ def write_html(path: str | Path, report: dict[str, Any], title: str = "leaderles
     _write(path, render_html(report, title))
 
 
-def write_html_sections(
-    path: str | Path,
-    title: str,
-    summary: tuple[list[str], list[list[str]]],
-    sections: list[tuple[str, dict[str, Any]]],
-) -> None:
-    """Write `render_html_sections(...)` to `path`, as `write_html` does."""
-    _write(path, render_html_sections(title, summary, sections))
-
-
 def _write(path: str | Path, text: str) -> None:
     write_output(path, text, "--html")

@@ -161,12 +161,33 @@ def _first_difference(expected: Any, actual: Any, path: str = "") -> str:
     return f"{path.lstrip('.') or 'state'} is {actual!r} in the model, {expected!r} in the trace"
 
 
+# Keys whose values are display text: a stored trace keeps its meaning when the model's
+# wording changes, so replay compares everything but these.
+DISPLAY_KEYS = frozenset({"name", "label", "description", "reason"})
+
+
+def structure(value: Any) -> Any:
+    """A normalized view without its display text (see DISPLAY_KEYS). Lists of records
+    are sets ordered by their members' names, so without names they are put in one
+    order again; lists of plain values keep theirs."""
+    if isinstance(value, Mapping):
+        return {k: structure(v) for k, v in value.items() if k not in DISPLAY_KEYS}
+    if isinstance(value, list):
+        items = [structure(v) for v in value]
+        if any(isinstance(v, Mapping | list) for v in items):
+            return sorted(items, key=repr)
+        return items
+    return value
+
+
 def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]:
     """Replay trace data through `model`, checking every state; return the states and
     the model's reason the property breaks in the last one (None if it does not).
 
     Each recorded step is matched by its action view when the data has one, else by
-    the state it leads to. Raises ReplayError naming the first step that differs.
+    the state it leads to, comparing structure only (`structure`): display names may
+    have changed since the trace was written. Raises ReplayError naming the first
+    step that differs.
     """
     try:
         recorded_states = data["states"]
@@ -182,13 +203,19 @@ def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]
     ids = [p.id for p in model.properties]
     if property_id not in ids:
         raise ReplayError(f"unknown property {property_id!r}")
+
+    def shape(view: Any) -> Any:
+        return structure(normalize(view))
+
     candidates = [
-        s for s in model.initial_states() if normalize(model.state_view(s)) == recorded_states[0]
+        s
+        for s in model.initial_states()
+        if shape(model.state_view(s)) == structure(recorded_states[0])
     ]
     if not candidates:
-        first = normalize(model.state_view(model.initial_states()[0]))
+        first = shape(model.state_view(model.initial_states()[0]))
         raise ReplayError(
-            "the initial state differs: " + _first_difference(recorded_states[0], first)
+            "the initial state differs: " + _first_difference(structure(recorded_states[0]), first)
         )
     state = candidates[0]
     states = [state]
@@ -196,16 +223,16 @@ def replay(model: Model, data: dict[str, Any]) -> tuple[list[State], str | None]
         action = step.get("action") if isinstance(step, dict) else None
         options = list(model.successors(state))
         if action is not None:
+            wanted = structure(action)
             options = [
-                (lab, nxt) for lab, nxt in options if normalize(model.action_view(lab)) == action
+                (lab, nxt) for lab, nxt in options if shape(model.action_view(lab)) == wanted
             ]
             if not options:
                 raise ReplayError(f"step {number}: the model has no step {action} here")
-        match = next(
-            (nxt for _, nxt in options if normalize(model.state_view(nxt)) == expected), None
-        )
+        expected = structure(expected)
+        match = next((nxt for _, nxt in options if shape(model.state_view(nxt)) == expected), None)
         if match is None:
-            closest = normalize(model.state_view(options[0][1])) if options else {}
+            closest = shape(model.state_view(options[0][1])) if options else {}
             raise ReplayError(
                 f"step {number}: the state after it differs: "
                 + _first_difference(expected, closest)

@@ -35,6 +35,7 @@ from leaderless.model.state import (
     FAIL,
     H_INVOKED,
     H_STATUS,
+    HINTS,
     HIST,
     IDLE,
     L_ACKS,
@@ -137,6 +138,22 @@ class Heal(NamedTuple):
     """12. The split network is whole again."""
 
 
+class Redirect(NamedTuple):
+    """13. A pending write's request goes to stand-in `stand_in` (0-based) instead of
+    its replica; the stand-in keeps it as a hint (and acks under sloppy quorums)."""
+
+    message: Message
+    stand_in: int
+
+
+class Handoff(NamedTuple):
+    """14. A stand-in hands a hint to the live replica it was kept for."""
+
+    stand_in: int
+    replica: int
+    version: int
+
+
 Label = (
     Invoke
     | DeliverWriteRequest
@@ -150,6 +167,8 @@ Label = (
     | Purge
     | Partition
     | Heal
+    | Redirect
+    | Handoff
 )
 Step = tuple[Label, tuple]
 
@@ -568,7 +587,7 @@ class PartitionedTransitions(Transitions):
         everyone = (1 << self.participants) - 1
         self.partition_labels = tuple(
             Partition(side)
-            for side in range(1 << self.participants)
+            for side in (range(1 << self.participants) if self.max_partitions else ())
             if side >> scope.n & 1 and side != everyone
         )
 
@@ -578,6 +597,20 @@ class PartitionedTransitions(Transitions):
 
     def _cut_off(self, cut: int, net: tuple) -> tuple:
         return tuple(code for code in net if not self.crosses(cut, code))
+
+    def invoke(
+        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+    ) -> list[Step]:
+        """As the base relation's, less the requests that would cross the cut (the
+        search calls it directly, to choose a client's timestamp)."""
+        cut = self.scope.cut(state[UP])
+        steps = super().invoke(state, client, timestamps)
+        if not cut:
+            return steps
+        return [
+            (label, nxt[:NET] + (self._cut_off(cut, nxt[NET]),) + nxt[NET + 1 :])
+            for label, nxt in steps
+        ]
 
     def successors(self, state: tuple) -> Iterator[Step]:
         scope = self.scope
@@ -608,6 +641,67 @@ class PartitionedTransitions(Transitions):
                         net,
                     )
                     + state[DROPS:],
+                )
+
+
+class HintedTransitions(PartitionedTransitions):
+    """The transition relation with stand-ins (docs/MODEL.md, sloppy quorums and hinted
+    handoff): every step of the relation without them, the hints carried along, then
+    Redirect and Handoff."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(scope)
+        self.sloppy = scope.config.hinted_handoff == "sloppy"
+        self.stand_ins = scope.config.stand_ins
+
+    def invoke(
+        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+    ) -> list[Step]:
+        hints = state[HINTS]
+        return [(label, (*nxt, hints)) for label, nxt in super().invoke(state, client, timestamps)]
+
+    def successors(self, state: tuple) -> Iterator[Step]:
+        hints = state[HINTS]
+        for label, nxt in super().successors(state):
+            # The base actions build eight components; the hints ride along unchanged.
+            yield label, (nxt if len(nxt) > HINTS else (*nxt, hints))
+        scope, table, n = self.scope, self.table, self.n
+        hist, net = state[HIST], state[NET]
+        for index, code in enumerate(net):
+            m = table[code]
+            if m.kind != WREQ or not scope.is_write[m.op] or hist[m.op][H_STATUS] != PENDING:
+                continue
+            rest = net[:index] + net[index + 1 :]
+            for stand_in in range(self.stand_ins):
+                out = rest
+                ack = scope.message(WACK, m.op, n + stand_in)
+                if self.sloppy and ack not in rest:  # net is a set: an ack in it stays one
+                    out = tuple(sorted((*rest, ack)))
+                held = tuple(sorted((*hints[stand_in], (m.replica, m.version))))
+                yield (
+                    Redirect(m, stand_in),
+                    (
+                        state[:NET]
+                        + (out,)
+                        + state[DROPS:HINTS]
+                        + (_replace(hints, stand_in, held),)
+                    ),
+                )
+        up, store = state[UP], state[STORE]
+        for stand_in, held in enumerate(hints):
+            for pair in held:
+                replica, version = pair
+                if not up >> replica & 1:
+                    continue
+                stored = max(store[replica], version) if self.lww else version
+                kept = tuple(p for p in held if p != pair)
+                yield (
+                    Handoff(stand_in, replica, version),
+                    (
+                        (_replace(store, replica, stored),)
+                        + state[UP:HINTS]
+                        + (_replace(hints, stand_in, kept),)
+                    ),
                 )
 
 
@@ -654,7 +748,7 @@ class Names(Protocol):
     def side_names(self, side: int, other: bool = False) -> str: ...
 
 
-Participant = tuple[str, int]  # ("client", c) or ("replica", i)
+Participant = tuple[str, int]  # ("client", c), ("replica", i) or ("stand-in", h)
 
 
 @dataclass(frozen=True)
@@ -670,6 +764,7 @@ class Action:
     describe: Callable[[Names, Any, tuple], str]  # the step in words, given the state before
     symbolic: bool = True  # the symbolic encoding (leaderless.proofs.symbolic) covers it
     occurs: Callable[[Config], bool] = lambda config: True  # the config can take a step of it
+    option: str | None = None  # the Config field that brings it in, for an extension's action
 
     @property
     def name(self) -> str:
@@ -698,9 +793,14 @@ def _describe_write_request(names: Names, label: DeliverWriteRequest, before: tu
 def _describe_write_ack(names: Names, label: DeliverWriteAck, before: tuple) -> str:
     m = label.message
     op = names.op_name(m.op)
+    node = (
+        f"replica {m.replica}"
+        if m.replica < names.scope.n
+        else f"stand-in H{m.replica - names.scope.n}"
+    )
     if names.scope.is_write[m.op]:
         kind = "delete" if names.scope.is_delete[m.op] else "write"
-        return f"{kind} {op} receives the ack of replica {m.replica}"
+        return f"{kind} {op} receives the ack of {node}"
     return f"read {op} receives the repair ack of replica {m.replica}"
 
 
@@ -837,6 +937,7 @@ ACTIONS: tuple[Action, ...] = (
         ),
         symbolic=False,
         occurs=lambda config: config.gc_grace is not None,
+        option="gc_grace",
     ),
     Action(
         Partition,
@@ -851,6 +952,7 @@ ACTIONS: tuple[Action, ...] = (
         ),
         symbolic=False,
         occurs=lambda config: config.max_partitions > 0,
+        option="max_partitions",
     ),
     Action(
         Heal,
@@ -862,6 +964,37 @@ ACTIONS: tuple[Action, ...] = (
         describe=lambda names, label, before: "the network heals",
         symbolic=False,
         occurs=lambda config: config.max_partitions > 0,
+        option="max_partitions",
+    ),
+    Action(
+        Redirect,
+        13,
+        "Redirect",
+        subject=lambda label: (label.message, label.stand_in),
+        owner=_message_owner,
+        actor=lambda label, scope: ("stand-in", label.stand_in),
+        describe=lambda names, label, before: (
+            f"stand-in H{label.stand_in} takes {names.message_name(label.message)} "
+            f"as a hint for replica {label.message.replica}"
+        ),
+        symbolic=False,
+        occurs=lambda config: config.stand_ins > 0,
+        option="stand_ins",
+    ),
+    Action(
+        Handoff,
+        14,
+        "Handoff",
+        subject=lambda label: label,
+        owner=lambda label: (None, label.replica),
+        actor=lambda label, scope: ("stand-in", label.stand_in),
+        describe=lambda names, label, before: (
+            f"stand-in H{label.stand_in} hands replica {label.replica} its hint "
+            f"{names.version_name(label.version)}"
+        ),
+        symbolic=False,
+        occurs=lambda config: config.stand_ins > 0,
+        option="stand_ins",
     ),
 )
 ACTION_OF: dict[type, Action] = {action.label: action for action in ACTIONS}

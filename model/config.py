@@ -31,6 +31,8 @@ RESOLUTIONS = ("lww", "arrival")
 # under a second (and the Z3 overlap check beside `check` with it); larger is refused.
 MAX_REPLICAS = 1000
 MAX_OPS = 1000  # operations of all clients together
+# A split chooses a side for each replica and client: 2^(participants - 1) - 1 ways.
+MAX_SPLIT_PARTICIPANTS = 16
 
 # Option.kind: what values an option takes.
 INT = "int"  # an integer in low..high
@@ -51,7 +53,10 @@ EXTENSIONS = (
     "write_level",
     "read_level",
     "max_partitions",
+    "hinted_handoff",
+    "stand_ins",
 )
+HINTED_HANDOFF_MODES = ("off", "sloppy", "strict")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +262,21 @@ OPTIONS: tuple[Option, ...] = (
         INT,
         "times the network may split in two (clients and replicas), in total",
     ),
+    Option(
+        "hinted_handoff",
+        "--hinted-handoff",
+        "hinted_handoff",
+        CHOICE,
+        "sloppy: a stand-in's ack for a write counts toward w (Dynamo, Riak); strict: it does not",
+        choices=HINTED_HANDOFF_MODES,
+    ),
+    Option(
+        "stand_ins",
+        "--stand-ins",
+        "stand_ins",
+        INT,
+        "stand-in nodes outside the preference list that keep hints for replicas",
+    ),
 )
 OPTION = {option.field: option for option in OPTIONS}
 NEEDS: tuple[Needs, ...] = (
@@ -438,7 +458,7 @@ def _check_datacenters(value: Any) -> None:
         if not (isinstance(entry, tuple | list) and len(entry) == 2 and isinstance(entry[0], str)):
             raise ConfigError(f"datacenters: {entry!r} is not a datacenter and its replicas")
         name, replicas = entry
-        if not name.strip() or "=" in name or "," in name:
+        if not name or any(c.isspace() or c in "=,{}[]" for c in name):
             raise ConfigError(f"datacenters: {name!r} is not a datacenter name")
         if name in names:
             raise ConfigError(f"datacenters: {name} is named twice")
@@ -498,6 +518,8 @@ class Config:
     write_level: str | None = None
     read_level: str | None = None
     max_partitions: int = 0
+    hinted_handoff: str = "off"
+    stand_ins: int = 0
 
     def __post_init__(self) -> None:
         for name in ("datacenters", "client_dcs"):
@@ -521,7 +543,29 @@ class Config:
             )
         if self.purge_repaired and self.gc_grace is None:
             raise ConfigError(
-                "purge_repaired: on needs gc_grace set (without it nothing is purged)"
+                "purge_repaired: on needs a grace period for tombstones (without one "
+                "nothing is purged)"
+            )
+        if (self.hinted_handoff != "off") != (self.stand_ins > 0):
+            raise ConfigError(
+                f"stand_ins: {self.stand_ins} with hinted_handoff {self.hinted_handoff}; "
+                "hinted handoff needs stand-ins (>= 1) and stand-ins need hinted handoff"
+            )
+        if self.stand_ins and (
+            self.max_partitions
+            or self.datacenters is not None
+            or self.write_level
+            or self.read_level
+        ):
+            raise ConfigError(
+                "hinted_handoff: not modelled together with partitions, datacenters or "
+                "consistency levels yet"
+            )
+        if self.max_partitions and self.n + len(self.clients) > MAX_SPLIT_PARTICIPANTS:
+            raise ConfigError(
+                f"max_partitions: a split puts each of {self.n + len(self.clients)} replicas "
+                f"and clients on a side, more ways than can be explored; allowed with at "
+                f"most {MAX_SPLIT_PARTICIPANTS} replicas and clients in all"
             )
         names = [name for name, _ in self.dcs]
         total = sum(replicas for _, replicas in self.dcs)
@@ -534,7 +578,7 @@ class Config:
         if self.client_dcs is not None:
             if len(self.client_dcs) != len(self.clients):
                 raise ConfigError(
-                    f"client_dcs: {len(self.client_dcs)} datacenters for "
+                    f"client_dcs: {len(self.client_dcs)} coordinator datacenters given for "
                     f"{len(self.clients)} clients; give one per client"
                 )
             for name in self.client_dcs:

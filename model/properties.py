@@ -91,7 +91,7 @@ def _updates_then_reads(script: str) -> bool:
 
 def _nil_readable(config: Config) -> bool:
     """NIL still means "saw no update": false once purging may forget a delete."""
-    return config.gc_grace is None
+    return config.gc_grace is None or not config.has_deletes
 
 
 def _reads(config: Config) -> bool:
@@ -320,6 +320,8 @@ class Catalogue:
         config = self.scope.config
         if self.scope.needs is not None:
             return self._availability_by_level(state, active)
+        if config.stand_ins:
+            return self._availability_with_stand_ins(state, active)
         # A pending op's messages in flight all count towards its quorum, except
         # requests to replicas that are down (only a repair can send one there).
         in_flight = [0] * self.scope.op_count
@@ -391,6 +393,45 @@ class Catalogue:
                     f"{'read' if not self.scope.is_write[op] else 'write'} "
                     f"{self.op_name(op)} can no longer meet {shown}: the replicas that "
                     "answered or still may are too few"
+                )
+        return self._repair_stuck(state, active)
+
+    def _availability_with_stand_ins(self, state: tuple, active: tuple[int, ...]) -> str | None:
+        """Availability with stand-ins (docs/MODEL.md, hinted handoff): the nodes that
+        acked or whose ack or request is in flight, plus under sloppy quorums one
+        stand-in for each request to a down replica while stand-ins are left."""
+        hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
+        scope, config, table = self.scope, self.scope.config, self.table
+        n = scope.n
+        for op in active:
+            if hist[op][H_STATUS] != PENDING:
+                continue
+            if not scope.is_write[op]:
+                responses = len(live[op][L_RESPONSES])
+                in_flight = sum(1 for code in net if table[code][1] == op)
+                if responses + in_flight < config.r:
+                    return (
+                        f"read {self.op_name(op)} can no longer reach {config.r} "
+                        f"responses: {responses} received, {in_flight} requests or "
+                        "responses in flight"
+                    )
+                continue
+            nodes, to_down = live[op][L_ACKS], 0
+            for code in net:
+                kind, m_op, node, _ = table[code]
+                if m_op != op:
+                    continue
+                if kind == WACK or up >> node & 1:
+                    nodes |= 1 << node
+                else:
+                    to_down += 1
+            possible = nodes.bit_count()
+            if config.hinted_handoff == "sloppy":
+                possible += min(config.stand_ins - (nodes >> n).bit_count(), to_down)
+            if possible < config.w:
+                return (
+                    f"write {self.op_name(op)} can no longer reach {config.w} acks: "
+                    f"{possible} replicas or stand-ins acked or still may"
                 )
         return self._repair_stuck(state, active)
 

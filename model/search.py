@@ -128,6 +128,7 @@ class ReplicationWalk:
         ]
         self.anti_entropy = config.anti_entropy and bool(choices.integer(0, 1, "anti-entropy on"))
         self.splits = bool(config.max_partitions) and bool(choices.integer(0, 1, "splits on"))
+        self.redirects = bool(config.stand_ins) and bool(choices.integer(0, 1, "redirects on"))
         self.concurrency = choices.integer(1, len(config.clients), "concurrency")
         self.clocks: tuple[ClientClock, ...] = ()
         self.ntp_at: list[float] = []
@@ -214,6 +215,13 @@ class ReplicationWalk:
             return self.now + choices.integer(1, _FAULT_BY, "split") if self.splits else _NEVER
         if kind == "Heal":
             return self.now + choices.integer(1, _FAULT_BY, "heal")
+        if kind == "Redirect":
+            # A request to a slow replica goes to a stand-in instead, now and then.
+            return (
+                self.now + choices.integer(1, _FAULT_BY, "redirect") if self.redirects else _NEVER
+            )
+        if kind == "Handoff":
+            return self.now + choices.integer(1, _FAULT_BY, "handoff")
         if kind == "AntiEntropy":
             return (
                 self.now + choices.integer(1, _FAULT_BY, "anti-entropy")

@@ -29,6 +29,9 @@ from leaderless.model.config import Config
 from leaderless.model.levels import LOCAL_LEVELS, Requirement, requirement
 
 STORE, UP, NOW, NET, DROPS, CRASHES, HIST, LIVE = range(8)
+# With stand-ins (docs/MODEL.md, hinted handoff) a ninth component: per stand-in, the
+# sorted (replica, version) pairs it keeps as hints.
+HINTS = 8
 
 # Op status.
 IDLE, PENDING, REPAIRING, OK, FAIL = range(5)
@@ -96,6 +99,7 @@ class Scope:
     # the replicas a read asks; None where MODEL.md's plain counts w and r apply.
     needs: tuple[Requirement, ...] | None = None
     read_targets: tuple[int, ...] | None = None
+    nodes: int = 0  # replicas and stand-ins: a message's node field counts up to this
 
     @classmethod
     def of(cls, config: Config, min_timestamp: int | None = None) -> Scope:
@@ -145,6 +149,7 @@ class Scope:
             dc_masks,
             needs,
             read_targets,
+            config.n + config.stand_ins,
         )
 
     # Versions: NIL is 0; under lww (ts, op) is (ts - min_timestamp + 1) * ops + op + 1,
@@ -193,17 +198,19 @@ class Scope:
         return code != NIL and self.is_delete[(code - 1) % self.op_count]
 
     def message(self, kind: int, op: int, replica: int, version: int = NIL) -> int:
-        return (((version * self.n + replica) * self.op_count + op) << 2) | kind
+        """A message's code; `replica` is the node at the other end from the op's client,
+        a replica or (from n on) a stand-in."""
+        return (((version * self.nodes + replica) * self.op_count + op) << 2) | kind
 
     def decode_message(self, code: int) -> Message:
         kind = code & 3
         rest = code >> 2
         op = rest % self.op_count
         rest //= self.op_count
-        return Message(kind, op, rest % self.n, rest // self.n)
+        return Message(kind, op, rest % self.nodes, rest // self.nodes)
 
     def initial_state(self) -> tuple:
-        return (
+        state = (
             (NIL,) * self.n,
             self.all_up,
             0,
@@ -213,3 +220,6 @@ class Scope:
             (IDLE_HIST,) * self.op_count,
             (NO_LIVE,) * self.op_count,
         )
+        if self.config.stand_ins:
+            return (*state, ((),) * self.config.stand_ins)
+        return state

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from leaderless.model.actions import Label, PartitionedTransitions, Transitions
+from leaderless.model.actions import (
+    HintedTransitions,
+    Label,
+    PartitionedTransitions,
+    Transitions,
+)
 from leaderless.model.config import Config
 from leaderless.model.properties import CATALOGUE, Catalogue, Property
 from leaderless.model.state import Scope
@@ -33,14 +38,20 @@ class ReplicationModel:
         self.catalogue = Catalogue(self.scope, properties)
         self.applicable = self.catalogue.applicable
         self.transitions = (
-            PartitionedTransitions(self.scope) if config.max_partitions else Transitions(self.scope)
+            HintedTransitions(self.scope)
+            if config.stand_ins
+            else PartitionedTransitions(self.scope)
+            if config.max_partitions
+            else Transitions(self.scope)
         )
         self._symmetry = Symmetry(self.scope)
         self._views = Views(self.scope, self.catalogue)
         self.successors = self.transitions.successors
         self.violations = self.catalogue.violations
         self.reached = self.catalogue.reached
-        self.canonical_key = self._symmetry.canonical_key
+        # Stand-ins keep hints for particular replicas: no symmetry reduction there
+        # (docs/MODEL.md), so every state is its own class.
+        self.canonical_key = _itself if config.stand_ins else self._symmetry.canonical_key
         self.permute = self._symmetry.permute
 
     def initial_states(self) -> list[tuple]:
@@ -66,3 +77,7 @@ class ReplicationModel:
 
     def config_view(self) -> dict[str, Any]:
         return self.config.to_json()
+
+
+def _itself(state: tuple) -> tuple:
+    return state

@@ -25,6 +25,7 @@ from leaderless.model.state import (
     H_RESULT,
     H_STATUS,
     H_VERSION,
+    HINTS,
     HIST,
     L_ACKS,
     L_AWAITING,
@@ -51,9 +52,10 @@ def _replicas(mask: int, n: int) -> frozenset[int]:
 
 
 def participant_id(participant: Participant) -> str:
-    """ "C0" for client 0, "R2" for replica 2: the ids traces use for lifelines."""
+    """ "C0" for client 0, "R2" for replica 2, "H0" for stand-in 0: the ids traces use
+    for lifelines."""
     role, index = participant
-    return f"{'C' if role == 'client' else 'R'}{index}"
+    return f"{ {'client': 'C', 'replica': 'R'}.get(role, 'H') }{index}"
 
 
 class Views:
@@ -72,15 +74,21 @@ class Views:
             "ts": ts,
         }
 
+    def _node(self, node: int) -> Participant:
+        """A message's node: a replica, or (from n on) a stand-in."""
+        n = self.scope.n
+        return ("replica", node) if node < n else ("stand-in", node - n)
+
     def message_name(self, m: Message) -> str:
         op = self.op_name(m.op)
+        node = m.replica if m.replica < self.scope.n else participant_id(self._node(m.replica))
         if m.kind == WREQ or m.kind == RRESP:
-            return f"{KIND_NAMES[m.kind]}({op}, {m.replica}, {self.version_name(m.version)})"
-        return f"{KIND_NAMES[m.kind]}({op}, {m.replica})"
+            return f"{KIND_NAMES[m.kind]}({op}, {node}, {self.version_name(m.version)})"
+        return f"{KIND_NAMES[m.kind]}({op}, {node})"
 
     def message(self, m: Message) -> dict[str, Any]:
         client = participant_id(("client", self.scope.ops[m.op][0]))
-        replica = participant_id(("replica", m.replica))
+        replica = participant_id(self._node(m.replica))
         to_replica = m.kind == WREQ or m.kind == RREQ
         return {
             "name": self.message_name(m),
@@ -105,23 +113,35 @@ class Views:
     def participants(self) -> list[dict[str, Any]]:
         """The lifelines of a trace: every client, then every replica."""
         clients = self.scope.config.clients
-        return [
-            {
-                "id": participant_id(("client", c)),
-                "role": "client",
-                "index": c,
-                "label": f"client {c} ({script})",
-            }
-            for c, script in enumerate(clients)
-        ] + [
-            {
-                "id": participant_id(("replica", i)),
-                "role": "replica",
-                "index": i,
-                "label": f"replica {i}",
-            }
-            for i in range(self.scope.n)
-        ]
+        return (
+            [
+                {
+                    "id": participant_id(("client", c)),
+                    "role": "client",
+                    "index": c,
+                    "label": f"client {c} ({script})",
+                }
+                for c, script in enumerate(clients)
+            ]
+            + [
+                {
+                    "id": participant_id(("replica", i)),
+                    "role": "replica",
+                    "index": i,
+                    "label": f"replica {i}",
+                }
+                for i in range(self.scope.n)
+            ]
+            + [
+                {
+                    "id": participant_id(("stand-in", h)),
+                    "role": "stand-in",
+                    "index": h,
+                    "label": f"stand-in {h}",
+                }
+                for h in range(self.scope.config.stand_ins)
+            ]
+        )
 
     def operations(self) -> list[dict[str, Any]]:
         """Each op's fixed facts: its name, its client, whether it writes, deletes or reads."""
@@ -164,6 +184,20 @@ class Views:
             "drops": state[DROPS],
             "crashes": state[CRASHES],
             **self._network(state[UP]),
+            **self._hints(state),
+        }
+
+    def _hints(self, state: tuple) -> dict[str, Any]:
+        """With stand-ins: the hints each keeps, as (replica, version) pairs."""
+        if not self.scope.config.stand_ins:
+            return {}
+        return {
+            "hints": {
+                participant_id(("stand-in", h)): frozenset(
+                    (replica, _Frozen(self.version(version))) for replica, version in held
+                )
+                for h, held in enumerate(state[HINTS])
+            }
         }
 
     def _network(self, up: int) -> dict[str, Any]:
@@ -200,6 +234,10 @@ class Views:
                 view[field] = list(value)
             elif field == "side":
                 view[field] = self._side(value)
+            elif field == "version":
+                view[field] = self.version(value)
+            elif field == "stand_in":
+                view[field] = participant_id(("stand-in", value))
             else:
                 view[field] = value
         return view

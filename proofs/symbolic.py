@@ -103,18 +103,24 @@ class Instance:
 
 
 class NotEncoded(Exception):
-    """The model has an action the encoding lacks; raised before any solving."""
+    """The model has an action the encoding lacks; raised before any solving. `options`
+    are the Config fields that bring those actions in."""
+
+    def __init__(self, message: str, options: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.options = options
 
 
 def refuse_unencoded(config: Config) -> None:
     """Raise NotEncoded when the configuration can take an action the encoding lacks:
     every symbolic verdict would then rest on a smaller model than the explorer's."""
-    missing = [action.name for action in ACTIONS if not action.symbolic and action.occurs(config)]
+    missing = [action for action in ACTIONS if not action.symbolic and action.occurs(config)]
     if missing:
         raise NotEncoded(
-            f"the symbolic encoding does not cover {', '.join(missing)} (registered "
-            "with symbolic=False in leaderless.model.actions), so bmc and k-induction "
-            "cannot check this configuration"
+            f"the symbolic encoding does not cover {', '.join(a.name for a in missing)} "
+            "(registered with symbolic=False in leaderless.model.actions), so bmc and "
+            "k-induction cannot check this configuration",
+            tuple(dict.fromkeys(a.option for a in missing if a.option is not None)),
         )
 
 

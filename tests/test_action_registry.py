@@ -37,6 +37,8 @@ EVERYTHING = Config(
 DELETING = dataclasses.replace(EVERYTHING, clients=("d", "r"), drift=0, gc_grace=0)
 # ... and network partitions, so that the network can split and heal.
 PARTITIONING = Config(n=2, w=1, r=1, clients=("w", "r"), max_partitions=1, anti_entropy=True)
+# ... and stand-ins, so that requests can be redirected and hints handed off.
+HINTED = Config(n=2, w=1, r=1, clients=("w", "r"), hinted_handoff="sloppy", stand_ins=1)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,7 +57,7 @@ def test_registry_follows_model_md_order_and_names() -> None:
 
 def test_every_registered_action_occurs_and_every_step_is_registered() -> None:
     seen: set[str] = set()
-    for config in (EVERYTHING, DELETING, PARTITIONING):
+    for config in (EVERYTHING, DELETING, PARTITIONING, HINTED):
         model = ReplicationModel(config)
         for state in reachable(model):
             for label, _ in model.successors(state):
@@ -66,7 +68,9 @@ def test_every_registered_action_occurs_and_every_step_is_registered() -> None:
 
 
 @pytest.mark.parametrize(
-    "config", [EVERYTHING, DELETING, PARTITIONING], ids=["everything", "deleting", "partitioning"]
+    "config",
+    [EVERYTHING, DELETING, PARTITIONING, HINTED],
+    ids=["everything", "deleting", "partitioning", "hinted"],
 )
 def test_every_step_has_a_record_view_words_an_owner_and_a_subject(config: Config) -> None:
     model = ReplicationModel(config)
@@ -85,7 +89,7 @@ def test_every_step_has_a_record_view_words_an_owner_and_a_subject(config: Confi
             assert model.describe_action(label, state)
             op, replica = action.owner(label)
             assert op is None or 0 <= op < model.scope.op_count
-            assert replica is None or 0 <= replica < model.scope.n
+            assert replica is None or 0 <= replica < model.scope.nodes  # stand-ins from n on
             hash(action.subject(label))
 
 

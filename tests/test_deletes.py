@@ -64,7 +64,7 @@ def test_a_read_of_a_tombstone_is_linearizable_as_nil() -> None:
     "values,message",
     [
         (dict(clients=("wd",), resolution="arrival"), "a delete needs resolution lww"),
-        (dict(purge_repaired=True), "purge_repaired: on needs gc_grace set"),
+        (dict(purge_repaired=True), "purge_repaired: on needs a grace period for tombstones"),
         (dict(gc_grace=-1), "gc_grace: -1 is out of range"),
         (dict(clients=("wx",)), "scripts use only 'w' (write), 'd' (delete) and 'r' (read)"),
     ],
@@ -76,7 +76,7 @@ def test_configuration_errors(values: dict, message: str) -> None:
 
 def test_the_command_line_names_its_flags(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--purge-repaired", "--quiet"]) == 2
-    assert "--purge-repaired: on needs gc_grace set" in capsys.readouterr().err
+    assert "--purge-repaired: on needs a grace period for tombstones" in capsys.readouterr().err
     assert main(["check", "--datacenters", "dc1=3,dc2", "--quiet"]) == 2
     assert "'dc2' is not NAME=REPLICAS" in capsys.readouterr().err
 

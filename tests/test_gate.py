@@ -406,7 +406,12 @@ def test_matrix_agrees_cell_by_cell_with_check(capsys):
         )
         report = json.loads(capsys.readouterr().out)
         assert row["properties"] == [
-            {"id": prop["id"], "verdict": prop["verdict"], "length": prop["length"]}
+            {
+                "id": prop["id"],
+                "verdict": prop["verdict"],
+                "length": prop["length"],
+                "reached": prop["reached"],
+            }
             for prop in report["properties"]
         ]
         assert row["quorum_overlap"]["verdict"] == report["quorum_overlap"]["verdict"]

@@ -143,7 +143,7 @@ def test_symmetry_renames_replicas_only_within_a_datacenter() -> None:
     [
         (dict(n=3, datacenters=(("dc1", 2), ("dc2", 2))), "n: 3 differs from the 4 replicas"),
         (dict(n=2, datacenters=(("dc1", 1), ("dc1", 1))), "named twice"),
-        (dict(client_dcs=("dc1",)), "1 datacenters for 2 clients"),
+        (dict(client_dcs=("dc1",)), "1 coordinator datacenters given for 2 clients"),
         (dict(client_dcs=("dc1", "dc9")), "'dc9' is no datacenter"),
         (dict(n=2, w=1, r=1, read_level="THREE"), "THREE needs 3 replicas"),
         (dict(read_level="ANY"), "'ANY' is unknown"),

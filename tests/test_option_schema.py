@@ -55,9 +55,15 @@ SAMPLE = Config(
     purge_repaired=True,
     datacenters=(("dc1", 3), ("dc2", 1)),
     client_dcs=("dc2", "dc1"),
+    max_partitions=1,
+)
+HINTED = Config(n=2, w=1, r=1, clients=("w", "r"), hinted_handoff="sloppy", stand_ins=2)
+LEVELED = Config(
+    n=3,
+    clients=("w", "r"),
+    datacenters=(("dc1", 2), ("dc2", 1)),
     write_level="LOCAL_QUORUM",
     read_level="EACH_QUORUM",
-    max_partitions=1,
 )
 
 
@@ -72,12 +78,17 @@ def test_every_config_field_is_one_option_with_configs_default():
     assert {option.field: option.default for option in OPTIONS} == {
         spec.name: getattr(Config(), spec.name) for spec in fields(Config)
     }
-    # Every option but resolution, which anti-entropy needs at its default (lww).
+    # Every option but resolution, which anti-entropy needs at its default (lww), hinted
+    # handoff, which does not combine with partitions (HINTED has it), and the levels,
+    # which replace w and r (LEVELED has them).
+    apart = ("resolution", "hinted_handoff", "stand_ins", "write_level", "read_level")
     assert all(
         getattr(SAMPLE, option.field) != option.default
         for option in OPTIONS
-        if option.field != "resolution"
+        if option.field not in apart
     )
+    assert (HINTED.hinted_handoff, HINTED.stand_ins) != ("off", 0)
+    assert LEVELED.write_level and LEVELED.read_level
 
 
 def test_the_flags_and_the_keys_are_the_ones_users_already_write():
@@ -101,6 +112,8 @@ def test_the_flags_and_the_keys_are_the_ones_users_already_write():
         "write_level": "--write-level",
         "read_level": "--read-level",
         "max_partitions": "--partitions",
+        "hinted_handoff": "--hinted-handoff",
+        "stand_ins": "--stand-ins",
     }
     assert list(MODEL_KEYS) == [
         "n",
@@ -121,6 +134,8 @@ def test_the_flags_and_the_keys_are_the_ones_users_already_write():
         "write_level",
         "read_level",
         "partitions",
+        "hinted_handoff",
+        "stand_ins",
     ]
     dests = {action.dest for action in _parser()._actions}
     assert {option.dest for option in OPTIONS} <= dests
@@ -146,8 +161,10 @@ def test_every_option_shows_its_default_in_help():
         ), said
 
 
-def test_each_front_ends_own_words_set_every_option():
+@pytest.mark.parametrize("sample", ["SAMPLE", "HINTED", "LEVELED"])
+def test_each_front_ends_own_words_set_every_option(sample: str):
     """The words an error uses to tell the user what to set are what the user can write."""
+    SAMPLE = globals()[sample]  # noqa: N806 - one of the two module samples
     argv = [
         part
         for option in OPTIONS
@@ -155,8 +172,10 @@ def test_each_front_ends_own_words_set_every_option():
         for part in CLI_WORDS.setting(option, getattr(SAMPLE, option.field)).split()
     ]
     assert config_from_args(_parser().parse_args(argv)) == SAMPLE
-    toml = "\n".join(
-        GATE_FILE_WORDS.setting(option, getattr(SAMPLE, option.field)) for option in OPTIONS
+    toml = "\n".join(  # as the command line: what differs from the default
+        GATE_FILE_WORDS.setting(option, getattr(SAMPLE, option.field))
+        for option in OPTIONS
+        if getattr(SAMPLE, option.field) != option.default
     )
     scenarios = parse_gate(f"[[scenario]]\nname = 'a'\n{toml}\nrequire = ['availability']\n")
     assert scenarios[0].config == SAMPLE
@@ -297,6 +316,8 @@ _VALUES = {
     "write_level": st.sampled_from(["ONE", "EACH_QUORUM", "ANY", "MOST"]),
     "read_level": st.sampled_from(["LOCAL_ONE", "ALL", "ANY"]),
     "partitions": st.integers(-1, 1),
+    "hinted_handoff": st.sampled_from(["off", "sloppy", "strict", "lazy"]),
+    "stand_ins": st.integers(-1, 2),
     "replication": st.sampled_from([{"dc1": 3}, {"dc1": 3, "dc2": 3}, {"dc1": 0}, {}]),
     "read": st.sampled_from(["ONE", " quorum ", "LOCAL_QUORUM", "ANY", "MOST"]),
     "write": st.sampled_from(["ONE", "all", "LOCAL_ONE", "ANY"]),

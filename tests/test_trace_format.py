@@ -47,6 +47,7 @@ CONFIGS = [
     # a network that splits and heals.
     Config(n=3, w=2, r=2, clients=parse_clients("wd,r"), gc_grace=0),
     Config(n=2, w=1, r=1, clients=parse_clients("w,r"), max_partitions=1, anti_entropy=True),
+    Config(n=3, w=2, r=2, clients=parse_clients("w,r"), hinted_handoff="sloppy", stand_ins=1),
     Config(
         n=3,
         clients=parse_clients("w,r"),
@@ -108,7 +109,10 @@ def traces() -> list[dict[str, Any]]:
     found = [trace for config in CONFIGS for trace in counterexamples(config)]
     # Healing never helps break a property: walks reach Heal, on a network that splits.
     splitting = Config(n=2, w=1, r=1, clients=parse_clients("w,r"), max_partitions=1)
-    for model in (ReplicationModel(EVERYTHING), ReplicationModel(splitting)):
+    hinted = Config(
+        n=2, w=1, r=1, clients=parse_clients("w,r"), hinted_handoff="strict", stand_ins=1
+    )
+    for model in map(ReplicationModel, (EVERYTHING, splitting, hinted)):
         found += [normalize(trace_data(model, walk)) for walk in walks_to_every_action(model)]
     return found
 

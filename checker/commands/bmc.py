@@ -29,6 +29,7 @@ from tabulate import tabulate
 
 from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.options import (
+    FLAGS,
     add_model_arguments,
     add_no_times,
     add_property_list_argument,
@@ -323,6 +324,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         refuse_unencoded(config)
     except NotEncoded as error:
+        if error.options:
+            flags = " and ".join(FLAGS[option] for option in error.options)
+            raise UsageError(
+                f"bmc: {flags} is not encoded symbolically ({error.args[0].split(' (')[0]}); "
+                "check and search explore it"
+            ) from None
         raise UsageError(f"bmc: {error}; check and search explore it") from None
     with ctrl_c_outside_z3(args.max_seconds, args.max_memory):
         result = bmc(

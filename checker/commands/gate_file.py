@@ -634,12 +634,20 @@ class _Parser:
                 elif option.kind == NAMES:
                     value = tuple(value)
                 values[option.field] = value
+        for count_key, level in (("w", "write_level"), ("r", "read_level")):
+            if count_key in table and level in table:
+                raise self.fail(
+                    line(level),
+                    f"{where}: {count_key} and {level} both say what a "
+                    f"{'write' if count_key == 'w' else 'read'} needs; give one",
+                )
         if values.get("datacenters") is not None and "n" not in table:
             values["n"] = sum(count for _, count in values["datacenters"])
         for count_key, level in (("w", "write_level"), ("r", "read_level")):
             # A level replaces the count; keep the unused count in range of a small n.
             if values.get(level) is not None and count_key not in table:
-                values[count_key] = 1
+                default = getattr(Config(), count_key)
+                values[count_key] = min(default, values.get("n", Config().n))
         try:
             return Config(**values)
         except ConfigError as error:

@@ -30,6 +30,7 @@ from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.check import explore_config
 from leaderless.checker.commands.options import (
     add_model_arguments,
+    add_no_times,
     add_property_list_argument,
     add_search_arguments,
     applicable_ids,
@@ -37,6 +38,7 @@ from leaderless.checker.commands.options import (
 )
 from leaderless.checker.explorer import HOLDS, INTERRUPTED, VIOLATED
 from leaderless.checker.outcome import Outcome, exit_code
+from leaderless.checker.render import VACUOUS
 from leaderless.checker.reports import report_json
 from leaderless.model import CATALOGUE, Config, ReplicationModel
 from leaderless.model.levels import COUNTED, LEVELS, READ_LEVELS, meets
@@ -49,6 +51,7 @@ FORMATS = {"plain": "simple", "github": "github", "markdown": "pipe"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     # Unset, --r and --w range over 1..n; given, they fix that dimension of the matrix.
+    add_no_times(parser, prints_times=False)
     parser.set_defaults(r=None, w=None)
     add_search_arguments(parser, per=" per row")
     out = parser.add_argument_group("output")
@@ -69,6 +72,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def cell(verdict: dict[str, Any]) -> str:
     if verdict["verdict"] == VIOLATED:
         return f"VIOLATED ({verdict['length']})"
+    if verdict["verdict"] == HOLDS and verdict.get("reached") is False:
+        return VACUOUS  # as check shows it: the property's situation never arose
     return verdict["verdict"]
 
 
@@ -150,6 +155,7 @@ def matrix_rows(
                         v.property_id: {
                             "verdict": v.status,
                             "length": len(v.trace) if v.trace else None,
+                            "reached": v.reached,
                         }
                         for v in exploration.verdicts
                     },
@@ -265,8 +271,8 @@ def _levels(args: argparse.Namespace, base: Config) -> tuple[list[str], list[str
     """The levels the rows range over: every one the cluster can meet, or the one given."""
     if args.r is not None or args.w is not None:
         raise UsageError(
-            "matrix: with --datacenters the rows are consistency levels; fix one with "
-            "--read-level or --write-level instead of --r or --w"
+            "matrix: with --datacenters or a level the rows are consistency levels; fix "
+            "one with --read-level or --write-level instead of --r or --w"
         )
 
     def possible(levels: tuple[str, ...]) -> list[str]:
@@ -285,6 +291,12 @@ def _levels(args: argparse.Namespace, base: Config) -> tuple[list[str], list[str
 def run(args: argparse.Namespace) -> int:
     fixed_r, fixed_w = args.r, args.w
     # Validates n, the other options and a fixed r or w against n (1 stands in otherwise).
+    for count, level in (("w", args.write_level), ("r", args.read_level)):
+        if level is not None and getattr(args, count) is not None:
+            raise UsageError(
+                f"--{count} and a level both say what a "
+                f"{'write' if count == 'w' else 'read'} needs; give one"
+            )
     base = config_from_args(
         argparse.Namespace(
             **{
@@ -292,12 +304,14 @@ def run(args: argparse.Namespace) -> int:
                 "r": 1 if fixed_r is None else fixed_r,
                 "w": 1 if fixed_w is None else fixed_w,
             }
-        )
+        ),
+        counts_given=False,
     )
+
     required = applicable_ids(args.require, "--require", ReplicationModel(base))
     reads: range | list[int] | list[str]
     writes: range | list[int] | list[str]
-    if base.datacenters is not None:
+    if base.datacenters is not None or base.read_level or base.write_level:
         reads, writes = _levels(args, base)
     else:
         reads = [fixed_r] if fixed_r is not None else range(1, base.n + 1)
@@ -319,7 +333,7 @@ def run(args: argparse.Namespace) -> int:
         rest = " ".join(
             part for part in base.describe().split(" ") if part.split("=")[0] not in ranging
         )
-        if base.datacenters is not None:
+        if base.datacenters is not None or base.read_level or base.write_level:
             r_part = f"reads at {reads[0]}" if len(reads) == 1 else "every read level"
             w_part = f"writes at {writes[0]}" if len(writes) == 1 else "every write level"
         else:

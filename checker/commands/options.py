@@ -30,6 +30,7 @@ from leaderless.model.config import (
     NEEDS,
     OPTION,
     OPTIONAL_CHOICE,
+    OPTIONAL_INT,
     OPTIONS,
     Option,
     Words,
@@ -102,11 +103,23 @@ def add_model_arguments(parser: argparse.ArgumentParser, default: Config = DEFAU
             )
         elif option.kind in (CLIENTS, DATACENTERS, NAMES):
             group.add_argument(option.flag, default=option.shown(value), help=help)
+        elif option.kind == OPTIONAL_INT:
+            group.add_argument(option.flag, type=_int_or_none, default=value, help=help)
         else:
             group.add_argument(option.flag, type=int, default=value, help=help)
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
+def _int_or_none(text: str) -> int | None:
+    """An argparse type: an integer, or `none` (the option off), as --help shows it."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer or none") from None
+
+
+def config_from_args(args: argparse.Namespace, counts_given: bool = True) -> Config:
     """The Config the model options of `args` set; bad values are one UsageError line
     naming the flag."""
     values: dict[str, Any] = {}
@@ -119,9 +132,24 @@ def config_from_args(args: argparse.Namespace) -> Config:
             elif option.kind in parsers:
                 value = None
             values[option.field] = value
+        for count, level in (("w", "write_level"), ("r", "read_level")):
+            # `counts_given` False: --w and --r hold stand-ins (matrix checks its own).
+            if (
+                counts_given
+                and values[level] is not None
+                and values[count] != getattr(DEFAULT, count)
+            ):
+                raise UsageError(
+                    f"--{count} and --{level.replace('_', '-')} both say what a "
+                    f"{'write' if count == 'w' else 'read'} needs; give one"
+                )
         if values["datacenters"] is not None and args.n == DEFAULT.n:
             # n is the datacenters' sum; a conflicting --n is left to Config to refuse.
             values["n"] = sum(replicas for _, replicas in values["datacenters"])
+        for count, level in (("w", "write_level"), ("r", "read_level")):
+            if values[level] is not None and values[count] == getattr(DEFAULT, count):
+                # The level replaces the count, which stays in range of a small n.
+                values[count] = min(values[count], values["n"])
         return Config(**values)
     except ConfigError as error:
         raise UsageError(error.worded(CLI_WORDS)) from None
@@ -267,11 +295,16 @@ def applicable_ids(
     return ids
 
 
-def add_no_times(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+def add_no_times(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, prints_times: bool = True
+) -> None:
     """--no-times: leave every measured duration out of the output (text and JSON), so
-    that two runs print the same bytes (for tests, diffs and golden files)."""
+    that two runs print the same bytes (for tests, diffs and golden files). A command
+    that prints no times takes it too, so that one script can pass it to every command."""
     parser.add_argument(
         "--no-times",
         action="store_true",
-        help="leave timings out, so that the output is byte-for-byte stable",
+        help="leave timings out, so that the output is byte-for-byte stable"
+        if prints_times
+        else "accepted as every command does; this one prints no times anyway",
     )

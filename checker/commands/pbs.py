@@ -41,6 +41,7 @@ from leaderless.checker.commands.options import (
     DEFAULT,
     FLAGS,
     add_memory_limit,
+    add_no_times,
     positive_seconds,
 )
 from leaderless.checker.explorer import describe_bytes, memory_in_use
@@ -75,6 +76,7 @@ DEFAULT_LATENCY = "LNKD-DISK"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_no_times(parser, prints_times=False)
     model = parser.add_argument_group("quorums (as in check) or a topology (as in prove topology)")
     model.add_argument("--n", type=int, default=DEFAULT.n, help="replicas (>= 1)")
     model.add_argument("--w", type=int, default=DEFAULT.w, help="write quorum (1..n)")

@@ -12,7 +12,6 @@ quorums are one need over all replicas with unit votes. Replicas are numbered 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +87,3 @@ def plain_cluster(n: int, r: int, w: int) -> Cluster:
     return Cluster(
         n, (0,) * n, ("dc1",), threshold_rule(n, r, f"r={r}"), threshold_rule(n, w, f"w={w}"), 0, 0
     )
-
-
-def subsets_of_size(n: int, k: int) -> list[int]:
-    return sorted(sum(1 << i for i in chosen) for chosen in combinations(range(n), k))
