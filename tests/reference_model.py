@@ -42,9 +42,9 @@ consistency levels") is followed from that section alone, too. Its readings:
   up replicas, the `wreq`s in `net` to up replicas, every `rresp` in `net` (the rule
   does not ask whether its sender is still up) and the `responses` of `pending` reads
   (a `repairing` read's are empty; its repairs are `wreq`s).
-* Reading: "`gc_grace` is none" is the whole extra applicability condition, so with
-  `gc_grace` set and no `d` in any script, `stale-read`, `read-your-writes`,
-  `monotonic-reads` and `convergence` are n/a even though nothing can be purged.
+* `stale-read`, `read-your-writes`, `monotonic-reads` and `convergence` are n/a
+  exactly when `gc_grace` is set and some script has a `d` (the document's revised
+  condition: "`gc_grace` is none or no script has a delete").
 * Reading: "With a level set, `w` (or `r`) is not used" does not lift the base range
   check: `w` and `r` must still be within `1..n`.
 * Reading: with `datacenters` none, the one datacenter is named `dc1`, so `client_dcs`
@@ -804,7 +804,7 @@ def applicable(cfg: RefConfig) -> dict[str, bool]:
     scripts = "".join(cfg.clients)
     updates = "w" in scripts or "d" in scripts
     reads = "r" in scripts
-    kept = cfg.gc_grace is None
+    kept = cfg.gc_grace is None or "d" not in scripts
 
     def update_then_read(script: str) -> bool:
         first = min((script.index(k) for k in "wd" if k in script), default=None)
