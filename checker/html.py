@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -25,6 +26,7 @@ from leaderless.checker.sequence import (
     DROPPED,
     IN_FLIGHT,
     LOST,
+    REDIRECTED,
     Arrow,
     Diagram,
     build_diagram,
@@ -225,7 +227,7 @@ def _arrow_svg(arrow: Arrow, layout: _Layout, marker: str) -> str:
     head = f' marker-end="url(#{marker})"' if arrow.fate in (DELIVERED, IN_FLIGHT) else ""
     ends = _attrs(x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}")
     parts = [f"<line {ends}{head}/>"]
-    if arrow.fate in (DROPPED, LOST):
+    if arrow.fate in (DROPPED, LOST, REDIRECTED):
         parts.append(
             f'<path class="cross" d="M{x2 - 6:.1f},{y2 - 6:.1f} l12,12 '
             f'M{x2 - 6:.1f},{y2 + 6:.1f} l12,-12"/>'
@@ -238,9 +240,12 @@ def _arrow_svg(arrow: Arrow, layout: _Layout, marker: str) -> str:
     if abs(angle) > 90:
         angle += 180  # keep the label upright on right-to-left arrows
     lx, ly = x1 + LABEL_AT * (x2 - x1), y1 + LABEL_AT * (y2 - y1)
-    label = arrow.label + {DROPPED: " (dropped)", LOST: " (lost)", IN_FLIGHT: " (in flight)"}.get(
-        arrow.fate, ""
-    )
+    label = arrow.label + {
+        DROPPED: " (dropped)",
+        LOST: " (lost)",
+        IN_FLIGHT: " (in flight)",
+        REDIRECTED: " (to a stand-in)",
+    }.get(arrow.fate, "")
     parts.append(
         _text(
             lx,
@@ -518,18 +523,15 @@ def _verdicts_html(report: dict[str, Any], prefix: str = "") -> str:
 
 
 # Configuration fields as the CLI names them (--drops, --crashes, --anti-entropy, ...).
-_CLI_NAMES = {"max_drops": "drops", "max_crashes": "crashes"}
-
-
 def _option_value(value: Any) -> str:
     # The CLI's words for a switch: on/off, as `Config.describe` and --help say.
     return ("on" if value else "off") if isinstance(value, bool) else _show(value)
 
 
-def _config_html(report: dict[str, Any]) -> str:
+def _config_html(report: dict[str, Any], names: Mapping[str, str]) -> str:
     config = report.get("config") or {}
     keys = "".join(
-        f"<th>{escape(_CLI_NAMES.get(str(k), str(k)).replace('_', '-'))}</th>" for k in config
+        f"<th>{escape(names.get(str(k), str(k)).replace('_', '-'))}</th>" for k in config
     )
     values = "".join(f'<td class="mono">{escape(_option_value(v))}</td>' for v in config.values())
     counts = []
@@ -593,27 +595,34 @@ def _page(heading: str, body: str) -> str:
 """
 
 
-def _report_body(report: dict[str, Any], prefix: str = "", level: int = 2) -> str:
+def _report_body(
+    report: dict[str, Any], names: Mapping[str, str], prefix: str = "", level: int = 2
+) -> str:
     violated = [p for p in report.get("properties", []) if p.get("trace") is not None]
     traces = "\n".join(_trace_section(prop, prefix) for prop in violated)
     if not violated:
         traces = '<p class="muted">No property is violated, so there is no trace to draw.</p>'
     return (
-        f"{_config_html(report)}\n<h{level}>Verdicts</h{level}>\n"
+        f"{_config_html(report, names)}\n<h{level}>Verdicts</h{level}>\n"
         f"{_verdicts_html(report, prefix)}\n{traces}"
     )
 
 
-def render_html(report: dict[str, Any], title: str = "leaderless check") -> str:
-    """The report (`exploration_data` output) as one self-contained HTML page."""
+def render_html(
+    report: dict[str, Any], title: str = "leaderless check", names: Mapping[str, str] = {}
+) -> str:
+    """The report (`exploration_data` output) as one self-contained HTML page; `names`
+    are the words the caller's users know the config's keys by (its command-line
+    options), where they differ from the keys."""
     heading = f"{title}: {_describe_config(report.get('config') or {})}".rstrip(": ")
-    return _page(heading, _report_body(report))
+    return _page(heading, _report_body(report, names))
 
 
 def render_html_sections(
     title: str,
     summary: tuple[list[str], list[list[str]]],
     sections: list[tuple[str, dict[str, Any]]],
+    names: Mapping[str, str] = {},
 ) -> str:
     """Several reports on one page (a gate's scenarios): a summary table of plain
     strings, then a section per (heading, report) with its own verdicts and traces."""
@@ -628,13 +637,18 @@ def render_html_sections(
     parts = [table]
     for index, (heading, report) in enumerate(sections):
         parts.append(f"<h2>{escape(heading)}</h2>")
-        parts.append(_report_body(report, prefix=f"s{index}-", level=3))
+        parts.append(_report_body(report, names, prefix=f"s{index}-", level=3))
     return _page(title, "\n".join(parts))
 
 
-def write_html(path: str | Path, report: dict[str, Any], title: str = "leaderless check") -> None:
+def write_html(
+    path: str | Path,
+    report: dict[str, Any],
+    title: str = "leaderless check",
+    names: Mapping[str, str] = {},
+) -> None:
     """Write `render_html(report)` to `path`; a failure is a UsageError naming --html."""
-    _write(path, render_html(report, title))
+    _write(path, render_html(report, title, names))
 
 
 def _write(path: str | Path, text: str) -> None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from leaderless.checker.trace import member_order, normalize
+from leaderless.checker.trace import STEP_EFFECTS, member_order, normalize
 
 ITF_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 ACTION_TAKEN = "mbt::actionTaken"  # Quint's model-based-testing variable for the step's action
@@ -86,6 +86,8 @@ def trace_itf(trace_raw: dict[str, Any]) -> dict[str, Any]:
             step = trace_raw["steps"][index - 1]
             meta["action"] = normalize(step["action"])
             meta["description"] = step["description"]
+            # What a diagram draws for the step travels with it (see trace.STEP_EFFECTS).
+            meta.update({key: normalize(step[key]) for key in STEP_EFFECTS if key in step})
             action = step["action"]["action"]
         states.append({"#meta": meta, **_itf_value(view, optional), ACTION_TAKEN: action})
     return {
@@ -205,6 +207,7 @@ def itf_to_trace_data(document: dict[str, Any]) -> dict[str, Any]:
         step: dict[str, Any] = {"action": state_meta.get("action")}
         if "description" in state_meta:
             step["description"] = state_meta["description"]
+        step.update({key: state_meta[key] for key in STEP_EFFECTS if key in state_meta})
         if ACTION_TAKEN in state:
             step["taken"] = taken
         steps.append(step)

@@ -57,9 +57,10 @@ def _step_lines(diagram: Diagram, number: int) -> list[str]:
         lines.append(_arrow_line(primary, number))
     else:
         over = step.actor or diagram.lifelines[0].id
-        if step.action == "AntiEntropy":
-            replicas = [m.lifeline for m in diagram.marks if m.step == number]
-            over = ",".join(replicas[:2]) or over
+        if step.actor is None:
+            # A step at no one participant (anti-entropy) sits over the lifelines it marks.
+            marked = [m.lifeline for m in diagram.marks if m.step == number]
+            over = ",".join(marked[:2]) or over
         lines.append(f"Note over {over}: {number}. {step.description}")
     lines.extend(_arrow_line(a, None) for a in ending if a is not primary)
     for segment in diagram.segments:

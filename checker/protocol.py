@@ -54,6 +54,11 @@ class Model(Protocol[S, L]):
 
     def describe_action(self, label: L, before: S) -> str: ...
 
+    # What a diagram draws for a step besides its actor and words: {"fate": what became
+    # of the message the action names, "marks": [{"at", "kind", "text"}], "loses": {"why",
+    # "op"}: why messages it removed on the side were lost}, each only when it applies.
+    def action_effects(self, label: L) -> dict[str, Any]: ...
+
     def config_view(self) -> dict[str, Any]: ...
 
     # The lifelines of a trace ({"id", "role", "index", "label"} each) and the fixed facts

@@ -27,6 +27,9 @@ DELIVERED = "delivered"  # a Deliver* step named it
 DROPPED = "dropped"  # a Drop step named it
 LOST = "lost"  # it left as a side effect (its op completed or timed out, a crash)
 IN_FLIGHT = "in-flight"  # still in the network in the last state
+REDIRECTED = "redirected"  # a step took it elsewhere (a stand-in kept it as a hint)
+# A step's "fate" for the message its action names (checker.protocol's action_effects).
+FATES = {"delivered": DELIVERED, "dropped": DROPPED, "redirected": REDIRECTED}
 
 # Why an op's leftover messages left the network, by the op's new status.
 _DONE = {"ok": "{op} completed", "fail": "{op} failed", "repairing": "{op} began its repair"}
@@ -146,13 +149,11 @@ class _Facts:
         return self._lifelines[("replica", int(index))]
 
 
-def _loss_reason(message: dict[str, Any], action: dict[str, Any], after: dict[str, Any]) -> str:
+def _loss_reason(message: dict[str, Any], step: dict[str, Any], after: dict[str, Any]) -> str:
     op = message["op"]
-    name = action.get("action")
-    if name == "Crash":
-        return f"replica {action['replica']} crashed"
-    if name == "Timeout" and action.get("op") == op:
-        return f"{op} timed out"
+    loses = step.get("loses")
+    if loses is not None and loses.get("op") in (None, op):
+        return str(loses["why"])
     status = after["ops"].get(op, {}).get("status")
     return _DONE.get(status, "{op} no longer needs it").format(op=op)
 
@@ -183,11 +184,10 @@ def _arrows(steps: list[dict[str, Any]], states: list[dict[str, Any]]) -> list[A
         now_in = {_message_key(m): m for m in after["net"]}
         for key in sorted(was_in.keys() - now_in.keys(), key=lambda k: member_order(was_in[k])):
             message, sent = open_since.pop(key)
-            if action.get("message") == message:
-                fate = DROPPED if action.get("action") == "Drop" else DELIVERED
-                arrows.append(arrow(message, sent, number, fate, ""))
+            if action.get("message") == message and step.get("fate") in FATES:
+                arrows.append(arrow(message, sent, number, FATES[step["fate"]], ""))
             else:
-                why = _loss_reason(message, action, after)
+                why = _loss_reason(message, step, after)
                 arrows.append(arrow(message, sent, number, LOST, why))
         for key in now_in.keys() - was_in.keys():
             open_since[key] = (now_in[key], number)
@@ -198,19 +198,12 @@ def _arrows(steps: list[dict[str, Any]], states: list[dict[str, Any]]) -> list[A
 
 
 def _marks(steps: list[dict[str, Any]], states: list[dict[str, Any]], facts: _Facts) -> list[Mark]:
-    marks = []
+    marks: list[Mark] = []
     for number, (step, before, after) in enumerate(zip(steps, states, states[1:]), start=1):
-        action = step.get("action") or {}
-        name = action.get("action")
-        if name == "Crash":
-            replica = action["replica"]
-            marks.append(
-                Mark(number, facts.replica(replica), "crash", f"replica {replica} crashes")
-            )
-        if name == "AntiEntropy":
-            i, j = action["replicas"]
-            marks.append(Mark(number, facts.replica(i), "anti-entropy", f"anti-entropy with {j}"))
-            marks.append(Mark(number, facts.replica(j), "anti-entropy", f"anti-entropy with {i}"))
+        marks.extend(
+            Mark(number, str(mark["at"]), str(mark["kind"]), str(mark["text"]))
+            for mark in step.get("marks") or []
+        )
         for op, record in after["ops"].items():
             old, new = before["ops"][op]["status"], record["status"]
             if old == new:

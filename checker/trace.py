@@ -108,6 +108,7 @@ def trace_data(model: Model, trace: Trace) -> dict[str, Any]:
             {
                 "action": model.action_view(label),
                 "description": model.describe_action(label, before),
+                **model.action_effects(label),
             }
         )
         states.append(model.state_view(after))
@@ -160,6 +161,9 @@ def _first_difference(expected: Any, actual: Any, path: str = "") -> str:
                 return _first_difference(expected.get(key), actual.get(key), f"{path}.{key}")
     return f"{path.lstrip('.') or 'state'} is {actual!r} in the model, {expected!r} in the trace"
 
+
+# The keys of a step that say what a diagram draws for it (Model.action_effects).
+STEP_EFFECTS = ("fate", "marks", "loses")
 
 # Keys whose values are display text: a stored trace keeps its meaning when the model's
 # wording changes, so replay compares everything but these.

@@ -765,6 +765,13 @@ class Action:
     symbolic: bool = True  # the symbolic encoding (leaderless.proofs.symbolic) covers it
     occurs: Callable[[Config], bool] = lambda config: True  # the config can take a step of it
     option: str | None = None  # the Config field that brings it in, for an extension's action
+    # What a diagram draws for a step beyond its actor and its words: what became of the
+    # message the label names (delivered, dropped, redirected), marks on lifelines as
+    # (participant, kind, text), and why messages it took out of `net` on the side were
+    # lost (with the op whose messages, if only one op's).
+    fate: str | None = None
+    marks: Callable[[Any], tuple[tuple[Participant, str, str], ...]] = lambda label: ()
+    loses: Callable[[Names, Any], tuple[str, int | None] | None] = lambda names, label: None
 
     @property
     def name(self) -> str:
@@ -862,9 +869,17 @@ ACTIONS: tuple[Action, ...] = (
         _message_owner,
         _at_replica,
         _describe_write_request,
+        fate="delivered",
     ),
     Action(
-        DeliverWriteAck, 3, "Deliver", _message, _message_owner, _at_client, _describe_write_ack
+        DeliverWriteAck,
+        3,
+        "Deliver",
+        _message,
+        _message_owner,
+        _at_client,
+        _describe_write_ack,
+        fate="delivered",
     ),
     Action(
         DeliverReadRequest,
@@ -874,6 +889,7 @@ ACTIONS: tuple[Action, ...] = (
         _message_owner,
         _at_replica,
         _describe_read_request,
+        fate="delivered",
     ),
     Action(
         DeliverReadResponse,
@@ -883,6 +899,7 @@ ACTIONS: tuple[Action, ...] = (
         _message_owner,
         _at_client,
         _describe_read_response,
+        fate="delivered",
     ),
     Action(
         Drop,
@@ -894,6 +911,7 @@ ACTIONS: tuple[Action, ...] = (
         describe=lambda names, label, before: (
             f"the network drops {names.message_name(label.message)}"
         ),
+        fate="dropped",
     ),
     Action(
         Timeout,
@@ -905,6 +923,7 @@ ACTIONS: tuple[Action, ...] = (
         describe=lambda names, label, before: (
             f"client {names.scope.ops[label.op][0]} gives up on {names.op_name(label.op)}"
         ),
+        loses=lambda names, label: (f"{names.op_name(label.op)} timed out", label.op),
     ),
     Action(
         Crash,
@@ -914,6 +933,10 @@ ACTIONS: tuple[Action, ...] = (
         owner=lambda label: (None, label.replica),
         actor=lambda label, scope: ("replica", label.replica),
         describe=lambda names, label, before: f"replica {label.replica} crashes",
+        marks=lambda label: (
+            (("replica", label.replica), "crash", f"replica {label.replica} crashes"),
+        ),
+        loses=lambda names, label: (f"replica {label.replica} crashed", None),
     ),
     Action(
         AntiEntropy,
@@ -923,6 +946,10 @@ ACTIONS: tuple[Action, ...] = (
         owner=lambda label: (None, None),  # two replicas, no op: no one part owns it
         actor=lambda label, scope: None,  # two replicas at once
         describe=_describe_anti_entropy,
+        marks=lambda label: tuple(
+            (("replica", mine), "anti-entropy", f"anti-entropy with {other}")
+            for mine, other in (label.replicas, label.replicas[::-1])
+        ),
     ),
     Action(
         Purge,
@@ -935,6 +962,7 @@ ACTIONS: tuple[Action, ...] = (
             f"replica {label.replica} purges the tombstone "
             f"{names.version_name(before[STORE][label.replica])}"
         ),
+        marks=lambda label: ((("replica", label.replica), "purge", "purges a tombstone"),),
         symbolic=False,
         occurs=lambda config: config.gc_grace is not None,
         option="gc_grace",
@@ -950,6 +978,7 @@ ACTIONS: tuple[Action, ...] = (
             f"the network splits: {names.side_names(label.side)} | "
             f"{names.side_names(label.side, other=True)}"
         ),
+        loses=lambda names, label: ("the network split", None),
         symbolic=False,
         occurs=lambda config: config.max_partitions > 0,
         option="max_partitions",
@@ -977,6 +1006,7 @@ ACTIONS: tuple[Action, ...] = (
             f"stand-in H{label.stand_in} takes {names.message_name(label.message)} "
             f"as a hint for replica {label.message.replica}"
         ),
+        fate="redirected",
         symbolic=False,
         occurs=lambda config: config.stand_ins > 0,
         option="stand_ins",
@@ -991,6 +1021,9 @@ ACTIONS: tuple[Action, ...] = (
         describe=lambda names, label, before: (
             f"stand-in H{label.stand_in} hands replica {label.replica} its hint "
             f"{names.version_name(label.version)}"
+        ),
+        marks=lambda label: (
+            (("replica", label.replica), "handoff", f"gets a hint from H{label.stand_in}"),
         ),
         symbolic=False,
         occurs=lambda config: config.stand_ins > 0,

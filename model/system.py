@@ -69,6 +69,9 @@ class ReplicationModel:
     def describe_action(self, label: Label, before: tuple) -> str:
         return self._views.describe(label, before)
 
+    def action_effects(self, label: Label) -> dict[str, Any]:
+        return self._views.effects(label)
+
     def participants(self) -> list[dict[str, Any]]:
         return self._views.participants()
 

@@ -242,6 +242,26 @@ class Views:
                 view[field] = value
         return view
 
+    def effects(self, label: Any) -> dict[str, Any]:
+        """What a diagram draws for the step besides its actor and words (see
+        `leaderless.model.actions.Action`): the fate of its message, its marks, and why
+        messages it removed on the side were lost; empty entries are left out."""
+        action = ACTION_OF[type(label)]
+        found: dict[str, Any] = {}
+        if action.fate is not None:
+            found["fate"] = action.fate
+        marks = [
+            {"at": participant_id(at), "kind": kind, "text": text}
+            for at, kind, text in action.marks(label)
+        ]
+        if marks:
+            found["marks"] = marks
+        loses = action.loses(self, label)
+        if loses is not None:
+            reason, op = loses
+            found["loses"] = {"why": reason, "op": None if op is None else self.op_name(op)}
+        return found
+
     def describe(self, label: Any, before: tuple) -> str:
         """The step in words, e.g. "replica 2 applies w(0,0)@1"."""
         return ACTION_OF[type(label)].describe(self, label, before)

@@ -133,3 +133,16 @@ def test_an_action_registered_as_not_encoded_stops_the_symbolic_encoding(
     monkeypatch.setattr(symbolic, "ACTIONS", not_encoded)
     with pytest.raises(symbolic.NotEncoded, match="Crash"):
         Encoding(EVERYTHING)
+
+
+def test_the_generic_renderers_name_no_action() -> None:
+    """Diagrams, text, ITF and HTML draw what a step's data says (its actor, fate, marks,
+    losses: Model.action_effects); none of checker/*.py compares with an action's name."""
+    names = {action.name for action in ACTIONS}
+    offenders = [
+        f"{path.name}:{node.lineno}"
+        for path in sorted((ROOT / "checker").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and node.value in names
+    ]
+    assert offenders == []

@@ -159,7 +159,8 @@ def test_raw_trace_data_gives_the_same_diagram() -> None:
     assert build_diagram(raw) == build_diagram(normalized)
 
 
-def test_anti_entropy_marks_both_replicas() -> None:
+def test_a_step_marks_the_lifelines_its_data_names() -> None:
+    # Anti-entropy marks both replicas: the step's data says so, the diagram only draws it.
     idle = {
         "status": "idle",
         "invoked": None,
@@ -198,6 +199,10 @@ def test_anti_entropy_marks_both_replicas() -> None:
             {
                 "action": {"action": "AntiEntropy", "actor": None, "replicas": [0, 1]},
                 "description": "anti-entropy: replicas 0 and 1 both keep w(0,0)@1",
+                "marks": [
+                    {"at": "R0", "kind": "anti-entropy", "text": "anti-entropy with 1"},
+                    {"at": "R1", "kind": "anti-entropy", "text": "anti-entropy with 0"},
+                ],
             }
         ],
     }

@@ -34,7 +34,7 @@ from leaderless.checker.commands.gate_history import (
     run_history_check,
 )
 from leaderless.checker.commands.options import add_no_times, default_memory_ceiling
-from leaderless.checker.commands.outputs import Outputs, Results
+from leaderless.checker.commands.outputs import CONFIG_NAMES, Outputs, Results
 from leaderless.checker.commands.pbs import scenario_cluster, staleness_checks
 from leaderless.checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
 from leaderless.checker.gate_report import FAIL, PASS
@@ -338,7 +338,7 @@ def run(args: argparse.Namespace) -> int:
             lambda: _text(args.file, (headers, rows), summaries),
             times=not args.no_times,
             html_page=lambda: render_html_sections(
-                f"leaderless gate: {args.file}", (headers, rows), sections
+                f"leaderless gate: {args.file}", (headers, rows), sections, CONFIG_NAMES
             ),
         ),
     )

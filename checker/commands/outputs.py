@@ -25,12 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from leaderless.checker.cli import UsageError
+from leaderless.checker.commands.options import FLAGS
 from leaderless.checker.gate_report import junit_xml, markdown
 from leaderless.checker.html import write_html
 from leaderless.checker.itf import trace_itf
 from leaderless.checker.render import check_outputs, write_itf_files, write_output
 from leaderless.checker.reports import report_json
 from leaderless.checker.trace import normalize
+
+# A report's config keys as the command line names them (--drops for max_drops).
+CONFIG_NAMES = {field: flag.removeprefix("--") for field, flag in FLAGS.items()}
 
 
 class Kind(Enum):
@@ -88,7 +92,7 @@ def _write_html(path: str, results: Results) -> None:
         write_output(path, results.html_page(), "--html")
     else:
         report = results.report if results.html_report is None else results.html_report
-        write_html(path, report, title=f"leaderless {results.command}")
+        write_html(path, report, title=f"leaderless {results.command}", names=CONFIG_NAMES)
 
 
 @dataclass(frozen=True)
