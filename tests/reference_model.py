@@ -76,6 +76,35 @@ is in `net` never crosses, so neither does the ack or response it causes). Its r
   a blocking read then awaits an ack that cannot come.
 * Partition spends no drop, and Heal neither restores lost messages nor gives a split
   back (`partitions` only grows).
+
+The extension "sloppy quorums and hinted handoff" of docs/MODEL.md is followed from that
+section alone. Stand-in h (ids n .. n+S-1) keeps its hints in `hints[h - n]`; with
+`stand_ins` 0 that tuple is empty, so every state is as before. A stand-in's ack is the
+message ("wack", o, h); stand-ins never crash, serve no read and take no part in
+anti-entropy or read repair, so every other rule reads replicas 0..n-1 only. Its
+readings:
+
+* Reading: `availability` adds the counts the rule names as they stand: a pending
+  update's acks, plus its `wack`s in `net`, plus its `wreq`s in `net` (to any replica
+  under `sloppy`, to up replicas under `strict`, as the base rule). So a stand-in that
+  acked the op and has a second `wack` of it in `net` (another of the op's requests
+  redirected to it) counts twice, although it cannot add a second ack.
+* Reading: two requests of one op redirected to one stand-in send the one message
+  `wack(o, h)` (`net` is a set), and h counts once in `o.acks`.
+* Reading: Redirect asks only that the `wreq` be in `net` and its op a pending write
+  or delete, not whether replica i is up; Handoff asks only that replica i be up, not
+  what became of the op: a failed write's hint is handed off too (and may then break
+  `write-atomicity`), and a Handoff sends no ack.
+* Reading: the configuration error "together with partitions, datacenters or
+  consistency levels" means `max_partitions` >= 1, `datacenters` set (even to one
+  datacenter), `write_level` or `read_level` set; `client_dcs` alone (naming the one
+  datacenter `dc1`) is no error, nor are `gc_grace`, `purge_repaired` or `arrival`.
+* Reading: hints are part of no property and of no other rule: `purge_repaired`
+  checks the four places the Purge rule names, not the hints (a hint older than a
+  tombstone may come back after a purge), and `convergence` ignores them as the
+  document says.
+* One Handoff step per pair (h, i, v): its label names v, since a stand-in may hold
+  two versions for one replica.
 """
 
 from __future__ import annotations
@@ -132,6 +161,8 @@ class RefConfig:
     write_level: str | None = None
     read_level: str | None = None
     max_partitions: int = 0
+    hinted_handoff: str = "off"
+    stand_ins: int = 0
 
     def __post_init__(self) -> None:
         ok = (
@@ -146,6 +177,8 @@ class RefConfig:
             and self.read_repair in ("off", "async", "blocking")
             and self.resolution in ("lww", "arrival")
             and self.max_partitions >= 0
+            and self.hinted_handoff in ("off", "sloppy", "strict")
+            and self.stand_ins >= 0
         )
         if not ok:
             raise ValueError(f"invalid configuration {self}")
@@ -178,6 +211,15 @@ class RefConfig:
                 raise ValueError(f"{level} needs that many replicas")
         if self.read_level == "ANY":
             raise ValueError("ANY is no read level")
+        if (self.stand_ins >= 1) != (self.hinted_handoff != "off"):
+            raise ValueError("stand_ins >= 1 exactly when hinted_handoff is not off")
+        if self.hinted_handoff != "off" and (
+            self.max_partitions > 0
+            or self.datacenters is not None
+            or self.write_level is not None
+            or self.read_level is not None
+        ):
+            raise ValueError("hinted handoff with partitions, datacenters or levels")
 
 
 @dataclass(frozen=True)
@@ -203,6 +245,7 @@ class State:
     crashes: int = 0
     cut: frozenset | None = None  # the participants on client 0's side, or no cut
     partitions: int = 0
+    hints: tuple = ()  # hints[h - n]: the pairs (i, v) stand-in h holds for replica i
 
 
 # Messages are plain tuples: ("wreq", o, i, v), ("wack", o, i), ("rreq", o, i),
@@ -216,6 +259,7 @@ def initial_state(cfg: RefConfig) -> State:
         up=(True,) * cfg.n,
         now=0,
         ops=tuple(tuple(Op() for _ in script) for script in cfg.clients),
+        hints=tuple(frozenset() for _ in range(cfg.stand_ins)),
     )
 
 
@@ -584,6 +628,41 @@ def heal(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
         yield "Heal", replace(s, cut=None)
 
 
+def stand_ins(cfg: RefConfig) -> range:
+    return range(cfg.n, cfg.n + cfg.stand_ins)
+
+
+def with_hints(cfg: RefConfig, s: State, h: int, held: frozenset) -> tuple:
+    k = h - cfg.n
+    return s.hints[:k] + (held,) + s.hints[k + 1 :]
+
+
+def redirect(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
+    if cfg.hinted_handoff == "off":
+        return
+    for m in sorted(s.net, key=repr):
+        if m[0] != "wreq" or not is_update(cfg, m[1]) or op(s, m[1]).status != "pending":
+            continue
+        _, o, i, v = m
+        for h in stand_ins(cfg):
+            hints = with_hints(cfg, s, h, s.hints[h - cfg.n] | {(i, v)})
+            net = s.net - {m}
+            if cfg.hinted_handoff == "sloppy":
+                net = net | {("wack", o, h)}
+            yield f"Redirect({m}, {h})", replace(s, net=net, hints=hints)
+
+
+def handoff(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
+    for h, held in zip(stand_ins(cfg), s.hints, strict=True):
+        for i, v in sorted(held, key=lambda pair: (pair[0], vkey(cfg, pair[1]))):
+            if not s.up[i]:
+                continue
+            new = vmax(cfg, s.store[i], v) if cfg.resolution == "lww" else v
+            store = s.store[:i] + (new,) + s.store[i + 1 :]
+            hints = with_hints(cfg, s, h, held - {(i, v)})
+            yield f"Handoff({h},{i},{v})", replace(s, store=store, hints=hints)
+
+
 def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     yield from invoke(cfg, s)
     for m in sorted(s.net, key=repr):
@@ -601,6 +680,8 @@ def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     yield from purge(cfg, s)
     yield from partition(cfg, s)
     yield from heal(cfg, s)
+    yield from redirect(cfg, s)
+    yield from handoff(cfg, s)
 
 
 # ---------------------------------------------------------------- properties
@@ -749,7 +830,18 @@ def availability(cfg: RefConfig, s: State) -> bool:
     for o in all_ops(cfg):
         rec = op(s, o)
         mine = [m for m in s.net if m[1] == o]
-        if is_update(cfg, o) and rec.status == "pending":
+        if is_update(cfg, o) and rec.status == "pending" and cfg.hinted_handoff != "off":
+            # Reading: the rule's counts are added as they stand, so a stand-in that
+            # acked and has a second ack of the op in `net` counts twice.
+            sloppy = cfg.hinted_handoff == "sloppy"
+            count = len(rec.acks) + sum(
+                1
+                for m in mine
+                if m[0] == "wack" or (m[0] == "wreq" and (sloppy or s.up[m[2]]))
+            )
+            if count < cfg.w:
+                return True
+        elif is_update(cfg, o) and rec.status == "pending":
             reachable = rec.acks | {
                 m[2] for m in mine if m[0] == "wack" or (m[0] == "wreq" and s.up[m[2]])
             }
