@@ -835,9 +835,7 @@ def availability(cfg: RefConfig, s: State) -> bool:
             # acked and has a second ack of the op in `net` counts twice.
             sloppy = cfg.hinted_handoff == "sloppy"
             count = len(rec.acks) + sum(
-                1
-                for m in mine
-                if m[0] == "wack" or (m[0] == "wreq" and (sloppy or s.up[m[2]]))
+                1 for m in mine if m[0] == "wack" or (m[0] == "wreq" and (sloppy or s.up[m[2]]))
             )
             if count < cfg.w:
                 return True
