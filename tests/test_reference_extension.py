@@ -1,5 +1,6 @@
 """The reference model alone on docs/MODEL.md's extensions: deletes, tombstones and
-purging, datacenters and consistency levels, `no-resurrection`; network partitions.
+purging, datacenters and consistency levels, `no-resurrection`; network partitions;
+sloppy quorums and hinted handoff.
 
 The document's "Facts of the extension" are asserted on the reference's explorer, or,
 where a full exploration would take the reference tens of seconds, by walking the
@@ -20,6 +21,7 @@ from reference_model import (
     RefConfig,
     State,
     availability,
+    convergence,
     explore,
     initial_state,
     meets,
@@ -555,3 +557,282 @@ def test_reading_convergence_applies_anti_entropy_across_the_cut() -> None:
     lone = {"n": 2, "w": 1, "r": 1, "clients": ("w",), "max_partitions": 1}
     assert explore(RefConfig(**lone)).verdicts["convergence"] == "violated"
     assert explore(RefConfig(**lone, anti_entropy=True)).verdicts["convergence"] == "holds"
+
+
+# ---------------------------------------------------------------- sloppy quorums and hinted handoff
+
+W_R_22 = {"n": 3, "w": 2, "r": 2, "clients": ("w", "r")}
+V = (1, (0, 0))  # the write's version: drift 0, invoked at time 1
+
+
+def redirect(o: tuple, i: int, v: object, h: int) -> str:
+    return f"Redirect({('wreq', o, i, v)}, {h})"
+
+
+def hinted_labels(cfg: RefConfig, s: State) -> list[str]:
+    return [label for label, _ in successors(cfg, s) if label.startswith(("Redirect", "Handoff"))]
+
+
+@pytest.mark.parametrize("mode, stale", [("sloppy", "violated"), ("strict", "holds")])
+def test_hinted_handoff_facts(mode: str, stale: str) -> None:
+    res = explore(RefConfig(**W_R_22, hinted_handoff=mode, stand_ins=1))
+    assert res.verdicts["stale-read"] == stale
+    assert res.verdicts["convergence"] == "violated"
+
+
+def test_a_sloppy_quorum_of_replica_0_and_the_stand_in_misses_a_read_of_1_and_2() -> None:
+    # The document's scenario: the write is acked by replica 0 and stand-in 3, so it is
+    # ok although only replica 0 stores it; the read meets replicas 1 and 2.
+    cfg = RefConfig(**W_R_22, hinted_handoff="sloppy", stand_ins=1)
+    s = walk(
+        cfg,
+        [
+            invoke(WRITE, 1),
+            wreq(WRITE, 0, V),
+            wack(WRITE, 0),
+            redirect(WRITE, 1, V, 3),
+            wack(WRITE, 3),
+        ],
+    )
+    assert (s.ops[0][0].status, s.hints, s.store) == ("ok", ({(1, V)},), (V, NIL, NIL))
+    assert s.net == {("wreq", WRITE, 2, V)}
+    s = walk(cfg, [invoke(READ), rreq(READ, 1), rresp(READ, 1, NIL), rreq(READ, 2)], s)
+    s = walk(cfg, [rresp(READ, 2, NIL)], s)
+    assert (s.ops[1][0].status, s.ops[1][0].result) == ("ok", NIL)
+    # The hint reaches replica 1 later: handed off, the replicas agree on the write.
+    s = walk(cfg, [f"Handoff(3,1,{V})", wreq(WRITE, 2, V)], s)
+    assert (s.store, s.hints) == ((V, V, V), (frozenset(),))
+
+
+def test_under_strict_the_stand_in_keeps_the_hint_and_sends_no_ack() -> None:
+    cfg = RefConfig(**W_R_22, hinted_handoff="strict", stand_ins=1)
+    s = walk(cfg, [invoke(WRITE, 1), wreq(WRITE, 0, V), wack(WRITE, 0), redirect(WRITE, 1, V, 3)])
+    assert s.net == {("wreq", WRITE, 2, V)}
+    assert (s.ops[0][0].status, s.ops[0][0].acks, s.hints) == ("pending", {0}, ({(1, V)},))
+
+
+def test_one_redirect_per_stand_in_in_id_order_for_pending_updates_only() -> None:
+    cfg = RefConfig(n=2, w=1, r=2, clients=("w", "r"), hinted_handoff="sloppy", stand_ins=2)
+    s = walk(cfg, [invoke(WRITE, 1)])
+    assert hinted_labels(cfg, s) == [
+        redirect(WRITE, 0, V, 2),
+        redirect(WRITE, 0, V, 3),
+        redirect(WRITE, 1, V, 2),
+        redirect(WRITE, 1, V, 3),
+    ]
+    # Once the write is ok, its request still in flight is no longer redirected.
+    s = walk(cfg, [wreq(WRITE, 0, V), wack(WRITE, 0)], s)
+    assert s.ops[0][0].status == "ok"
+    assert hinted_labels(cfg, s) == []
+
+
+def test_a_read_repair_is_never_redirected() -> None:
+    cfg = RefConfig(
+        n=2,
+        w=2,
+        r=2,
+        clients=("w", "r"),
+        read_repair="async",
+        hinted_handoff="sloppy",
+        stand_ins=1,
+    )
+    s = walk(
+        cfg,
+        [
+            invoke(WRITE, 1),
+            wreq(WRITE, 0, V),
+            wack(WRITE, 0),
+            invoke(READ),
+            rreq(READ, 0),
+            rresp(READ, 0, V),
+            rreq(READ, 1),
+            rresp(READ, 1, NIL),
+        ],
+    )
+    # The write (w = 2) is still pending; the read's repair to replica 1 is beside its
+    # request there, and only the write's is redirected.
+    assert s.ops[0][0].status == "pending"
+    assert {("wreq", READ, 1, V), ("wreq", WRITE, 1, V)} <= s.net
+    assert hinted_labels(cfg, s) == [redirect(WRITE, 1, V, 2)]
+
+
+def test_a_timed_out_write_is_not_redirected_but_its_hints_are_handed_off() -> None:
+    cfg = RefConfig(
+        n=2, w=2, r=1, clients=("w",), timeouts=True, hinted_handoff="strict", stand_ins=1
+    )
+    s = walk(cfg, [invoke(WRITE, 1), redirect(WRITE, 0, V, 2), f"Timeout{WRITE}"])
+    assert s.ops[0][0].status == "fail"
+    assert hinted_labels(cfg, s) == [f"Handoff(2,0,{V})"]
+    handed = walk(cfg, [f"Handoff(2,0,{V})"], s)
+    assert handed.store == (V, NIL)
+
+
+def test_handoff_needs_the_replica_up_and_keeps_the_newer_version_under_lww() -> None:
+    cfg = RefConfig(
+        n=2,
+        w=1,
+        r=1,
+        clients=("w", "w"),
+        hinted_handoff="strict",
+        stand_ins=1,
+        max_crashes=1,
+    )
+    newer = (2, (1, 0))
+    s = walk(
+        cfg,
+        [
+            invoke(WRITE, 1),
+            redirect(WRITE, 0, V, 2),
+            wreq(WRITE, 1, V),
+            wack(WRITE, 1),
+            invoke((1, 0), 2),
+            wreq((1, 0), 0, newer),
+            wack((1, 0), 0),
+        ],
+    )
+    assert hinted_labels(cfg, s) == [f"Handoff(2,0,{V})"]
+    assert walk(cfg, [f"Handoff(2,0,{V})"], s).store == (newer, V)  # max, not overwrite
+    crashed = walk(cfg, ["Crash(0)"], s)
+    assert hinted_labels(cfg, crashed) == []
+
+
+def test_handoff_under_arrival_stores_the_hinted_version() -> None:
+    cfg = RefConfig(
+        n=2,
+        w=1,
+        r=1,
+        clients=("w", "w"),
+        resolution="arrival",
+        hinted_handoff="strict",
+        stand_ins=1,
+    )
+    s = walk(
+        cfg,
+        [
+            invoke(WRITE),
+            redirect(WRITE, 0, WRITE, 2),
+            invoke((1, 0)),
+            wreq((1, 0), 0, (1, 0)),
+            wack((1, 0), 0),
+        ],
+    )
+    assert walk(cfg, [f"Handoff(2,0,{WRITE})"], s).store == (WRITE, NIL)
+
+
+def test_one_handoff_per_pair_in_h_i_v_order() -> None:
+    cfg = RefConfig(n=2, w=2, r=1, clients=("w", "w"), hinted_handoff="strict", stand_ins=2)
+    newer = (2, (1, 0))
+    s = walk(
+        cfg,
+        [
+            invoke(WRITE, 1),
+            invoke((1, 0), 2),
+            redirect((1, 0), 1, newer, 3),
+            redirect((1, 0), 0, newer, 2),
+            redirect(WRITE, 1, V, 2),
+            redirect(WRITE, 0, V, 2),
+        ],
+    )
+    assert [label for label in hinted_labels(cfg, s) if label.startswith("Handoff")] == [
+        f"Handoff(2,0,{V})",
+        f"Handoff(2,0,{newer})",
+        f"Handoff(2,1,{V})",
+        f"Handoff(3,1,{newer})",
+    ]
+
+
+def test_stand_in_acks_complete_a_sloppy_write_only() -> None:
+    for mode, status in (("sloppy", "ok"), ("strict", "pending")):
+        cfg = RefConfig(n=2, w=2, r=1, clients=("w",), hinted_handoff=mode, stand_ins=2)
+        s = walk(cfg, [invoke(WRITE, 1), redirect(WRITE, 0, V, 2), redirect(WRITE, 1, V, 3)])
+        for h in (2, 3):
+            if mode == "sloppy":
+                s = walk(cfg, [wack(WRITE, h)], s)
+        assert s.ops[0][0].status == status
+        assert s.store == (NIL, NIL)
+
+
+def test_availability_counts_stand_in_acks_under_sloppy_and_lost_requests_under_strict() -> None:
+    steps = [invoke(WRITE, 1), redirect(WRITE, 0, V, 2)]
+    sloppy = RefConfig(n=2, w=2, r=1, clients=("w",), hinted_handoff="sloppy", stand_ins=2)
+    assert not availability(sloppy, walk(sloppy, steps))
+    strict = replace(sloppy, hinted_handoff="strict")
+    assert availability(strict, walk(strict, steps))
+    # Both requests to the one stand-in: a single wack(o, 2), one node, fewer than w.
+    one = replace(sloppy, stand_ins=1)
+    assert availability(one, walk(one, [*steps, redirect(WRITE, 1, V, 2)]))
+
+
+def test_availability_under_sloppy_counts_requests_to_a_crashed_replica() -> None:
+    # A crash removes the requests to the replica, so this is only visible on a state
+    # built by hand: a pending write's wreq to a down replica counts under sloppy only.
+    cfg = RefConfig(n=2, w=2, r=1, clients=("w",), hinted_handoff="sloppy", stand_ins=1)
+    s = walk(cfg, [invoke(WRITE, 1), wreq(WRITE, 0, V), wack(WRITE, 0)])
+    down = replace(s, up=(True, False))
+    assert not availability(cfg, down)
+    assert availability(replace(cfg, hinted_handoff="strict"), down)
+
+
+def test_reading_a_stand_in_that_acked_counts_again_for_its_second_ack_in_net() -> None:
+    cfg = RefConfig(n=2, w=2, r=1, clients=("w",), hinted_handoff="sloppy", stand_ins=1)
+    s = walk(
+        cfg,
+        [invoke(WRITE, 1), redirect(WRITE, 0, V, 2), wack(WRITE, 2), redirect(WRITE, 1, V, 2)],
+    )
+    assert (s.ops[0][0].acks, s.net) == ({2}, {("wack", WRITE, 2)})
+    assert not availability(cfg, s)  # 1 ack + 1 wack in net, though one node
+    assert walk(cfg, [wack(WRITE, 2)], s).ops[0][0].status == "pending"
+
+
+def test_reading_a_quiescent_state_with_a_hint_breaks_convergence() -> None:
+    cfg = RefConfig(n=2, w=1, r=1, clients=("w",), hinted_handoff="strict", stand_ins=1)
+    s = walk(cfg, [invoke(WRITE, 1), redirect(WRITE, 1, V, 2), wreq(WRITE, 0, V), wack(WRITE, 0)])
+    assert (s.net, s.hints, s.store) == (frozenset(), ({(1, V)},), (V, NIL))
+    assert convergence(cfg, s)
+    assert not convergence(cfg, walk(cfg, [f"Handoff(2,1,{V})"], s))
+
+
+def test_hinted_handoff_off_changes_nothing() -> None:
+    # No Redirect or Handoff step anywhere and no hints in any state; the counts and
+    # lengths of the reference before the extensions are pinned in BASE_PINS above.
+    cfg = RefConfig(n=2, w=1, r=2, clients=("w", "r"), max_crashes=1, hinted_handoff="off")
+    assert cfg == RefConfig(n=2, w=1, r=2, clients=("w", "r"), max_crashes=1)
+    seen, frontier = {initial_state(cfg)}, [initial_state(cfg)]
+    while frontier:
+        nxt = []
+        for s in frontier:
+            assert s.hints == ()
+            for label, t in successors(cfg, s):
+                assert not label.startswith(("Redirect", "Handoff")), label
+                if t not in seen:
+                    seen.add(t)
+                    nxt.append(t)
+        frontier = nxt
+    assert len(seen) == explore(cfg).states
+    assert explore(replace(cfg, hinted_handoff="sloppy", stand_ins=1)).states > len(seen)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"hinted_handoff": "sloppy"},
+        {"hinted_handoff": "strict", "stand_ins": 0},
+        {"stand_ins": 1},
+        {"hinted_handoff": "eventual", "stand_ins": 1},
+        {"hinted_handoff": "sloppy", "stand_ins": -1},
+        {"hinted_handoff": "sloppy", "stand_ins": 1, "max_partitions": 1},
+        {"hinted_handoff": "strict", "stand_ins": 1, "datacenters": (("dc1", 3),)},
+        {"hinted_handoff": "sloppy", "stand_ins": 1, "write_level": "ONE"},
+        {"hinted_handoff": "sloppy", "stand_ins": 1, "read_level": "QUORUM"},
+    ],
+)
+def test_configuration_errors_of_hinted_handoff(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        RefConfig(**bad)
+
+
+def test_reading_hinted_handoff_goes_with_client_dcs_purging_and_arrival() -> None:
+    hh = {"hinted_handoff": "sloppy", "stand_ins": 1}
+    RefConfig(**hh, client_dcs=("dc1", "dc1"))
+    RefConfig(**hh, clients=("wd", "r"), gc_grace=0, purge_repaired=True)
+    RefConfig(**hh, resolution="arrival")
