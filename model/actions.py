@@ -196,15 +196,34 @@ class Transitions:
         self.max_crashes = config.max_crashes
         self.timeouts = config.timeouts
         self.anti_entropy = config.anti_entropy
-        self.table = MessageTable(scope)
+        # Code -> the label delivering (or dropping) that message: plain dicts, filled
+        # when the table first decodes the code, so the hot path reads them with the
+        # fast lookup of a dict and builds no label per step.
+        self.delivery_labels: dict[int, Label] = {}
+        self.drop_labels: dict[int, Label] = {}
+        self.table = MessageTable(scope, self._new_message)
         self.op_count = scope.op_count
-        table = self.table
-        # Code -> the label delivering (or dropping) that message, built on first use.
-        self.delivery_labels = _LabelTable(lambda code: _deliver_label(table[code]))
-        self.drop_labels = _LabelTable(lambda code: Drop(table[code]))
         self.timeout_labels = tuple(Timeout(op) for op in range(scope.op_count))
         self.crash_labels = tuple(Crash(replica) for replica in range(scope.n))
         self.purge_labels = tuple(Purge(replica) for replica in range(scope.n))
+        # Indexed i * n + j; built only where anti-entropy runs (n * n labels).
+        self.anti_entropy_labels = (
+            tuple(AntiEntropy((i, j)) for i in range(scope.n) for j in range(scope.n))
+            if config.anti_entropy
+            else ()
+        )
+        self.decided_labels: dict[tuple[int, int], Label] = {}  # (code, result)
+
+    def _decided(self, code: int, m: Message, result: int) -> Label:
+        """The label of a response that completes its read's quorum with this result."""
+        label = self.decided_labels.get((code, result))
+        if label is None:
+            label = self.decided_labels[code, result] = DeliverReadResponse(m, result)
+        return label
+
+    def _new_message(self, code: int, m: Message) -> None:
+        self.delivery_labels[code] = _deliver_label(m)
+        self.drop_labels[code] = Drop(m)
 
     def _without_op(self, net: tuple, op: int, kinds: tuple[int, ...]) -> tuple:
         # A code's op is (code >> 2) % op_count: no table lookup on this hot path.
@@ -403,7 +422,7 @@ class Transitions:
                 new_live = _replace(live, op, NO_LIVE)
             steps.append(
                 (
-                    DeliverReadResponse(m, result),
+                    self._decided(code, m, result),
                     (
                         state[STORE],
                         state[UP],
@@ -559,7 +578,7 @@ class Transitions:
                         and up >> j & 1
                         and (nxt := self.anti_entropy_exchange(state, i, j)) is not None
                     ):
-                        yield AntiEntropy((i, j)), nxt
+                        yield self.anti_entropy_labels[i * self.n + j], nxt
         if self.gc_grace is not None:
             for replica in range(self.n):
                 if (nxt := self.purge(state, replica)) is not None:
@@ -703,18 +722,6 @@ class HintedTransitions(PartitionedTransitions):
                         + (_replace(hints, stand_in, kept),)
                     ),
                 )
-
-
-class _LabelTable(dict):
-    """Message code -> its label, built on first use and shared by every step after."""
-
-    def __init__(self, make: Callable[[int], Label]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, code: int) -> Label:
-        label = self[code] = self._make(code)
-        return label
 
 
 def _replica_mask(responses: tuple) -> int:

@@ -22,6 +22,7 @@ state and most of its successors, so history properties are computed once per hi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -63,14 +64,18 @@ class Message(NamedTuple):
 
 
 class MessageTable(dict):
-    """Message code -> Message, filled on first use: the hot path decodes by lookup."""
+    """Message code -> Message, filled on first use: the hot path decodes by lookup.
+    `on_new(code, message)` runs once per code, when it is first decoded."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, on_new: Callable[[int, Message], None] | None = None) -> None:
         super().__init__()
         self._decode = scope.decode_message
+        self._on_new = on_new
 
     def __missing__(self, code: int) -> Message:
         message = self[code] = self._decode(code)
+        if self._on_new is not None:
+            self._on_new(code, message)
         return message
 
 
