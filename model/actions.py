@@ -56,9 +56,11 @@ from leaderless.model.state import (
     UP,
     WACK,
     WREQ,
+    HistRecord,
     Message,
     MessageTable,
     Scope,
+    State,
 )
 
 
@@ -170,7 +172,7 @@ Label = (
     | Redirect
     | Handoff
 )
-Step = tuple[Label, tuple]
+Step = tuple[Label, State]
 
 
 def _replace(items: tuple, index: int, value: object) -> tuple:
@@ -232,14 +234,14 @@ class Transitions:
 
     # 1. Invoke(c, t)
     def invoke(
-        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+        self, state: State, client: int, timestamps: Iterable[int] | None = None
     ) -> list[Step]:
         """One step per timestamp choice; `timestamps` replaces MODEL.md's window of
         now ± drift, for clock models that read a client's own clock instead."""
         return list(self._invoke_steps(state, client, timestamps))
 
     def _invoke_steps(
-        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+        self, state: State, client: int, timestamps: Iterable[int] | None = None
     ) -> Iterable[Step]:
         hist = state[HIST]
         op = None
@@ -271,7 +273,7 @@ class Transitions:
         return (self._invoke_write(state, client, op, now, live_replicas, ts) for ts in choices)
 
     def _invoke_write(
-        self, state: tuple, client: int, op: int, now: int, live_replicas: list[int], ts: int | None
+        self, state: State, client: int, op: int, now: int, live_replicas: list[int], ts: int | None
     ) -> Step:
         scope = self.scope
         version = scope.version(op, ts)
@@ -280,7 +282,7 @@ class Transitions:
         return Invoke(client, op, ts), self._invoked(state, now, op, record, sent)
 
     @staticmethod
-    def _invoked(state: tuple, now: int, op: int, record: tuple, sent: tuple) -> tuple:
+    def _invoked(state: State, now: int, op: int, record: HistRecord, sent: tuple) -> State:
         net = tuple(sorted(state[NET] + sent))
         return (
             state[STORE],
@@ -294,7 +296,7 @@ class Transitions:
         )
 
     # 2. DeliverWriteRequest(wreq(o, i, v))
-    def deliver_write_request(self, state: tuple, index: int, m: Message) -> tuple | None:
+    def deliver_write_request(self, state: State, index: int, m: Message) -> State | None:
         replica = m.replica
         if not state[UP] >> replica & 1:
             return None
@@ -320,7 +322,7 @@ class Transitions:
         )
 
     # 3. DeliverWriteAck(wack(o, i))
-    def deliver_write_ack(self, state: tuple, index: int, m: Message) -> tuple:
+    def deliver_write_ack(self, state: State, index: int, m: Message) -> State:
         net = state[NET]
         net = net[:index] + net[index + 1 :]
         hist, live = state[HIST], state[LIVE]
@@ -346,7 +348,7 @@ class Transitions:
         return (state[STORE], state[UP], state[NOW], net, state[DROPS], state[CRASHES], hist, live)
 
     # 4. DeliverReadRequest(rreq(o, i))
-    def deliver_read_request(self, state: tuple, index: int, m: Message) -> tuple | None:
+    def deliver_read_request(self, state: State, index: int, m: Message) -> State | None:
         replica = m.replica
         if not state[UP] >> replica & 1:
             return None
@@ -365,7 +367,7 @@ class Transitions:
         )
 
     # 5. DeliverReadResponse(rresp(o, i, v))
-    def deliver_read_response(self, state: tuple, index: int, code: int, m: Message) -> list[Step]:
+    def deliver_read_response(self, state: State, index: int, code: int, m: Message) -> list[Step]:
         net = state[NET]
         net = net[:index] + net[index + 1 :]
         hist, live = state[HIST], state[LIVE]
@@ -438,7 +440,7 @@ class Transitions:
         return steps
 
     # 6. Drop(m)
-    def drop(self, state: tuple, index: int) -> tuple | None:
+    def drop(self, state: State, index: int) -> State | None:
         if state[DROPS] >= self.max_drops:
             return None
         net = state[NET]
@@ -454,7 +456,7 @@ class Transitions:
         )
 
     # 7. Timeout(o)
-    def timeout(self, state: tuple, op: int) -> tuple | None:
+    def timeout(self, state: State, op: int) -> State | None:
         if not self.timeouts:
             return None
         record = state[HIST][op]
@@ -467,7 +469,7 @@ class Transitions:
         return (state[STORE], state[UP], now, net, state[DROPS], state[CRASHES], hist, live)
 
     # 8. Crash(i)
-    def crash(self, state: tuple, replica: int) -> tuple | None:
+    def crash(self, state: State, replica: int) -> State | None:
         if state[CRASHES] >= self.max_crashes or not state[UP] >> replica & 1:
             return None
         table = self.table
@@ -484,7 +486,7 @@ class Transitions:
         )
 
     # 9. AntiEntropy(i, j), i < j
-    def anti_entropy_exchange(self, state: tuple, i: int, j: int) -> tuple | None:
+    def anti_entropy_exchange(self, state: State, i: int, j: int) -> State | None:
         store, up = state[STORE], state[UP]
         if not self.anti_entropy or not (up >> i & 1 and up >> j & 1) or store[i] == store[j]:
             return None
@@ -493,7 +495,7 @@ class Transitions:
         return (store, up) + state[NOW:]
 
     # 10. Purge(i) (docs/MODEL.md, deletes and purging)
-    def purge(self, state: tuple, replica: int) -> tuple | None:
+    def purge(self, state: State, replica: int) -> State | None:
         scope = self.scope
         store, up = state[STORE], state[UP]
         tombstone = store[replica]
@@ -505,7 +507,7 @@ class Transitions:
             return None
         return (_replace(store, replica, NIL),) + state[UP:]
 
-    def _older_value_left(self, state: tuple, tombstone: int) -> bool:
+    def _older_value_left(self, state: State, tombstone: int) -> bool:
         """Whether a write's value below the tombstone is left anywhere it could come back
         from once the tombstone is gone: stored on an up replica, carried by a wreq to an
         up replica or by an rresp, or among the responses a pending read holds."""
@@ -524,7 +526,7 @@ class Transitions:
                 return True
         return any(older_value(v) for live in state[LIVE] for _, v in live[L_RESPONSES])
 
-    def successors(self, state: tuple) -> Iterator[Step]:
+    def successors(self, state: State) -> Iterator[Step]:
         """Every step enabled in `state`, in the fixed order of the module docstring.
 
         Generated lazily, so a caller holds one step at a time however many there are
@@ -618,7 +620,7 @@ class PartitionedTransitions(Transitions):
         return tuple(code for code in net if not self.crosses(cut, code))
 
     def invoke(
-        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+        self, state: State, client: int, timestamps: Iterable[int] | None = None
     ) -> list[Step]:
         """As the base relation's, less the requests that would cross the cut (the
         search calls it directly, to choose a client's timestamp)."""
@@ -631,7 +633,7 @@ class PartitionedTransitions(Transitions):
             for label, nxt in steps
         ]
 
-    def successors(self, state: tuple) -> Iterator[Step]:
+    def successors(self, state: State) -> Iterator[Step]:
         scope = self.scope
         up = state[UP]
         cut = scope.cut(up)
@@ -674,12 +676,12 @@ class HintedTransitions(PartitionedTransitions):
         self.stand_ins = scope.config.stand_ins
 
     def invoke(
-        self, state: tuple, client: int, timestamps: Iterable[int] | None = None
+        self, state: State, client: int, timestamps: Iterable[int] | None = None
     ) -> list[Step]:
         hints = state[HINTS]
         return [(label, (*nxt, hints)) for label, nxt in super().invoke(state, client, timestamps)]
 
-    def successors(self, state: tuple) -> Iterator[Step]:
+    def successors(self, state: State) -> Iterator[Step]:
         hints = state[HINTS]
         for label, nxt in super().successors(state):
             # The base actions build eight components; the hints ride along unchanged.
@@ -789,7 +791,7 @@ def _client_of(op: int, scope: Scope) -> Participant:
     return ("client", scope.ops[op][0])
 
 
-def _describe_invoke(names: Names, label: Invoke, before: tuple) -> str:
+def _describe_invoke(names: Names, label: Invoke, before: State) -> str:
     op = names.op_name(label.op)
     if names.scope.is_write[label.op]:
         ts = "" if label.ts is None else f" with ts={label.ts}"
@@ -798,13 +800,13 @@ def _describe_invoke(names: Names, label: Invoke, before: tuple) -> str:
     return f"client {label.client} invokes read {op}"
 
 
-def _describe_write_request(names: Names, label: DeliverWriteRequest, before: tuple) -> str:
+def _describe_write_request(names: Names, label: DeliverWriteRequest, before: State) -> str:
     m = label.message
     source = "" if names.scope.is_write[m.op] else f" (repair by read {names.op_name(m.op)})"
     return f"replica {m.replica} applies {names.version_name(m.version)}{source}"
 
 
-def _describe_write_ack(names: Names, label: DeliverWriteAck, before: tuple) -> str:
+def _describe_write_ack(names: Names, label: DeliverWriteAck, before: State) -> str:
     m = label.message
     op = names.op_name(m.op)
     node = (
@@ -818,13 +820,13 @@ def _describe_write_ack(names: Names, label: DeliverWriteAck, before: tuple) -> 
     return f"read {op} receives the repair ack of replica {m.replica}"
 
 
-def _describe_read_request(names: Names, label: DeliverReadRequest, before: tuple) -> str:
+def _describe_read_request(names: Names, label: DeliverReadRequest, before: State) -> str:
     m = label.message
     held = names.version_name(before[STORE][m.replica])
     return f"replica {m.replica} answers read {names.op_name(m.op)} with {held}"
 
 
-def _describe_read_response(names: Names, label: DeliverReadResponse, before: tuple) -> str:
+def _describe_read_response(names: Names, label: DeliverReadResponse, before: State) -> str:
     m = label.message
     text = (
         f"read {names.op_name(m.op)} receives {names.version_name(m.version)} "
@@ -835,7 +837,7 @@ def _describe_read_response(names: Names, label: DeliverReadResponse, before: tu
     return text
 
 
-def _describe_anti_entropy(names: Names, label: AntiEntropy, before: tuple) -> str:
+def _describe_anti_entropy(names: Names, label: AntiEntropy, before: State) -> str:
     i, j = label.replicas
     merged = max(before[STORE][i], before[STORE][j])
     return f"anti-entropy: replicas {i} and {j} both keep {names.version_name(merged)}"

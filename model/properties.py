@@ -47,6 +47,7 @@ from leaderless.model.state import (
     WREQ,
     MessageTable,
     Scope,
+    State,
 )
 
 # What a property's predicate reads, which decides when the checker evaluates it.
@@ -280,7 +281,7 @@ class Catalogue:
         )
 
     # State properties.
-    def write_atomicity(self, state: tuple) -> str | None:
+    def write_atomicity(self, state: State) -> str | None:
         failed = self._history(state[HIST])[1]
         if not failed:
             return None
@@ -294,7 +295,7 @@ class Catalogue:
                 )
         return None
 
-    def convergence(self, state: tuple) -> str | None:
+    def convergence(self, state: State) -> str | None:
         """Read on quiescent states only (see QUIESCENT)."""
         up = state[UP]
         live = [(i, v) for i, v in enumerate(state[STORE]) if up >> i & 1]
@@ -311,7 +312,7 @@ class Catalogue:
                     )
         return None
 
-    def availability(self, state: tuple) -> str | None:
+    def availability(self, state: State) -> str | None:
         hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
         active = self._history(hist)[2]
         if not active:
@@ -360,7 +361,7 @@ class Catalogue:
                     )
         return None
 
-    def _availability_by_level(self, state: tuple, active: tuple[int, ...]) -> str | None:
+    def _availability_by_level(self, state: State, active: tuple[int, ...]) -> str | None:
         """Availability under consistency levels (docs/MODEL.md): the replicas that
         answered or still may must be able to meet the op's level."""
         hist, live, net, up = state[HIST], state[LIVE], state[NET], state[UP]
@@ -396,7 +397,7 @@ class Catalogue:
                 )
         return self._repair_stuck(state, active)
 
-    def _availability_with_stand_ins(self, state: tuple, active: tuple[int, ...]) -> str | None:
+    def _availability_with_stand_ins(self, state: State, active: tuple[int, ...]) -> str | None:
         """Availability with stand-ins (docs/MODEL.md, hinted handoff): the nodes that
         acked or whose ack or request is in flight, plus under sloppy quorums one
         stand-in for each request to a down replica while stand-ins are left."""
@@ -435,7 +436,7 @@ class Catalogue:
                 )
         return self._repair_stuck(state, active)
 
-    def _repair_stuck(self, state: tuple, active: tuple[int, ...]) -> str | None:
+    def _repair_stuck(self, state: State, active: tuple[int, ...]) -> str | None:
         hist, live, net, table = state[HIST], state[LIVE], state[NET], self.table
         for op in active:
             if hist[op][H_STATUS] != REPAIRING:
@@ -521,16 +522,16 @@ class Catalogue:
             for b in range(len(hist))
         )
 
-    def write_failed(self, state: tuple) -> bool:
+    def write_failed(self, state: State) -> bool:
         return bool(self._history(state[HIST])[1])
 
-    def written_value_on_live_replicas(self, state: tuple) -> bool:
+    def written_value_on_live_replicas(self, state: State) -> bool:
         """Read on quiescent states only (see QUIESCENT)."""
         up = state[UP]
         live = [v for i, v in enumerate(state[STORE]) if up >> i & 1]
         return len(live) >= 2 and any(v != NIL for v in live)
 
-    def op_in_flight(self, state: tuple) -> bool:
+    def op_in_flight(self, state: State) -> bool:
         return bool(self._history(state[HIST])[2])
 
     # The checker's fast path.
@@ -565,7 +566,7 @@ class Catalogue:
         self._last_history, self._last_entry = hist, entry
         return entry
 
-    def violations(self, state: tuple, wanted: int) -> int:
+    def violations(self, state: State, wanted: int) -> int:
         """The properties among `wanted` (a bitmask) that `state` violates."""
         violated, _, active, _ = self._history(state[HIST])
         violated &= wanted
@@ -579,7 +580,7 @@ class Catalogue:
                     violated |= bit
         return violated
 
-    def reached(self, state: tuple, wanted: int) -> int:
+    def reached(self, state: State, wanted: int) -> int:
         """The properties among `wanted` (a bitmask) whose situation `state` is in."""
         _, _, active, found = self._history(state[HIST])
         found &= wanted
@@ -593,7 +594,7 @@ class Catalogue:
                     found |= bit
         return found
 
-    def explain(self, bit: int, state: tuple) -> str | None:
+    def explain(self, bit: int, state: State) -> str | None:
         """Why `state` violates the property, or None when it does not."""
         prop = self.properties[bit.bit_length() - 1]
         if prop.reads == HISTORY:

@@ -37,7 +37,7 @@ from leaderless.model.actions import ACTION_OF, Invoke, Label, Timeout
 from leaderless.model.clocks import ClientClock, ClientClocks, Clock, PerWriteClock, clock_error
 from leaderless.model.config import Config, ConfigError
 from leaderless.model.properties import CATALOGUE, PROPERTY_IDS
-from leaderless.model.state import H_STATUS, HIST, IDLE, NOW, PENDING, REPAIRING
+from leaderless.model.state import H_STATUS, HIST, IDLE, NOW, PENDING, REPAIRING, State
 from leaderless.model.system import ReplicationModel
 
 VIOLATED, NONE_FOUND, NOT_APPLICABLE = "violated", "none found", "n/a"
@@ -147,7 +147,7 @@ class ReplicationWalk:
         self.now = 0.0
         self.due: dict[tuple, float] = {}
 
-    def step(self, state: tuple, choices: Choices) -> Step | None:
+    def step(self, state: State, choices: Choices) -> Step | None:
         options = self.options(state)
         for key in [key for key in self.due if key not in options]:
             if not (key[0] == "Drop" and ("Deliver", key[1]) in options):
@@ -172,7 +172,7 @@ class ReplicationWalk:
             return self.invoke(state, key[1], choices)
         return choices.pick(options[key], key[0])
 
-    def options(self, state: tuple) -> dict[tuple, list[Step]]:
+    def options(self, state: State) -> dict[tuple, list[Step]]:
         """The steps the model allows, by what they act on: a message (delivered or
         dropped), a client's next op, an op's timeout, a replica's crash..."""
         hist = state[HIST]
@@ -230,7 +230,7 @@ class ReplicationWalk:
             )
         raise ValueError(f"the walk has no schedule for {kind} steps")
 
-    def invoke(self, state: tuple, client: int, choices: Choices) -> Step:
+    def invoke(self, state: State, client: int, choices: Choices) -> Step:
         scope = self.model.scope
         op = next(op for op in scope.ops_of_client[client] if state[HIST][op][H_STATUS] == IDLE)
         # Reads, and writes under arrival order, carry no timestamp.
@@ -240,7 +240,7 @@ class ReplicationWalk:
         [step] = self.model.transitions.invoke(state, client, timestamps)
         return step
 
-    def timestamp(self, state: tuple, client: int, choices: Choices) -> int:
+    def timestamp(self, state: State, client: int, choices: Choices) -> int:
         """The clock reading for a write invoked now by `client`."""
         if self.clocks:
             return ClientClocks.reading(self.clocks[client], state[NOW] + 1)
@@ -294,7 +294,7 @@ def _match_key(label: Label, renamed: Mapping[int, int] | None = None) -> tuple:
 def _replay_step(
     model: ReplicationModel,
     clock: Clock,
-    state: tuple,
+    state: State,
     label: Label,
     first_now: int,
     renamed: Mapping[int, int],

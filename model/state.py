@@ -24,12 +24,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from leaderless.model.config import Config
 from leaderless.model.levels import LOCAL_LEVELS, Requirement, requirement
 
 STORE, UP, NOW, NET, DROPS, CRASHES, HIST, LIVE = range(8)
+
+# The records of the layout above, and a state: a tuple of those components (eight, or
+# nine with HINTS), indexed by the constants. Equality of states is tuple equality.
+HistRecord = tuple[int, int, int, int, int]  # (status, invoked, completed, version, result)
+LiveRecord = tuple[int, tuple[tuple[int, int], ...], int]  # (acks, responses, awaiting)
+State = tuple[Any, ...]
 # With stand-ins (docs/MODEL.md, hinted handoff) a ninth component: per stand-in, the
 # sorted (replica, version) pairs it keeps as hints.
 HINTS = 8

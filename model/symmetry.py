@@ -16,7 +16,19 @@ that claim.
 
 from __future__ import annotations
 
-from leaderless.model.state import CRASHES, DROPS, HIST, LIVE, NET, NO_LIVE, NOW, STORE, UP, Scope
+from leaderless.model.state import (
+    CRASHES,
+    DROPS,
+    HIST,
+    LIVE,
+    NET,
+    NO_LIVE,
+    NOW,
+    STORE,
+    UP,
+    Scope,
+    State,
+)
 
 
 class _SplitTable(dict):
@@ -54,7 +66,7 @@ class Symmetry:
         self._datacenters = len(scope.dc_masks) > 1
         self._partitions = scope.config.max_partitions > 0
 
-    def canonical_key(self, state: tuple) -> tuple:
+    def canonical_key(self, state: State) -> tuple:
         store, up, now, net, drops, crashes, hist, live = state
         if self._datacenters:
             # Replicas are interchangeable only within a datacenter: its index leads.
@@ -100,7 +112,7 @@ class Symmetry:
             return (tuple(map(tuple, signatures)), now, drops, crashes, hist, up_rest)
         return (tuple(map(tuple, signatures)), now, drops, crashes, hist)
 
-    def permute(self, state: tuple, perm: tuple[int, ...]) -> tuple:
+    def permute(self, state: State, perm: tuple[int, ...]) -> tuple:
         """The state with replica i renamed perm[i]."""
         scope = self.scope
 

@@ -42,6 +42,7 @@ from leaderless.model.state import (
     WACK,
     WREQ,
     Scope,
+    State,
 )
 
 KIND_NAMES = {WREQ: "wreq", WACK: "wack", RREQ: "rreq", RRESP: "rresp"}
@@ -158,7 +159,7 @@ class Views:
             for op, (client, _) in enumerate(self.scope.ops)
         ]
 
-    def state(self, state: tuple) -> dict[str, Any]:
+    def state(self, state: State) -> dict[str, Any]:
         scope = self.scope
         version = self.version
         ops = {}
@@ -187,7 +188,7 @@ class Views:
             **self._hints(state),
         }
 
-    def _hints(self, state: tuple) -> dict[str, Any]:
+    def _hints(self, state: State) -> dict[str, Any]:
         """With stand-ins: the hints each keeps, as (replica, version) pairs."""
         if not self.scope.config.stand_ins:
             return {}
@@ -262,7 +263,7 @@ class Views:
             found["loses"] = {"why": reason, "op": None if op is None else self.op_name(op)}
         return found
 
-    def describe(self, label: Any, before: tuple) -> str:
+    def describe(self, label: Any, before: State) -> str:
         """The step in words, e.g. "replica 2 applies w(0,0)@1"."""
         return ACTION_OF[type(label)].describe(self, label, before)
 
