@@ -347,18 +347,8 @@ class Catalogue:
                         f"responses: {responses} received, {in_flight[op]} requests or "
                         "responses in flight"
                     )
-            else:
-                awaiting = live[op][L_AWAITING]
-                for code in net:
-                    kind, m_op, replica, _ = table[code]
-                    if m_op == op and (kind == WACK or kind == WREQ):
-                        awaiting &= ~(1 << replica)
-                if awaiting:
-                    replica = (awaiting & -awaiting).bit_length() - 1
-                    return (
-                        f"read {self.op_name(op)} awaits the repair ack of replica "
-                        f"{replica}, but neither its repair nor its ack is in flight"
-                    )
+            elif (stuck := self._repair_stuck_op(state, op)) is not None:
+                return stuck
         return None
 
     def _availability_by_level(self, state: State, active: tuple[int, ...]) -> str | None:
@@ -437,22 +427,27 @@ class Catalogue:
         return self._repair_stuck(state, active)
 
     def _repair_stuck(self, state: State, active: tuple[int, ...]) -> str | None:
-        hist, live, net, table = state[HIST], state[LIVE], state[NET], self.table
+        """The first repairing read of `active` that waits for an ack that cannot come."""
         for op in active:
-            if hist[op][H_STATUS] != REPAIRING:
-                continue
-            awaiting = live[op][L_AWAITING]
-            for code in net:
-                kind, m_op, replica, _ = table[code]
-                if m_op == op and (kind == WACK or kind == WREQ):
-                    awaiting &= ~(1 << replica)
-            if awaiting:
-                replica = (awaiting & -awaiting).bit_length() - 1
-                return (
-                    f"read {self.op_name(op)} awaits the repair ack of replica "
-                    f"{replica}, but neither its repair nor its ack is in flight"
-                )
+            if state[HIST][op][H_STATUS] == REPAIRING:
+                stuck = self._repair_stuck_op(state, op)
+                if stuck is not None:
+                    return stuck
         return None
+
+    def _repair_stuck_op(self, state: State, op: int) -> str | None:
+        awaiting = state[LIVE][op][L_AWAITING]
+        for code in state[NET]:
+            kind, m_op, replica, _ = self.table[code]
+            if m_op == op and (kind == WACK or kind == WREQ):
+                awaiting &= ~(1 << replica)
+        if not awaiting:
+            return None
+        replica = (awaiting & -awaiting).bit_length() - 1
+        return (
+            f"read {self.op_name(op)} awaits the repair ack of replica "
+            f"{replica}, but neither its repair nor its ack is in flight"
+        )
 
     def read_after_acknowledged_delete(self, hist: tuple) -> bool:
         scope = self.scope
