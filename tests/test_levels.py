@@ -39,14 +39,17 @@ def _config(topology: tuple, write: str, read: str, client_dcs: tuple[str, str])
 
 
 def _cases() -> list[tuple]:
-    """Every pair of levels on every topology, both ways round between two datacenters;
-    a pair that asks exactly what an earlier one asks (ONE and LOCAL_ONE in one
-    datacenter, say) is the same model and is explored once."""
+    """Every pair of levels on every topology (both ways round between the datacenters of
+    the small one); a pair that asks exactly what an earlier one asks (ONE and LOCAL_ONE
+    in one datacenter, say) is the same model and is explored once."""
     cases, seen = [], set()
     for topology in TOPOLOGIES:
         n = sum(count for _, count in topology)
         names = [name for name, _ in topology]
-        placements = {(names[0], names[-1]), (names[-1], names[0])}
+        # Both ways round on the small topology; the larger one, writer in dc1 only.
+        placements = {(names[0], names[-1])}
+        if n <= 3:
+            placements.add((names[-1], names[0]))
         for write, read in itertools.product(LEVELS, READ_LEVELS):
             if {"TWO": 2, "THREE": 3}.get(write, 0) > n or {"TWO": 2, "THREE": 3}.get(read, 0) > n:
                 continue
