@@ -174,3 +174,17 @@ def test_matrix_over_levels_is_a_valid_report(capsys: pytest.CaptureFixture[str]
     )
     schema = json.loads((schemas / "matrix.schema.json").read_text())
     jsonschema.Draft202012Validator(schema, registry=registry).validate(data)
+
+
+def test_a_gate_scenario_with_model_levels_proves_the_overlap_of_its_levels(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Model keys, not a Cassandra table: the Z3 check must read the levels, not w and r.
+    gate_file = tmp_path / "leaderless.toml"
+    gate_file.write_text(
+        "[[scenario]]\nname = 'levels'\ndatacenters = { dc1 = 2, dc2 = 1 }\n"
+        "client_dcs = ['dc1', 'dc2']\nwrite_level = 'LOCAL_QUORUM'\nread_level = 'LOCAL_ONE'\n"
+        "clients = 'w,r'\nexpect_violated = ['quorum-overlap', 'stale-read']\n"
+    )
+    assert main(["gate", str(gate_file), "--quiet", "--no-times"]) == 0
+    assert "2 passed, 0 failed" in capsys.readouterr().out

@@ -41,8 +41,7 @@ from leaderless.checker.gate_report import FAIL, PASS
 from leaderless.checker.html import render_html_sections
 from leaderless.checker.outcome import exit_code
 from leaderless.checker.render import VACUOUS, exploration_data, trace_text, vacuous
-from leaderless.proofs.quorum import prove_overlap
-from leaderless.proofs.topology import prove_topology
+from leaderless.proofs.topology import prove_config_overlap, prove_topology
 
 _OVERLAP_VERDICTS = {"proved": HOLDS, "refuted": VIOLATED, "unknown": INCONCLUSIVE}
 
@@ -85,8 +84,8 @@ def _overlap_check(scenario: Scenario) -> dict[str, Any]:
             scenario.topology, scenario.read_level, scenario.write_level, scenario.sloppy
         )
     else:
-        config = scenario.model_config
-        result = prove_overlap(config.n, config.r, config.w)
+        # Numeric quorums, or the model's own datacenters and levels.
+        result = prove_config_overlap(scenario.model_config)
     data = result.to_json(times=False)
     reason = data.get("explanation") or data.get("reason") or ""
     details = reason
