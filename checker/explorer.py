@@ -158,8 +158,10 @@ def explore(
     applicable = model.applicable
     wanted = applicable
     # Asked like `wanted`: only until a state in the situation (or a violation) is found.
-    in_situation = getattr(model, "reached", None)
-    unreached = applicable if in_situation is not None else 0
+    names_situations = hasattr(model, "reached")
+    # A model that names no situations is asked nothing: `unreached` stays 0.
+    in_situation: Callable[[State, int], int] = getattr(model, "reached", lambda state, asked: 0)
+    unreached = applicable if names_situations else 0
     first_violation: dict[int, int] = {}  # property index -> fingerprint
     parents: dict[int, int | None] = {}
     violations = model.violations
@@ -227,7 +229,7 @@ def explore(
                 broken = violations(state, wanted) if wanted else 0
                 if broken:
                     record(broken, fp)
-                if unreached and in_situation is not None:
+                if unreached:
                     unreached &= ~in_situation(state, unreached)
         left_in_level = len(queue)
         successors = model.successors
@@ -249,7 +251,7 @@ def explore(
                     broken = violations(nxt, wanted)
                     if broken:
                         record(broken, fp)
-                if unreached and in_situation is not None:
+                if unreached:
                     unreached &= ~in_situation(nxt, unreached)
                 push((nxt, fp))
                 found_for_next_level += 1
@@ -284,7 +286,7 @@ def explore(
                 "no violation found so far"
             )
             verdict = Verdict(prop.id, prop.meaning, INCONCLUSIVE, reason=reason)
-        if in_situation is not None:
+        if names_situations:
             verdict = replace(
                 verdict,
                 reached=None if verdict.status == NOT_APPLICABLE else not unreached >> index & 1,

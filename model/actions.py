@@ -27,7 +27,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from leaderless.model.config import Config
+from leaderless.model.config import OPTION, Config
 from leaderless.model.levels import meets
 from leaderless.model.state import (
     CRASHES,
@@ -772,7 +772,6 @@ class Action:
     actor: Callable[[Any, Scope], Participant | None]  # the participant it happens at
     describe: Callable[[Names, Any, tuple], str]  # the step in words, given the state before
     symbolic: bool = True  # the symbolic encoding (leaderless.proofs.symbolic) covers it
-    occurs: Callable[[Config], bool] = lambda config: True  # the config can take a step of it
     option: str | None = None  # the Config field that brings it in, for an extension's action
     # What a diagram draws for a step beyond its actor and its words: what became of the
     # message the label names (delivered, dropped, redirected), marks on lifelines as
@@ -785,6 +784,10 @@ class Action:
     @property
     def name(self) -> str:
         return self.label.__name__
+
+    def occurs(self, config: Config) -> bool:
+        """Whether `config` can take a step of it: always, or once its option is set."""
+        return self.option is None or getattr(config, self.option) != OPTION[self.option].default
 
 
 def _client_of(op: int, scope: Scope) -> Participant:
@@ -973,7 +976,6 @@ ACTIONS: tuple[Action, ...] = (
         ),
         marks=lambda label: ((("replica", label.replica), "purge", "purges a tombstone"),),
         symbolic=False,
-        occurs=lambda config: config.gc_grace is not None,
         option="gc_grace",
     ),
     Action(
@@ -989,7 +991,6 @@ ACTIONS: tuple[Action, ...] = (
         ),
         loses=lambda names, label: ("the network split", None),
         symbolic=False,
-        occurs=lambda config: config.max_partitions > 0,
         option="max_partitions",
     ),
     Action(
@@ -1001,7 +1002,6 @@ ACTIONS: tuple[Action, ...] = (
         actor=lambda label, scope: None,
         describe=lambda names, label, before: "the network heals",
         symbolic=False,
-        occurs=lambda config: config.max_partitions > 0,
         option="max_partitions",
     ),
     Action(
@@ -1017,7 +1017,6 @@ ACTIONS: tuple[Action, ...] = (
         ),
         fate="redirected",
         symbolic=False,
-        occurs=lambda config: config.stand_ins > 0,
         option="stand_ins",
     ),
     Action(
@@ -1035,7 +1034,6 @@ ACTIONS: tuple[Action, ...] = (
             (("replica", label.replica), "handoff", f"gets a hint from H{label.stand_in}"),
         ),
         symbolic=False,
-        occurs=lambda config: config.stand_ins > 0,
         option="stand_ins",
     ),
 )
