@@ -105,6 +105,44 @@ readings:
   document says.
 * One Handoff step per pair (h, i, v): its label names v, since a stand-in may hold
   two versions for one replica.
+
+The extension "siblings with causal contexts (version vectors)" of docs/MODEL.md and its
+property `no-lost-update` are followed from that section alone. A sibling set is a
+frozenset of op ids, NIL under siblings is the empty frozenset (so `store` starts as n
+empty sets), and a read's `result` is None only while it has none, as above. `ctx(o)` is
+no field of the state: it is computed from the ops' records whenever it is needed, which
+gives the context fixed at o's invocation, because every read before o in its script had
+completed then, and a completed op's status and result never change. Labels write a
+sibling set sorted (`show`), so they do not depend on a frozenset's iteration order.
+Every property is written once over `held(result)`, the set of updates a version holds
+(one or none under lww and arrival, where each rule is the base rule word for word).
+Its readings:
+
+* Reading: "the last read that precedes o in c's script and whose status is ok" is the
+  last of the ok reads before o: a failed read after it is skipped (script `rrw` with
+  the second read timed out takes the first read's result), not "the last read, if ok".
+* Reading: `no-lost-update`'s "some client writes" counts deletes, as the base table
+  does (clients `d,r` under lww: the property applies; an ok delete can be lost too).
+* Reading: under lww with deletes a delete has a context like a write (it "is an op
+  like a write"), a tombstone holds its delete, and a read that returned a tombstone
+  puts the delete into the next update's context; "a write b with a in ctx(b)" ranges
+  over updates, a delete b included.
+* Reading: `monotonic-reads` under siblings, "every x2 in X2 has x2 -> x1 for some x1 in
+  X1", lets the x1 differ from one x2 to the next (for all x2, some x1).
+* Reading: "kept" looks at exactly the three places named: the stores of up replicas,
+  the `wreq`s in `net` to up replicas (a read repair's too, under lww: "wreq(., j, v)"
+  names any op), and every stand-in hint, also one for a crashed replica that can never
+  be handed off (the rule does not ask). A response in flight, a pending read's
+  responses and a read's result keep nothing.
+* Reading: under lww, two blind writes in one script (`ww`, no read between) lose the
+  first: the second's context is empty, so once it overwrites every copy the first is
+  not kept. The document's definition says so; siblings keep both as siblings.
+* `convergence` with anti-entropy under siblings is never violated, as under lww:
+  pairwise merging to a fixpoint leaves every up replica with the merge of all their
+  sets (merge of a union is a join), so no two differ.
+* The configuration errors: `siblings` with a `d`, with read repair, with `gc_grace`
+  (so with `purge_repaired` too); anti-entropy stays an error under `arrival` only.
+  `linearizable` is n/a under siblings; `lww-order` needs lww as before.
 """
 
 from __future__ import annotations
@@ -126,6 +164,7 @@ PROPERTY_IDS = (
     "convergence",
     "availability",
     "no-resurrection",
+    "no-lost-update",
 )
 
 LEVELS = (
@@ -175,15 +214,19 @@ class RefConfig:
             and self.max_drops >= 0
             and 0 <= self.max_crashes <= self.n
             and self.read_repair in ("off", "async", "blocking")
-            and self.resolution in ("lww", "arrival")
+            and self.resolution in ("lww", "arrival", "siblings")
             and self.max_partitions >= 0
             and self.hinted_handoff in ("off", "sloppy", "strict")
             and self.stand_ins >= 0
         )
         if not ok:
             raise ValueError(f"invalid configuration {self}")
-        if self.resolution != "lww" and (self.anti_entropy or self.read_repair != "off"):
-            raise ValueError("anti-entropy and read repair need resolution = lww")
+        if self.resolution == "arrival" and self.anti_entropy:
+            raise ValueError("anti-entropy needs resolution = lww or siblings")
+        if self.resolution != "lww" and self.read_repair != "off":
+            raise ValueError("read repair needs resolution = lww")
+        if self.resolution == "siblings" and self.gc_grace is not None:
+            raise ValueError("siblings with gc_grace")
         if self.resolution != "lww" and any("d" in s for s in self.clients):
             raise ValueError("a delete needs resolution = lww")
         if self.gc_grace is not None and self.gc_grace < 0:
@@ -249,13 +292,19 @@ class State:
 
 
 # Messages are plain tuples: ("wreq", o, i, v), ("wack", o, i), ("rreq", o, i),
-# ("rresp", o, i, v), where o = (c, k). A version is (ts, o) under lww and o under
-# arrival; whether (ts, o) is a write's value or a tombstone is the kind of op o.
+# ("rresp", o, i, v), where o = (c, k). A version is (ts, o) under lww, o under
+# arrival and a frozenset of op ids (a sibling set) under siblings; whether (ts, o) is
+# a write's value or a tombstone is the kind of op o.
+
+
+def nil(cfg: RefConfig) -> object:
+    """The version a replica starts with: NIL, the empty sibling set under siblings."""
+    return frozenset() if cfg.resolution == "siblings" else NIL
 
 
 def initial_state(cfg: RefConfig) -> State:
     return State(
-        store=(NIL,) * cfg.n,
+        store=(nil(cfg),) * cfg.n,
         up=(True,) * cfg.n,
         now=0,
         ops=tuple(tuple(Op() for _ in script) for script in cfg.clients),
@@ -324,6 +373,11 @@ def below(cfg: RefConfig, a: object, b: object) -> bool:
     return vkey(cfg, a) < vkey(cfg, b)
 
 
+def version_order(cfg: RefConfig, v: object) -> tuple:
+    """A sort key for the order of steps only: sibling sets have no total order."""
+    return tuple(sorted(v)) if cfg.resolution == "siblings" else vkey(cfg, v)
+
+
 def version_of(cfg: RefConfig, s: State, o: tuple) -> object:
     return (op(s, o).ts, o) if cfg.resolution == "lww" else o
 
@@ -343,6 +397,57 @@ def busy(s: State, c: int) -> bool:
 
 def drop_for(net: frozenset, o: tuple, kinds: tuple[str, ...]) -> frozenset:
     return frozenset(m for m in net if not (m[0] in kinds and m[1] == o))
+
+
+def show(x: object) -> str:
+    """repr, except that a sibling set is written sorted, as {(0, 0), (1, 0)}, so that a
+    label does not depend on a frozenset's iteration order."""
+    if isinstance(x, frozenset):
+        return "{" + ", ".join(show(y) for y in sorted(x)) + "}"
+    if isinstance(x, tuple):
+        return "(" + ", ".join(show(y) for y in x) + ("," if len(x) == 1 else "") + ")"
+    return repr(x)
+
+
+# ---------------------------------------------------------------- siblings and contexts
+
+
+def held(cfg: RefConfig, v: object) -> frozenset:
+    """The updates a version (or a read's result) holds: under lww and arrival the one
+    it names (none for NIL), under siblings every member of the sibling set."""
+    if v is NIL:
+        return frozenset()
+    if cfg.resolution == "siblings":
+        return v
+    return frozenset({write_of(cfg, v)})
+
+
+def ctx(cfg: RefConfig, s: State, o: tuple) -> frozenset:
+    """The causal context of update o: X, what the last ok read before o in its client's
+    script returned, and the contexts of X's members (closed downwards)."""
+    c, k = o
+    x_set = frozenset()
+    for j in range(k):
+        if cfg.clients[c][j] == "r" and s.ops[c][j].status == "ok":
+            x_set = held(cfg, s.ops[c][j].result)
+    closed = set(x_set)
+    for x in x_set:
+        closed |= ctx(cfg, s, x)
+    return frozenset(closed)
+
+
+def merge(cfg: RefConfig, s: State, writes: frozenset) -> frozenset:
+    """The members of `writes` that no member of `writes` supersedes."""
+    return frozenset(x for x in writes if not any(x in ctx(cfg, s, y) for y in writes))
+
+
+def absorb(cfg: RefConfig, s: State, stored: object, v: object) -> object:
+    """What a replica stores once version v reaches it (a write request, a handoff)."""
+    if cfg.resolution == "lww":
+        return vmax(cfg, stored, v)
+    if cfg.resolution == "arrival":
+        return v
+    return merge(cfg, s, stored | v)
 
 
 # ---------------------------------------------------------------- datacenters and levels
@@ -441,8 +546,10 @@ def invoke(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
                 net = s.net | sent(s, {("wreq", o, i, (t, o)) for i in ups})
                 yield f"Invoke{o} t={t}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
         else:
+            # Under siblings ctx(o) is no field: it is read off the client's reads.
+            v = frozenset({o}) if cfg.resolution == "siblings" else o
             rec = replace(op(s, o), status="pending", invoked=now)
-            net = s.net | sent(s, {("wreq", o, i, o) for i in ups})
+            net = s.net | sent(s, {("wreq", o, i, v) for i in ups})
             yield f"Invoke{o}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
 
 
@@ -450,15 +557,14 @@ def deliver_write_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
     _, o, i, v = m
     if not s.up[i]:
         return
-    new = vmax(cfg, s.store[i], v) if cfg.resolution == "lww" else v
-    store = s.store[:i] + (new,) + s.store[i + 1 :]
+    store = s.store[:i] + (absorb(cfg, s, s.store[i], v),) + s.store[i + 1 :]
     net = s.net - {m}
     rec = op(s, o)
     if (is_update(cfg, o) and rec.status == "pending") or (
         kind(cfg, o) == "r" and rec.status == "repairing"
     ):
         net = net | sent(s, {("wack", o, i)})
-    yield f"DeliverWriteRequest{m}", replace(s, store=store, net=net)
+    yield f"DeliverWriteRequest{show(m)}", replace(s, store=store, net=net)
 
 
 def deliver_write_ack(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[str, State]]:
@@ -477,7 +583,7 @@ def deliver_write_ack(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[str,
         rec = replace(rec, awaiting=awaiting)
         if not awaiting:
             rec = replace(rec, status="ok", completed=s.now)
-    yield f"DeliverWriteAck{m}", replace(s, ops=with_op(s, o, rec), net=net)
+    yield f"DeliverWriteAck{show(m)}", replace(s, ops=with_op(s, o, rec), net=net)
 
 
 def deliver_read_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[str, State]]:
@@ -485,7 +591,7 @@ def deliver_read_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[s
     if not s.up[i]:
         return
     net = (s.net - {m}) | sent(s, {("rresp", o, i, s.store[i])})
-    yield f"DeliverReadRequest{m}", replace(s, net=net)
+    yield f"DeliverReadRequest{show(m)}", replace(s, net=net)
 
 
 def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[str, State]]:
@@ -495,7 +601,17 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
     responses = rec.responses | {(i, v)}
     if not meets(cfg, frozenset(j for j, _ in responses), o):
         rec = replace(rec, responses=responses)
-        yield f"DeliverReadResponse{m}", replace(s, ops=with_op(s, o, rec), net=net)
+        yield f"DeliverReadResponse{show(m)}", replace(s, ops=with_op(s, o, rec), net=net)
+        return
+    net = drop_for(net, o, ("rreq", "rresp"))
+    if cfg.resolution == "siblings":
+        # One result, no choice; read repair is off (anything else is a config error).
+        x = merge(cfg, s, frozenset().union(*(u for _, u in responses)))
+        done = replace(rec, status="ok", completed=s.now, result=x, responses=frozenset())
+        yield (
+            f"DeliverReadResponse{show(m)} -> {show(x)}",
+            replace(s, ops=with_op(s, o, done), net=net),
+        )
         return
     versions = {u for _, u in responses}
     if cfg.resolution == "lww":
@@ -505,7 +621,6 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
         choices = [best]
     else:
         choices = sorted(versions, key=lambda u: vkey(cfg, u))
-    net = drop_for(net, o, ("rreq", "rresp"))
     for x in choices:
         stale = frozenset(j for j, u in responses if below(cfg, u, x))
         done = replace(rec, status="ok", completed=s.now, result=x, responses=frozenset())
@@ -523,12 +638,12 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
                 rec, status="repairing", result=x, awaiting=stale, responses=frozenset()
             )
             nxt = replace(s, ops=with_op(s, o, waiting), net=net | sent(s, repairs))
-        yield f"DeliverReadResponse{m} -> {x}", nxt
+        yield f"DeliverReadResponse{show(m)} -> {show(x)}", nxt
 
 
 def drop(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[str, State]]:
     if s.drops < cfg.max_drops:
-        yield f"Drop{m}", replace(s, net=s.net - {m}, drops=s.drops + 1)
+        yield f"Drop{show(m)}", replace(s, net=s.net - {m}, drops=s.drops + 1)
 
 
 def timeout(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
@@ -568,7 +683,10 @@ def anti_entropy(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     for i in range(cfg.n):
         for j in range(i + 1, cfg.n):
             if s.up[i] and s.up[j] and same_side(s, i, j) and s.store[i] != s.store[j]:
-                v = vmax(cfg, s.store[i], s.store[j])
+                if cfg.resolution == "siblings":
+                    v = merge(cfg, s, s.store[i] | s.store[j])
+                else:
+                    v = vmax(cfg, s.store[i], s.store[j])
                 store = tuple(v if x in (i, j) else s.store[x] for x in range(cfg.n))
                 yield f"AntiEntropy({i},{j})", replace(s, store=store)
 
@@ -640,7 +758,7 @@ def with_hints(cfg: RefConfig, s: State, h: int, held: frozenset) -> tuple:
 def redirect(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     if cfg.hinted_handoff == "off":
         return
-    for m in sorted(s.net, key=repr):
+    for m in sorted(s.net, key=show):
         if m[0] != "wreq" or not is_update(cfg, m[1]) or op(s, m[1]).status != "pending":
             continue
         _, o, i, v = m
@@ -649,23 +767,22 @@ def redirect(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
             net = s.net - {m}
             if cfg.hinted_handoff == "sloppy":
                 net = net | {("wack", o, h)}
-            yield f"Redirect({m}, {h})", replace(s, net=net, hints=hints)
+            yield f"Redirect({show(m)}, {h})", replace(s, net=net, hints=hints)
 
 
 def handoff(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
-    for h, held in zip(stand_ins(cfg), s.hints, strict=True):
-        for i, v in sorted(held, key=lambda pair: (pair[0], vkey(cfg, pair[1]))):
+    for h, hinted in zip(stand_ins(cfg), s.hints, strict=True):
+        for i, v in sorted(hinted, key=lambda pair: (pair[0], version_order(cfg, pair[1]))):
             if not s.up[i]:
                 continue
-            new = vmax(cfg, s.store[i], v) if cfg.resolution == "lww" else v
-            store = s.store[:i] + (new,) + s.store[i + 1 :]
-            hints = with_hints(cfg, s, h, held - {(i, v)})
-            yield f"Handoff({h},{i},{v})", replace(s, store=store, hints=hints)
+            store = s.store[:i] + (absorb(cfg, s, s.store[i], v),) + s.store[i + 1 :]
+            hints = with_hints(cfg, s, h, hinted - {(i, v)})
+            yield f"Handoff({h},{i},{show(v)})", replace(s, store=store, hints=hints)
 
 
 def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     yield from invoke(cfg, s)
-    for m in sorted(s.net, key=repr):
+    for m in sorted(s.net, key=show):
         handler = {
             "wreq": deliver_write_request,
             "wack": deliver_write_ack,
@@ -686,7 +803,9 @@ def successors(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
 
 # ---------------------------------------------------------------- properties
 # "write" in the base properties reads "write or delete" (an update); the update a
-# read's result names may be a delete (see the readings above).
+# read's result names may be a delete (see the readings above). A result is read as
+# the set of updates it holds (`held`): one or none under lww and arrival, where each
+# rule below is the base rule word for word, the sibling set under siblings.
 
 
 def precedes(s: State, a: tuple, b: tuple) -> bool:
@@ -700,13 +819,14 @@ def ok_reads(cfg: RefConfig, s: State) -> list[tuple]:
 
 def _stale_read(cfg: RefConfig, s: State, same_client: bool) -> bool:
     for rd in ok_reads(cfg, s):
-        x = write_of(cfg, op(s, rd).result)
+        xs = held(cfg, op(s, rd).result)
         for wr in all_ops(cfg):
             if not is_update(cfg, wr) or op(s, wr).status != "ok":
                 continue
             if same_client and wr[0] != rd[0]:
                 continue
-            if precedes(s, wr, rd) and (x is None or precedes(s, x, wr)):
+            # An empty result is NIL; all() of an empty set is True, as it should be.
+            if precedes(s, wr, rd) and all(precedes(s, x, wr) for x in xs):
                 return True
     return False
 
@@ -725,25 +845,24 @@ def monotonic_reads(cfg: RefConfig, s: State) -> bool:
         for r2 in reads:
             if r1[0] != r2[0] or not precedes(s, r1, r2):
                 continue
-            x1 = write_of(cfg, op(s, r1).result)
-            x2 = write_of(cfg, op(s, r2).result)
-            if x1 is not None and (x2 is None or precedes(s, x2, x1)):
+            xs1 = held(cfg, op(s, r1).result)
+            xs2 = held(cfg, op(s, r2).result)
+            # Reading: "every x2 has x2 -> x1 for some x1": the x1 may differ per x2.
+            if xs1 and all(any(precedes(s, x2, x1) for x1 in xs1) for x2 in xs2):
                 return True
     return False
 
 
 def aborted_read(cfg: RefConfig, s: State) -> bool:
     for rd in ok_reads(cfg, s):
-        x = write_of(cfg, op(s, rd).result)
-        if x is not None and op(s, x).status == "fail":
+        if any(op(s, x).status == "fail" for x in held(cfg, op(s, rd).result)):
             return True
     return False
 
 
 def write_atomicity(cfg: RefConfig, s: State) -> bool:
     for i in range(cfg.n):
-        x = write_of(cfg, s.store[i])
-        if s.up[i] and x is not None and op(s, x).status == "fail":
+        if s.up[i] and any(op(s, x).status == "fail" for x in held(cfg, s.store[i])):
             return True
     return False
 
@@ -875,6 +994,25 @@ def no_resurrection(cfg: RefConfig, s: State) -> bool:
     return False
 
 
+def no_lost_update(cfg: RefConfig, s: State) -> bool:
+    holding = set()
+    for i in range(cfg.n):
+        if s.up[i]:
+            holding |= held(cfg, s.store[i])
+    for m in s.net:
+        if m[0] == "wreq" and s.up[m[2]]:
+            holding |= held(cfg, m[3])
+    for hinted in s.hints:
+        for _, v in hinted:
+            holding |= held(cfg, v)
+    kept = set(holding)
+    for b in holding:
+        kept |= ctx(cfg, s, b)
+    return any(
+        is_update(cfg, a) and op(s, a).status == "ok" and a not in kept for a in all_ops(cfg)
+    )
+
+
 CHECKS = {
     "stale-read": stale_read,
     "read-your-writes": read_your_writes,
@@ -886,6 +1024,7 @@ CHECKS = {
     "convergence": convergence,
     "availability": availability,
     "no-resurrection": no_resurrection,
+    "no-lost-update": no_lost_update,
 }
 
 
@@ -907,10 +1046,12 @@ def applicable(cfg: RefConfig) -> dict[str, bool]:
         "aborted-read": cfg.timeouts and updates and reads,
         "write-atomicity": cfg.timeouts and updates,
         "lww-order": cfg.resolution == "lww" and scripts.count("w") + scripts.count("d") >= 2,
-        "linearizable": reads,
+        "linearizable": reads and cfg.resolution != "siblings",
         "convergence": cfg.n >= 2 and updates and kept,
         "availability": True,
         "no-resurrection": "d" in scripts and "w" in scripts and reads,
+        # Reading: "some client writes" counts deletes, as in the base table.
+        "no-lost-update": updates and (cfg.gc_grace is None or "d" not in scripts),
     }
 
 
