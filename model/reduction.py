@@ -1,0 +1,247 @@
+"""Partial-order reduction (docs/MODEL.md, "Partial-order reduction"): `ReducedModel`.
+
+At a state, the reduced relation offers either every step, or one step alone: the
+delivery of one message at a replica that nothing else can interfere with before it
+happens (a singleton ample set). Which deliveries qualify, and why every verdict of
+every property in the catalogue survives, is argued in docs/MODEL.md; in short:
+
+- **no-op request** (N): a `wreq(o, i, v)` of a completed op (so it sends no ack) to
+  an up replica that already holds `v` or a larger version under `lww`. Its delivery
+  only takes the message out of `net`; every other step commutes with it, or (a
+  crash of i, a cut) takes the message out itself, or (its drop) leaves a state that
+  the delivery reaches with one more drop to spare.
+- **final read request** (R): an `rreq(o, i)` at an up replica whose stored version
+  can no longer change and which can no longer crash. The answer is then fixed; a
+  drop of the request is matched by a drop of the response, and a timeout, the read
+  deciding or a cut remove the response as they would have removed the request.
+- **quiet write request** (W): any `wreq(o, i, v)` at an up replica under `lww` when no
+  fault is left to spend (drops, crashes, partitions), without timeouts or
+  anti-entropy, and no read can ever reach replica i again (no `rreq(·, i)` in `net`,
+  no read left to invoke): taking the larger version commutes with every other
+  update of i, and nothing else reads i's store.
+
+Each is invisible to every property of the catalogue but one-sidedly to the
+quiescent ones (N and W can make a state quiescent, never the reverse), and the
+state graph is acyclic (`progress_measure`), which together make the reduction
+preserve the reachability of every violation and every situation (with and without
+symmetry). Configurations outside that argument are refused (`UnsupportedReduction`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from leaderless.model.actions import PartitionedTransitions, Step, Transitions
+from leaderless.model.properties import CATALOGUE
+from leaderless.model.state import (
+    CRASHES,
+    DROPS,
+    FAIL,
+    H_STATUS,
+    H_VERSION,
+    HIST,
+    IDLE,
+    NET,
+    OK,
+    PENDING,
+    REPAIRING,
+    RREQ,
+    RRESP,
+    STORE,
+    UP,
+    WACK,
+    WREQ,
+    MessageTable,
+    Scope,
+    State,
+)
+from leaderless.model.system import ReplicationModel
+
+# The properties the argument of docs/MODEL.md covers, by id: what each reads is
+# listed there. A property added to the catalogue is refused until the argument
+# covers it too.
+COVERED = (
+    "stale-read",
+    "read-your-writes",
+    "monotonic-reads",
+    "aborted-read",
+    "write-atomicity",
+    "lww-order",
+    "linearizable",
+    "convergence",
+    "availability",
+    "no-resurrection",
+    "no-lost-update",
+)
+
+
+class UnsupportedReduction(ValueError):
+    """The partial-order reduction's argument does not cover this configuration; the
+    message names the option (as on the command line) that puts it outside."""
+
+
+def refusal(model: ReplicationModel) -> str | None:
+    """Why the reduction cannot be offered for `model`, naming the option; None if it can."""
+    config = model.config
+    if type(model) is not ReplicationModel or type(model.transitions) not in (
+        Transitions,
+        PartitionedTransitions,
+    ):
+        return f"the reduction covers the model of docs/MODEL.md only, not {type(model).__name__}"
+    if config.stand_ins:
+        return "--reduction por does not cover --hinted-handoff (hints are a second way in)"
+    if config.resolution not in ("lww", "arrival"):
+        return f"--reduction por does not cover --resolution {config.resolution}"
+    if config.gc_grace is not None and config.has_deletes:
+        # Purge then anti-entropy can bring a tombstone back and purge it again: the
+        # state graph has cycles, and the argument needs none.
+        return "--reduction por does not cover --gc-grace with deletes (purging makes cycles)"
+    known = {prop.id: prop for prop in CATALOGUE}
+    for index, prop in enumerate(model.properties):
+        if not model.applicable >> index & 1:
+            continue
+        if prop.id not in COVERED or known.get(prop.id) is not prop:
+            return f"--reduction por does not cover the property {prop.id}"
+    return None
+
+
+class ReducedModel:
+    """`model` with the reduced successor relation; everything else is `model`'s."""
+
+    def __init__(self, model: ReplicationModel) -> None:
+        why = refusal(model)
+        if why is not None:
+            raise UnsupportedReduction(why)
+        self.model = model
+        scope = model.scope
+        config = scope.config
+        self.scope = scope
+        self.transitions = model.transitions
+        self._full = model.transitions.successors
+        self._table = MessageTable(scope)
+        self._lww = scope.lww
+        self._n = scope.n
+        self._is_write = scope.is_write
+        self._max_drops = config.max_drops
+        self._max_crashes = config.max_crashes
+        self._max_partitions = config.max_partitions
+        # R's "the store can no longer change" without comparing with every version:
+        # only when no anti-entropy and no read repair can bring one in.
+        self._closed_updates = not config.anti_entropy and config.read_repair == "off"
+        # W needs all of these for the whole run, and the rest per state.
+        self._quiet_possible = self._lww and not config.anti_entropy and not config.timeouts
+
+    def __getattr__(self, name: str) -> Any:
+        # Views, properties, canonical keys: the model's own (only successors differ).
+        return getattr(self.model, name)
+
+    def successors(self, state: State) -> Iterable[Step]:
+        code = self.ample(state)
+        if code is None:
+            return self._full(state)
+        return self._deliver(state, code)
+
+    def _deliver(self, state: State, code: int) -> Iterator[Step]:
+        transitions = self.transitions
+        m = transitions.table[code]  # fills delivery_labels[code] on first use
+        index = bisect_left(state[NET], code)
+        if m.kind == WREQ:
+            nxt = transitions.deliver_write_request(state, index, m)
+        else:
+            nxt = transitions.deliver_read_request(state, index, m)
+        assert nxt is not None  # ample() chose a replica that is up
+        yield transitions.delivery_labels[code], nxt
+
+    def ample(self, state: State) -> int | None:
+        """The message whose delivery is the only step offered at `state`, or None when
+        every step is (see the module docstring for N, R and W)."""
+        store, up, net, hist = state[STORE], state[UP], state[NET], state[HIST]
+        if not net:
+            return None
+        table, lww, is_write = self._table, self._lww, self._is_write
+        updates_left = any(
+            is_write[op] and record[H_STATUS] == IDLE for op, record in enumerate(hist)
+        )
+        crashes_spent = state[CRASHES] >= self._max_crashes
+        quiet = (
+            self._quiet_possible
+            and crashes_spent
+            and state[DROPS] >= self._max_drops
+            and self.scope.partitions_spent(up) >= self._max_partitions
+            and not any(
+                not is_write[op] and record[H_STATUS] == IDLE for op, record in enumerate(hist)
+            )
+        )
+        read_at = 0  # replicas with an rreq in flight, for W
+        if quiet:
+            for code in net:
+                if code & 3 == RREQ:
+                    read_at |= 1 << table[code].replica
+        top = None  # the largest version of any update invoked so far, for R
+        for code in net:
+            kind, op, replica, version = table[code]
+            if not up >> replica & 1:
+                continue
+            if kind == WREQ:
+                status = hist[op][H_STATUS]
+                if lww and (status == OK or status == FAIL) and version <= store[replica]:
+                    return code  # N
+                if quiet and not read_at >> replica & 1:
+                    return code  # W
+            elif kind == RREQ and crashes_spent and not updates_left:
+                if lww and top is None:
+                    top = max(
+                        (
+                            record[H_VERSION]
+                            for op_, record in enumerate(hist)
+                            if is_write[op_] and record[H_STATUS] != IDLE
+                        ),
+                        default=0,
+                    )
+                if self._store_final(state, replica, top):
+                    return code  # R
+        return None
+
+    def _store_final(self, state: State, replica: int, top: int | None) -> bool:
+        """Whether replica's stored version can no longer change (no update is left to
+        invoke, no purge: the caller and the refusal see to those)."""
+        held = state[STORE][replica]
+        if self._lww:
+            if top is not None and held >= top:
+                return True  # every version there is or will be is at most this one
+            if not self._closed_updates:
+                return False
+        table = self._table
+        for code in state[NET]:
+            kind, _, to, version = table[code]
+            if (
+                kind == WREQ
+                and to == replica
+                and (version > held if self._lww else version != held)
+            ):
+                return False
+        return True
+
+
+def progress_measure(scope: Scope, state: State) -> tuple[int, ...]:
+    """A measure that every step of the relation strictly lowers (lexicographically),
+    with no purge and no stand-ins: ops still to invoke, ops pending, ops repairing,
+    the weight of `net` (a request weighs 2, an ack or a response 1), crashes spent
+    (negated), the stores (negated: outside a delivery, only anti-entropy changes them,
+    and it raises one), and the network splits left (one in force counting half). So
+    the state graph is acyclic."""
+    statuses = [record[H_STATUS] for record in state[HIST]]
+    weight = sum(1 if code & 3 in (WACK, RRESP) else 2 for code in state[NET])
+    up = state[UP]
+    splits_left = scope.config.max_partitions - scope.partitions_spent(up)
+    return (
+        statuses.count(IDLE),
+        statuses.count(PENDING),
+        statuses.count(REPAIRING),
+        weight,
+        -state[CRASHES],
+        -sum(state[STORE]),
+        2 * splits_left + (scope.cut(up) != 0),
+    )
