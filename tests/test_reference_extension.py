@@ -1,6 +1,6 @@
 """The reference model alone on docs/MODEL.md's extensions: deletes, tombstones and
 purging, datacenters and consistency levels, `no-resurrection`; network partitions;
-sloppy quorums and hinted handoff.
+sloppy quorums and hinted handoff; siblings with causal contexts and `no-lost-update`.
 
 The document's "Facts of the extension" are asserted on the reference's explorer, or,
 where a full exploration would take the reference tens of seconds, by walking the
@@ -22,11 +22,17 @@ from reference_model import (
     State,
     availability,
     convergence,
+    ctx,
     explore,
     initial_state,
     meets,
+    merge,
+    monotonic_reads,
+    no_lost_update,
     no_resurrection,
     purge,
+    show,
+    stale_read,
     successors,
     vkey,
 )
@@ -66,7 +72,7 @@ def invoke(o: tuple, t: int | None = None) -> str:
 
 
 def wreq(o: tuple, i: int, v: object) -> str:
-    return f"DeliverWriteRequest{('wreq', o, i, v)}"
+    return f"DeliverWriteRequest{show(('wreq', o, i, v))}"
 
 
 def wack(o: tuple, i: int) -> str:
@@ -78,7 +84,7 @@ def rreq(o: tuple, i: int) -> str:
 
 
 def rresp(o: tuple, i: int, v: object) -> str:
-    return f"DeliverReadResponse{('rresp', o, i, v)}"
+    return f"DeliverReadResponse{show(('rresp', o, i, v))}"
 
 
 # The write reaches all three replicas (acked by 0 and 1); the delete reaches 0 and 1
@@ -569,7 +575,7 @@ V = (1, (0, 0))  # the write's version: drift 0, invoked at time 1
 
 
 def redirect(o: tuple, i: int, v: object, h: int) -> str:
-    return f"Redirect({('wreq', o, i, v)}, {h})"
+    return f"Redirect({show(('wreq', o, i, v))}, {h})"
 
 
 def hinted_labels(cfg: RefConfig, s: State) -> list[str]:
@@ -839,3 +845,346 @@ def test_reading_hinted_handoff_goes_with_client_dcs_purging_and_arrival() -> No
     RefConfig(**hh, client_dcs=("dc1", "dc1"))
     RefConfig(**hh, clients=("wd", "r"), gc_grace=0, purge_repaired=True)
     RefConfig(**hh, resolution="arrival")
+
+
+# ---------------------------------------------------------------- siblings and no-lost-update
+
+A, B, C = (0, 0), (1, 0), (2, 0)  # the first op of clients 0, 1, 2
+EMPTY = frozenset()
+
+
+def sib(*writes: tuple) -> frozenset:
+    return frozenset(writes)
+
+
+def siblings(**c: object) -> RefConfig:
+    return RefConfig(resolution="siblings", **c)
+
+
+def lost_update_at(**c: object) -> tuple[str, int | None]:
+    res = explore(RefConfig(**c))
+    return res.verdicts["no-lost-update"], res.lengths["no-lost-update"]
+
+
+def test_two_blind_writes_stay_siblings_and_a_read_returns_both() -> None:
+    cfg = siblings(n=1, w=1, r=1, clients=("w", "w", "r"))
+    s = walk(
+        cfg,
+        [invoke(A), wreq(A, 0, sib(A)), wack(A, 0), invoke(B), wreq(B, 0, sib(B)), wack(B, 0)],
+    )
+    assert s.store == (sib(A, B),)
+    assert ctx(cfg, s, B) == EMPTY
+    s = walk(cfg, [invoke(C), rreq(C, 0), rresp(C, 0, sib(A, B))], s)
+    assert (s.ops[2][0].status, s.ops[2][0].result) == ("ok", sib(A, B))
+    # A -> B -> the read: stale only if every sibling the read returned precedes B.
+    assert not stale_read(cfg, s)
+    older_only = replace(s, ops=s.ops[:2] + ((replace(s.ops[2][0], result=sib(A)),),))
+    assert stale_read(cfg, older_only)
+
+
+def test_a_write_with_a_context_supersedes_what_its_client_read_even_arriving_first() -> None:
+    cfg = siblings(n=2, w=1, r=1, clients=("w", "rw"))
+    b = (1, 1)
+    s = walk(
+        cfg, [invoke(A), wreq(A, 0, sib(A)), wack(A, 0), invoke(B), rreq(B, 0), rresp(B, 0, sib(A))]
+    )
+    assert s.ops[1][0].result == sib(A)
+    s = walk(cfg, [invoke(b)], s)
+    assert ctx(cfg, s, b) == sib(A)
+    assert s.net == {("wreq", A, 1, sib(A)), ("wreq", b, 0, sib(b)), ("wreq", b, 1, sib(b))}
+    # On replica 1 the superseding write comes before the write it supersedes, which
+    # then gives way on arrival; on replica 0 it replaces it.
+    s = walk(cfg, [wreq(b, 1, sib(b)), wreq(A, 1, sib(A)), wreq(b, 0, sib(b))], s)
+    assert s.store == (sib(b), sib(b))
+
+
+def test_contexts_are_closed_downwards() -> None:
+    # A -> read by client 1 -> its write b -> read by client 2 -> its write c: c's
+    # context names A only through b's, and A's late request to replica 0 gives way.
+    cfg = siblings(n=2, w=1, r=1, clients=("w", "rw", "rw"))
+    b, c = (1, 1), (2, 1)
+    s = walk(
+        cfg,
+        [
+            invoke(A),
+            wreq(A, 1, sib(A)),
+            wack(A, 1),
+            invoke(B),
+            rreq(B, 1),
+            rresp(B, 1, sib(A)),
+            invoke(b),
+            wreq(b, 1, sib(b)),
+            wack(b, 1),
+            invoke(C),
+            rreq(C, 1),
+            rresp(C, 1, sib(b)),
+            invoke(c),
+        ],
+    )
+    assert (ctx(cfg, s, b), ctx(cfg, s, c)) == (sib(A), sib(A, b))
+    assert merge(cfg, s, sib(A, c)) == sib(c)
+    s = walk(cfg, [wreq(c, 0, sib(c)), wreq(A, 0, sib(A))], s)
+    assert s.store == (sib(c), sib(b))
+
+
+def test_a_read_merges_the_sibling_sets_of_its_responses() -> None:
+    blind = siblings(n=2, w=1, r=2, clients=("w", "w", "r"))
+    s = walk(blind, [invoke(A), wreq(A, 0, sib(A)), invoke(B), wreq(B, 1, sib(B)), invoke(C)])
+    s = walk(blind, [rreq(C, 0), rresp(C, 0, sib(A)), rreq(C, 1), rresp(C, 1, sib(B))], s)
+    assert s.ops[2][0].result == sib(A, B)
+    # Client 1 read A (and NIL) before writing b: a later read meeting A and b gets b.
+    cfg = siblings(n=2, w=1, r=2, clients=("w", "rw", "r"))
+    b = (1, 1)
+    s = walk(
+        cfg,
+        [
+            invoke(A),
+            wreq(A, 0, sib(A)),
+            wack(A, 0),
+            invoke(B),
+            rreq(B, 0),
+            rresp(B, 0, sib(A)),
+            rreq(B, 1),
+            rresp(B, 1, EMPTY),
+            invoke(b),
+            wreq(b, 1, sib(b)),
+            invoke(C),
+            rreq(C, 0),
+            rresp(C, 0, sib(A)),
+            rreq(C, 1),
+            rresp(C, 1, sib(b)),
+        ],
+    )
+    assert (s.ops[1][0].result, s.ops[2][0].result) == (sib(A), sib(b))
+
+
+def test_anti_entropy_merges_both_replicas() -> None:
+    blind = siblings(n=2, w=1, r=1, clients=("w", "w"), anti_entropy=True)
+    s = walk(blind, [invoke(A), wreq(A, 0, sib(A)), invoke(B), wreq(B, 1, sib(B))])
+    assert walk(blind, ["AntiEntropy(0,1)"], s).store == (sib(A, B), sib(A, B))
+    cfg = siblings(n=2, w=1, r=1, clients=("w", "rw"), anti_entropy=True)
+    b = (1, 1)
+    s = walk(
+        cfg,
+        [
+            invoke(A),
+            wreq(A, 0, sib(A)),
+            wack(A, 0),
+            invoke(B),
+            rreq(B, 0),
+            rresp(B, 0, sib(A)),
+            invoke(b),
+            wreq(b, 1, sib(b)),
+        ],
+    )
+    s = walk(cfg, ["AntiEntropy(0,1)"], s)
+    assert s.store == (sib(b), sib(b))
+    assert not [label for label, _ in successors(cfg, s) if label.startswith("AntiEntropy")]
+
+
+def test_handoff_merges_the_hinted_sibling_set() -> None:
+    hh = {"n": 2, "w": 1, "r": 1, "hinted_handoff": "sloppy", "stand_ins": 1}
+    blind = siblings(**hh, clients=("w", "w"))
+    s = walk(blind, [invoke(A), redirect(A, 0, sib(A), 2), invoke(B), wreq(B, 0, sib(B))])
+    assert s.hints == ({(0, sib(A))},)
+    assert walk(blind, [f"Handoff(2,0,{show(sib(A))})"], s).store == (sib(A, B), EMPTY)
+    cfg = siblings(**hh, clients=("w", "rw"))
+    b = (1, 1)
+    s = walk(
+        cfg,
+        [
+            invoke(A),
+            redirect(A, 0, sib(A), 2),
+            wack(A, 2),
+            wreq(A, 1, sib(A)),
+            invoke(B),
+            rreq(B, 1),
+            rresp(B, 1, sib(A)),
+            invoke(b),
+            wreq(b, 0, sib(b)),
+        ],
+    )
+    assert walk(cfg, [f"Handoff(2,0,{show(sib(A))})"], s).store == (sib(b), sib(A))
+
+
+def test_no_lost_update_two_blind_writers_lose_one_under_lww_and_arrival_not_siblings() -> None:
+    ww = {"n": 2, "w": 1, "r": 1, "clients": ("w", "w")}
+    # The first write is acked, reaches both replicas, and the second overwrites both.
+    assert lost_update_at(**ww) == ("violated", 7)
+    assert lost_update_at(**ww, resolution="arrival") == ("violated", 7)
+    assert lost_update_at(**ww, resolution="siblings") == ("holds", None)
+    rw_rw = {"n": 2, "w": 1, "r": 1, "clients": ("rw", "rw")}
+    assert lost_update_at(**rw_rw) == ("violated", 13)
+    assert lost_update_at(**rw_rw, resolution="siblings") == ("holds", None)
+
+
+def test_no_lost_update_a_write_that_read_the_one_it_overwrote_keeps_it_under_lww() -> None:
+    steps = [invoke(A, 1), wreq(A, 0, (1, A)), wack(A, 0)]
+    blind = RefConfig(n=1, w=1, r=1, clients=("w", "w"))
+    s = walk(blind, [*steps, invoke(B, 2), wreq(B, 0, (2, B))])
+    assert no_lost_update(blind, s)
+    cfg = RefConfig(n=1, w=1, r=1, clients=("w", "rw"))
+    b = (1, 1)
+    s = walk(cfg, [*steps, invoke(B), rreq(B, 0), rresp(B, 0, (1, A)), invoke(b, 3)])
+    assert ctx(cfg, s, b) == {A}
+    s = walk(cfg, [wreq(b, 0, (3, b))], s)
+    assert s.store == ((3, b),)
+    assert not no_lost_update(cfg, s)
+
+
+def test_reading_a_tombstone_puts_its_delete_into_the_context() -> None:
+    cfg = RefConfig(n=1, w=1, r=1, clients=("d", "rw"))
+    b = (1, 1)
+    s = walk(
+        cfg,
+        [
+            invoke(A, 1),
+            wreq(A, 0, (1, A)),
+            wack(A, 0),
+            invoke(B),
+            rreq(B, 0),
+            rresp(B, 0, (1, A)),
+            invoke(b, 3),
+            wreq(b, 0, (3, b)),
+        ],
+    )
+    assert ctx(cfg, s, b) == {A}
+    assert not no_lost_update(cfg, s)
+
+
+def test_reading_a_response_or_a_result_keeps_nothing() -> None:
+    cfg = RefConfig(n=1, w=1, r=1, clients=("w", "r", "w"))
+    s = walk(
+        cfg,
+        [invoke(A, 1), wreq(A, 0, (1, A)), wack(A, 0), invoke(B), rreq(B, 0), invoke(C, 3)],
+    )
+    assert not no_lost_update(cfg, s)  # A is still stored
+    s = walk(cfg, [wreq(C, 0, (3, C))], s)
+    assert ("rresp", B, 0, (1, A)) in s.net
+    assert no_lost_update(cfg, s)
+    s = walk(cfg, [rresp(B, 0, (1, A))], s)
+    assert s.ops[1][0].result == (1, A)
+    assert no_lost_update(cfg, s)
+
+
+def test_reading_a_hint_keeps_its_write_even_for_a_crashed_replica() -> None:
+    cfg = RefConfig(
+        n=1, w=1, r=1, clients=("w",), hinted_handoff="sloppy", stand_ins=1, max_crashes=1
+    )
+    s = walk(cfg, [invoke(A, 1), redirect(A, 0, (1, A), 1), wack(A, 1)])
+    assert (s.ops[0][0].status, s.store, s.net) == ("ok", (NIL,), frozenset())
+    assert not no_lost_update(cfg, s)
+    assert not no_lost_update(cfg, walk(cfg, ["Crash(0)"], s))
+
+
+def test_siblings_still_lose_an_update_whose_every_copy_is_gone() -> None:
+    c = {"n": 2, "w": 1, "r": 1, "clients": ("w",), "max_drops": 1, "max_crashes": 1}
+    cfg = siblings(**c)
+    s = walk(
+        cfg, [invoke(A), wreq(A, 0, sib(A)), wack(A, 0), f"Drop{show(('wreq', A, 1, sib(A)))}"]
+    )
+    assert not no_lost_update(cfg, s)
+    assert no_lost_update(cfg, walk(cfg, ["Crash(0)"], s))
+    assert lost_update_at(**c, resolution="siblings") == ("violated", 5)
+
+
+def test_reading_the_context_comes_from_the_last_ok_read_before_the_write() -> None:
+    # The second read timed out: the write's context is what the first one returned.
+    cfg = siblings(n=1, w=1, r=1, clients=("w", "rrw"), timeouts=True)
+    w = (1, 2)
+    s = walk(
+        cfg,
+        [
+            invoke(A),
+            wreq(A, 0, sib(A)),
+            wack(A, 0),
+            invoke(B),
+            rreq(B, 0),
+            rresp(B, 0, sib(A)),
+            invoke((1, 1)),
+            f"Timeout{(1, 1)}",
+            invoke(w),
+        ],
+    )
+    assert s.ops[1][1].status == "fail"
+    assert ctx(cfg, s, w) == sib(A)
+    assert walk(cfg, [wreq(w, 0, sib(w))], s).store == (sib(w),)
+
+
+def test_monotonic_reads_over_sibling_sets() -> None:
+    cfg = siblings(n=1, w=1, r=1, clients=("w", "w", "rr"))
+    s = walk(
+        cfg,
+        [invoke(A), wreq(A, 0, sib(A)), wack(A, 0), invoke(B), wreq(B, 0, sib(B)), wack(B, 0)],
+    )
+    r1, r2 = (2, 0), (2, 1)
+    s = walk(cfg, [invoke(r1), rreq(r1, 0), rresp(r1, 0, sib(A, B))], s)
+    s = walk(cfg, [invoke(r2), rreq(r2, 0), rresp(r2, 0, sib(A, B))], s)
+    assert not monotonic_reads(cfg, s)
+
+    def returned(x1: frozenset, x2: frozenset) -> State:
+        row = (replace(s.ops[2][0], result=x1), replace(s.ops[2][1], result=x2))
+        return replace(s, ops=s.ops[:2] + (row,))
+
+    # A -> B: going back from {B} (or {A, B}) to {A} or NIL breaks it; {A, B} after
+    # {B} does not (B itself does not precede B).
+    assert monotonic_reads(cfg, returned(sib(B), sib(A)))
+    assert monotonic_reads(cfg, returned(sib(A, B), EMPTY))
+    assert not monotonic_reads(cfg, returned(sib(B), sib(A, B)))
+    assert not monotonic_reads(cfg, returned(EMPTY, EMPTY))
+
+
+def test_a_failed_write_among_siblings_is_a_partial_write_and_an_aborted_read() -> None:
+    v = explore(siblings(n=2, w=2, r=1, clients=("w", "r"), timeouts=True)).verdicts
+    assert v["write-atomicity"] == v["aborted-read"] == "violated"
+
+
+def test_convergence_under_siblings_with_and_without_anti_entropy() -> None:
+    c = {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), "max_drops": 1}
+    assert explore(siblings(**c)).verdicts["convergence"] == "violated"
+    assert explore(siblings(**c, anti_entropy=True)).verdicts["convergence"] == "holds"
+
+
+def test_applicability_under_siblings_and_of_no_lost_update() -> None:
+    v = verdicts(n=2, w=1, r=1, clients=("w", "rr"), resolution="siblings")
+    for p in ("linearizable", "lww-order", "no-resurrection", "aborted-read"):
+        assert v[p] == "n/a", p
+    for p in ("stale-read", "monotonic-reads", "convergence", "availability", "no-lost-update"):
+        assert v[p] != "n/a", p
+    assert verdicts(n=2, w=1, r=1, clients=("r",))["no-lost-update"] == "n/a"
+    assert verdicts(n=1, w=1, r=1, clients=("w", "r"), gc_grace=0)["no-lost-update"] != "n/a"
+    assert verdicts(n=1, w=1, r=1, clients=("wd", "r"), gc_grace=0)["no-lost-update"] == "n/a"
+    # Reading: "some client writes" counts deletes.
+    assert verdicts(n=1, w=1, r=1, clients=("d", "r"))["no-lost-update"] != "n/a"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"resolution": "siblings", "clients": ("wd", "r")},
+        {"resolution": "siblings", "read_repair": "async"},
+        {"resolution": "siblings", "read_repair": "blocking"},
+        {"resolution": "siblings", "gc_grace": 0},
+        {"resolution": "siblings", "gc_grace": 1, "purge_repaired": True},
+        {"resolution": "arrival", "anti_entropy": True},
+        {"resolution": "vector"},
+    ],
+)
+def test_configuration_errors_of_siblings(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        RefConfig(**bad)
+
+
+@pytest.mark.parametrize(
+    "ok",
+    [
+        {"anti_entropy": True},
+        {"max_partitions": 1},
+        {"hinted_handoff": "sloppy", "stand_ins": 1},
+        {"hinted_handoff": "strict", "stand_ins": 2},
+        {"datacenters": (("dc1", 2), ("dc2", 1)), "write_level": "LOCAL_ONE"},
+        {"max_drops": 1, "max_crashes": 1, "timeouts": True},
+    ],
+)
+def test_siblings_combine_with_the_other_options(ok: dict) -> None:
+    RefConfig(resolution="siblings", **ok)
