@@ -8,11 +8,19 @@ whole space was explored. It also notes, per property, whether any explored stat
 was in the situation the property is about (the model's `reached`), so a "holds"
 that nothing in the run put to the test is told apart as vacuous.
 
-Memory: the visited set keeps a 60-bit fingerprint per state and the fingerprint of
-its parent (as TLC and Stateright do), not the states themselves; traces are rebuilt
-by replaying steps from an initial state. Two distinct states with the same
-fingerprint would hide one of them; `Exploration.collision_probability` bounds that
-chance (k states, 2^60 values: about k^2 / 2^61).
+The search goes level by level. A level's frontier is an ordered list; expanding it
+in order, successors in the model's order, and keeping the first occurrence of each
+fingerprint not visited before gives exactly the order of a FIFO queue, hence the same
+states, parents, first violations and traces. Successors are taken in batches, so the
+visited set is probed with numpy a batch at a time; with `workers` > 1 a large level is
+split among processes (`leaderless.checker.parallel`), with the same result.
+
+Memory: the visited set keeps a 60-bit fingerprint per state in a compact table and the
+fingerprint of its parent per level, on disk once it outgrows a small budget (as TLC
+and Stateright keep fingerprints, not states); traces are rebuilt by replaying steps
+from an initial state (`leaderless.checker.visited`). Two distinct states with the
+same fingerprint would hide one of them; `Exploration.collision_probability` bounds
+that chance (k states, 2^60 values: about k^2 / 2^61).
 """
 
 from __future__ import annotations
@@ -21,19 +29,26 @@ import os
 import resource
 import sys
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from leaderless.checker.outcome import Outcome
+from leaderless.checker.parallel import ForkedWorkers, SearchStopped, explore_in_parallel
 from leaderless.checker.protocol import Model, State
 from leaderless.checker.trace import Trace, rebuild_trace
+from leaderless.checker.visited import FingerprintTable, ParentLevels
 
 FINGERPRINT_BITS = 60
 _MASK = (1 << FINGERPRINT_BITS) - 1
 _PAGE_SIZE = resource.getpagesize()
 _LOOK_SECONDS = 0.05  # how often the search looks at the clock and at memory
-_MAX_LOOK_EVERY = 1 << 14  # transitions between looks, at most
+_MAX_BATCH = 1 << 14  # transitions taken between two looks (and two probes), at most
+# With several workers, a level goes to them once it has this many states: below it,
+# starting processes and exchanging a level cost more than they save.
+PARALLEL_FROM = 20_000
+_MAX_SEEN = 1 << 20  # fingerprints a level remembers outside the table, at most
 
 HOLDS, VIOLATED, NOT_APPLICABLE = Outcome.HOLDS, Outcome.VIOLATED, Outcome.NOT_APPLICABLE
 INCONCLUSIVE = Outcome.INCONCLUSIVE
@@ -93,15 +108,11 @@ class Exploration:
         raise KeyError(property_id)
 
 
-class _Stop(Exception):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-def memory_in_use() -> int:
-    """Bytes of memory this process holds now (resident set), cheap enough to poll."""
+def memory_in_use(pid: int | str = "self") -> int:
+    """Bytes of memory a process (this one by default) holds now (resident set), cheap
+    enough to poll."""
     try:
-        with open("/proc/self/statm", "rb") as statm:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
             return int(statm.read().split()[1]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         # No /proc (macOS): the peak instead, which only makes the ceiling stricter.
@@ -131,6 +142,233 @@ def describe_bytes(count: int) -> str:
     return f"{count / 2**30:.1f} GiB" if count >= 2**30 else f"{count / 2**20:.0f} MiB"
 
 
+def default_workers() -> int:
+    """Every core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Search:
+    """What a search knows between levels, whoever expands them: the visited table, the
+    parents per level, counts, the properties still asked about, and the limits.
+
+    Positions: the states are numbered in BFS order from 0 (`states` so far); a level
+    is the range of positions `level_start` .. `states`, and `level_fingerprints` holds
+    its fingerprints in that order.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        symmetry: bool,
+        max_states: int | None,
+        max_seconds: float | None,
+        max_memory: int | None,
+        progress: Callable[[Progress], None] | None,
+        progress_every: float,
+    ) -> None:
+        self.started = time.monotonic()
+        self.model = model
+        self.symmetry = symmetry
+        self.canonical_key = model.canonical_key if symmetry else None
+        self.applicable = model.applicable
+        self.wanted = self.applicable
+        self.names_situations = hasattr(model, "reached")
+        # A model that names no situations is asked nothing: `unreached` stays 0.
+        self.unreached = self.applicable if self.names_situations else 0
+        self.first_violation: dict[int, tuple[int, int]] = {}  # property -> (level, fp)
+        self.table = FingerprintTable()
+        self.parents = ParentLevels()
+        self.states = 0
+        self.transitions = 0
+        self.depth = 0  # the level being expanded
+        self.level_start = 0
+        self.level_fingerprints = np.zeros(0, dtype=np.uint64)
+        self.found_for_next_level = 0
+        self.frontier_left = 0  # states of the level not yet expanded, for progress
+        self.max_states = max_states
+        self.state_limit: float = max_states if max_states is not None else float("inf")
+        self.max_seconds = max_seconds
+        self.deadline = self.started + max_seconds if max_seconds is not None else None
+        self.max_memory = max_memory
+        self.progress = progress
+        self.progress_every = progress_every
+        self.next_report = self.started + progress_every
+        self.last_look = self.started
+        # Transitions taken between two looks at the clock: adapted so that a look comes
+        # about every _LOOK_SECONDS, whatever a step costs.
+        self.batch = 1
+        self.stop_after_keeping: str | None = None  # the state limit cut a batch
+
+    def fingerprint(self, state: State) -> int:
+        return hash(self.canonical_key(state) if self.canonical_key else state) & _MASK
+
+    def record(self, broken: int, level: int, fp: int) -> None:
+        self.wanted &= ~broken
+        self.unreached &= ~broken  # a violation is in its situation
+        for index in range(len(self.model.properties)):
+            if broken >> index & 1:
+                self.first_violation[index] = (level, fp)
+
+    def look(self, others: Sequence[int] = ()) -> None:
+        """Time, memory (of this process and the processes `others`) and progress; then
+        how many transitions to take before the next look."""
+        now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
+            raise SearchStopped(f"--max-seconds {self.max_seconds:g} reached")
+        if (
+            self.max_memory is not None
+            and memory_in_use() + sum(map(memory_in_use, others)) >= self.max_memory
+        ):
+            raise SearchStopped(f"--max-memory {describe_bytes(self.max_memory)} reached")
+        if self.progress is not None and now >= self.next_report:
+            self.next_report = now + self.progress_every
+            frontier = self.frontier_left + self.found_for_next_level
+            self.progress(
+                Progress(
+                    self.states, self.transitions, self.depth + 1, frontier, now - self.started
+                )
+            )
+        elapsed = now - self.last_look
+        if elapsed < _LOOK_SECONDS / 2:
+            self.batch = min(self.batch * 2, _MAX_BATCH)
+        elif elapsed > _LOOK_SECONDS * 2:
+            self.batch = max(self.batch // 2, 1)
+        self.last_look = now
+
+    def room(self, found: int, transitions_through: Callable[[int], int]) -> int:
+        """How many of `found` new states (in BFS order) the state limit lets in; when it
+        cuts them, count the transitions up to the first state left out
+        (`transitions_through(i)`: all those taken, through the one to the i-th new
+        state) and stop after they are kept."""
+        room = self.state_limit - self.states
+        if found <= room:
+            return found
+        self.transitions = transitions_through(int(room))
+        self.stop_after_keeping = f"--max-states {self.max_states} reached"
+        return int(room)
+
+    def check_kept_limit(self) -> None:
+        if self.stop_after_keeping is not None:
+            raise SearchStopped(self.stop_after_keeping)
+
+    def initial_level(self) -> list[State]:
+        """The initial states, checked and kept as level 0."""
+        self.look()
+        states = list(self.model.initial_states())
+        fingerprints = np.fromiter(map(self.fingerprint, states), np.uint64, len(states))
+        new = self.table.add(fingerprints)
+        new = new[: self.room(len(new), lambda i: 0)]
+        frontier = [states[i] for i in new.tolist()]
+        kept = fingerprints[new]
+        self.check_states(frontier, kept.tolist(), 0)
+        self.states = len(kept)
+        self.parents.add_level(kept, np.zeros_like(kept))
+        self.level_fingerprints = kept
+        self.check_kept_limit()
+        return frontier
+
+    def check_states(self, states: Sequence[State], fingerprints: list[int], level: int) -> None:
+        """Properties and situations on new states, in BFS order."""
+        violations = self.model.violations
+        in_situation = getattr(self.model, "reached", None)
+        for state, fp in zip(states, fingerprints):
+            if self.wanted:
+                broken = violations(state, self.wanted)
+                if broken:
+                    self.record(broken, level, fp)
+            if self.unreached:
+                self.unreached &= ~in_situation(state, self.unreached)  # type: ignore[misc]
+
+    def expand_level(self, frontier: list[State]) -> list[State]:
+        """Expand one level in this process; return the next level's states in order.
+
+        Successors go into a batch, which the table resolves (`resolve`) once it holds
+        `self.batch` transitions. A set of the fingerprints met in the level drops a
+        state seen again at once, so that most successors die young (a batch full of
+        them is slower to free than each at once); it is only a cache, cleared when it
+        grows large: the table decides what is new.
+        """
+        successors = self.model.successors
+        canonical_key = self.canonical_key
+        level = self.depth + 1
+        fps: list[int] = []
+        found: list[State] = []
+        taken_at: list[int] = []  # each found state's transition number in the level
+        # Parent index of the batch's transitions: parent owners[k] from starts[k] on.
+        starts: list[int] = []
+        owners: list[int] = []
+        next_level: list[State] = []
+        kept_fps: list[np.ndarray] = []
+        kept_parents: list[np.ndarray] = []
+        add_fp, add_found, add_taken = fps.append, found.append, taken_at.append
+        seen: set[int] = set()
+        seen_add = seen.add
+        taken = 0  # transitions taken in the level
+        counted = self.transitions  # the transitions before the level
+        look_at = self.batch
+        self.found_for_next_level = 0
+
+        def resolve() -> None:
+            batch = np.fromiter(fps, np.uint64, len(fps))
+            new = self.table.add(batch)
+            owner = np.repeat(
+                np.asarray(owners, dtype=np.int64), np.diff(np.append(starts, len(fps)))
+            )
+            new = new[: self.room(len(new), lambda i: counted + taken_at[int(new[i])])]
+            if self.stop_after_keeping is None:
+                self.transitions = counted + taken
+            kept = batch[new]
+            kept_fps.append(kept)
+            kept_parents.append(self.level_fingerprints[owner[new]])
+            states = [found[i] for i in new.tolist()]
+            self.check_states(states, kept.tolist(), level)
+            next_level.extend(states)
+            self.states += len(states)
+            self.found_for_next_level += len(states)
+            for pending in (fps, found, taken_at, starts, owners):
+                pending.clear()
+            if len(seen) > _MAX_SEEN:
+                seen.clear()
+
+        try:
+            for parent, state in enumerate(frontier):
+                starts.append(len(fps))
+                owners.append(parent)
+                for _, nxt in successors(state):
+                    taken += 1
+                    # The fingerprint, inlined: a call per transition costs a few percent.
+                    fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
+                    if fp not in seen:
+                        seen_add(fp)
+                        add_fp(fp)
+                        add_found(nxt)
+                        add_taken(taken)
+                    if taken >= look_at:
+                        resolve()
+                        self.check_kept_limit()
+                        self.frontier_left = len(frontier) - parent
+                        self.look()
+                        look_at = taken + self.batch
+                        starts.append(0)
+                        owners.append(parent)
+            resolve()
+        except (KeyboardInterrupt, SearchStopped):
+            if fps:
+                resolve()  # what was found before the interruption counts
+            raise
+        finally:
+            if kept_fps:
+                fingerprints = np.concatenate(kept_fps)
+                self.parents.add_level(fingerprints, np.concatenate(kept_parents))
+                self.level_start = self.states - len(fingerprints)
+                self.level_fingerprints = fingerprints
+        self.check_kept_limit()
+        return next_level
+
+
 def explore(
     model: Model,
     *,
@@ -140,159 +378,84 @@ def explore(
     max_memory: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     progress_every: float = 1.0,
+    workers: int = 1,
+    parallel_from: int = PARALLEL_FROM,
 ) -> Exploration:
     """Explore `model` breadth-first; return counts and a verdict per property.
 
     Limits (`max_states` distinct states, `max_seconds`, `max_memory` bytes of resident
-    memory) stop the search as inconclusive. Time and memory are looked at every few
-    hundredths of a second whatever one state or one step costs: the number of
-    transitions between two looks adapts to how long they take.
+    memory, all processes together) stop the search as inconclusive. Time and memory
+    are looked at every few hundredths of a second whatever one state or one step
+    costs: the number of transitions between two looks adapts to how long they take.
+
+    `workers` > 1: once a level has `parallel_from` states, the search forks that many
+    processes and shares each level among them; states, transitions, depth, verdicts
+    and traces are the same for every number of workers.
     """
-    started = time.monotonic()
-    canonical_key = model.canonical_key if symmetry else None
-
-    def fingerprint(state: State) -> int:
-        return hash(canonical_key(state) if canonical_key else state) & _MASK
-
-    properties = model.properties
-    applicable = model.applicable
-    wanted = applicable
-    # Asked like `wanted`: only until a state in the situation (or a violation) is found.
-    names_situations = hasattr(model, "reached")
-    # A model that names no situations is asked nothing: `unreached` stays 0.
-    in_situation: Callable[[State, int], int] = getattr(model, "reached", lambda state, asked: 0)
-    unreached = applicable if names_situations else 0
-    first_violation: dict[int, int] = {}  # property index -> fingerprint
-    parents: dict[int, int | None] = {}
-    violations = model.violations
-    state_limit: float = max_states if max_states is not None else float("inf")
-
-    def record(broken: int, fp: int) -> None:
-        nonlocal wanted, unreached
-        wanted &= ~broken
-        unreached &= ~broken  # a violation is in its situation
-        for index in range(len(properties)):
-            if broken >> index & 1:
-                first_violation[index] = fp
-
-    # One FIFO queue holds the BFS frontier; an expanded state leaves it at once, so at
-    # any moment only the unexpanded rest of one level and the next level are in memory.
-    queue: deque[tuple[State, int]] = deque()
-    transitions = 0
-    depth = 0
-    found_for_next_level = 0
+    search = Search(model, symmetry, max_states, max_seconds, max_memory, progress, progress_every)
     stopped_by: str | None = None
-    deadline = started + max_seconds if max_seconds is not None else None
-    next_report = started + progress_every
-    # The hot loop only compares counters with these marks; `look` does the rest. It is
-    # called once `look_at` transitions were taken, even inside one expansion (a wide
-    # clock window, many replicas), and before a new state is kept once there are
-    # `states_mark` states.
-    look_every = 1
-    look_at = 0
-    states_mark: float = 0
-    last_look = started
-
-    def look(new_state: bool = False) -> None:
-        """The state limit (before keeping a new state), time, memory and progress; then
-        when to look again, about _LOOK_SECONDS on however much a step costs."""
-        nonlocal look_every, look_at, states_mark, last_look, next_report
-        if new_state and len(parents) == state_limit:
-            # Only a state beyond the K-th stops the search: a space of exactly K
-            # states is still explored completely.
-            raise _Stop(f"--max-states {max_states} reached")
-        now = time.monotonic()
-        if deadline is not None and now >= deadline:
-            raise _Stop(f"--max-seconds {max_seconds:g} reached")
-        if max_memory is not None and memory_in_use() >= max_memory:
-            raise _Stop(f"--max-memory {describe_bytes(max_memory)} reached")
-        if progress is not None and now >= next_report:
-            next_report = now + progress_every
-            progress(Progress(len(parents), transitions, depth + 1, len(queue), now - started))
-        elapsed = now - last_look
-        if elapsed < _LOOK_SECONDS / 2:
-            look_every = min(look_every * 2, _MAX_LOOK_EVERY)
-        elif elapsed > _LOOK_SECONDS * 2:
-            look_every = max(look_every // 2, 1)
-        last_look = now
-        look_at = transitions + look_every
-        states_mark = min(len(parents) + look_every, state_limit)
-
     try:
-        for state in model.initial_states():
-            fp = fingerprint(state)
-            if fp not in parents:
-                if len(parents) >= states_mark:
-                    look(new_state=True)
-                parents[fp] = None
-                queue.append((state, fp))
-                broken = violations(state, wanted) if wanted else 0
-                if broken:
-                    record(broken, fp)
-                if unreached:
-                    unreached &= ~in_situation(state, unreached)
-        left_in_level = len(queue)
-        successors = model.successors
-        popleft, push = queue.popleft, queue.append
-        while queue:
-            state, parent_fp = popleft()
-            for _, nxt in successors(state):
-                transitions += 1
-                if transitions >= look_at:
-                    look()
-                # fingerprint(), inlined: a call per transition costs a few percent here.
-                fp = hash(canonical_key(nxt) if canonical_key else nxt) & _MASK
-                if fp in parents:
-                    continue
-                if len(parents) >= states_mark:
-                    look(new_state=True)
-                parents[fp] = parent_fp
-                if wanted:
-                    broken = violations(nxt, wanted)
-                    if broken:
-                        record(broken, fp)
-                if unreached:
-                    unreached &= ~in_situation(nxt, unreached)
-                push((nxt, fp))
-                found_for_next_level += 1
-            left_in_level -= 1
-            if left_in_level == 0 and queue:
-                depth += 1
-                left_in_level, found_for_next_level = len(queue), 0
-    except _Stop as stop:
+        frontier = search.initial_level()
+        while frontier:
+            if workers > 1 and len(frontier) >= parallel_from and ForkedWorkers.available():
+                explore_in_parallel(search, frontier, ForkedWorkers(workers))
+                break
+            frontier = search.expand_level(frontier)
+            if frontier:
+                search.depth += 1
+    except SearchStopped as stop:
         stopped_by = stop.reason
     except KeyboardInterrupt:
         stopped_by = INTERRUPTED
     except MemoryError:
         stopped_by = "out of memory (lower --max-memory to stop sooner)"
-    queue.clear()  # the frontier is not needed for verdicts; rebuilding traces may be
-    if stopped_by is not None and found_for_next_level:
-        depth += 1  # states one level further were already found
-    elapsed = time.monotonic() - started
+    finally:
+        search.table.close()
+    if stopped_by is not None and search.found_for_next_level:
+        search.depth += 1  # states one level further were already found
+    elapsed = time.monotonic() - search.started
+    try:
+        verdicts = _verdicts(search, stopped_by)
+    finally:
+        search.parents.close()
+    return Exploration(
+        search.states,
+        search.transitions,
+        search.depth,
+        elapsed,
+        stopped_by is None,
+        stopped_by,
+        symmetry,
+        verdicts,
+    )
 
-    complete = stopped_by is None
+
+def _verdicts(search: Search, stopped_by: str | None) -> list[Verdict]:
+    model = search.model
     verdicts = []
-    for index, prop in enumerate(properties):
-        if not applicable >> index & 1:
+    for index, prop in enumerate(model.properties):
+        if not search.applicable >> index & 1:
             verdict = Verdict(prop.id, prop.meaning, NOT_APPLICABLE)
-        elif index in first_violation:
-            trace = rebuild_trace(model, parents, first_violation[index], fingerprint, index)
+        elif index in search.first_violation:
+            level, fp = search.first_violation[index]
+            search.parents.start_at(level)
+            trace = rebuild_trace(model, search.parents, fp, search.fingerprint, index)
             verdict = Verdict(prop.id, prop.meaning, VIOLATED, trace, trace.reason)
-        elif complete:
+        elif stopped_by is None:
             verdict = Verdict(prop.id, prop.meaning, HOLDS)
         else:
             reason = (
-                f"{stopped_by} after {len(parents):,} states at depth {depth}; "
+                f"{stopped_by} after {search.states:,} states at depth {search.depth}; "
                 "no violation found so far"
             )
             verdict = Verdict(prop.id, prop.meaning, INCONCLUSIVE, reason=reason)
-        if names_situations:
+        if search.names_situations:
             verdict = replace(
                 verdict,
-                reached=None if verdict.status == NOT_APPLICABLE else not unreached >> index & 1,
+                reached=None
+                if verdict.status == NOT_APPLICABLE
+                else not search.unreached >> index & 1,
                 situation=getattr(prop, "situation", None),
             )
         verdicts.append(verdict)
-    return Exploration(
-        len(parents), transitions, depth, elapsed, complete, stopped_by, symmetry, verdicts
-    )
+    return verdicts

@@ -1,0 +1,222 @@
+"""The explorer's compact memory: a fingerprint table, and parents kept per BFS level.
+
+`FingerprintTable` is the visited set: an open-addressing hash table of 64-bit words
+in one numpy array (8 bytes a slot, kept between a third and three quarters full), so
+a visited state costs 11 to 21 bytes instead of a Python int in a dict (about 100).
+It is probed and filled a batch at a time with vectorised numpy, and it can live in a
+file mapped by several processes, which then probe it without copying it.
+
+`ParentLevels` keeps, per BFS level, each state's fingerprint and its parent's, sorted
+by fingerprint. Levels move to files on disk once they outgrow a small memory budget
+(as TLC keeps its trace file on disk); they are read back only to rebuild a trace.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+# A slot holding 0 is empty. Fingerprints have at most 63 bits, so a stored word is the
+# fingerprint with the top bit set: never 0, even for the fingerprint 0.
+_PRESENT = np.uint64(1 << 63)
+_SCATTER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: any fingerprint bits spread
+_MAX_LOAD = 0.75
+_MIN_BITS = 10
+
+
+def _words(fingerprints: np.ndarray) -> np.ndarray:
+    return np.asarray(fingerprints, dtype=np.uint64) | _PRESENT
+
+
+class FingerprintTable:
+    """A set of fingerprints (ints below 2^63), added to and asked a batch at a time.
+
+    `directory`: keep the slots in a file there (mapped into memory), so that other
+    processes can map the same table (`attach`) and probe it while this one does not
+    change it; without it the slots are private memory.
+    """
+
+    def __init__(self, directory: str | None = None, bits: int = _MIN_BITS) -> None:
+        self._directory = directory
+        self._generation = 0
+        self.count = 0
+        self._slots, self.path = self._allocate(bits)
+
+    @property
+    def capacity(self) -> int:
+        return len(self._slots)
+
+    @property
+    def nbytes(self) -> int:
+        return self._slots.nbytes
+
+    def _allocate(self, bits: int) -> tuple[np.ndarray, str | None]:
+        if self._directory is None:
+            return np.zeros(1 << bits, dtype=np.uint64), None
+        self._generation += 1
+        path = os.path.join(self._directory, f"visited-{self._generation}.u64")
+        slots = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint64, shape=(1 << bits,))
+        return slots, path
+
+    def share(self, directory: str) -> None:
+        """Move the slots into a file in `directory`, for `attach` in other processes."""
+        old = self._slots
+        self._directory = directory
+        self._slots, self.path = self._allocate(int(len(old)).bit_length() - 1)
+        self._slots[:] = old
+
+    @staticmethod
+    def attach(path: str) -> np.ndarray:
+        """Another process's table, read-only, for `contains`."""
+        return np.load(path, mmap_mode="r")
+
+    def close(self) -> None:
+        if self.path is not None:
+            del self._slots
+            Path(self.path).unlink(missing_ok=True)
+            self.path = None
+
+    def add(self, fingerprints: np.ndarray) -> np.ndarray:
+        """Add a batch; return, ascending, the indices in the batch of the fingerprints
+        that were not in the table, each at its first occurrence in the batch."""
+        words = _words(fingerprints)
+        unique, first = np.unique(words, return_index=True)
+        if self.count + len(unique) > _MAX_LOAD * self.capacity:
+            self._grow(self.count + len(unique))
+        added = _insert(self._slots, unique)
+        self.count += int(np.count_nonzero(added))
+        return np.sort(first[added])
+
+    def contains(self, fingerprints: np.ndarray) -> np.ndarray:
+        """A boolean per fingerprint of the batch: whether it is in the table."""
+        return contains(self._slots, fingerprints)
+
+    def _grow(self, needed: int) -> None:
+        bits = max(_MIN_BITS, int(needed / _MAX_LOAD * 2).bit_length())
+        old, old_path = self._slots, self.path
+        self._slots, self.path = self._allocate(bits)
+        _insert(self._slots, old[old != 0])
+        del old
+        if old_path is not None:
+            Path(old_path).unlink(missing_ok=True)
+
+
+def _home(slots: np.ndarray, words: np.ndarray) -> np.ndarray:
+    shift = np.uint64(64 - (len(slots).bit_length() - 1))
+    return ((words * _SCATTER) >> shift).astype(np.int64)
+
+
+def _insert(slots: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Linear probing for a batch of distinct words at once: each round, every word
+    still probing looks at its slot; it is found, or it claims an empty slot (when two
+    claim the same slot, one write wins and the other moves on), or it moves on. A word
+    present lies past an unbroken run of full slots from its home (nothing is ever
+    removed), so reaching an empty slot proves it absent."""
+    added = np.zeros(len(words), dtype=bool)
+    index = _home(slots, words)
+    pending = np.arange(len(words))
+    mask = len(slots) - 1
+    while pending.size:
+        at = index[pending]
+        held = slots[at]
+        mine = words[pending]
+        empty = held == 0
+        claimants = pending[empty]
+        slots[index[claimants]] = words[claimants]
+        won = slots[index[claimants]] == words[claimants]
+        added[claimants[won]] = True
+        moving = np.concatenate((pending[~empty & (held != mine)], claimants[~won]))
+        index[moving] = (index[moving] + 1) & mask
+        pending = moving
+    return added
+
+
+def contains(slots: np.ndarray, fingerprints: np.ndarray) -> np.ndarray:
+    """Membership of a batch in a table's slots (a private array or an attached file)."""
+    words = _words(fingerprints)
+    found = np.zeros(len(words), dtype=bool)
+    index = _home(slots, words)
+    pending = np.arange(len(words))
+    mask = len(slots) - 1
+    while pending.size:
+        held = slots[index[pending]]
+        hit = held == words[pending]
+        found[pending[hit]] = True
+        pending = pending[~hit & (held != 0)]
+        index[pending] = (index[pending] + 1) & mask
+    return found
+
+
+class ParentLevels:
+    """Each visited state's parent fingerprint, level by level, for rebuilding traces.
+
+    A level is kept as two arrays sorted by fingerprint (state, parent); once the levels
+    in memory exceed `budget` bytes, the older ones go to files in a temporary
+    directory, mapped back only when a trace is rebuilt. Reads like the dict of
+    fingerprint -> parent fingerprint (None for an initial state) that
+    `rebuild_trace` takes.
+    """
+
+    def __init__(self, budget: int = 32 * 2**20) -> None:
+        self._budget = budget
+        self._levels: list[tuple[np.ndarray, np.ndarray]] = []
+        self._in_memory = 0
+        self._directory: tempfile.TemporaryDirectory[str] | None = None
+        self._spilled = 0  # levels before this one are on disk
+        self._hint = 0
+
+    def __len__(self) -> int:
+        return sum(len(states) for states, _ in self._levels)
+
+    @property
+    def nbytes(self) -> int:
+        return self._in_memory
+
+    def add_level(self, states: np.ndarray, parents: np.ndarray) -> None:
+        """A level's fingerprints and their parents' (anything for level 0)."""
+        order = np.argsort(states, kind="stable")
+        level = (np.ascontiguousarray(states[order]), np.ascontiguousarray(parents[order]))
+        self._levels.append(level)
+        self._in_memory += level[0].nbytes + level[1].nbytes
+        while self._in_memory > self._budget and self._spilled < len(self._levels):
+            self._spill(self._spilled)
+            self._spilled += 1
+
+    def _spill(self, index: int) -> None:
+        if self._directory is None:
+            self._directory = tempfile.TemporaryDirectory(prefix="leaderless-parents-")
+        saved = []
+        for name, array in zip(("states", "parents"), self._levels[index]):
+            path = os.path.join(self._directory.name, f"{index}-{name}.npy")
+            np.save(path, array)
+            self._in_memory -= array.nbytes
+            saved.append(np.load(path, mmap_mode="r"))
+        self._levels[index] = (saved[0], saved[1])
+
+    def _search_order(self) -> Iterator[int]:
+        # A trace walks down one level a step: look in the level below the last hit first.
+        yield from range(min(self._hint, len(self._levels) - 1), -1, -1)
+        yield from range(len(self._levels) - 1, self._hint, -1)
+
+    def __getitem__(self, fingerprint: int) -> int | None:
+        for level in self._search_order():
+            states, parents = self._levels[level]
+            at = int(np.searchsorted(states, np.uint64(fingerprint)))
+            if at < len(states) and int(states[at]) == fingerprint:
+                self._hint = max(level - 1, 0)
+                return None if level == 0 else int(parents[at])
+        raise KeyError(fingerprint)
+
+    def start_at(self, level: int) -> None:
+        """Where the next lookup looks first: the level of a trace's last state."""
+        self._hint = level
+
+    def close(self) -> None:
+        self._levels.clear()
+        if self._directory is not None:
+            self._directory.cleanup()
+            self._directory = None
