@@ -563,7 +563,89 @@ HINTED_CONFIGS: list[dict] = [
     },
 ]
 
-ALL_EXTENSION_CONFIGS = EXTENSION_CONFIGS + LEVEL_PAIR_CONFIGS + PARTITION_CONFIGS + HINTED_CONFIGS
+# Siblings with causal contexts: blind and reading writers (w,w / w,rw / wr,w / rw,rw),
+# alone and with drops, crashes, timeouts, anti-entropy, partitions, hinted handoff and
+# levels; then lww and arrival cases of no-lost-update (checked under every resolution).
+# Together about five seconds of the reference.
+SIBLINGS = {"resolution": "siblings"}
+SIBLINGS_CONFIGS: list[dict] = [
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), **SIBLINGS},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rw"), **SIBLINGS},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wr", "w"), **SIBLINGS},
+    {"n": 2, "w": 1, "r": 1, "clients": ("rw", "rw"), **SIBLINGS},
+    {"n": 2, "w": 1, "r": 2, "clients": ("rw", "rw"), **SIBLINGS},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rr"), **SIBLINGS},
+    {"n": 1, "w": 1, "r": 1, "clients": ("w", "w", "rr"), **SIBLINGS},
+    {"n": 1, "w": 1, "r": 1, "clients": ("ww", "rw"), **SIBLINGS},
+    {"n": 3, "w": 2, "r": 2, "clients": ("w", "rw"), **SIBLINGS},
+    # Faults: a drop, a crash, both (the one copy of an acked write lost), timeouts
+    # (a failed read skipped by the context: clients w,rrw).
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rw"), **SIBLINGS, "max_drops": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), **SIBLINGS, "max_crashes": 1},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w",), **SIBLINGS, "max_drops": 1, "max_crashes": 1},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **SIBLINGS, "timeouts": True},
+    {"n": 1, "w": 1, "r": 1, "clients": ("w", "rrw"), **SIBLINGS, "timeouts": True},
+    # Anti-entropy merges, partitions, hinted handoff, datacenters and levels.
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "w"),
+        **SIBLINGS,
+        "anti_entropy": True,
+        "max_drops": 1,
+    },
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rw"), **SIBLINGS, "anti_entropy": True},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), **SIBLINGS, "max_partitions": 1},
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "w"),
+        **SIBLINGS,
+        "max_partitions": 1,
+        "anti_entropy": True,
+    },
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "w"), **SIBLINGS, **SLOPPY},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rw"), **SIBLINGS, **STRICT},
+    {
+        "n": 2,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "rw"),
+        **SIBLINGS,
+        **DC_1_1,
+        "write_level": "LOCAL_ONE",
+        "read_level": "LOCAL_ONE",
+    },
+    {
+        "n": 3,
+        "w": 1,
+        "r": 1,
+        "clients": ("w", "w"),
+        **SIBLINGS,
+        **DC_2_1,
+        "write_level": "LOCAL_QUORUM",
+    },
+    # no-lost-update under lww and arrival: blind writes, a write that read what it
+    # overwrites, a context through a tombstone, a response in flight (keeps nothing),
+    # a hint, a read repair, anti-entropy, the last copy lost to a drop and a crash.
+    {"n": 2, "w": 1, "r": 1, "clients": ("rw", "rw")},
+    {"n": 1, "w": 1, "r": 1, "clients": ("ww",)},
+    {"n": 1, "w": 1, "r": 1, "clients": ("w", "rw")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "rw"), "resolution": "arrival"},
+    {"n": 1, "w": 1, "r": 1, "clients": ("d", "rw")},
+    {"n": 1, "w": 1, "r": 1, "clients": ("w", "r", "w")},
+    {"n": 1, "w": 1, "r": 1, "clients": ("d", "r"), "timeouts": True},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w",), "max_drops": 1, "max_crashes": 1},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "w"), **SLOPPY},
+    {"n": 2, "w": 1, "r": 2, "clients": ("w", "rw"), "read_repair": "async"},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), "anti_entropy": True},
+]
+
+ALL_EXTENSION_CONFIGS = (
+    EXTENSION_CONFIGS + LEVEL_PAIR_CONFIGS + PARTITION_CONFIGS + HINTED_CONFIGS + SIBLINGS_CONFIGS
+)
 
 
 @pytest.mark.parametrize("c", ALL_EXTENSION_CONFIGS, ids=[_name(c) for c in ALL_EXTENSION_CONFIGS])
@@ -668,6 +750,49 @@ def test_hinted_configurations_cover_every_option_and_outcome() -> None:
         assert (p, "holds") in outcomes, p
     for p in ("read-your-writes", "monotonic-reads", "write-atomicity", "aborted-read"):
         assert (p, "violated") in outcomes, p
+
+
+def test_siblings_configurations_cover_every_option_and_outcome() -> None:
+    sibs = [c for c in SIBLINGS_CONFIGS if c.get("resolution") == "siblings"]
+    seen = {(k, v) for c in sibs for k, v in c.items() if k != "clients"}
+    for option, values in {
+        "n": (1, 2, 3),
+        "max_drops": (1,),
+        "max_crashes": (1,),
+        "timeouts": (True,),
+        "anti_entropy": (True,),
+        "max_partitions": (1,),
+        "hinted_handoff": ("sloppy", "strict"),
+        "datacenters": ((("dc1", 1), ("dc2", 1)), (("dc1", 2), ("dc2", 1))),
+        "write_level": ("LOCAL_ONE", "LOCAL_QUORUM"),
+    }.items():
+        for v in values:
+            assert (option, v) in seen, (option, v)
+    shapes = {c["clients"] for c in sibs}
+    for shape in [("w", "w"), ("w", "rw"), ("wr", "w"), ("rw", "rw")]:
+        assert shape in shapes
+    outcomes = {(p, ref_table(c)[p][0]) for c in sibs for p in PROPERTY_IDS}
+    for p in ("stale-read", "monotonic-reads", "convergence", "availability", "no-lost-update"):
+        assert (p, "violated") in outcomes, p
+        assert (p, "holds") in outcomes, p
+    for p in ("read-your-writes", "aborted-read", "write-atomicity"):
+        assert (p, "violated") in outcomes, p
+    for p in ("linearizable", "lww-order", "no-resurrection"):
+        assert {v for q, v in outcomes if q == p} == {"n/a"}, p
+    # The same writers lose an update under lww and arrival, and keep it as siblings
+    # (where no crash can remove every copy).
+    others = [c for c in SIBLINGS_CONFIGS if c.get("resolution") != "siblings"]
+    assert {c.get("resolution", "lww") for c in others} == {"lww", "arrival"}
+    assert {ref_table(c)["no-lost-update"][0] for c in others} == {"violated", "holds"}
+    pairs = [
+        (c, {**c, "resolution": "siblings"})
+        for c in others
+        if {**c, "resolution": "siblings"} in sibs and not c.get("max_crashes")
+    ]
+    assert len(pairs) >= 3
+    for c, as_siblings in pairs:
+        assert ref_table(c)["no-lost-update"][0] == "violated", c
+        assert ref_table(as_siblings)["no-lost-update"][0] == "holds", c
 
 
 def _verdicts(**kw: object) -> dict[str, str]:
