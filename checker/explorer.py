@@ -315,7 +315,8 @@ class Search:
             batch = np.fromiter(fps, np.uint64, len(fps))
             new = self.table.add(batch)
             owner = np.repeat(
-                np.asarray(owners, dtype=np.int64), np.diff(np.append(starts, len(fps)))
+                np.asarray(owners, dtype=np.int64),
+                np.diff(np.append(np.asarray(starts, dtype=np.int64), len(fps))),
             )
             new = new[: self.room(len(new), lambda i: counted + taken_at[int(new[i])])]
             if self.stop_after_keeping is None:

@@ -92,9 +92,12 @@ class LevelWorker:
             batch = np.fromiter(fps, np.uint64, len(fps))
             new = np.flatnonzero(~contains(table, batch))
             owner = np.repeat(
-                np.asarray(owners, dtype=np.int64), np.diff(np.append(starts, len(fps)))
+                np.asarray(owners, dtype=np.int64),
+                np.diff(np.append(np.asarray(starts, dtype=np.int64), len(fps))),
             )
-            kept.append((batch[new], self.positions[owner[new]], np.asarray(indices)[new]))
+            kept.append(
+                (batch[new], self.positions[owner[new]], np.asarray(indices, dtype=np.int64)[new])
+            )
             self.found.extend(found[i] for i in new.tolist())
             for pending in (fps, indices, found, starts, owners):
                 pending.clear()

@@ -28,7 +28,7 @@ from leaderless.checker.commands.options import (
 )
 from leaderless.checker.commands.outputs import Outputs, Results
 from leaderless.checker.commands.progress import ProgressPrinter
-from leaderless.checker.explorer import INCONCLUSIVE, Exploration, explore
+from leaderless.checker.explorer import INCONCLUSIVE, Exploration, default_workers, explore
 from leaderless.checker.mermaid import markdown_report, mermaid_block
 from leaderless.checker.outcome import exit_code
 from leaderless.checker.render import counts_line, exploration_data, trace_text, verdict_table
@@ -66,10 +66,12 @@ def explore_config(
     max_seconds: float | None = None,
     max_memory: int | None = None,
     quiet: bool = False,
+    workers: int | None = None,
 ) -> tuple[ReplicationModel, Exploration]:
     """Explore one configuration, with progress on stderr unless quiet; shared by the
     subcommands that explore (check, matrix, gate), so their verdicts cannot differ.
-    Without `max_memory` the search stops at the default share of the memory available."""
+    Without `max_memory` the search stops at the default share of the memory available;
+    without `workers` it uses every core."""
     model = ReplicationModel(config)
     printer = None if quiet else ProgressPrinter()
     exploration = explore(
@@ -79,6 +81,7 @@ def explore_config(
         max_seconds=max_seconds,
         max_memory=max_memory if max_memory is not None else default_memory_ceiling(),
         progress=printer,
+        workers=workers if workers is not None else default_workers(),
     )
     if printer is not None:
         printer.done()
@@ -133,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
         max_seconds=args.max_seconds,
         max_memory=args.max_memory,
         quiet=args.quiet,
+        workers=args.workers,
     )
     data = exploration_data(model, exploration)
     overlap = prove_config_overlap(config)

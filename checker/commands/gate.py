@@ -33,7 +33,11 @@ from leaderless.checker.commands.gate_history import (
     load_history_checks,
     run_history_check,
 )
-from leaderless.checker.commands.options import add_no_times, default_memory_ceiling
+from leaderless.checker.commands.options import (
+    add_no_times,
+    add_workers_argument,
+    default_memory_ceiling,
+)
 from leaderless.checker.commands.outputs import CONFIG_NAMES, Outputs, Results
 from leaderless.checker.commands.pbs import scenario_cluster, staleness_checks
 from leaderless.checker.explorer import HOLDS, INCONCLUSIVE, INTERRUPTED, VIOLATED
@@ -65,6 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     OUTPUTS.add_arguments(parser)
     add_no_times(parser)
+    add_workers_argument(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -112,7 +117,9 @@ def describe(scenario: Scenario) -> str:
     return text
 
 
-def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict | None]:
+def run_scenario(
+    scenario: Scenario, quiet: bool, workers: int | None = None
+) -> tuple[dict[str, Any], dict | None]:
     """The scenario's checks with their outcomes, and its exploration report (if any)."""
     started = time.monotonic()
     found: dict[str, dict[str, Any]] = {}
@@ -129,6 +136,7 @@ def run_scenario(scenario: Scenario, quiet: bool) -> tuple[dict[str, Any], dict 
             max_seconds=scenario.max_seconds,
             max_memory=scenario.max_memory,
             quiet=quiet,
+            workers=workers,
         )
         report = exploration_data(model, exploration)
         for prop in report["properties"]:
@@ -291,7 +299,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         if not args.quiet:
             print(f"gate: {scenario.name}", file=sys.stderr)
-        summary, report = run_scenario(scenario, args.quiet)
+        summary, report = run_scenario(scenario, args.quiet, args.workers)
         summaries.append(summary)
         reports.append(report)
         # One Ctrl-C stops the gate, not just the scenario it lands in.

@@ -123,6 +123,7 @@ def matrix_rows(
     max_seconds: float | None,
     max_memory: int | None,
     quiet: bool,
+    workers: int | None = None,
 ) -> list[dict[str, Any]]:
     """One record per (r, w), numbers or consistency levels: its verdicts, the Z3
     overlap verdict, crash tolerance."""
@@ -140,6 +141,7 @@ def matrix_rows(
                 max_seconds=max_seconds,
                 max_memory=max_memory,
                 quiet=quiet,
+                workers=workers,
             )
             rows.append(
                 {
@@ -325,6 +327,7 @@ def run(args: argparse.Namespace) -> int:
         args.max_seconds,
         args.max_memory,
         args.quiet,
+        args.workers,
     )
     all_rows = len(reads) * len(writes)
     table_format = args.format not in ("json", "csv")

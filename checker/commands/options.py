@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from leaderless.checker.cli import UsageError
-from leaderless.checker.explorer import describe_bytes, memory_available
+from leaderless.checker.explorer import default_workers, describe_bytes, memory_available
 from leaderless.model import (
     CATALOGUE,
     PROPERTY_IDS,
@@ -246,7 +246,20 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> N
         help=f"stop after S seconds{per} (unviolated -> inconclusive)",
     )
     add_memory_limit(group, "(unviolated -> inconclusive)")
+    add_workers_argument(group)
     group.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def add_workers_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--workers: processes sharing an exploration (the same result for every number)."""
+    parser.add_argument(
+        "--workers",
+        type=positive_count,
+        metavar="K",
+        default=default_workers(),
+        help="explore with K processes (default %(default)s: every core here); "
+        "states, verdicts and traces are the same for every K",
+    )
 
 
 def add_property_list_argument(
