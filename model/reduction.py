@@ -5,11 +5,12 @@ delivery of one message at a replica that nothing else can interfere with before
 happens (a singleton ample set). Which deliveries qualify, and why every verdict of
 every property in the catalogue survives, is argued in docs/MODEL.md; in short:
 
-- **no-op request** (N): a `wreq(o, i, v)` of a completed op (so it sends no ack) to
-  an up replica that already holds `v` or a larger version under `lww`. Its delivery
-  only takes the message out of `net`; every other step commutes with it, or (a
-  crash of i, a cut) takes the message out itself, or (its drop) leaves a state that
-  the delivery reaches with one more drop to spare.
+- **no-op request** (N): a `wreq(o, i, v)` to an up replica that already holds `v` or
+  a larger version under `lww`, with no crash left to spend or `o` completed (so no
+  ack). Its delivery leaves the store as it is and at most turns the request into
+  its ack; every other step commutes with it, or takes the message out itself (a
+  crash of i when `o` is completed, a cut, a timeout), or has a match after it (a
+  drop of the request: a drop of the ack, or, with no ack, one drop fewer spent).
 - **final read request** (R): an `rreq(o, i)` at an up replica whose stored version
   can no longer change and which can no longer crash. The answer is then fixed; a
   drop of the request is matched by a drop of the response, and a timeout, the read
@@ -185,9 +186,10 @@ class ReducedModel:
             if not up >> replica & 1:
                 continue
             if kind == WREQ:
-                status = hist[op][H_STATUS]
-                if lww and (status == OK or status == FAIL) and version <= store[replica]:
-                    return code  # N
+                if lww and version <= store[replica]:
+                    status = hist[op][H_STATUS]
+                    if crashes_spent or status == OK or status == FAIL:
+                        return code  # N
                 if quiet and not read_at >> replica & 1:
                     return code  # W
             elif kind == RREQ and crashes_spent and not updates_left:
