@@ -635,6 +635,11 @@ SIBLINGS_CONFIGS: list[dict] = [
     {"n": 1, "w": 1, "r": 1, "clients": ("w", "rw")},
     {"n": 2, "w": 1, "r": 1, "clients": ("w", "rw"), "resolution": "arrival"},
     {"n": 1, "w": 1, "r": 1, "clients": ("d", "rw")},
+    # One client: what it read is in its next update's context, a tombstone's delete
+    # included, and a delete has a context too; each holds only so.
+    {"n": 1, "w": 1, "r": 1, "clients": ("wrw",)},
+    {"n": 1, "w": 1, "r": 1, "clients": ("drw",)},
+    {"n": 1, "w": 1, "r": 1, "clients": ("wrd",)},
     {"n": 1, "w": 1, "r": 1, "clients": ("w", "r", "w")},
     {"n": 1, "w": 1, "r": 1, "clients": ("d", "r"), "timeouts": True},
     {"n": 2, "w": 1, "r": 1, "clients": ("w",), "max_drops": 1, "max_crashes": 1},
