@@ -86,11 +86,6 @@ class UnsupportedReduction(ValueError):
 def refusal(model: ReplicationModel) -> str | None:
     """Why the reduction cannot be offered for `model`, naming the option; None if it can."""
     config = model.config
-    if type(model) is not ReplicationModel or type(model.transitions) not in (
-        Transitions,
-        PartitionedTransitions,
-    ):
-        return f"the reduction covers the model of docs/MODEL.md only, not {type(model).__name__}"
     if config.stand_ins:
         return "--reduction por does not cover --hinted-handoff (hints are a second way in)"
     if config.resolution not in ("lww", "arrival"):
@@ -99,6 +94,11 @@ def refusal(model: ReplicationModel) -> str | None:
         # Purge then anti-entropy can bring a tombstone back and purge it again: the
         # state graph has cycles, and the argument needs none.
         return "--reduction por does not cover --gc-grace with deletes (purging makes cycles)"
+    if type(model) is not ReplicationModel or type(model.transitions) not in (
+        Transitions,
+        PartitionedTransitions,
+    ):
+        return f"the reduction covers the model of docs/MODEL.md only, not {type(model).__name__}"
     known = {prop.id: prop for prop in CATALOGUE}
     for index, prop in enumerate(model.properties):
         if not model.applicable >> index & 1:
@@ -157,10 +157,15 @@ class ReducedModel:
 
     def ample(self, state: State) -> int | None:
         """The message whose delivery is the only step offered at `state`, or None when
-        every step is (see the module docstring for N, R and W)."""
+        every step is: the first of `qualifying`, in `net`'s order."""
+        return next(self.qualifying(state), None)
+
+    def qualifying(self, state: State) -> Iterator[int]:
+        """The messages in flight whose delivery may be offered alone at `state` (N, R
+        or W of the module docstring), in `net`'s order."""
         store, up, net, hist = state[STORE], state[UP], state[NET], state[HIST]
         if not net:
-            return None
+            return
         table, lww, is_write = self._table, self._lww, self._is_write
         updates_left = any(
             is_write[op] and record[H_STATUS] == IDLE for op, record in enumerate(hist)
@@ -189,9 +194,10 @@ class ReducedModel:
                 if lww and version <= store[replica]:
                     status = hist[op][H_STATUS]
                     if crashes_spent or status == OK or status == FAIL:
-                        return code  # N
+                        yield code  # N
+                        continue
                 if quiet and not read_at >> replica & 1:
-                    return code  # W
+                    yield code  # W
             elif kind == RREQ and crashes_spent and not updates_left:
                 if lww and top is None:
                     top = max(
@@ -203,8 +209,7 @@ class ReducedModel:
                         default=0,
                     )
                 if self._store_final(state, replica, top):
-                    return code  # R
-        return None
+                    yield code  # R
 
     def _store_final(self, state: State, replica: int, top: int | None) -> bool:
         """Whether replica's stored version can no longer change (no update is left to

@@ -1,0 +1,257 @@
+"""The partial-order reduction (model/reduction.py, docs/MODEL.md "Partial-order
+reduction"): checked against the full relation, not only argued.
+
+- every verdict, situation, reason and (after checker/shortest.py's recovery) every
+  shortest trace equals the full search's, on the configurations of
+  test_reference_agreement.py and test_model_pins.py and on random tiny scopes;
+- the proof obligations themselves, on every reachable state of a few scopes: the
+  progress measure falls on every step (the graph is acyclic); a step offered alone
+  is a step of the full relation, never takes a violation or a situation away, and
+  commutes with every other step (and still qualifies after it), or that step
+  removes it too, or is matched after it (a drop of the response for a drop of the
+  request), or leads where it leads with one drop fewer spent;
+- configurations outside the argument are refused, naming the option.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+
+from leaderless.checker.explorer import explore
+from leaderless.checker.shortest import NOT_SHORTEST, explore_with_recovery
+from leaderless.model import Config, ReplicationModel
+from leaderless.model.reduction import (
+    ReducedModel,
+    UnsupportedReduction,
+    progress_measure,
+    refusal,
+)
+from leaderless.model.state import DROPS, NET
+from test_model_pins import EXTRA
+from test_reference_agreement import (
+    CONFIGS,
+    EXTENSION_CONFIGS,
+    HINTED_CONFIGS,
+    LEVEL_PAIR_CONFIGS,
+    PARTITION_CONFIGS,
+    SIBLINGS_CONFIGS,
+)
+from test_reference_random import tiny_configs, tiny_extension_configs
+
+
+def _supported(configs: list[dict]) -> list[dict]:
+    return [c for c in configs if refusal(ReplicationModel(Config(**c))) is None]
+
+
+def _name(config: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in config.items())
+
+
+def _outcome(exploration) -> list:
+    return [
+        (
+            v.property_id,
+            v.status,
+            v.reached,
+            v.reason,
+            None if v.trace is None else (v.trace.initial, v.trace.steps),
+        )
+        for v in exploration.verdicts
+    ]
+
+
+def assert_same_verdicts(config: dict, symmetry: bool = True) -> tuple[int, int]:
+    model = ReplicationModel(Config(**config))
+    full = explore(model, symmetry=symmetry, max_states=200_000)
+    reduced, _ = explore_with_recovery(
+        ReducedModel(model), model, symmetry=symmetry, max_states=200_000
+    )
+    assert full.complete and reduced.complete
+    assert _outcome(reduced) == _outcome(full)
+    assert reduced.states <= full.states
+    return full.states, reduced.states
+
+
+# Every configuration of both files whose options the argument covers: every one of
+# CONFIGS and EXTRA; of the extension's, all but purging with deletes, stand-ins and
+# siblings (refused, see test_refused_options_are_named).
+AGREEMENT = _supported(CONFIGS + EXTRA + EXTENSION_CONFIGS + LEVEL_PAIR_CONFIGS + PARTITION_CONFIGS)
+
+
+def test_the_supported_configurations_are_most_of_them():
+    assert len(_supported(CONFIGS + EXTRA)) == len(CONFIGS + EXTRA)
+    assert len(AGREEMENT) >= 100
+
+
+@pytest.mark.parametrize("config", AGREEMENT, ids=[_name(c) for c in AGREEMENT])
+def test_verdicts_situations_and_shortest_traces_agree(config):
+    assert_same_verdicts(config, symmetry=True)
+
+
+@pytest.mark.parametrize("config", CONFIGS[::3], ids=[_name(c) for c in CONFIGS[::3]])
+def test_verdicts_agree_without_symmetry(config):
+    assert_same_verdicts(config, symmetry=False)
+
+
+def test_the_reduction_reduces():
+    # Without faults most deliveries qualify; with them, fewer (drops and crashes keep
+    # a request's fate open): the figures are in docs/MODEL.md.
+    full, reduced = assert_same_verdicts({"n": 3, "w": 2, "r": 2, "clients": ("w", "rr")})
+    assert (full, reduced) == (2310, 1480)
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny_configs())
+def test_random_tiny_scopes_agree(config):
+    assert_same_verdicts(config)
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny_extension_configs())
+def test_random_tiny_extension_scopes_agree(config):
+    if refusal(ReplicationModel(Config(**config))) is None:
+        assert_same_verdicts(config)
+
+
+# Small scopes that switch on every option the argument covers, for the obligations
+# checked state by state (each a few thousand states at most).
+OBLIGATION_SCOPES = [
+    {"n": 3, "w": 2, "r": 2, "clients": ("w", "r")},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "wr"), "drift": 1},
+    {"n": 2, "w": 1, "r": 2, "clients": ("w", "r"), "max_drops": 1, "timeouts": True},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), "anti_entropy": True, "max_drops": 1},
+    {"n": 3, "w": 2, "r": 2, "clients": ("w", "r"), "max_crashes": 1},
+    {"n": 2, "w": 1, "r": 2, "clients": ("w", "rr"), "read_repair": "blocking"},
+    {"n": 2, "w": 1, "r": 2, "clients": ("wr", "w"), "read_repair": "async", "timeouts": True},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "w", "r"), "resolution": "arrival"},
+    {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r")},
+    {"n": 3, "w": 2, "r": 2, "clients": ("w", "r"), "max_partitions": 1},
+    {
+        "n": 3,
+        "w": 2,
+        "r": 1,
+        "clients": ("w", "r"),
+        **{"datacenters": (("dc1", 2), ("dc2", 1))},
+        "client_dcs": ("dc1", "dc2"),
+        "write_level": "LOCAL_QUORUM",
+        "read_level": "LOCAL_ONE",
+    },
+]
+
+
+def _reachable(model: ReplicationModel):
+    start = model.initial_states()[0]
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        state = queue.popleft()
+        yield state
+        for _, nxt in model.successors(state):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+
+
+def same(label, other) -> bool:
+    # Labels are named tuples: a Drop(m) equals a delivery of m as a tuple.
+    return type(label) is type(other) and label == other
+
+
+def _spent_one_drop_more(this: tuple, that: tuple) -> bool:
+    """`that` is `this` with one more drop spent: everything `that` can do, `this` can."""
+    return that[DROPS] == this[DROPS] + 1 and that[:DROPS] + that[DROPS + 1 :] == (
+        this[:DROPS] + this[DROPS + 1 :]
+    )
+
+
+@pytest.mark.parametrize("config", OBLIGATION_SCOPES, ids=[_name(c) for c in OBLIGATION_SCOPES])
+def test_proof_obligations_hold_on_every_reachable_state(config):
+    model = ReplicationModel(Config(**config))
+    reduced = ReducedModel(model)
+    everything = model.applicable
+    checked = 0
+    for state in _reachable(model):
+        steps = list(model.successors(state))
+        for _, nxt in steps:
+            assert progress_measure(model.scope, nxt) < progress_measure(model.scope, state)
+        for code in reduced.qualifying(state):
+            checked += 1
+            [(label, after)] = list(reduced._deliver(state, code))
+            assert any(same(label, other) and moved == after for other, moved in steps)
+            # Never takes a violation or a situation away (quiescent ones only appear).
+            broken = model.violations(state, everything)
+            assert model.violations(after, everything) & broken == broken
+            found = model.reached(state, everything)
+            assert model.reached(after, everything) & found == found
+            then = {nxt for _, nxt in model.successors(after)}
+            for other, moved in steps:
+                if same(other, label):
+                    continue
+                if moved in then or after == moved:
+                    continue  # the other step takes the message out too, or is matched
+                if any(_spent_one_drop_more(nxt, moved) for nxt in then | {after}):
+                    continue  # a drop of the request: the delivery keeps the drop in hand
+                # Otherwise they commute: the delivery is still there after the other
+                # step, and leads where the other step leads after the delivery.
+                assert code in moved[NET], (other, label)
+                # And it still qualifies there, so this check, made at every reachable
+                # state, covers every state of a path on which it waits.
+                assert code in set(reduced.qualifying(moved)), (other, label)
+                delivered = {nxt for lab, nxt in model.successors(moved) if same(lab, label)}
+                assert delivered and delivered <= then, (other, label)
+    assert checked > 0
+
+
+REFUSED = {
+    "--hinted-handoff": HINTED_CONFIGS[0],
+    "--resolution siblings": next(c for c in SIBLINGS_CONFIGS if c.get("resolution")),
+    "--gc-grace": {"n": 2, "w": 1, "r": 1, "clients": ("wd", "r"), "gc_grace": 0},
+}
+
+
+@pytest.mark.parametrize("option", sorted(REFUSED))
+def test_refused_options_are_named(option):
+    model = ReplicationModel(Config(**REFUSED[option]))
+    with pytest.raises(UnsupportedReduction, match=option):
+        ReducedModel(model)
+
+
+def test_a_property_the_argument_does_not_cover_is_refused():
+    model = ReplicationModel(Config(n=2, w=1, r=1, clients=("w", "r")))
+    unknown = replace(model.properties[0], id="made-up")
+    other = ReplicationModel(model.config, properties=(unknown, *model.properties[1:]))
+    with pytest.raises(UnsupportedReduction, match="made-up"):
+        ReducedModel(other)
+
+
+class _Interrupted:
+    """The full model, stopped by Ctrl-C after a few expansions."""
+
+    def __init__(self, model: ReplicationModel, expansions: int) -> None:
+        self.model = model
+        self.left = expansions
+
+    def successors(self, state):
+        self.left -= 1
+        if self.left < 0:
+            raise KeyboardInterrupt
+        return self.model.successors(state)
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def test_a_trace_not_recovered_says_it_may_not_be_the_shortest():
+    model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr")))
+    found, bounded = explore_with_recovery(ReducedModel(model), _Interrupted(model, 5))
+    assert bounded is not None and not bounded.complete
+    violated = [v for v in found.verdicts if v.status == "violated"]
+    assert violated and all(NOT_SHORTEST in v.reason for v in violated)
+    # The reduced search's own traces are kept: real runs of the model, just longer.
+    full = explore(model)
+    for verdict in violated:
+        assert len(verdict.trace) >= len(full.verdict(verdict.property_id).trace)
