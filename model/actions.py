@@ -34,7 +34,9 @@ from leaderless.model.state import (
     DROPS,
     FAIL,
     H_INVOKED,
+    H_RESULT,
     H_STATUS,
+    H_VERSION,
     HINTS,
     HIST,
     IDLE,
@@ -61,6 +63,7 @@ from leaderless.model.state import (
     MessageTable,
     Scope,
     State,
+    merge_siblings,
 )
 
 
@@ -193,6 +196,7 @@ class Transitions:
         self.purge_repaired = config.purge_repaired
         self.drift = config.drift
         self.lww = scope.lww
+        self.siblings = scope.siblings
         self.read_repair = config.read_repair
         self.max_drops = config.max_drops
         self.max_crashes = config.max_crashes
@@ -226,6 +230,26 @@ class Transitions:
     def _new_message(self, code: int, m: Message) -> None:
         self.delivery_labels[code] = _deliver_label(m)
         self.drop_labels[code] = Drop(m)
+
+    def _applied(self, hist: tuple, held: int, version: int) -> int:
+        """What a replica holding `held` stores once it applies `version`."""
+        if self.lww:
+            return max(held, version)
+        return merge_siblings(hist, held | version) if self.siblings else version
+
+    def _context(self, hist: tuple, client: int, op: int) -> int:
+        """The causal context of `client`'s write `op` (docs/MODEL.md, siblings): its
+        last ok read's sibling set, with the contexts of those siblings."""
+        scope = self.scope
+        earlier = scope.ops_of_client[client]
+        for read in reversed(earlier[: earlier.index(op)]):
+            if not scope.is_write[read] and hist[read][H_STATUS] == OK:
+                result = hist[read][H_RESULT]
+                context = result
+                for writer in scope.writers(result):
+                    context |= hist[writer][H_VERSION]
+                return context
+        return 0
 
     def _without_op(self, net: tuple, op: int, kinds: tuple[int, ...]) -> tuple:
         # A code's op is (code >> 2) % op_count: no table lookup on this hot path.
@@ -278,7 +302,11 @@ class Transitions:
         scope = self.scope
         version = scope.version(op, ts)
         sent = tuple(scope.message(WREQ, op, i, version) for i in live_replicas)
-        record = (PENDING, now, 0, version if self.lww else 0, NO_RESULT)
+        if self.siblings:
+            fixed = self._context(state[HIST], client, op)
+        else:
+            fixed = version if self.lww else 0
+        record = (PENDING, now, 0, fixed, NO_RESULT)
         return Invoke(client, op, ts), self._invoked(state, now, op, record, sent)
 
     @staticmethod
@@ -302,7 +330,7 @@ class Transitions:
             return None
         store = state[STORE]
         held = store[replica]
-        new = (max(held, m.version)) if self.lww else m.version
+        new = self._applied(state[HIST], held, m.version)
         if new != held:
             store = _replace(store, replica, new)
         net = state[NET]
@@ -402,6 +430,11 @@ class Transitions:
         net = self._without_op(net, op, (RREQ, RRESP))
         if self.lww:
             choices: list[int] = [max(version for _, version in responses)]
+        elif self.siblings:
+            union = 0
+            for _, version in responses:
+                union |= version
+            choices = [merge_siblings(hist, union)]
         else:
             choices = sorted({version for _, version in responses})
         steps: list[Step] = []
@@ -490,7 +523,10 @@ class Transitions:
         store, up = state[STORE], state[UP]
         if not self.anti_entropy or not (up >> i & 1 and up >> j & 1) or store[i] == store[j]:
             return None
-        merged = max(store[i], store[j])
+        if self.siblings:
+            merged = merge_siblings(state[HIST], store[i] | store[j])
+        else:
+            merged = max(store[i], store[j])
         store = tuple(merged if k == i or k == j else v for k, v in enumerate(store))
         return (store, up) + state[NOW:]
 
@@ -714,7 +750,7 @@ class HintedTransitions(PartitionedTransitions):
                 replica, version = pair
                 if not up >> replica & 1:
                     continue
-                stored = max(store[replica], version) if self.lww else version
+                stored = self._applied(hist, store[replica], version)
                 kept = tuple(p for p in held if p != pair)
                 yield (
                     Handoff(stand_in, replica, version),

@@ -26,7 +26,7 @@ from typing import Any
 from leaderless.model.levels import LEVELS, READ_LEVELS
 
 READ_REPAIR_MODES = ("off", "async", "blocking")
-RESOLUTIONS = ("lww", "arrival")
+RESOLUTIONS = ("lww", "arrival", "siblings")
 # The largest scope whose single state and single step the tools still build in well
 # under a second (and the Z3 overlap check beside `check` with it); larger is refused.
 MAX_REPLICAS = 1000
@@ -151,6 +151,7 @@ class Needs:
     other: str  # the option it needs ...
     value: Any  # ... at this value
     why: str  # a few words, for the error
+    also: tuple = ()  # other values of `other` that serve as well (not suggested in errors)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -208,7 +209,8 @@ OPTIONS: tuple[Option, ...] = (
         "--resolution",
         "resolution",
         CHOICE,
-        "lww: last write wins by timestamp; arrival: last arrival wins, no timestamps",
+        "lww: last write wins by timestamp; arrival: last arrival wins, no timestamps; "
+        "siblings: replicas keep concurrent writes, a write supersedes what its client read",
         choices=RESOLUTIONS,
     ),
     Option(
@@ -280,7 +282,9 @@ OPTIONS: tuple[Option, ...] = (
 )
 OPTION = {option.field: option for option in OPTIONS}
 NEEDS: tuple[Needs, ...] = (
-    Needs("anti_entropy", False, "resolution", "lww", "repair merges by timestamp"),
+    Needs(
+        "anti_entropy", False, "resolution", "lww", "repair merges by timestamp", ("siblings",)
+    ),
     Needs("read_repair", "off", "resolution", "lww", "repair merges by timestamp"),
 )
 
@@ -531,7 +535,10 @@ class Config:
             option.check(getattr(self, option.field), self)
         for needs in NEEDS:
             value = getattr(self, needs.field)
-            if value != needs.unless and getattr(self, needs.other) != needs.value:
+            if value != needs.unless and getattr(self, needs.other) not in (
+                needs.value,
+                *needs.also,
+            ):
                 raise Conflict(needs, value)
         self._check_extensions()
 
@@ -540,6 +547,11 @@ class Config:
             raise ConfigError(
                 f"clients: a delete needs resolution lww (a tombstone wins by its "
                 f"timestamp), not {self.resolution}"
+            )
+        if self.resolution == "siblings" and self.gc_grace is not None:
+            raise ConfigError(
+                "gc_grace: siblings keep no tombstones to purge; leave gc_grace out with "
+                "resolution siblings"
             )
         if self.purge_repaired and self.gc_grace is None:
             raise ConfigError(

@@ -43,11 +43,13 @@ from leaderless.model.state import (
     REPAIRING,
     STORE,
     UP,
+    HINTS,
     WACK,
     WREQ,
     MessageTable,
     Scope,
     State,
+    merge_siblings,
 )
 
 # What a property's predicate reads, which decides when the checker evaluates it.
@@ -137,6 +139,7 @@ class Catalogue:
         self._history_cache: dict[tuple, _HistoryEntry] = {}
         self._last_history: tuple | None = None
         self._last_entry: _HistoryEntry = (0, frozenset(), (), 0)
+        self._updates_cache: dict[tuple, tuple[int, tuple[int, ...]]] = {}
         self.table = MessageTable(scope)
 
     # Naming, for the sentences the predicates return.
@@ -146,14 +149,19 @@ class Catalogue:
         return f"{kind}({client},{k})"
 
     def version_name(self, code: int) -> str:
+        if self.scope.siblings and code.bit_count() > 1:
+            return "{" + ",".join(map(self.op_name, self.scope.writers(code))) + "}"
         ts, op = self.scope.version_parts(code)
         if op is None:
             return "NIL"
         return self.op_name(op) if ts is None else f"{self.op_name(op)}@{ts}"
 
     def _writer(self, code: int) -> int | None:
-        """The write whose value a version carries, None for NIL."""
-        return None if code == NIL else (code - 1) % self.scope.op_count
+        """The write whose value a version carries, None for NIL (and, under siblings,
+        the one sibling of a set of one)."""
+        if code == NIL:
+            return None
+        return code.bit_length() - 1 if self.scope.siblings else (code - 1) % self.scope.op_count
 
     def _ok_reads(self, hist: tuple) -> list[int]:
         is_write = self.scope.is_write
@@ -169,6 +177,11 @@ class Catalogue:
     def _stale(self, hist: tuple, same_client: bool) -> str | None:
         scope = self.scope
         for read in self._ok_reads(hist):
+            if scope.siblings and hist[read][H_RESULT].bit_count() > 1:
+                stale = self._stale_siblings(hist, read, same_client)
+                if stale is not None:
+                    return stale
+                continue
             x = self._writer(hist[read][H_RESULT])
             for write, rec in enumerate(hist):
                 if not scope.is_write[write] or rec[H_STATUS] != OK:
@@ -190,7 +203,28 @@ class Catalogue:
                     )
         return None
 
+    def _stale_siblings(self, hist: tuple, read: int, same_client: bool) -> str | None:
+        """stale-read of a read that returned several siblings: every one of them
+        finished before an acknowledged write that preceded the read began."""
+        scope = self.scope
+        result = hist[read][H_RESULT]
+        siblings = scope.writers(result)
+        for write, rec in enumerate(hist):
+            if not scope.is_write[write] or rec[H_STATUS] != OK:
+                continue
+            if same_client and scope.ops[write][0] != scope.ops[read][0]:
+                continue
+            if _precedes(rec, hist[read]) and all(_precedes(hist[x], rec) for x in siblings):
+                return (
+                    f"read {self.op_name(read)} returned {self.version_name(result)}, "
+                    f"each of which finished before write {self.op_name(write)} began, "
+                    f"and {self.op_name(write)} was acknowledged before the read began"
+                )
+        return None
+
     def monotonic_reads(self, hist: tuple) -> str | None:
+        if self.scope.siblings:
+            return self._monotonic_siblings(hist)
         reads = self._ok_reads(hist)
         ops = self.scope.ops
         for first in reads:
@@ -210,14 +244,36 @@ class Catalogue:
                     )
         return None
 
+    def _monotonic_siblings(self, hist: tuple) -> str | None:
+        """monotonic-reads over sibling sets: the later read's siblings (none: NIL) all
+        finished before some sibling the earlier read returned began."""
+        reads = self._ok_reads(hist)
+        ops, writers = self.scope.ops, self.scope.writers
+        for first in reads:
+            x1s = writers(hist[first][H_RESULT])
+            if not x1s:
+                continue
+            for second in reads:
+                if ops[first][0] != ops[second][0] or not _precedes(hist[first], hist[second]):
+                    continue
+                x2s = writers(hist[second][H_RESULT])
+                if all(any(_precedes(hist[x2], hist[x1]) for x1 in x1s) for x2 in x2s):
+                    return (
+                        f"read {self.op_name(second)} returned "
+                        f"{self.version_name(hist[second][H_RESULT])}, older than what the "
+                        f"same client's earlier read {self.op_name(first)} returned, "
+                        f"{self.version_name(hist[first][H_RESULT])}"
+                    )
+        return None
+
     def aborted_read(self, hist: tuple) -> str | None:
         for read in self._ok_reads(hist):
-            x = self._writer(hist[read][H_RESULT])
-            if x is not None and hist[x][H_STATUS] == FAIL:
-                return (
-                    f"read {self.op_name(read)} returned the value of write "
-                    f"{self.op_name(x)}, which failed"
-                )
+            for x in self.scope.writers(hist[read][H_RESULT]):
+                if hist[x][H_STATUS] == FAIL:
+                    return (
+                        f"read {self.op_name(read)} returned the value of write "
+                        f"{self.op_name(x)}, which failed"
+                    )
         return None
 
     def lww_order(self, hist: tuple) -> str | None:
@@ -286,8 +342,19 @@ class Catalogue:
         if not failed:
             return None
         up = state[UP]
+        siblings = self.scope.siblings
         for replica, version in enumerate(state[STORE]):
-            if version in failed and up >> replica & 1:
+            if not up >> replica & 1:
+                continue
+            if siblings:
+                holds_failed = [w for w in self.scope.writers(version) if 1 << w in failed]
+                if holds_failed:
+                    return (
+                        f"replica {replica} is up and stores {self.version_name(version)}, "
+                        f"holding the value of write {self.op_name(holds_failed[0])}, "
+                        "which failed"
+                    )
+            elif version in failed:
                 writer = (version - 1) % self.scope.op_count  # not NIL: failed writes have one
                 return (
                     f"replica {replica} is up and stores {self.version_name(version)}, "
@@ -295,13 +362,93 @@ class Catalogue:
                 )
         return None
 
+    def no_lost_update(self, state: State) -> str | None:
+        ok_updates, contexts = self._updates(state[HIST])
+        if not ok_updates:
+            return None
+        scope, up = self.scope, state[UP]
+        writers = scope.writers
+
+        def covered(version: int) -> int:
+            mask = 0
+            for writer in writers(version):
+                mask |= 1 << writer | contexts[writer]
+            return mask
+
+        lost = ok_updates
+        for replica, version in enumerate(state[STORE]):
+            if up >> replica & 1:
+                lost &= ~covered(version)
+                if not lost:
+                    return None
+        table = self.table
+        for code in state[NET]:
+            kind, _, replica, version = table[code]
+            if kind == WREQ and up >> replica & 1:
+                lost &= ~covered(version)
+        if scope.config.stand_ins:
+            for held in state[HINTS]:
+                for _, version in held:
+                    lost &= ~covered(version)
+        if not lost:
+            return None
+        update = (lost & -lost).bit_length() - 1
+        return (
+            f"{'delete' if scope.is_delete[update] else 'write'} {self.op_name(update)} was "
+            "acknowledged, but no live replica, request in flight or hint holds it, nor a "
+            "write whose client had read it: it was silently discarded"
+        )
+
+    def _updates(self, hist: tuple) -> tuple[int, tuple[int, ...]]:
+        """The ok updates of a history, as a bitmask, and every op's causal context
+        (docs/MODEL.md: what its client's last ok read returned, with their contexts)."""
+        entry = self._updates_cache.get(hist)
+        if entry is not None:
+            return entry
+        scope = self.scope
+        ok_updates = 0
+        for op, rec in enumerate(hist):
+            if scope.is_write[op] and rec[H_STATUS] == OK:
+                ok_updates |= 1 << op
+        if scope.siblings:
+            contexts = tuple(
+                rec[H_VERSION] if scope.is_write[op] else 0 for op, rec in enumerate(hist)
+            )
+        else:
+            found: dict[int, int] = {}
+
+            def context(op: int) -> int:
+                if op not in found:
+                    found[op] = 0
+                    client, k = scope.ops[op]
+                    for read in reversed(scope.ops_of_client[client][:k]):
+                        if not scope.is_write[read] and hist[read][H_STATUS] == OK:
+                            for writer in scope.writers(hist[read][H_RESULT]):
+                                found[op] |= 1 << writer | context(writer)
+                            break
+                return found[op]
+
+            contexts = tuple(
+                context(op) if scope.is_write[op] and hist[op][H_INVOKED] else 0
+                for op in range(len(hist))
+            )
+        entry = self._updates_cache[hist] = (ok_updates, contexts)
+        return entry
+
     def convergence(self, state: State) -> str | None:
         """Read on quiescent states only (see QUIESCENT)."""
         up = state[UP]
         live = [(i, v) for i, v in enumerate(state[STORE]) if up >> i & 1]
         if self.scope.config.anti_entropy:
-            # Pairwise max over live replicas reaches its fixpoint when all hold the max.
-            top = max((v for _, v in live), default=NIL)
+            # Pairwise max (or merge) over live replicas reaches its fixpoint when all
+            # hold the max (the merge of every sibling set).
+            if self.scope.siblings:
+                union = 0
+                for _, v in live:
+                    union |= v
+                top = merge_siblings(state[HIST], union)
+            else:
+                top = max((v for _, v in live), default=NIL)
             live = [(i, top) for i, _ in live]
         for i, vi in live:
             for j, vj in live:
@@ -526,6 +673,9 @@ class Catalogue:
         live = [v for i, v in enumerate(state[STORE]) if up >> i & 1]
         return len(live) >= 2 and any(v != NIL for v in live)
 
+    def update_acknowledged(self, state: State) -> bool:
+        return self._updates(state[HIST])[0] != 0
+
     def op_in_flight(self, state: State) -> bool:
         return bool(self._history(state[HIST])[2])
 
@@ -544,7 +694,7 @@ class Catalogue:
                     violated |= bit
             scope = self.scope
             failed = frozenset(
-                rec[H_VERSION] if scope.lww else op + 1
+                rec[H_VERSION] if scope.lww else 1 << op if scope.siblings else op + 1
                 for op, rec in enumerate(hist)
                 if scope.is_write[op] and rec[H_STATUS] == FAIL
             )
@@ -660,7 +810,7 @@ CATALOGUE: tuple[Property, ...] = (
     Property(
         "linearizable",
         "the history is linearizable as a read/write register starting at NIL",
-        _reads,
+        lambda c: _reads(c) and c.resolution != "siblings",
         HISTORY,
         Catalogue.linearizable,
         "an ok read returned after a write had begun",
@@ -692,6 +842,15 @@ CATALOGUE: tuple[Property, ...] = (
         Catalogue.no_resurrection,
         "an ok read began after an acknowledged delete",
         Catalogue.read_after_acknowledged_delete,
+    ),
+    Property(
+        "no-lost-update",
+        "an acknowledged write stays held somewhere until a write that read it supersedes it",
+        lambda c: _writes(c) and _nil_readable(c),
+        STATE,
+        Catalogue.no_lost_update,
+        "a write was acknowledged",
+        Catalogue.update_acknowledged,
     ),
 )
 PROPERTY_IDS = tuple(p.id for p in CATALOGUE)

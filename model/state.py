@@ -62,6 +62,19 @@ WREQ, WACK, RREQ, RRESP = range(4)
 NIL = 0  # the version code of the initial value, below every version
 
 
+def merge_siblings(hist: tuple, siblings: int) -> int:
+    """docs/MODEL.md's merge(S) of a sibling set (a bitmask of writes): the writes no
+    member's causal context covers. Under resolution siblings a write's HIST version
+    field holds its context."""
+    covered = 0
+    rest = siblings
+    while rest:
+        low = rest & -rest
+        covered |= hist[low.bit_length() - 1][H_VERSION]
+        rest ^= low
+    return siblings & ~covered
+
+
 class Message(NamedTuple):
     kind: int
     op: int
@@ -111,6 +124,10 @@ class Scope:
     needs: tuple[Requirement, ...] | None = None
     read_targets: tuple[int, ...] | None = None
     nodes: int = 0  # replicas and stand-ins: a message's node field counts up to this
+    # Under resolution siblings (docs/MODEL.md) a version is a sibling set, coded as a
+    # bitmask of the writes it holds (NIL, 0, is the empty set), and a write's HIST
+    # `version` field holds its causal context, a bitmask of writes too.
+    siblings: bool = False
 
     @classmethod
     def of(cls, config: Config, min_timestamp: int | None = None) -> Scope:
@@ -161,6 +178,7 @@ class Scope:
             needs,
             read_targets,
             config.n + config.stand_ins,
+            config.resolution == "siblings",
         )
 
     # Versions: NIL is 0; under lww (ts, op) is (ts - min_timestamp + 1) * ops + op + 1,
@@ -169,6 +187,8 @@ class Scope:
     # * ops + op + 1, so a tombstone is above a value of the same timestamp (Cassandra's
     # rule). Either way (code - 1) % ops is the op that wrote the version.
     def version(self, op: int, ts: int | None) -> int:
+        if self.siblings:
+            return 1 << op
         if ts is None:
             return op + 1
         if ts < self.min_timestamp:
@@ -179,9 +199,13 @@ class Scope:
         return slot * self.op_count + op + 1
 
     def version_parts(self, code: int) -> tuple[int | None, int | None]:
-        """(timestamp, writer op) of a version code; (None, None) for NIL."""
+        """(timestamp, writer op) of a version code; (None, None) for NIL, and for a
+        sibling set of more than one write."""
         if code == NIL:
             return None, None
+        if self.siblings:
+            writers = self.writers(code)
+            return None, writers[0] if len(writers) == 1 else None
         op = (code - 1) % self.op_count
         if not self.lww:
             return None, op
@@ -204,6 +228,15 @@ class Scope:
 
     def with_cut(self, up: int, cut: int, spent: int) -> int:
         return (up & self.all_up) | cut << self.n | spent << (2 * self.n + len(self.ops_of_client))
+
+    def writers(self, code: int) -> tuple[int, ...]:
+        """The writes a version holds: none for NIL, one under lww and arrival, the
+        siblings under resolution siblings."""
+        if code == NIL:
+            return ()
+        if not self.siblings:
+            return ((code - 1) % self.op_count,)
+        return tuple(op for op in range(self.op_count) if code >> op & 1)
 
     def is_tombstone(self, code: int) -> bool:
         return code != NIL and self.is_delete[(code - 1) % self.op_count]

@@ -69,11 +69,14 @@ class Views:
         """A version as a record: its writer op and timestamp (None for NIL, and for
         every version under arrival order), with its display name."""
         ts, writer = self.scope.version_parts(code)
-        return {
+        record = {
             "name": self.version_name(code),
             "writer": None if writer is None else self.op_name(writer),
             "ts": ts,
         }
+        if self.scope.siblings:
+            record["siblings"] = [self.op_name(op) for op in self.scope.writers(code)]
+        return record
 
     def _node(self, node: int) -> Participant:
         """A message's node: a replica, or (from n on) a stand-in."""
@@ -164,7 +167,11 @@ class Views:
         version = self.version
         ops = {}
         for op, (record, live) in enumerate(zip(state[HIST], state[LIVE])):
-            ts = scope.version_parts(record[H_VERSION])[0] if record[H_VERSION] else None
+            ts = (
+                scope.version_parts(record[H_VERSION])[0]
+                if record[H_VERSION] and not scope.siblings
+                else None
+            )
             ops[self.op_name(op)] = {
                 "status": STATUS_NAMES[record[H_STATUS]],
                 "invoked": record[H_INVOKED] or None,
@@ -175,6 +182,9 @@ class Views:
                 "result": None if record[H_RESULT] == NO_RESULT else version(record[H_RESULT]),
                 "awaiting": _replicas(live[L_AWAITING], scope.n),
             }
+            if scope.siblings and scope.is_write[op]:
+                context = scope.writers(record[H_VERSION])
+                ops[self.op_name(op)]["context"] = [self.op_name(w) for w in context]
         decode = scope.decode_message
         return {
             "store": {i: version(v) for i, v in enumerate(state[STORE])},

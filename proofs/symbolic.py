@@ -56,7 +56,9 @@ from leaderless.model.state import (
 Key = tuple[Any, ...]  # ("store", i), ("status", o), ("wreq", o, i), ...
 NOT_ENCODED = {
     "linearizable": "needs a search over orders of the history; "
-    "left to the explicit checker (leaderless check)"
+    "left to the explicit checker (leaderless check)",
+    "no-lost-update": "needs the causal context each write's client read; "
+    "left to the explicit checker (leaderless check)",
 }
 
 
@@ -114,6 +116,12 @@ class NotEncoded(Exception):
 def refuse_unencoded(config: Config) -> None:
     """Raise NotEncoded when the configuration can take an action the encoding lacks:
     every symbolic verdict would then rest on a smaller model than the explorer's."""
+    if config.resolution == "siblings":
+        raise NotEncoded(
+            "the symbolic encoding keeps one version per replica, not sibling sets, so "
+            "bmc and k-induction cannot check resolution siblings",
+            ("resolution",),
+        )
     missing = [action for action in ACTIONS if not action.symbolic and action.occurs(config)]
     if missing:
         raise NotEncoded(

@@ -101,8 +101,8 @@ def test_errors_carry_the_field_so_each_front_end_can_use_its_own_names(kwargs, 
         ),
         (
             {"resolution": "vector"},
-            "--resolution: vector is unknown; allowed lww, arrival",
-            'resolution: "vector" is unknown; allowed "lww", "arrival"',
+            "--resolution: vector is unknown; allowed lww, arrival, siblings",
+            'resolution: "vector" is unknown; allowed "lww", "arrival", "siblings"',
         ),
         (
             {"clients": ("w", "x")},
