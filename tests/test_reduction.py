@@ -15,12 +15,14 @@ reduction"): checked against the full relation, not only argued.
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 
+from leaderless.checker.cli import main
 from leaderless.checker.explorer import explore
 from leaderless.checker.shortest import NOT_SHORTEST, explore_with_recovery
 from leaderless.model import Config, ReplicationModel
@@ -255,3 +257,60 @@ def test_a_trace_not_recovered_says_it_may_not_be_the_shortest():
     full = explore(model)
     for verdict in violated:
         assert len(verdict.trace) >= len(full.verdict(verdict.property_id).trace)
+
+
+def _cli(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _without_counts(text: str) -> list[str]:
+    # The counts line is the reduced search's; every other line is the same.
+    return [line for line in text.splitlines() if not line.startswith("explored ")]
+
+
+@pytest.mark.parametrize("command", ["check", "matrix"])
+def test_the_command_line_gives_the_same_report_with_the_reduction(capsys, command):
+    argv = [command, "--n", "3", "--clients", "w,rr", "--quiet", "--no-times", "--workers", "1"]
+    if command == "check":
+        argv += ["--w", "2", "--r", "2", "--json"]
+    off = _cli(capsys, *argv)
+    por = _cli(capsys, *argv, "--reduction", "por")
+    assert off[0] == por[0] == 1  # monotonic-reads and linearizable are violated
+    if command == "check":
+        off_data, por_data = json.loads(off[1]), json.loads(por[1])
+        assert por_data["states"] < off_data["states"]
+        assert por_data["properties"] == off_data["properties"]
+    else:
+        assert _without_counts(por[1]) == _without_counts(off[1])
+
+
+def test_gate_takes_the_reduction(capsys, tmp_path):
+    path = tmp_path / "leaderless.toml"
+    path.write_text(
+        '[[scenario]]\nname = "one"\nn = 3\nw = 1\nr = 1\nclients = "w,r"\n'
+        'expect_violated = ["stale-read"]\n'
+    )
+    code, out, _ = _cli(
+        capsys, "gate", str(path), "--quiet", "--workers", "1", "--reduction", "por"
+    )
+    assert code == 0, out
+
+
+def test_a_refused_option_is_one_line_and_exit_2(capsys):
+    code, out, err = _cli(
+        capsys,
+        "check",
+        "--clients",
+        "w,r",
+        "--hinted-handoff",
+        "sloppy",
+        "--stand-ins",
+        "1",
+        "--reduction",
+        "por",
+        "--quiet",
+    )
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "--hinted-handoff" in err

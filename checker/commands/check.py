@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from leaderless.checker.cli import UsageError
 from leaderless.checker.commands.options import (
     add_model_arguments,
     add_no_times,
@@ -32,8 +33,10 @@ from leaderless.checker.explorer import INCONCLUSIVE, Exploration, default_worke
 from leaderless.checker.mermaid import markdown_report, mermaid_block
 from leaderless.checker.outcome import exit_code
 from leaderless.checker.render import counts_line, exploration_data, trace_text, verdict_table
+from leaderless.checker.shortest import explore_with_recovery
 from leaderless.checker.trace import trace_data
 from leaderless.model import Config, ReplicationModel
+from leaderless.model.reduction import ReducedModel, UnsupportedReduction
 from leaderless.proofs.topology import prove_config_overlap
 
 OUTPUTS = Outputs("json", "mermaid", "itf", "history_out", "html", text_options=("--trace",))
@@ -67,6 +70,7 @@ def explore_config(
     max_memory: int | None = None,
     quiet: bool = False,
     workers: int | None = None,
+    reduction: str = "off",
 ) -> tuple[ReplicationModel, Exploration]:
     """Explore one configuration, with progress on stderr unless quiet; shared by the
     subcommands that explore (check, matrix, gate), so their verdicts cannot differ.
@@ -74,15 +78,23 @@ def explore_config(
     without `workers` it uses every core."""
     model = ReplicationModel(config)
     printer = None if quiet else ProgressPrinter()
-    exploration = explore(
-        model,
-        symmetry=symmetry,
-        max_states=max_states,
-        max_seconds=max_seconds,
-        max_memory=max_memory if max_memory is not None else default_memory_ceiling(),
-        progress=printer,
-        workers=workers if workers is not None else default_workers(),
-    )
+    limits = {
+        "symmetry": symmetry,
+        "max_states": max_states,
+        "max_seconds": max_seconds,
+        "max_memory": max_memory if max_memory is not None else default_memory_ceiling(),
+        "progress": printer,
+        "workers": workers if workers is not None else default_workers(),
+    }
+    if reduction == "por":
+        try:
+            reduced = ReducedModel(model)
+        except UnsupportedReduction as refused:
+            raise UsageError(str(refused)) from None
+        # Counts are the reduced search's; each trace is the full relation's shortest.
+        exploration, _ = explore_with_recovery(reduced, model, **limits)
+    else:
+        exploration = explore(model, **limits)
     if printer is not None:
         printer.done()
     return model, exploration
@@ -137,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
         max_memory=args.max_memory,
         quiet=args.quiet,
         workers=args.workers,
+        reduction=args.reduction,
     )
     data = exploration_data(model, exploration)
     overlap = prove_config_overlap(config)

@@ -35,6 +35,7 @@ from leaderless.checker.commands.gate_history import (
 )
 from leaderless.checker.commands.options import (
     add_no_times,
+    add_reduction_argument,
     add_workers_argument,
     default_memory_ceiling,
 )
@@ -70,6 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     OUTPUTS.add_arguments(parser)
     add_no_times(parser)
     add_workers_argument(parser)
+    add_reduction_argument(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -118,7 +120,7 @@ def describe(scenario: Scenario) -> str:
 
 
 def run_scenario(
-    scenario: Scenario, quiet: bool, workers: int | None = None
+    scenario: Scenario, quiet: bool, workers: int | None = None, reduction: str = "off"
 ) -> tuple[dict[str, Any], dict | None]:
     """The scenario's checks with their outcomes, and its exploration report (if any)."""
     started = time.monotonic()
@@ -137,6 +139,7 @@ def run_scenario(
             max_memory=scenario.max_memory,
             quiet=quiet,
             workers=workers,
+            reduction=reduction,
         )
         report = exploration_data(model, exploration)
         for prop in report["properties"]:
@@ -299,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         if not args.quiet:
             print(f"gate: {scenario.name}", file=sys.stderr)
-        summary, report = run_scenario(scenario, args.quiet, args.workers)
+        summary, report = run_scenario(scenario, args.quiet, args.workers, args.reduction)
         summaries.append(summary)
         reports.append(report)
         # One Ctrl-C stops the gate, not just the scenario it lands in.

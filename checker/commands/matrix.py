@@ -124,6 +124,7 @@ def matrix_rows(
     max_memory: int | None,
     quiet: bool,
     workers: int | None = None,
+    reduction: str = "off",
 ) -> list[dict[str, Any]]:
     """One record per (r, w), numbers or consistency levels: its verdicts, the Z3
     overlap verdict, crash tolerance."""
@@ -142,6 +143,7 @@ def matrix_rows(
                 max_memory=max_memory,
                 quiet=quiet,
                 workers=workers,
+                reduction=reduction,
             )
             rows.append(
                 {
@@ -328,6 +330,7 @@ def run(args: argparse.Namespace) -> int:
         args.max_memory,
         args.quiet,
         args.workers,
+        args.reduction,
     )
     all_rows = len(reads) * len(writes)
     table_format = args.format not in ("json", "csv")

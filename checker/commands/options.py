@@ -247,6 +247,7 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> N
     )
     add_memory_limit(group, "(unviolated -> inconclusive)")
     add_workers_argument(group)
+    add_reduction_argument(group)
     group.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -259,6 +260,17 @@ def add_workers_argument(parser: argparse.ArgumentParser | argparse._ArgumentGro
         default=default_workers(),
         help="explore with K processes (default %(default)s: every core here); "
         "states, verdicts and traces are the same for every K",
+    )
+
+
+def add_reduction_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--reduction: docs/MODEL.md's partial-order reduction (the same verdicts and traces)."""
+    parser.add_argument(
+        "--reduction",
+        choices=("off", "por"),
+        default="off",
+        help="por: a partial-order reduction (docs/MODEL.md): fewer states, the same "
+        "verdicts and shortest traces (default %(default)s)",
     )
 
 
