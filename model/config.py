@@ -282,9 +282,7 @@ OPTIONS: tuple[Option, ...] = (
 )
 OPTION = {option.field: option for option in OPTIONS}
 NEEDS: tuple[Needs, ...] = (
-    Needs(
-        "anti_entropy", False, "resolution", "lww", "repair merges by timestamp", ("siblings",)
-    ),
+    Needs("anti_entropy", False, "resolution", "lww", "repair merges by timestamp", ("siblings",)),
     Needs("read_repair", "off", "resolution", "lww", "repair merges by timestamp"),
 )
 
