@@ -85,6 +85,8 @@ class DepthBounded:
         return self.model.explain(property_index, at.state)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "model":  # not set yet (a copy being made): no recursion
+            raise AttributeError(name)
         return getattr(self.model, name)
 
 

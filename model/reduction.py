@@ -136,6 +136,10 @@ class ReducedModel:
 
     def __getattr__(self, name: str) -> Any:
         # Views, properties, canonical keys: the model's own (only successors differ).
+        # Looked up in __dict__, so an object still without `model` (being copied or
+        # unpickled) raises AttributeError instead of recursing.
+        if name == "model":
+            raise AttributeError(name)
         return getattr(self.model, name)
 
     def successors(self, state: State) -> Iterable[Step]:

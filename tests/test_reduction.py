@@ -314,3 +314,11 @@ def test_a_refused_option_is_one_line_and_exit_2(capsys):
     )
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "--hinted-handoff" in err
+
+
+def test_the_reduction_and_its_recovery_run_on_several_workers():
+    model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr")))
+    one, _ = explore_with_recovery(ReducedModel(model), model, workers=1)
+    two, _ = explore_with_recovery(ReducedModel(model), model, workers=2, parallel_from=50)
+    assert _outcome(two) == _outcome(one) == _outcome(explore(model))
+    assert two.states == one.states
