@@ -19,6 +19,7 @@ from __future__ import annotations
 from leaderless.model.state import (
     CRASHES,
     DROPS,
+    HINTS,
     HIST,
     LIVE,
     NET,
@@ -65,6 +66,42 @@ class Symmetry:
         self._replicas_in = _ReplicasIn(scope.n)
         self._datacenters = len(scope.dc_masks) > 1
         self._partitions = scope.config.max_partitions > 0
+        if scope.config.stand_ins:
+            self.canonical_key = self._canonical_key_with_stand_ins  # type: ignore[method-assign]
+
+    def _canonical_key_with_stand_ins(self, state: State) -> tuple:
+        """With stand-ins (docs/MODEL.md, hinted handoff) replicas are still
+        interchangeable; stand-ins keep their ids. A hint belongs to the replica it is
+        for, and a stand-in's ack or message to no replica. Signatures are tuples of
+        tagged parts here: slower than the packed ints above, and only run with hints."""
+        store, up, now, net, drops, crashes, hist, live, hints = state
+        n = self.n
+        signatures: list[list] = [[(0, version, up >> i & 1)] for i, version in enumerate(store)]
+        unrenamed: list[int] = []
+        split = self._split
+        for code in net:
+            node, cleared = split[code]
+            if node < n:
+                signatures[node].append((1, cleared))
+            else:
+                unrenamed.append(code)
+        replicas_in = self._replicas_in
+        stand_in_acks = []
+        for op, (acks, responses, awaiting) in enumerate(live):
+            for i in replicas_in[acks & self.scope.all_up]:
+                signatures[i].append((2, op))
+            for i in replicas_in[awaiting]:
+                signatures[i].append((3, op))
+            for i, version in responses:
+                signatures[i].append((4, op, version))
+            stand_in_acks.append(acks >> n)
+        for stand_in, held in enumerate(hints):
+            for i, version in held:
+                signatures[i].append((5, stand_in, version))
+        for signature in signatures:
+            signature.sort()
+        ordered = sorted(map(tuple, signatures))
+        return (tuple(ordered), now, drops, crashes, hist, tuple(unrenamed), tuple(stand_in_acks))
 
     def canonical_key(self, state: State) -> tuple:
         store, up, now, net, drops, crashes, hist, live = state
@@ -124,12 +161,19 @@ class Symmetry:
             store[perm[i]] = version
         net = tuple(
             sorted(
-                scope.message(m.kind, m.op, perm[m.replica], m.version)
+                scope.message(
+                    m.kind, m.op, perm[m.replica] if m.replica < self.n else m.replica, m.version
+                )
                 for m in map(scope.decode_message, state[NET])
             )
         )
+        stand_in_bits = ~scope.all_up
         live = tuple(
-            (mask(acks), tuple(sorted((perm[i], v) for i, v in responses)), mask(awaiting))
+            (
+                mask(acks) | acks & stand_in_bits,
+                tuple(sorted((perm[i], v) for i, v in responses)),
+                mask(awaiting),
+            )
             for acks, responses, awaiting in state[LIVE]
         )
         up = state[UP]
@@ -138,7 +182,7 @@ class Symmetry:
         permuted_up = scope.with_cut(
             mask(up), mask(cut & scope.all_up) | clients_side, scope.partitions_spent(up)
         )
-        return (
+        permuted = (
             tuple(store),
             permuted_up,
             state[NOW],
@@ -148,3 +192,7 @@ class Symmetry:
             state[HIST],
             live,
         )
+        if len(state) > HINTS:
+            hints = tuple(tuple(sorted((perm[i], v) for i, v in held)) for held in state[HINTS])
+            return (*permuted, hints)
+        return permuted

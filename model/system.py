@@ -49,9 +49,7 @@ class ReplicationModel:
         self.successors = self.transitions.successors
         self.violations = self.catalogue.violations
         self.reached = self.catalogue.reached
-        # Stand-ins keep hints for particular replicas: no symmetry reduction there
-        # (docs/MODEL.md), so every state is its own class.
-        self.canonical_key = _itself if config.stand_ins else self._symmetry.canonical_key
+        self.canonical_key = self._symmetry.canonical_key
         self.permute = self._symmetry.permute
 
     def initial_states(self) -> list[tuple]:
@@ -80,7 +78,3 @@ class ReplicationModel:
 
     def config_view(self) -> dict[str, Any]:
         return self.config.to_json()
-
-
-def _itself(state: tuple) -> tuple:
-    return state

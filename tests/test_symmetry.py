@@ -27,6 +27,7 @@ CONFIGS = [
     Config(n=2, w=1, r=1, clients=("w", "rr"), resolution="arrival", max_crashes=1),
     Config(n=4, w=2, r=2, clients=("w", "r")),
     Config(n=4, w=3, r=2, clients=("w", "r"), max_crashes=1),
+    Config(n=3, w=2, r=2, clients=("w", "r"), hinted_handoff="strict", stand_ins=1, max_crashes=1),
 ]
 
 
@@ -43,6 +44,11 @@ def test_symmetry_changes_no_verdict_and_no_trace_length(config):
         # Two writes in flight with their own acks: a key that forgot which op an ack
         # belongs to would merge states that are no renaming of each other.
         Config(n=3, w=2, r=1, clients=("w", "w"), max_drops=1),
+        # Hints belong to the replica they are for; a stand-in's ack to no replica.
+        Config(n=3, w=2, r=2, clients=("w", "r"), hinted_handoff="sloppy", stand_ins=1),
+        Config(
+            n=2, w=1, r=1, clients=("w", "w"), hinted_handoff="sloppy", stand_ins=2, max_drops=1
+        ),
     ],
     ids=lambda c: c.describe(),
 )
