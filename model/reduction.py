@@ -41,9 +41,9 @@ from leaderless.model.state import (
     DROPS,
     FAIL,
     H_STATUS,
-    H_VERSION,
     HIST,
     IDLE,
+    LIVE,
     NET,
     OK,
     PENDING,
@@ -189,7 +189,7 @@ class ReducedModel:
             for code in net:
                 if code & 3 == RREQ:
                     read_at |= 1 << table[code].replica
-        top = None  # the largest version of any update invoked so far, for R
+        top = None  # the largest version anywhere a replica could get it from, for R
         for code in net:
             kind, op, replica, version = table[code]
             if not up >> replica & 1:
@@ -204,14 +204,7 @@ class ReducedModel:
                     yield code  # W
             elif kind == RREQ and crashes_spent and not updates_left:
                 if lww and top is None:
-                    top = max(
-                        (
-                            record[H_VERSION]
-                            for op_, record in enumerate(hist)
-                            if is_write[op_] and record[H_STATUS] != IDLE
-                        ),
-                        default=0,
-                    )
+                    top = _largest_version(state, table)
                 if self._store_final(state, replica, top):
                     yield code  # R
 
@@ -221,7 +214,7 @@ class ReducedModel:
         held = state[STORE][replica]
         if self._lww:
             if top is not None and held >= top:
-                return True  # every version there is or will be is at most this one
+                return True  # no version it could ever be sent is larger
             if not self._closed_updates:
                 return False
         table = self._table
@@ -234,6 +227,20 @@ class ReducedModel:
             ):
                 return False
         return True
+
+
+def _largest_version(state: State, table: MessageTable) -> int:
+    """The largest version an up replica holds or a message or a pending read's
+    responses carry. With no update left to invoke, no version above it can ever reach
+    a replica: deliveries, repairs and anti-entropy only pass on versions from these."""
+    up = state[UP]
+    top = max((v for i, v in enumerate(state[STORE]) if up >> i & 1), default=0)
+    for code in state[NET]:
+        top = max(top, table[code].version)
+    for _, responses, _ in state[LIVE]:
+        for _, version in responses:
+            top = max(top, version)
+    return top
 
 
 def progress_measure(scope: Scope, state: State) -> tuple[int, ...]:
