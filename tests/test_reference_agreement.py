@@ -579,12 +579,14 @@ SIBLINGS_CONFIGS: list[dict] = [
     {"n": 1, "w": 1, "r": 1, "clients": ("ww", "rw"), **SIBLINGS},
     {"n": 3, "w": 2, "r": 2, "clients": ("w", "rw"), **SIBLINGS},
     # Faults: a drop, a crash, both (the one copy of an acked write lost), timeouts
-    # (a failed read skipped by the context: clients w,rrw).
+    # (a failed read skipped by the context: clients w,rrw and wrrwr).
     {"n": 2, "w": 1, "r": 1, "clients": ("w", "rw"), **SIBLINGS, "max_drops": 1},
     {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), **SIBLINGS, "max_crashes": 1},
     {"n": 2, "w": 1, "r": 1, "clients": ("w",), **SIBLINGS, "max_drops": 1, "max_crashes": 1},
     {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **SIBLINGS, "timeouts": True},
     {"n": 1, "w": 1, "r": 1, "clients": ("w", "rrw"), **SIBLINGS, "timeouts": True},
+    # The count tells "the last ok read" (5803 states) from "the last read, if ok" (5863).
+    {"n": 2, "w": 1, "r": 1, "clients": ("wrrwr",), **SIBLINGS, "timeouts": True},
     # Anti-entropy merges, partitions, hinted handoff, datacenters and levels.
     {
         "n": 2,
@@ -665,11 +667,7 @@ def test_extension_symmetry_keeps_verdicts_and_lengths(c: dict) -> None:
     # Replicas are interchangeable only within a datacenter: a reduction that merged
     # replicas across datacenters would change verdicts or lengths here.
     states, table = project_table(c, symmetry=True)
-    if c.get("stand_ins"):
-        # With stand-ins the explorer applies no reduction: the counts are equal.
-        assert states == reference(RefConfig(**c)).states
-    else:
-        assert states <= reference(RefConfig(**c)).states
+    assert states <= reference(RefConfig(**c)).states
     assert table == ref_table(c)
 
 
