@@ -25,6 +25,7 @@ that chance (k states, 2^60 values: about k^2 / 2^61).
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import sys
@@ -272,6 +273,8 @@ class Search:
 
     def check_states(self, states: Sequence[State], fingerprints: list[int], level: int) -> None:
         """Properties and situations on new states, in BFS order."""
+        if not (self.wanted or self.unreached):
+            return
         violations = self.model.violations
         in_situation = getattr(self.model, "reached", None)
         for state, fp in zip(states, fingerprints):
@@ -313,7 +316,7 @@ class Search:
 
         def resolve() -> None:
             batch = np.fromiter(fps, np.uint64, len(fps))
-            new = self.table.add(batch)
+            new = self.table.add(batch, distinct=True)  # `seen` let no fingerprint in twice
             owner = np.repeat(
                 np.asarray(owners, dtype=np.int64),
                 np.diff(np.append(np.asarray(starts, dtype=np.int64), len(fps))),
@@ -395,6 +398,8 @@ def explore(
     """
     search = Search(model, symmetry, max_states, max_seconds, max_memory, progress, progress_every)
     stopped_by: str | None = None
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         frontier = search.initial_level()
         while frontier:
@@ -412,6 +417,8 @@ def explore(
         stopped_by = "out of memory (lower --max-memory to stop sooner)"
     finally:
         search.table.close()
+        if collecting:
+            gc.enable()
     if stopped_by is not None and search.found_for_next_level:
         search.depth += 1  # states one level further were already found
     elapsed = time.monotonic() - search.started

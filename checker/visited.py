@@ -26,6 +26,7 @@ _PRESENT = np.uint64(1 << 63)
 _SCATTER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: any fingerprint bits spread
 _MAX_LOAD = 0.75
 _MIN_BITS = 10
+_STRAGGLERS = 32  # words still probing below which a batch is finished word by word
 
 
 def _words(fingerprints: np.ndarray) -> np.ndarray:
@@ -80,16 +81,20 @@ class FingerprintTable:
             Path(self.path).unlink(missing_ok=True)
             self.path = None
 
-    def add(self, fingerprints: np.ndarray) -> np.ndarray:
+    def add(self, fingerprints: np.ndarray, distinct: bool = False) -> np.ndarray:
         """Add a batch; return, ascending, the indices in the batch of the fingerprints
-        that were not in the table, each at its first occurrence in the batch."""
+        that were not in the table, each at its first occurrence in the batch.
+        `distinct`: the caller knows that no fingerprint is twice in the batch."""
         words = _words(fingerprints)
-        unique, first = np.unique(words, return_index=True)
+        if distinct:
+            unique, first = words, None
+        else:
+            unique, first = np.unique(words, return_index=True)
         if self.count + len(unique) > _MAX_LOAD * self.capacity:
             self._grow(self.count + len(unique))
         added = _insert(self._slots, unique)
         self.count += int(np.count_nonzero(added))
-        return np.sort(first[added])
+        return np.flatnonzero(added) if first is None else np.sort(first[added])
 
     def contains(self, fingerprints: np.ndarray) -> np.ndarray:
         """A boolean per fingerprint of the batch: whether it is in the table."""
@@ -115,23 +120,34 @@ def _insert(slots: np.ndarray, words: np.ndarray) -> np.ndarray:
     still probing looks at its slot; it is found, or it claims an empty slot (when two
     claim the same slot, one write wins and the other moves on), or it moves on. A word
     present lies past an unbroken run of full slots from its home (nothing is ever
-    removed), so reaching an empty slot proves it absent."""
+    removed), so reaching an empty slot proves it absent. The few words left after
+    some rounds (the long probe runs) are finished one by one, which costs less than
+    more rounds over a whole batch."""
     added = np.zeros(len(words), dtype=bool)
     index = _home(slots, words)
     pending = np.arange(len(words))
     mask = len(slots) - 1
-    while pending.size:
-        at = index[pending]
-        held = slots[at]
-        mine = words[pending]
+    while pending.size > _STRAGGLERS:
+        held = slots[index[pending]]
         empty = held == 0
         claimants = pending[empty]
         slots[index[claimants]] = words[claimants]
         won = slots[index[claimants]] == words[claimants]
         added[claimants[won]] = True
-        moving = np.concatenate((pending[~empty & (held != mine)], claimants[~won]))
+        moving = np.concatenate((pending[~empty & (held != words[pending])], claimants[~won]))
         index[moving] = (index[moving] + 1) & mask
         pending = moving
+    for one in pending.tolist():
+        word, at = words[one], int(index[one])
+        while True:
+            held = slots[at]
+            if held == word:
+                break
+            if held == 0:
+                slots[at] = word
+                added[one] = True
+                break
+            at = (at + 1) & mask
     return added
 
 
@@ -142,12 +158,20 @@ def contains(slots: np.ndarray, fingerprints: np.ndarray) -> np.ndarray:
     index = _home(slots, words)
     pending = np.arange(len(words))
     mask = len(slots) - 1
-    while pending.size:
+    while pending.size > _STRAGGLERS:
         held = slots[index[pending]]
         hit = held == words[pending]
         found[pending[hit]] = True
         pending = pending[~hit & (held != 0)]
         index[pending] = (index[pending] + 1) & mask
+    for one in pending.tolist():
+        word, at = words[one], int(index[one])
+        while True:
+            held = slots[at]
+            if held == word or held == 0:
+                found[one] = held == word
+                break
+            at = (at + 1) & mask
     return found
 
 
