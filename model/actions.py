@@ -1026,7 +1026,6 @@ ACTIONS: tuple[Action, ...] = (
             f"{names.side_names(label.side, other=True)}"
         ),
         loses=lambda names, label: ("the network split", None),
-        symbolic=False,
         option="max_partitions",
     ),
     Action(
@@ -1037,7 +1036,6 @@ ACTIONS: tuple[Action, ...] = (
         owner=lambda label: (None, None),
         actor=lambda label, scope: None,
         describe=lambda names, label, before: "the network heals",
-        symbolic=False,
         option="max_partitions",
     ),
     Action(
@@ -1052,7 +1050,6 @@ ACTIONS: tuple[Action, ...] = (
             f"as a hint for replica {label.message.replica}"
         ),
         fate="redirected",
-        symbolic=False,
         option="stand_ins",
     ),
     Action(
@@ -1069,7 +1066,6 @@ ACTIONS: tuple[Action, ...] = (
         marks=lambda label: (
             (("replica", label.replica), "handoff", f"gets a hint from H{label.stand_in}"),
         ),
-        symbolic=False,
         option="stand_ins",
     ),
 )

@@ -57,8 +57,6 @@ Key = tuple[Any, ...]  # ("store", i), ("status", o), ("wreq", o, i), ...
 NOT_ENCODED = {
     "linearizable": "needs a search over orders of the history; "
     "left to the explicit checker (leaderless check)",
-    "no-lost-update": "needs the causal context each write's client read; "
-    "left to the explicit checker (leaderless check)",
 }
 
 
@@ -102,6 +100,9 @@ class Instance:
     kind: str  # the MODEL.md action name
     args: tuple[Any, ...]
     effect: Callable[[SymState], Effect]
+    # While a cut is in force, what a step sends across it is lost as it is sent
+    # (docs/MODEL.md, partitions); Partition and Heal set the cut themselves.
+    through_cut: bool = True
 
 
 class NotEncoded(Exception):
@@ -147,6 +148,15 @@ class Encoding:
         self.lww = scope.lww
         self.repair = config.read_repair != "off"
         self.blocking = config.read_repair == "blocking"
+        # docs/MODEL.md's partitions: participant x is replica x (x < n) or client x - n.
+        self.partitions = config.max_partitions > 0
+        self.participants = self.n + len(scope.ops_of_client)
+        # docs/MODEL.md's hinted handoff: stand-ins are nodes n .. n + S - 1; they ack
+        # only under sloppy quorums, so only then do they have acks and wacks.
+        self.stand_ins = config.stand_ins
+        self.sloppy = config.hinted_handoff == "sloppy"
+        self.nodes = self.n + self.stand_ins
+        self.ack_nodes = self.nodes if self.sloppy else self.n
         self.keys = self._keys()
         self.key_set = {key for key, _ in self.keys}
         self.instances = self._instances()
@@ -161,6 +171,7 @@ class Encoding:
             "convergence": self.convergence,
             "availability": self.availability,
             "no-resurrection": self.no_resurrection,
+            "no-lost-update": self.no_lost_update,
         }
         assert set(self.bad) | set(NOT_ENCODED) == {p.id for p in CATALOGUE}
 
@@ -172,13 +183,23 @@ class Encoding:
         keys += [(("store", i), "int") for i in range(n)]  # version a replica holds
         keys += [(("up", i), "bool") for i in range(n)]  # replica alive
         keys += [(("now",), "int"), (("drops",), "int"), (("crashes",), "int")]
+        if self.partitions:
+            # The cut as the side holding client 0 (every flag false: no cut in force),
+            # and the splits spent.
+            keys += [(("side", x), "bool") for x in range(self.participants)]
+            keys.append((("partitions",), "int"))
         for o in self.ops:
             keys += [(("status", o), "int"), (("invoked", o), "int"), (("completed", o), "int")]
             if o in self.writes:
                 keys.append((("version", o), "int"))  # the write's version under lww, else 0
-                keys += [(("acks", o, i), "bool") for i in range(n)]
+                keys += [(("acks", o, x), "bool") for x in range(self.ack_nodes)]
                 keys += [(("wreq", o, i), "bool") for i in range(n)]  # carries ("version", o)
-                keys += [(("wack", o, i), "bool") for i in range(n)]
+                keys += [(("wack", o, x), "bool") for x in range(self.ack_nodes)]
+                # Only a write's own request is redirected, so a hint (i, v) is the hint
+                # of the one write whose version v is: a flag per (stand-in, write, i).
+                keys += [
+                    (("hint", h, o, i), "bool") for h in range(self.stand_ins) for i in range(n)
+                ]
             else:
                 keys.append((("result", o), "int"))  # NO_RESULT until the read returns
                 keys += [(("has", o, i), "bool") for i in range(n)]  # responses: replica i...
@@ -283,11 +304,11 @@ class Encoding:
         updates: dict[Key, z3.ExprRef] = {("wack", o, i): z3.BoolVal(False)}
         if o in self.writes:
             pending = status == PENDING
-            acks = [z3.Or(s["acks", o, j], j == i) for j in range(n)]
+            acks = [z3.Or(s["acks", o, j], j == i) for j in range(self.ack_nodes)]
             done = z3.And(pending, self.meets(o, acks))
             updates["status", o] = z3.If(done, OK, status)
             updates["completed", o] = z3.If(done, s["now"], s["completed", o])
-            for j in range(n):
+            for j in range(self.ack_nodes):
                 updates["acks", o, j] = z3.If(done, False, z3.If(pending, acks[j], s["acks", o, j]))
                 if j != i:
                     updates["wack", o, j] = z3.And(s["wack", o, j], z3.Not(done))
@@ -359,7 +380,7 @@ class Encoding:
     def messages(self, o: int) -> list[tuple[int, Key]]:
         """The (kind, key) of every message variable of op `o`."""
         found = []
-        for i in range(self.n):
+        for i in range(self.nodes):
             for kind, name in ((WREQ, "wreq"), (WACK, "wack"), (RREQ, "rreq"), (RRESP, "rresp")):
                 key = (name, o, i)
                 if key in self.key_set:
@@ -390,7 +411,7 @@ class Encoding:
             "resp": z3.IntVal(0),
             "awaiting": z3.BoolVal(False),
         }
-        for i in range(self.n):
+        for i in range(self.nodes):
             for name, value in empty.items():
                 if (name, o, i) in self.key_set:
                     updates[name, o, i] = value
@@ -414,15 +435,70 @@ class Encoding:
         a, b = s["store", i], s["store", j]
         merged = z3.If(a > b, a, b)
         guard = [s["up", i], s["up", j], a != b]
+        if self.partitions:
+            guard.append(s["side", i] == s["side", j])
         return Effect(guard, {("store", i): merged, ("store", j): merged})
+
+    # Partitions (docs/MODEL.md). A cut is in force exactly when client 0's flag is set.
+    def crosses(self, s: SymState, key: Key) -> z3.BoolRef:
+        """Message `key` (kind, op, replica) crosses the cut of `s`."""
+        client = self.n + self.scope.ops[key[1]][0]
+        return s["side", key[2]] != s["side", client]
+
+    def in_force(self, s: SymState) -> z3.BoolRef:
+        return s["side", self.n]
+
+    # 11. Partition(S), S a participant mask holding client 0.
+    def partition(self, s: SymState, side: int) -> Effect:
+        guard = [z3.Not(self.in_force(s)), s["partitions"] < self.config.max_partitions]
+        updates: dict[Key, z3.ExprRef] = {
+            ("side", x): z3.BoolVal(bool(side >> x & 1)) for x in range(self.participants)
+        }
+        updates["partitions",] = s["partitions"] + 1
+        for o in self.ops:
+            client = self.n + self.scope.ops[o][0]
+            for _, key in self.messages(o):
+                if (side >> key[2] ^ side >> client) & 1:
+                    updates[key] = z3.BoolVal(False)
+        return Effect(guard, updates)
+
+    # 12. Heal
+    def heal(self, s: SymState) -> Effect:
+        updates: dict[Key, z3.ExprRef] = {
+            ("side", x): z3.BoolVal(False) for x in range(self.participants)
+        }
+        return Effect([self.in_force(s)], updates)
+
+    # Hinted handoff (docs/MODEL.md).
+    # 13. Redirect(wreq(o, i, v), h)
+    def redirect(self, s: SymState, o: int, i: int, h: int) -> Effect:
+        updates: dict[Key, z3.ExprRef] = {
+            ("wreq", o, i): z3.BoolVal(False),
+            ("hint", h, o, i): z3.BoolVal(True),
+        }
+        if self.sloppy:
+            updates["wack", o, self.n + h] = z3.BoolVal(True)
+        return Effect([s["wreq", o, i], s["status", o] == PENDING], updates)
+
+    # 14. Handoff(h, i), the hint of write o.
+    def handoff(self, s: SymState, h: int, o: int, i: int) -> Effect:
+        v, held = self.vcode(s, o), s["store", i]
+        stored = z3.If(v > held, v, held) if self.lww else v
+        updates: dict[Key, z3.ExprRef] = {
+            ("store", i): stored,
+            ("hint", h, o, i): z3.BoolVal(False),
+        }
+        return Effect([s["hint", h, o, i], s["up", i]], updates)
 
     def _instances(self) -> list[Instance]:
         """Every action instance the configuration allows, in MODEL.md's order."""
         config, scope, n = self.config, self.scope, self.n
         found: list[Instance] = []
 
-        def add(kind: str, args: tuple[Any, ...], fn: Callable[..., Effect]) -> None:
-            found.append(Instance(kind, args, lambda s: fn(s, *args)))
+        def add(
+            kind: str, args: tuple[Any, ...], fn: Callable[..., Effect], through_cut: bool = True
+        ) -> None:
+            found.append(Instance(kind, args, lambda s: fn(s, *args), through_cut))
 
         for client, ops in enumerate(scope.ops_of_client):
             for k, o in enumerate(ops):
@@ -430,12 +506,12 @@ class Encoding:
                 for delta in range(-spread, spread + 1):
                     add("Invoke", (client, k, delta), self.invoke)
         for o in self.ops:
-            for i in range(n):
+            for i in range(self.nodes):
                 if ("wreq", o, i) in self.key_set:
                     add("DeliverWriteRequest", (o, i), self.deliver_write_request)
                 if ("wack", o, i) in self.key_set:
                     add("DeliverWriteAck", (o, i), self.deliver_write_ack)
-                if o in self.reads:
+                if o in self.reads and i < n:
                     add("DeliverReadRequest", (o, i), self.deliver_read_request)
                     add("DeliverReadResponse", (o, i, "stray"), self.deliver_read_response)
                     add("DeliverReadResponse", (o, i, "wait"), self.deliver_read_response)
@@ -462,6 +538,20 @@ class Encoding:
             for i in range(n):
                 for j in range(i + 1, n):
                     add("AntiEntropy", (i, j), self.anti_entropy)
+        if config.max_partitions:
+            everyone = (1 << self.participants) - 1
+            for side in range(1 << self.participants):
+                if side >> n & 1 and side != everyone:
+                    add("Partition", (side,), self.partition, through_cut=False)
+            add("Heal", (), self.heal, through_cut=False)
+        for h in range(self.stand_ins):
+            for o in self.writes:
+                for i in range(n):
+                    add("Redirect", (o, i, h), self.redirect)
+        for h in range(self.stand_ins):
+            for o in self.writes:
+                for i in range(n):
+                    add("Handoff", (h, o, i), self.handoff)
         return found
 
     def chosen(self, kind: str | None = None) -> list[Instance]:
@@ -483,6 +573,16 @@ class Encoding:
             parts.append(z3.Implies(act == index, z3.And(*effect.guard)))
             for key, value in effect.updates.items():
                 values[key] = z3.If(act == index, value, values[key])
+        if self.partitions:
+            # The explorer drops from `net` whatever crosses the cut after every step but
+            # Partition and Heal; a cut is fixed during such a step, so `s`'s cut decides.
+            setting = [act == index for index, inst in enumerate(chosen) if not inst.through_cut]
+            through = z3.Not(z3.Or(*setting)) if setting else z3.BoolVal(True)
+            if any(inst.through_cut for inst in chosen):
+                for o in self.ops:
+                    for _, key in self.messages(o):
+                        lost = z3.And(through, self.crosses(s, key))
+                        values[key] = z3.And(values[key], z3.Not(lost))
         parts += [t[key] == value for key, value in values.items()]
         return z3.And(*parts)
 
@@ -627,6 +727,9 @@ class Encoding:
                 z3.Or(s["acks", o, i], s["wack", o, i], z3.And(s["wreq", o, i], s["up", i]))
                 for i in range(n)
             ]
+            if self.stand_ins:
+                cases.append(z3.And(s["status", o] == PENDING, self._stuck_with_stand_ins(s, o)))
+                continue
             cases.append(z3.And(s["status", o] == PENDING, z3.Not(self.meets(o, possible))))
         for o in self.reads:
             possible = [
@@ -651,6 +754,92 @@ class Encoding:
                 )
         return z3.Or(*cases)
 
+    def _stuck_with_stand_ins(self, s: SymState, o: int) -> z3.BoolRef:
+        """docs/MODEL.md's availability for a pending write with stand-ins: the nodes that
+        acked or whose ack or request (to an up replica) is in flight, plus under sloppy
+        quorums one stand-in per request to a down replica while stand-ins are left,
+        fall short of w."""
+        n = self.n
+        answering = [
+            z3.Or(
+                s["acks", o, x],
+                s["wack", o, x],
+                *([z3.And(s["wreq", o, x], s["up", x])] if x < n else []),
+            )
+            for x in range(self.ack_nodes)
+        ]
+        possible = count(answering)
+        if self.sloppy:
+            free = self.stand_ins - count(answering[n:])
+            to_down = count([z3.And(s["wreq", o, i], z3.Not(s["up", i])) for i in range(n)])
+            possible = possible + z3.If(free < to_down, free, to_down)
+        return possible < self.config.w
+
+    def context(self, s: SymState) -> dict[tuple[int, int], z3.BoolRef]:
+        """`(a, b)`: update a is in ctx(b) (docs/MODEL.md): in what b's client's last ok
+        read before b returned, or in that write's context, and so on down."""
+        ops, writes = self.scope.ops, self.writes
+        direct: dict[tuple[int, int], z3.BoolRef] = {}
+        for b in writes:
+            client, k = ops[b]
+            earlier = [r for r in self.scope.ops_of_client[client][:k] if r in self.reads]
+            for a in writes:
+                returned = [
+                    z3.And(
+                        s["status", r] == OK,
+                        *[s["status", later] != OK for later in earlier[place + 1 :]],
+                        self.names(s, s["result", r], a),
+                    )
+                    for place, r in enumerate(earlier)
+                ]
+                direct[a, b] = z3.And(s["invoked", b] != 0, z3.Or(*returned))
+        # A context only names writes invoked before, so chains have fewer links than
+        # there are writes: that many rounds of closing reach the fixpoint.
+        closed = dict(direct)
+        for _ in writes:
+            closed = {
+                (a, b): z3.Or(direct[a, b], *[z3.And(direct[x, b], closed[a, x]) for x in writes])
+                for a in writes
+                for b in writes
+            }
+        return closed
+
+    def no_lost_update(self, s: SymState) -> z3.BoolRef:
+        n, writes = self.n, self.writes
+        # Per write b, whether some version still held names it.
+        held: dict[int, list[z3.BoolRef]] = {b: [] for b in writes}
+        for i in range(n):
+            for b in writes:
+                held[b].append(z3.And(s["up", i], self.names(s, s["store", i], b)))
+        for o in self.ops:
+            for i in range(n):
+                if ("wreq", o, i) not in self.key_set:
+                    continue
+                sent = z3.And(s["wreq", o, i], s["up", i])
+                if o in writes:
+                    held[o].append(sent)
+                else:
+                    for b in writes:
+                        held[b].append(z3.And(sent, self.names(s, s["rv", o], b)))
+        for h in range(self.stand_ins):
+            for b in writes:
+                held[b] += [s["hint", h, b, i] for i in range(n)]
+        context = self.context(s)
+        return z3.Or(
+            *[
+                z3.And(
+                    s["status", a] == OK,
+                    z3.Not(
+                        z3.Or(
+                            *held[a],
+                            *[z3.And(context[a, b], z3.Or(*held[b])) for b in writes if b != a],
+                        )
+                    ),
+                )
+                for a in writes
+            ]
+        )
+
     # Decoding a Z3 model into the explicit state tuple (model.state's layout).
     def decode(self, m: z3.ModelRef, s: SymState) -> tuple:
         def num(key: Key) -> int:
@@ -662,6 +851,9 @@ class Encoding:
         scope, n = self.scope, self.n
         store = tuple(num(("store", i)) for i in range(n))
         up = sum(1 << i for i in range(n) if flag(("up", i)))
+        if self.partitions:
+            cut = sum(1 << x for x in range(self.participants) if flag(("side", x)))
+            up = scope.with_cut(up, cut, num(("partitions",)))
         net: list[int] = []
         hist, live = [], []
         for o in self.ops:
@@ -690,7 +882,7 @@ class Encoding:
                     NO_RESULT if is_write else num(("result", o)),
                 )
             )
-            acks = sum(1 << i for i in range(n) if is_write and flag(("acks", o, i)))
+            acks = sum(1 << i for i in range(self.ack_nodes) if is_write and flag(("acks", o, i)))
             responses = (
                 ()
                 if is_write
@@ -702,7 +894,7 @@ class Encoding:
                 if not is_write and self.blocking and flag(("awaiting", o, i))
             )
             live.append((acks, responses, awaiting))
-        return (
+        state = (
             store,
             up,
             num(("now",)),
@@ -712,6 +904,20 @@ class Encoding:
             tuple(hist),
             tuple(live),
         )
+        if not self.stand_ins:
+            return state
+        hints = tuple(
+            tuple(
+                sorted(
+                    (i, hist[o][3] if self.lww else o + 1)
+                    for o in self.writes
+                    for i in range(n)
+                    if flag(("hint", h, o, i))
+                )
+            )
+            for h in range(self.stand_ins)
+        )
+        return (*state, hints)
 
 
 # MODEL.md's order, from the action registry: tests/test_action_registry.py checks that

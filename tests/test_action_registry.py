@@ -94,7 +94,11 @@ def test_every_step_has_a_record_view_words_an_owner_and_a_subject(config: Confi
 
 
 def test_symbolic_encoding_covers_exactly_the_actions_registered_as_encoded() -> None:
-    encoded = {instance.kind for instance in Encoding(EVERYTHING).instances}
+    encoded = {
+        instance.kind
+        for config in (EVERYTHING, PARTITIONING, HINTED)
+        for instance in Encoding(config).instances
+    }
     assert encoded == {action.name for action in ACTIONS if action.symbolic}
     # An action it lacks stops it only where the configuration can take that action.
     with pytest.raises(symbolic.NotEncoded, match="Purge"):

@@ -10,7 +10,6 @@ import itertools
 
 import pytest
 
-from leaderless.checker.cli import main
 from leaderless.checker.explorer import HOLDS, VIOLATED, explore
 from leaderless.model import Config, ConfigError, ReplicationModel
 from leaderless.proofs.result import PROVED
@@ -78,9 +77,3 @@ def test_a_handoff_brings_the_hint_to_its_replica() -> None:
 def test_configuration_errors(values: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Config(**values)
-
-
-def test_bmc_refuses_stand_ins(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["bmc", "--clients", "w,r", "--hinted-handoff", "sloppy", "--stand-ins", "1"]
-    assert main([*argv, "--depth", "2", "--quiet"]) == 2
-    assert "does not cover Redirect, Handoff" in capsys.readouterr().err

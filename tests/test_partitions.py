@@ -100,8 +100,3 @@ def test_matrix_shows_the_cap_trade_off(capsys: pytest.CaptureFixture[str]) -> N
             assert verdicts["stale-read"] == VIOLATED, (row["r"], row["w"])
         if row["quorum_overlap"]["verdict"] == "proved":
             assert verdicts["stale-read"] == HOLDS and not both
-
-
-def test_bmc_refuses_a_network_that_can_split(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bmc", "--clients", "w,r", "--partitions", "1", "--depth", "2", "--quiet"]) == 2
-    assert "does not cover Partition, Heal" in capsys.readouterr().err
