@@ -632,13 +632,12 @@ class PartitionedTransitions(Transitions):
 
     def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
-        clients = len(scope.ops_of_client)
-        self.participants = scope.n + clients
+        self.participants = scope.participants
         self.max_partitions = scope.config.max_partitions
-        client_bit = tuple(scope.n + client for client, _ in scope.ops)
-        # For each cut, the messages it loses, by code (filled on first use).
-        self._crossing: dict[int, dict[int, bool]] = {}
-        self._client_bit = client_bit
+        self._client_bit = tuple(scope.n + client for client, _ in scope.ops)
+        # With hinted handoff a write's request waits for the cut to heal instead of
+        # being lost to it (docs/MODEL.md, hinted handoff across a partition).
+        self._writes_wait = bool(scope.config.stand_ins)
         self.heal_label = Heal()
         # Sides holding client 0 (bit n) that leave someone out, in increasing order.
         everyone = (1 << self.participants) - 1
@@ -648,12 +647,19 @@ class PartitionedTransitions(Transitions):
             if side >> scope.n & 1 and side != everyone
         )
 
-    def crosses(self, cut: int, code: int) -> bool:
+    def _crosses(self, cut: int, m: Message) -> bool:
+        return bool(
+            (cut >> self.scope.participant_bit(m.replica) ^ cut >> self._client_bit[m.op]) & 1
+        )
+
+    def _lost(self, cut: int, code: int) -> bool:
         m = self.table[code]
-        return bool((cut >> m.replica ^ cut >> self._client_bit[m.op]) & 1)
+        if self._writes_wait and m.kind == WREQ and self.scope.is_write[m.op]:
+            return False
+        return self._crosses(cut, m)
 
     def _cut_off(self, cut: int, net: tuple) -> tuple:
-        return tuple(code for code in net if not self.crosses(cut, code))
+        return tuple(code for code in net if not self._lost(cut, code))
 
     def invoke(
         self, state: State, client: int, timestamps: Iterable[int] | None = None
@@ -679,6 +685,8 @@ class PartitionedTransitions(Transitions):
                     i, j = label.replicas
                     if (cut >> i ^ cut >> j) & 1:
                         continue
+                if isinstance(label, DeliverWriteRequest) and self._crosses(cut, label.message):
+                    continue  # a write's request waiting for the cut to heal
                 kept = self._cut_off(cut, nxt[NET])
                 if kept != nxt[NET]:
                     nxt = nxt[:NET] + (kept,) + nxt[NET + 1 :]
@@ -724,12 +732,15 @@ class HintedTransitions(PartitionedTransitions):
             yield label, (nxt if len(nxt) > HINTS else (*nxt, hints))
         scope, table, n = self.scope, self.table, self.n
         hist, net = state[HIST], state[NET]
+        cut = scope.cut(state[UP])
         for index, code in enumerate(net):
             m = table[code]
             if m.kind != WREQ or not scope.is_write[m.op] or hist[m.op][H_STATUS] != PENDING:
                 continue
             rest = net[:index] + net[index + 1 :]
             for stand_in in range(self.stand_ins):
+                if cut and self._crosses(cut, Message(WACK, m.op, n + stand_in, NIL)):
+                    continue  # the stand-in is across the cut from the write's client
                 out = rest
                 ack = scope.message(WACK, m.op, n + stand_in)
                 if self.sloppy and ack not in rest:  # net is a set: an ack in it stays one
@@ -749,6 +760,8 @@ class HintedTransitions(PartitionedTransitions):
             for pair in held:
                 replica, version = pair
                 if not up >> replica & 1:
+                    continue
+                if cut and (cut >> replica ^ cut >> scope.participant_bit(n + stand_in)) & 1:
                     continue
                 stored = self._applied(hist, store[replica], version)
                 kept = tuple(p for p in held if p != pair)

@@ -561,21 +561,16 @@ class Config:
                 f"stand_ins: {self.stand_ins} with hinted_handoff {self.hinted_handoff}; "
                 "hinted handoff needs stand-ins (>= 1) and stand-ins need hinted handoff"
             )
-        if self.stand_ins and (
-            self.max_partitions
-            or self.datacenters is not None
-            or self.write_level
-            or self.read_level
-        ):
+        if self.stand_ins and (self.datacenters is not None or self.write_level or self.read_level):
             raise ConfigError(
-                "hinted_handoff: not modelled together with partitions, datacenters or "
-                "consistency levels yet"
+                "hinted_handoff: not modelled together with datacenters or consistency levels yet"
             )
-        if self.max_partitions and self.n + len(self.clients) > MAX_SPLIT_PARTICIPANTS:
+        participants = self.n + len(self.clients) + self.stand_ins
+        if self.max_partitions and participants > MAX_SPLIT_PARTICIPANTS:
             raise ConfigError(
-                f"max_partitions: a split puts each of {self.n + len(self.clients)} replicas "
-                f"and clients on a side, more ways than can be explored; allowed with at "
-                f"most {MAX_SPLIT_PARTICIPANTS} replicas and clients in all"
+                f"max_partitions: a split puts each of {participants} replicas, clients "
+                f"and stand-ins on a side, more ways than can be explored; allowed with at "
+                f"most {MAX_SPLIT_PARTICIPANTS} in all"
             )
         names = [name for name, _ in self.dcs]
         total = sum(replicas for _, replicas in self.dcs)

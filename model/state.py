@@ -215,19 +215,29 @@ class Scope:
         return slot - 1 + self.min_timestamp, op
 
     # With partitions (docs/MODEL.md), UP's bits above the n up-bits hold the network's
-    # cut: bit n + x is set when participant x (replica i is x = i, client c is x = n + c)
-    # is on client 0's side of a split in force (none in force: all clear), and the bits
+    # cut: bit n + x is set when participant x (replica i is x = i, client c is x = n + c,
+    # stand-in h is x = n + C + h) is on client 0's side of a split in force (none in force: all clear), and the bits
     # above those count the splits spent. Liveness reads only the low n bits, so code
     # that knows nothing of partitions reads UP as it always did.
     def cut(self, up: int) -> int:
         """The side holding client 0 as a participant mask, 0 when no split is in force."""
-        return up >> self.n & ((1 << (self.n + len(self.ops_of_client))) - 1)
+        return up >> self.n & ((1 << self.participants) - 1)
 
     def partitions_spent(self, up: int) -> int:
-        return up >> (2 * self.n + len(self.ops_of_client))
+        return up >> (self.n + self.participants)
 
     def with_cut(self, up: int, cut: int, spent: int) -> int:
-        return (up & self.all_up) | cut << self.n | spent << (2 * self.n + len(self.ops_of_client))
+        return (up & self.all_up) | cut << self.n | spent << (self.n + self.participants)
+
+    @property
+    def participants(self) -> int:
+        """Replicas, clients and stand-ins: the bits of a side of a split."""
+        return self.nodes + len(self.ops_of_client)
+
+    def participant_bit(self, node: int) -> int:
+        """The bit of a message's node (a replica, or from n on a stand-in) in a side:
+        stand-ins come after the clients."""
+        return node if node < self.n else node + len(self.ops_of_client)
 
     def writers(self, code: int) -> tuple[int, ...]:
         """The writes a version holds: none for NIL, one under lww and arrival, the

@@ -76,7 +76,11 @@ class Symmetry:
         tagged parts here: slower than the packed ints above, and only run with hints."""
         store, up, now, net, drops, crashes, hist, live, hints = state
         n = self.n
-        signatures: list[list] = [[(0, version, up >> i & 1)] for i, version in enumerate(store)]
+        # A replica's side of a cut is its own; the other participants' sides and the
+        # splits spent (UP from bit 2n up) belong to no replica.
+        signatures: list[list] = [
+            [(0, version, up >> i & 1, up >> (n + i) & 1)] for i, version in enumerate(store)
+        ]
         unrenamed: list[int] = []
         split = self._split
         for code in net:
@@ -101,7 +105,16 @@ class Symmetry:
         for signature in signatures:
             signature.sort()
         ordered = sorted(map(tuple, signatures))
-        return (tuple(ordered), now, drops, crashes, hist, tuple(unrenamed), tuple(stand_in_acks))
+        return (
+            tuple(ordered),
+            now,
+            drops,
+            crashes,
+            hist,
+            tuple(unrenamed),
+            tuple(stand_in_acks),
+            up >> (2 * n),
+        )
 
     def canonical_key(self, state: State) -> tuple:
         store, up, now, net, drops, crashes, hist, live = state

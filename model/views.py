@@ -105,11 +105,19 @@ class Views:
 
     def _side(self, side: int, other: bool = False) -> list[str]:
         """The participant ids of a side of a split (participant mask: replica i is bit
-        i, client c bit n + c), or of the other side."""
-        n = self.scope.n
-        everyone = n + len(self.scope.ops_of_client)
-        members = [x for x in range(everyone) if (side >> x & 1) != other]
-        return [participant_id(("replica", x) if x < n else ("client", x - n)) for x in members]
+        i, client c bit n + c, stand-in h bit n + C + h), or of the other side."""
+        n, clients = self.scope.n, len(self.scope.ops_of_client)
+        members = [x for x in range(self.scope.participants) if (side >> x & 1) != other]
+        return [
+            participant_id(
+                ("replica", x)
+                if x < n
+                else ("client", x - n)
+                if x < n + clients
+                else ("stand-in", x - n - clients)
+            )
+            for x in members
+        ]
 
     def side_names(self, side: int, other: bool = False) -> str:
         return "{" + ", ".join(self._side(side, other)) + "}"

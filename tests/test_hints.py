@@ -71,7 +71,10 @@ def test_a_handoff_brings_the_hint_to_its_replica() -> None:
     [
         (dict(hinted_handoff="sloppy"), "hinted handoff needs stand-ins"),
         (dict(stand_ins=1), "stand-ins need hinted handoff"),
-        (dict(hinted_handoff="sloppy", stand_ins=1, max_partitions=1), "not modelled together"),
+        (
+            dict(hinted_handoff="sloppy", stand_ins=1, datacenters=(("dc1", 2), ("dc2", 1))),
+            "not modelled together",
+        ),
     ],
 )
 def test_configuration_errors(values: dict, message: str) -> None:

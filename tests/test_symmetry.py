@@ -49,6 +49,15 @@ def test_symmetry_changes_no_verdict_and_no_trace_length(config):
         Config(
             n=2, w=1, r=1, clients=("w", "w"), hinted_handoff="sloppy", stand_ins=2, max_drops=1
         ),
+        Config(
+            n=2,
+            w=1,
+            r=1,
+            clients=("w", "r"),
+            max_partitions=1,
+            hinted_handoff="sloppy",
+            stand_ins=1,
+        ),
     ],
     ids=lambda c: c.describe(),
 )
