@@ -69,7 +69,7 @@ class Views:
         """A version as a record: its writer op and timestamp (None for NIL, and for
         every version under arrival order), with its display name."""
         ts, writer = self.scope.version_parts(code)
-        record = {
+        record: dict[str, Any] = {
             "name": self.version_name(code),
             "writer": None if writer is None else self.op_name(writer),
             "ts": ts,
