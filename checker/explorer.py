@@ -36,7 +36,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from leaderless.checker.outcome import Outcome
-from leaderless.checker.parallel import ForkedWorkers, SearchStopped, explore_in_parallel
+from leaderless.checker.parallel import (
+    ForkedWorkers,
+    SearchStopped,
+    Workers,
+    explore_in_parallel,
+)
 from leaderless.checker.protocol import Model, State
 from leaderless.checker.trace import Trace, rebuild_trace
 from leaderless.checker.visited import FingerprintTable, ParentLevels
@@ -384,6 +389,7 @@ def explore(
     progress_every: float = 1.0,
     workers: int = 1,
     parallel_from: int = PARALLEL_FROM,
+    transport: Callable[[int], Workers] | None = None,
 ) -> Exploration:
     """Explore `model` breadth-first; return counts and a verdict per property.
 
@@ -394,17 +400,19 @@ def explore(
 
     `workers` > 1: once a level has `parallel_from` states, the search forks that many
     processes and shares each level among them; states, transitions, depth, verdicts
-    and traces are the same for every number of workers.
+    and traces are the same for every number of workers. `transport` makes the
+    workers (default: forked processes); `leaderless.checker.cluster` has Ray's.
     """
     search = Search(model, symmetry, max_states, max_seconds, max_memory, progress, progress_every)
+    make_workers = transport or (ForkedWorkers if ForkedWorkers.available() else None)
     stopped_by: str | None = None
     collecting = gc.isenabled()
     gc.disable()
     try:
         frontier = search.initial_level()
         while frontier:
-            if workers > 1 and len(frontier) >= parallel_from and ForkedWorkers.available():
-                explore_in_parallel(search, frontier, ForkedWorkers(workers))
+            if workers > 1 and len(frontier) >= parallel_from and make_workers is not None:
+                explore_in_parallel(search, frontier, make_workers(workers))
                 break
             frontier = search.expand_level(frontier)
             if frontier:

@@ -70,13 +70,17 @@ class LevelWorker:
         self._table_path: str | None = None
         self._table: np.ndarray | None = None
 
-    def expand(self, table_path: str) -> tuple[np.ndarray, ...]:
-        """Expand the share; return the new states' fingerprints, parent positions and
+    def expand(self, table: str | np.ndarray) -> tuple[np.ndarray, ...]:
+        """Expand the share against the visited table: the path of the coordinator's
+        file (mapped once per file), or its slots themselves (shipped to a machine that
+        cannot map the file); return the new states' fingerprints, parent positions and
         successor indices (their order keys), and each parent's number of successors."""
-        if table_path != self._table_path:
-            self._table, self._table_path = FingerprintTable.attach(table_path), table_path
-        table = self._table
-        assert table is not None
+        if isinstance(table, np.ndarray):
+            self._table, self._table_path = table, None
+        elif table != self._table_path:
+            self._table, self._table_path = FingerprintTable.attach(table), table
+        slots = self._table
+        assert slots is not None
         successors, canonical_key = self.model.successors, self.canonical_key
         fps: list[int] = []
         indices: list[int] = []
@@ -90,7 +94,7 @@ class LevelWorker:
 
         def probe() -> None:
             batch = np.fromiter(fps, np.uint64, len(fps))
-            new = np.flatnonzero(~contains(table, batch))
+            new = np.flatnonzero(~contains(slots, batch))
             owner = np.repeat(
                 np.asarray(owners, dtype=np.int64),
                 np.diff(np.append(np.asarray(starts, dtype=np.int64), len(fps))),

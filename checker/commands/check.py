@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from leaderless.checker.cli import UsageError
+from leaderless.checker.cluster import Cluster, ClusterUnavailable, connect
 from leaderless.checker.commands.options import (
+    add_cluster_argument,
     add_model_arguments,
     add_no_times,
     add_property_list_argument,
@@ -45,6 +49,7 @@ OUTPUTS = Outputs("json", "mermaid", "itf", "history_out", "html", text_options=
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     add_search_arguments(parser)
+    add_cluster_argument(parser.add_argument_group("cluster"))
     out = parser.add_argument_group("output")
     add_property_list_argument(
         out,
@@ -71,11 +76,12 @@ def explore_config(
     quiet: bool = False,
     workers: int | None = None,
     reduction: str = "off",
+    cluster: Cluster | None = None,
 ) -> tuple[ReplicationModel, Exploration]:
     """Explore one configuration, with progress on stderr unless quiet; shared by the
     subcommands that explore (check, matrix, gate), so their verdicts cannot differ.
     Without `max_memory` the search stops at the default share of the memory available;
-    without `workers` it uses every core."""
+    without `workers` it uses every core (here, or of the `cluster`)."""
     model = ReplicationModel(config)
     printer = None if quiet else ProgressPrinter()
     limits = {
@@ -86,6 +92,9 @@ def explore_config(
         "progress": printer,
         "workers": workers if workers is not None else default_workers(),
     }
+    if cluster is not None:
+        limits["workers"] = workers if workers is not None else cluster.cpus
+        limits["transport"] = cluster.transport
     if reduction == "por":
         try:
             reduced = ReducedModel(model)
@@ -98,6 +107,24 @@ def explore_config(
     if printer is not None:
         printer.done()
     return model, exploration
+
+
+@contextmanager
+def cluster_from(args: argparse.Namespace) -> Iterator[Cluster | None]:
+    """The Ray cluster of --cluster while the block runs (None without it). One that
+    cannot be reached is bad input (exit 2): nothing was explored yet, and the address
+    or the install is what the user can fix."""
+    if args.cluster is None:
+        yield None
+        return
+    try:
+        cluster = connect(args.cluster)
+    except ClusterUnavailable as unavailable:
+        raise UsageError(str(unavailable)) from None
+    try:
+        yield cluster
+    finally:
+        cluster.close()
 
 
 def overlap_line(config: Config, verdict: str) -> str:
@@ -113,8 +140,13 @@ def overlap_line(config: Config, verdict: str) -> str:
         read = config.read_level or f"{config.r} replicas"
         return f"quorums: writes at {write}, reads at {read}: {meaning} (Z3: {verdict})"
     relation = ">" if config.quorums_overlap else "<="
+    sloppy = (
+        f", but a sloppy write may count {config.stand_ins} stand-in acks"
+        if config.hinted_handoff == "sloppy"
+        else ""
+    )
     return (
-        f"quorums: r + w = {config.r + config.w} {relation} n = {config.n}: {meaning} "
+        f"quorums: r + w = {config.r + config.w} {relation} n = {config.n}{sloppy}: {meaning} "
         f"(Z3: {verdict})"
     )
 
@@ -141,16 +173,18 @@ def run(args: argparse.Namespace) -> int:
     model = ReplicationModel(config)
     required = applicable_ids(args.require, "--require", model)
     traced = property_ids(args.trace, "--trace") if args.trace is not None else []
-    model, exploration = explore_config(
-        config,
-        symmetry=not args.no_symmetry,
-        max_states=args.max_states,
-        max_seconds=args.max_seconds,
-        max_memory=args.max_memory,
-        quiet=args.quiet,
-        workers=args.workers,
-        reduction=args.reduction,
-    )
+    with cluster_from(args) as cluster:
+        model, exploration = explore_config(
+            config,
+            symmetry=not args.no_symmetry,
+            max_states=args.max_states,
+            max_seconds=args.max_seconds,
+            max_memory=args.max_memory,
+            quiet=args.quiet,
+            workers=args.workers,
+            reduction=args.reduction,
+            cluster=cluster,
+        )
     data = exploration_data(model, exploration)
     overlap = prove_config_overlap(config)
     data["quorum_overlap"] = overlap.to_json(times=False)

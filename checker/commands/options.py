@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from leaderless.checker.cli import UsageError
+from leaderless.checker.cluster import parse_address
 from leaderless.checker.explorer import default_workers, describe_bytes, memory_available
 from leaderless.model import (
     CATALOGUE,
@@ -257,9 +258,27 @@ def add_workers_argument(parser: argparse.ArgumentParser | argparse._ArgumentGro
         "--workers",
         type=positive_count,
         metavar="K",
-        default=default_workers(),
-        help="explore with K processes (default %(default)s: every core here); "
-        "states, verdicts and traces are the same for every K",
+        help=f"explore with K processes (default {default_workers()}: every core here, "
+        "or of the --cluster); states, verdicts and traces are the same for every K",
+    )
+
+
+def cluster_address(text: str) -> str:
+    try:
+        return parse_address(text)
+    except ValueError as wrong:
+        raise argparse.ArgumentTypeError(str(wrong)) from None
+
+
+def add_cluster_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--cluster: share the search among processes of a Ray cluster (README)."""
+    parser.add_argument(
+        "--cluster",
+        type=cluster_address,
+        metavar="ADDRESS",
+        help="explore on the Ray cluster at ADDRESS (ray://HOST:PORT, HOST:PORT of its "
+        "head, or auto), or start one here (local, local:K for K processes); the same "
+        "results as on one machine (needs leaderless[cluster])",
     )
 
 

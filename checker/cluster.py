@@ -1,0 +1,274 @@
+"""The partitioned search of `leaderless.checker.parallel` on a Ray cluster.
+
+`RayWorkers` is a transport for `explore_in_parallel`: each `LevelWorker` lives in a
+Ray actor (one CPU each, spread over the cluster's machines), and the coordinator (the
+process running `leaderless`) sorts and numbers each level exactly as with forked
+workers, so states, transitions, depth, verdicts and traces are the same as on one
+machine.
+
+What travels, and how:
+- the model and each worker's first share of states, pickled (with cloudpickle, as
+  Ray pickles everything) when the actors start; every machine therefore needs the
+  same leaderless installed (the same Python version too, see fingerprints below);
+- the visited table: a worker on another machine cannot map the coordinator's file, so
+  each level the coordinator puts the table's slots in Ray's object store once; the
+  workers of one machine read one copy there without copying it (Ray hands numpy
+  arrays out of shared memory), and a machine fetches it once per level. This costs
+  8 bytes a slot per machine per level: about the table's size times the depth in all,
+  small beside the expansion itself (measured in the README);
+- per level, each worker's new fingerprints and order keys to the coordinator, which
+  answers with its winners: the same messages as with forked workers.
+
+Fingerprints are `hash()` of tuples of ints. CPython hashes ints and tuples the same
+way in every 64-bit process of versions 3.8 and later whatever PYTHONHASHSEED (only
+str, bytes and datetime hashes are salted), so workers on other machines agree with the
+coordinator. That is checked, not assumed: when the actors start, each one fingerprints
+the first states of its share and the search stops with an error if any differs from
+the coordinator's (a model whose states held strings, a 32-bit machine).
+
+Limits: time and Ctrl-C are the coordinator's, as with forked workers (the actors are
+killed and what was found is kept). --max-memory adds the memory of the workers on the
+coordinator's machine only: a process cannot read another machine's /proc; Ray's own
+memory monitor guards the others. A worker or a machine lost mid-search stops it as
+inconclusive, naming the cause.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from leaderless.checker.explorer import default_workers
+from leaderless.checker.parallel import LevelWorker, SearchStopped
+from leaderless.checker.visited import FingerprintTable
+
+_MASK = (1 << 60) - 1  # the explorer's fingerprint bits
+_POLL_SECONDS = 0.05  # how often the coordinator looks at limits while workers work
+_SAMPLE = 64  # states per worker whose fingerprints are compared when it starts
+_CONNECT_SECONDS = 5.0  # how long to try reaching a cluster's address before giving up
+_RAY_CLIENT_PORT = 10001
+_GCS_PORT = 6379
+
+
+class ClusterUnavailable(Exception):
+    """The cluster cannot be used (not installed, not reachable); the message says why
+    in one line, in the user's words."""
+
+
+def _fingerprint(worker: LevelWorker, state: Any) -> int:
+    key = worker.canonical_key
+    return hash(key(state) if key else state) & _MASK
+
+
+class _Host:
+    """Inside a Ray actor: one `LevelWorker`, called by method name. Answers as the
+    forked workers' pipe does: ("ok", answer), or what stopped the call."""
+
+    def __init__(self, worker: LevelWorker, sample: list[int]) -> None:
+        mine = [_fingerprint(worker, state) for state in worker.states[: len(sample)]]
+        self.differs = mine != sample
+        self.worker = worker
+
+    def where(self) -> tuple[bool, str, int]:
+        """Whether fingerprints differed from the coordinator's, this machine, this pid."""
+        import ray
+
+        return self.differs, ray.get_runtime_context().get_node_id(), os.getpid()
+
+    def serve(self, method: str, *args: Any) -> tuple[str, Any]:
+        try:
+            return "ok", getattr(self.worker, method)(*args)
+        except KeyboardInterrupt:  # raised by the model itself
+            return "interrupted", None
+        except MemoryError:
+            return "memory", None
+        except Exception as error:  # the coordinator turns it into an internal error
+            return "error", f"{type(error).__name__}: {error}"
+
+
+class RayWorkers:
+    """K `LevelWorker`s in Ray actors, spread over the cluster this process is connected
+    to (`connect`): the `Workers` transport of `explore_in_parallel`."""
+
+    def __init__(self, size: int) -> None:
+        import ray
+
+        self.size = size
+        self._ray = ray
+        self._actors: list[Any] = []
+        self._pids: list[int] = []
+        self._table: tuple[str | None, Any] = (None, None)
+
+    def start(self, make: Callable[[int], LevelWorker]) -> None:
+        ray = self._ray
+        # One CPU each, unless more workers were asked for than the cluster has CPUs:
+        # then they share them (a worker asking for more would wait for ever).
+        cpus = min(1.0, ray.cluster_resources().get("CPU", 1) / self.size)
+        host = ray.remote(_Host).options(num_cpus=cpus, scheduling_strategy="SPREAD")
+        for index in range(self.size):
+            worker = make(index)
+            sample = [_fingerprint(worker, state) for state in worker.states[:_SAMPLE]]
+            self._actors.append(host.remote(worker, sample))
+        here = ray.get_runtime_context().get_node_id()
+        places = self._answers([actor.where.remote() for actor in self._actors])
+        if any(differs for differs, _, _ in places):
+            raise SearchStopped(
+                "a cluster worker fingerprints states differently from this process "
+                "(another Python version or word size on another machine?)"
+            )
+        self._pids = [pid for _, node, pid in places if node == here]
+
+    @property
+    def pids(self) -> list[int]:
+        """The workers on this machine (the memory limit adds theirs)."""
+        return self._pids
+
+    def call(
+        self,
+        requests: Sequence[tuple[str, tuple[Any, ...]] | None],
+        waiting: Callable[[], None],
+    ) -> list[Any]:
+        """Send each worker its request (None: nothing) and wait for every answer,
+        calling `waiting` every few hundredths of a second meanwhile."""
+        pending = {}
+        for index, (actor, request) in enumerate(zip(self._actors, requests)):
+            if request is None:
+                continue
+            method, args = request
+            if method == "expand":
+                args = (self._shipped(args[0]),)
+            pending[actor.serve.remote(method, *args)] = index
+        answers: list[Any] = [None] * len(requests)
+        while pending:
+            done, _ = self._ray.wait(list(pending), num_returns=len(pending), timeout=_POLL_SECONDS)
+            for ref, (status, answer) in zip(done, self._answers(done)):
+                if status == "interrupted":
+                    raise KeyboardInterrupt
+                if status == "memory":
+                    raise MemoryError
+                if status == "error":
+                    raise RuntimeError(f"in a cluster worker: {answer}")
+                answers[pending.pop(ref)] = answer
+            waiting()
+        return answers
+
+    def _shipped(self, path: str) -> Any:
+        """The table at `path`, in the object store (a top-level argument of a call, so
+        that Ray hands the worker the array itself)."""
+        slots = FingerprintTable.attach(path)
+        self._table = (path, self._ray.put(np.asarray(slots)))
+        return self._table[1]
+
+    def _answers(self, refs: list[Any]) -> list[Any]:
+        try:
+            return self._ray.get(refs)
+        except self._ray.exceptions.RayActorError as lost:
+            raise SearchStopped(f"a cluster worker was lost ({_first_line(lost)})") from None
+        except self._ray.exceptions.ObjectLostError as lost:
+            raise SearchStopped(f"the cluster lost data ({_first_line(lost)})") from None
+
+    def close(self) -> None:
+        for actor in self._actors:
+            self._ray.kill(actor)
+        self._actors.clear()
+        self._table = (None, None)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A connected Ray cluster (`connect`): its CPUs, and the transport to pass
+    `explore`. `close` disconnects (and stops a cluster started here)."""
+
+    address: str
+    cpus: int
+
+    @staticmethod
+    def transport(size: int) -> RayWorkers:
+        return RayWorkers(size)
+
+    @staticmethod
+    def close() -> None:
+        import ray
+
+        ray.shutdown()
+
+
+def parse_address(text: str) -> str:
+    """The --cluster value, checked: `local`, `local:K`, `auto`, `ray://HOST:PORT` or
+    `HOST:PORT`. Raises ValueError with what is wrong."""
+    if text == "local" or text == "auto":
+        return text
+    if text.startswith("local:"):
+        count = text.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise ValueError(f"{text}: local:K needs a positive number of processes K")
+        return text
+    host, port = _host_port(text)
+    if not host or port is None:
+        raise ValueError(f"{text}: expected local, local:K, auto, ray://HOST:PORT or HOST:PORT")
+    return text
+
+
+def _host_port(address: str) -> tuple[str, int | None]:
+    bare = address.removeprefix("ray://")
+    host, _, port = bare.rpartition(":")
+    if not host:
+        return bare, _RAY_CLIENT_PORT if address.startswith("ray://") else _GCS_PORT
+    return host.strip("[]"), int(port) if port.isdigit() and 0 < int(port) < 65536 else None
+
+
+def connect(address: str) -> Cluster:
+    """Connect to the Ray cluster at `address` (`parse_address`'s forms; `local:K`
+    starts one on this machine with K worker processes, `local` with one per core).
+    Raises ClusterUnavailable, in one line, when it cannot."""
+    try:
+        import ray
+    except ImportError:
+        raise ClusterUnavailable("--cluster needs Ray: pip install 'leaderless[cluster]'") from None
+    options: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.ERROR,
+    }
+    if address.startswith("local"):
+        _, _, count = address.partition(":")
+        options["num_cpus"] = int(count) if count else default_workers()
+    else:
+        if address != "auto":
+            _reachable(address)
+        options["address"] = address
+    try:
+        ray.init(**options)
+    except (ConnectionError, RuntimeError, ValueError) as refused:
+        raise ClusterUnavailable(
+            f"--cluster {address}: no Ray cluster there ({_first_line(refused)})"
+        ) from None
+    cpus = int(ray.cluster_resources().get("CPU", 0))
+    if cpus < 1:
+        ray.shutdown()
+        raise ClusterUnavailable(f"--cluster {address}: the Ray cluster has no CPU")
+    return Cluster(address, cpus)
+
+
+def _reachable(address: str) -> None:
+    """Fail fast on an address nothing answers at (Ray itself retries for minutes)."""
+    host, port = _host_port(address)
+    assert port is not None  # parse_address checked it
+    try:
+        socket.create_connection((host, port), timeout=_CONNECT_SECONDS).close()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ClusterUnavailable(
+            f"--cluster {address}: cannot reach {host}:{port} ({reason})"
+        ) from None
