@@ -68,3 +68,28 @@ def test_symmetry_keeps_the_verdicts() -> None:
         n=2, w=1, r=1, clients=("w", "r"), max_partitions=1, hinted_handoff="sloppy", stand_ins=1
     )
     assert verdicts(config, symmetry=False) == verdicts(config)
+
+
+def test_the_overlap_beside_a_sloppy_quorum_is_the_sloppy_proof() -> None:
+    from leaderless.proofs.topology import prove_config_overlap
+
+    def overlap(mode: str) -> str:
+        config = Config(n=3, w=2, r=2, clients=("w", "r"), hinted_handoff=mode, stand_ins=1)
+        return prove_config_overlap(config).verdict
+
+    assert (overlap("sloppy"), overlap("strict")) == ("refuted", "proved")
+
+
+def test_the_cap_columns_count_stand_ins_on_the_cut_off_side(capsys) -> None:
+    import json
+
+    from leaderless.checker.cli import main
+
+    argv = ["matrix", "--n", "3", "--clients", "w", "--partitions", "1", "--format", "json"]
+    rows = {}
+    for mode in ("sloppy", "strict"):
+        main([*argv, "--hinted-handoff", mode, "--stand-ins", "1", "--max-states", "1"])
+        report = json.loads(capsys.readouterr().out)
+        rows[mode] = {(row["r"], row["w"]): row["cut_off"]["writes"] for row in report["rows"]}
+    assert rows["sloppy"][(1, 2)] and not rows["strict"][(1, 2)]
+    assert not rows["sloppy"][(1, 3)]

@@ -97,10 +97,12 @@ def _cut_off(config: Config) -> dict[str, Any] | None:
     scope = Scope.of(config)
     if scope.needs is None:
         side = config.n // 2
+        # A sloppy quorum counts the stand-ins on the side toward w (all of them may be).
+        stand_ins = config.stand_ins if config.hinted_handoff == "sloppy" else 0
         return {
-            "side": f"{side} of {config.n}",
+            "side": f"{side} of {config.n}" + (f" + {stand_ins} stand-ins" if stand_ins else ""),
             "reads": config.r <= side,
-            "writes": config.w <= side,
+            "writes": config.w <= side + stand_ins,
         }
     ops = range(scope.op_count)
 
