@@ -1,8 +1,8 @@
 """Partial-order reduction (docs/MODEL.md, "Partial-order reduction"): `ReducedModel`.
 
 At a state, the reduced relation offers either every step, or one step alone: the
-delivery of one message at a replica that nothing else can interfere with before it
-happens (a singleton ample set). Which deliveries qualify, and why every verdict of
+delivery of one message that nothing else can interfere with before it happens (a
+singleton ample set). Which deliveries qualify, and why every verdict of
 every property in the catalogue survives, is argued in docs/MODEL.md; in short:
 
 - **no-op request** (N): a `wreq(o, i, v)` to an up replica that already holds `v` or
@@ -20,12 +20,16 @@ every property in the catalogue survives, is argued in docs/MODEL.md; in short:
   anti-entropy, and no read can ever reach replica i again (no `rreq(·, i)` in `net`,
   no read left to invoke): taking the larger version commutes with every other
   update of i, and nothing else reads i's store.
+- **settled ack** (A): any `wack(o, i)` when no drop, split or timeout can come and no
+  op is left to invoke: `now` is final, so `o` completes at the same time whichever
+  of its acks comes last, and nothing else touches its acks.
 
-Each is invisible to every property of the catalogue but one-sidedly to the
-quiescent ones (N and W can make a state quiescent, never the reverse), and the
-state graph is acyclic (`progress_measure`), which together make the reduction
-preserve the reachability of every violation and every situation (with and without
-symmetry). Configurations outside that argument are refused (`UnsupportedReduction`).
+None of them takes a violation or a situation away (N, W and A may make a state
+quiescent, and A may complete an op, which can only add violations), but for
+availability's situation, an op in flight, which every search reaches at its first
+step. With the state graph acyclic (`progress_measure`), that preserves the
+reachability of every violation and every situation, with and without symmetry.
+Configurations outside that argument are refused (`UnsupportedReduction`).
 """
 
 from __future__ import annotations
@@ -132,7 +136,8 @@ class ReducedModel:
         # only when no anti-entropy and no read repair can bring one in.
         self._closed_updates = not config.anti_entropy and config.read_repair == "off"
         # W needs all of these for the whole run, and the rest per state.
-        self._quiet_possible = self._lww and not config.anti_entropy and not config.timeouts
+        self._quiet_possible = self._lww and not config.anti_entropy
+        self._timeouts = config.timeouts
 
     def __getattr__(self, name: str) -> Any:
         # Views, properties, canonical keys: the model's own (only successors differ).
@@ -152,11 +157,13 @@ class ReducedModel:
         transitions = self.transitions
         m = transitions.table[code]  # fills delivery_labels[code] on first use
         index = bisect_left(state[NET], code)
-        if m.kind == WREQ:
+        if m.kind == WACK:
+            nxt = transitions.deliver_write_ack(state, index, m)
+        elif m.kind == WREQ:
             nxt = transitions.deliver_write_request(state, index, m)
         else:
             nxt = transitions.deliver_read_request(state, index, m)
-        assert nxt is not None  # ample() chose a replica that is up
+        assert nxt is not None  # ample() chose a request to a replica that is up
         yield transitions.delivery_labels[code], nxt
 
     def ample(self, state: State) -> int | None:
@@ -165,25 +172,30 @@ class ReducedModel:
         return next(self.qualifying(state), None)
 
     def qualifying(self, state: State) -> Iterator[int]:
-        """The messages in flight whose delivery may be offered alone at `state` (N, R
-        or W of the module docstring), in `net`'s order."""
+        """The messages in flight whose delivery may be offered alone at `state` (N, R,
+        W or A of the module docstring), in `net`'s order."""
         store, up, net, hist = state[STORE], state[UP], state[NET], state[HIST]
         if not net:
             return
         table, lww, is_write = self._table, self._lww, self._is_write
-        updates_left = any(
-            is_write[op] and record[H_STATUS] == IDLE for op, record in enumerate(hist)
-        )
+        updates_left = reads_left = False
+        for op, record in enumerate(hist):
+            if record[H_STATUS] == IDLE:
+                if is_write[op]:
+                    updates_left = True
+                else:
+                    reads_left = True
         crashes_spent = state[CRASHES] >= self._max_crashes
-        quiet = (
-            self._quiet_possible
-            and crashes_spent
+        # No drop, split or timeout can come, so no message's fate is open.
+        settled = (
+            not self._timeouts
             and state[DROPS] >= self._max_drops
             and self.scope.partitions_spent(up) >= self._max_partitions
-            and not any(
-                not is_write[op] and record[H_STATUS] == IDLE for op, record in enumerate(hist)
-            )
         )
+        quiet = settled and self._quiet_possible and crashes_spent and not reads_left
+        # No op is left to invoke, so `now` is final: an op completes at the same time
+        # whichever of its acks comes last.
+        acks_alone = settled and not updates_left and not reads_left
         read_at = 0  # replicas with an rreq in flight, for W
         if quiet:
             for code in net:
@@ -192,6 +204,10 @@ class ReducedModel:
         top = None  # the largest version anywhere a replica could get it from, for R
         for code in net:
             kind, op, replica, version = table[code]
+            if kind == WACK:
+                if acks_alone:
+                    yield code  # A
+                continue
             if not up >> replica & 1:
                 continue
             if kind == WREQ:

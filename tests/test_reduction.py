@@ -25,14 +25,14 @@ from hypothesis import given, settings
 from leaderless.checker.cli import main
 from leaderless.checker.explorer import explore
 from leaderless.checker.shortest import NOT_SHORTEST, explore_with_recovery
-from leaderless.model import Config, ReplicationModel
+from leaderless.model import PROPERTY_IDS, Config, ReplicationModel
 from leaderless.model.reduction import (
     ReducedModel,
     UnsupportedReduction,
     progress_measure,
     refusal,
 )
-from leaderless.model.state import DROPS, NET, RREQ, STORE
+from leaderless.model.state import DROPS, NET, RREQ, STORE, WACK
 from test_model_pins import EXTRA
 from test_reference_agreement import (
     CONFIGS,
@@ -103,7 +103,7 @@ def test_the_reduction_reduces():
     # Without faults most deliveries qualify; with them, fewer (drops and crashes keep
     # a request's fate open): the figures are in docs/MODEL.md.
     full, reduced = assert_same_verdicts({"n": 3, "w": 2, "r": 2, "clients": ("w", "rr")})
-    assert (full, reduced) == (2310, 1480)
+    assert (full, reduced) == (2310, 946)
 
 
 @settings(max_examples=25, deadline=None)
@@ -175,6 +175,7 @@ def test_proof_obligations_hold_on_every_reachable_state(config):
     model = ReplicationModel(Config(**config))
     reduced = ReducedModel(model)
     everything = model.applicable
+    in_flight = 1 << PROPERTY_IDS.index("availability")
     checked = 0
     for state in _reachable(model):
         steps = list(model.successors(state))
@@ -184,10 +185,12 @@ def test_proof_obligations_hold_on_every_reachable_state(config):
             checked += 1
             [(label, after)] = list(reduced._deliver(state, code))
             assert any(same(label, other) and moved == after for other, moved in steps)
-            # Never takes a violation or a situation away (quiescent ones only appear).
+            # Never takes a violation or a situation away (quiescent ones only appear),
+            # but for availability's situation, an op in flight, which an ack may end:
+            # every search is in it after its first step (docs/MODEL.md).
             broken = model.violations(state, everything)
             assert model.violations(after, everything) & broken == broken
-            found = model.reached(state, everything)
+            found = model.reached(state, everything) & ~in_flight
             assert model.reached(after, everything) & found == found
             then = {nxt for _, nxt in model.successors(after)}
             for other, moved in steps:
@@ -203,8 +206,10 @@ def test_proof_obligations_hold_on_every_reachable_state(config):
                 # And it still qualifies there, so this check, made at every reachable
                 # state, covers every state of a path on which it waits.
                 assert code in set(reduced.qualifying(moved)), (other, label)
+                # (or where the delivery alone leads: an ack that completes its write
+                # takes the other step's ack out, and leads there from either state).
                 delivered = {nxt for lab, nxt in model.successors(moved) if same(lab, label)}
-                assert delivered and delivered <= then, (other, label)
+                assert delivered and delivered <= then | {after}, (other, label)
     assert checked > 0
 
 
@@ -326,7 +331,7 @@ def test_the_reduction_and_its_recovery_run_on_several_workers():
 
 def test_each_kind_of_step_offered_alone_is_exercised_by_the_obligations():
     # N: a request its replica already has; R: a read request; W: a request that raises
-    # the store. The obligation scopes must put each to the test.
+    # the store; A: an ack. The obligation scopes must put each to the test.
     kinds = set()
     for config in OBLIGATION_SCOPES[:2]:
         model = ReplicationModel(Config(**config))
@@ -336,6 +341,8 @@ def test_each_kind_of_step_offered_alone_is_exercised_by_the_obligations():
                 m = model.transitions.table[code]
                 if m.kind == RREQ:
                     kinds.add("R")
+                elif m.kind == WACK:
+                    kinds.add("A")
                 else:
                     kinds.add("N" if m.version <= state[STORE][m.replica] else "W")
-    assert kinds == {"N", "R", "W"}
+    assert kinds == {"N", "R", "W", "A"}
