@@ -44,7 +44,7 @@ from leaderless.checker.parallel import (
 )
 from leaderless.checker.protocol import Model, State
 from leaderless.checker.trace import Trace, rebuild_trace
-from leaderless.checker.visited import FingerprintTable, ParentLevels
+from leaderless.checker.visited import FingerprintTable, Frontier, ParentLevels
 
 FINGERPRINT_BITS = 60
 _MASK = (1 << FINGERPRINT_BITS) - 1
@@ -260,16 +260,18 @@ class Search:
         if self.stop_after_keeping is not None:
             raise SearchStopped(self.stop_after_keeping)
 
-    def initial_level(self) -> list[State]:
+    def initial_level(self) -> Frontier:
         """The initial states, checked and kept as level 0."""
         self.look()
         states = list(self.model.initial_states())
         fingerprints = np.fromiter(map(self.fingerprint, states), np.uint64, len(states))
         new = self.table.add(fingerprints)
         new = new[: self.room(len(new), lambda i: 0)]
-        frontier = [states[i] for i in new.tolist()]
         kept = fingerprints[new]
-        self.check_states(frontier, kept.tolist(), 0)
+        first = [states[i] for i in new.tolist()]
+        self.check_states(first, kept.tolist(), 0)
+        frontier = Frontier()
+        frontier.extend(first)
         self.states = len(kept)
         self.parents.add_level(kept, np.zeros_like(kept))
         self.level_fingerprints = kept
@@ -290,7 +292,7 @@ class Search:
             if self.unreached:
                 self.unreached &= ~in_situation(state, self.unreached)  # type: ignore[misc]
 
-    def expand_level(self, frontier: list[State]) -> list[State]:
+    def expand_level(self, frontier: Frontier) -> Frontier:
         """Expand one level in this process; return the next level's states in order.
 
         Successors go into a batch, which the table resolves (`resolve`) once it holds
@@ -308,7 +310,7 @@ class Search:
         # Parent index of the batch's transitions: parent owners[k] from starts[k] on.
         starts: list[int] = []
         owners: list[int] = []
-        next_level: list[State] = []
+        next_level = Frontier()
         kept_fps: list[np.ndarray] = []
         kept_parents: list[np.ndarray] = []
         add_fp, add_found, add_taken = fps.append, found.append, taken_at.append
@@ -343,7 +345,7 @@ class Search:
                 seen.clear()
 
         try:
-            for parent, state in enumerate(frontier):
+            for parent, state in enumerate(frontier.drain()):
                 starts.append(len(fps))
                 owners.append(parent)
                 for _, nxt in successors(state):
@@ -412,7 +414,7 @@ def explore(
         frontier = search.initial_level()
         while frontier:
             if workers > 1 and len(frontier) >= parallel_from and make_workers is not None:
-                explore_in_parallel(search, frontier, make_workers(workers))
+                explore_in_parallel(search, list(frontier.drain()), make_workers(workers))
                 break
             frontier = search.expand_level(frontier)
             if frontier:

@@ -9,14 +9,18 @@ file mapped by several processes, which then probe it without copying it.
 `ParentLevels` keeps, per BFS level, each state's fingerprint and its parent's, sorted
 by fingerprint. Levels move to files on disk once they outgrow a small memory budget
 (as TLC keeps its trace file on disk); they are read back only to rebuild a trace.
+
+`Frontier` holds a level's states, past a budget pickled to disk in chunks.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -241,6 +245,75 @@ class ParentLevels:
 
     def close(self) -> None:
         self._levels.clear()
+        if self._directory is not None:
+            self._directory.cleanup()
+            self._directory = None
+
+
+class Frontier:
+    """A BFS level's states in order: the first `budget` in memory, the rest pickled to
+    files in chunks (as TLC keeps its queue on disk), so that a level of any size costs
+    at most `budget` states of memory. `drain` hands them out in order, each released
+    as it goes."""
+
+    def __init__(self, budget: int = 1 << 17, chunk: int = 1 << 14) -> None:
+        self._budget = budget
+        self._chunk = chunk
+        self._memory: list[Any] = []
+        self._tail: list[Any] = []  # past the budget, not yet written
+        self._files: list[str] = []
+        self._directory: tempfile.TemporaryDirectory[str] | None = None
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def spilled(self) -> bool:
+        return bool(self._files)
+
+    def extend(self, states: list[Any]) -> None:
+        self._size += len(states)
+        room = self._budget - len(self._memory)
+        if room > 0:
+            self._memory.extend(states[:room])
+            states = states[room:]
+        if states:
+            self._tail.extend(states)
+            while len(self._tail) >= self._chunk:
+                self._write(self._tail[: self._chunk])
+                del self._tail[: self._chunk]
+
+    def _write(self, states: list[Any]) -> None:
+        if self._directory is None:
+            self._directory = tempfile.TemporaryDirectory(prefix="leaderless-frontier-")
+        path = os.path.join(self._directory.name, f"{len(self._files)}.pickle")
+        with open(path, "wb") as file:
+            pickle.dump(states, file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._files.append(path)
+
+    def drain(self) -> Iterator[Any]:
+        """The states in order, each dropped from memory once handed out."""
+        for part in self._parts():
+            for index, state in enumerate(part):
+                part[index] = None
+                yield state
+        self.close()
+
+    def _parts(self) -> Iterator[list[Any]]:
+        memory, self._memory = self._memory, []
+        yield memory
+        for path in self._files:
+            with open(path, "rb") as file:
+                part = pickle.load(file)
+            os.unlink(path)
+            yield part
+        self._files = []
+        tail, self._tail = self._tail, []
+        yield tail
+
+    def close(self) -> None:
+        self._memory, self._tail, self._files, self._size = [], [], [], 0
         if self._directory is not None:
             self._directory.cleanup()
             self._directory = None

@@ -21,8 +21,9 @@ import numpy as np
 import pytest
 
 import test_model_pins
+from leaderless.checker import explorer
 from leaderless.checker.explorer import INTERRUPTED, explore
-from leaderless.checker.visited import FingerprintTable, ParentLevels
+from leaderless.checker.visited import FingerprintTable, Frontier, ParentLevels
 from leaderless.model import Config, ReplicationModel
 
 LEADERLESS = [sys.executable, "-m", "leaderless.checker"]
@@ -82,6 +83,23 @@ def test_parents_spilled_to_disk_read_back_as_in_memory():
     with pytest.raises(KeyError):
         parents[5]
     parents.close()
+
+
+def test_a_frontier_past_its_budget_goes_to_disk_and_comes_back_in_order():
+    frontier = Frontier(budget=5, chunk=3)
+    for start in range(0, 20, 4):
+        frontier.extend([(i, "state") for i in range(start, start + 4)])
+    assert len(frontier) == 20 and frontier.spilled
+    assert [i for i, _ in frontier.drain()] == list(range(20))
+    assert len(frontier) == 0 and not frontier.spilled
+
+
+def test_a_search_whose_levels_go_to_disk_finds_the_same(monkeypatch):
+    config = Config(n=3, w=2, r=2, clients=("w", "r"))
+    in_memory = _run(config, 1, symmetry=False)
+    monkeypatch.setattr(explorer, "Frontier", functools.partial(Frontier, budget=50, chunk=16))
+    monkeypatch.setattr(explorer, "ParentLevels", functools.partial(ParentLevels, budget=256))
+    assert _run(config, 1, symmetry=False) == in_memory
 
 
 def _run(config: Config, workers: int, **options) -> tuple:
