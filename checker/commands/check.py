@@ -84,7 +84,7 @@ def explore_config(
     without `workers` it uses every core (here, or of the `cluster`)."""
     model = ReplicationModel(config)
     printer = None if quiet else ProgressPrinter()
-    limits = {
+    limits: dict[str, Any] = {
         "symmetry": symmetry,
         "max_states": max_states,
         "max_seconds": max_seconds,
