@@ -7,8 +7,8 @@ violation at depth D, explores the full model breadth-first again with no state
 expanded beyond depth D (`DepthBounded`): the first violation of each property in
 that search is the one the unreduced search reports, with its trace, since a
 breadth-first search visits the first D levels in the same order whether or not it
-goes further. When that search runs out of the limits left, the reduced trace is
-kept and its reason says it may not be the shortest.
+goes further. When that search runs out of the limits left, or Ctrl-C stopped the
+first one, the reduced trace is kept and its reason says it may not be the shortest.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from leaderless.checker.explorer import VIOLATED, Exploration, explore
+from leaderless.checker.explorer import INTERRUPTED, VIOLATED, Exploration, Verdict, explore
 from leaderless.checker.protocol import Model, State
 from leaderless.checker.trace import InconsistentModel, Trace
 
@@ -98,6 +98,13 @@ def _unwrapped(trace: Trace) -> Trace:
     )
 
 
+def _noted(verdict: Verdict, why: str | None) -> Verdict:
+    """A violation's verdict whose trace was not recovered, saying so and why."""
+    if verdict.status != VIOLATED:
+        return verdict
+    return replace(verdict, reason=f"{verdict.reason} ({NOT_SHORTEST}: {why})")
+
+
 def explore_with_recovery(
     reduced: Model,
     full: Model,
@@ -114,6 +121,9 @@ def explore_with_recovery(
     violated = [v for v in found.verdicts if v.status == VIOLATED and v.trace is not None]
     if not violated:
         return found, None
+    if found.stopped_by == INTERRUPTED:
+        # Ctrl-C stops everything: no second search.
+        return replace(found, verdicts=[_noted(v, INTERRUPTED) for v in found.verdicts]), None
     depth = max(len(v.trace) for v in violated if v.trace is not None)
     ids = [p.id for p in full.properties]
     targets = sum(1 << ids.index(v.property_id) for v in violated)
@@ -132,8 +142,7 @@ def explore_with_recovery(
                 trace = _unwrapped(trace)
                 verdict = replace(verdict, trace=trace, reason=trace.reason)
             elif not bounded.complete:
-                reason = f"{verdict.reason} ({NOT_SHORTEST}: {bounded.stopped_by})"
-                verdict = replace(verdict, reason=reason)
+                verdict = _noted(verdict, bounded.stopped_by)
             else:
                 # The bounded search covers every path of the reduced one's length: a
                 # reduction that reached a state the full relation cannot is a bug.

@@ -236,7 +236,7 @@ def test_a_property_the_argument_does_not_cover_is_refused():
 
 
 class _Interrupted:
-    """The full model, stopped by Ctrl-C after a few expansions."""
+    """A model whose search Ctrl-C stops after a number of expansions."""
 
     def __init__(self, model: ReplicationModel, expansions: int) -> None:
         self.model = model
@@ -244,7 +244,7 @@ class _Interrupted:
 
     def successors(self, state):
         self.left -= 1
-        if self.left < 0:
+        if self.left == -1:  # once: rebuilding traces afterwards expands states too
             raise KeyboardInterrupt
         return self.model.successors(state)
 
@@ -346,3 +346,12 @@ def test_each_kind_of_step_offered_alone_is_exercised_by_the_obligations():
                 else:
                     kinds.add("N" if m.version <= state[STORE][m.replica] else "W")
     assert kinds == {"N", "R", "W", "A"}
+
+
+def test_after_ctrl_c_no_second_search_runs_and_the_traces_say_so():
+    model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr")))
+    # Interrupted once its violations are found, at the 900th state it expands.
+    found, bounded = explore_with_recovery(_Interrupted(ReducedModel(model), 900), model)
+    assert bounded is None and found.stopped_by == "interrupted (Ctrl-C)"
+    violated = [v for v in found.verdicts if v.status == "violated"]
+    assert violated and all(v.reason.endswith("interrupted (Ctrl-C))") for v in violated)
