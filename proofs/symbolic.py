@@ -148,9 +148,10 @@ class Encoding:
         self.lww = scope.lww
         self.repair = config.read_repair != "off"
         self.blocking = config.read_repair == "blocking"
-        # docs/MODEL.md's partitions: participant x is replica x (x < n) or client x - n.
+        # docs/MODEL.md's partitions: participants are replicas, clients and stand-ins,
+        # numbered as in a side's bitmask (Scope.participant_bit).
         self.partitions = config.max_partitions > 0
-        self.participants = self.n + len(scope.ops_of_client)
+        self.participants = scope.participants
         # docs/MODEL.md's hinted handoff: stand-ins are nodes n .. n + S - 1; they ack
         # only under sloppy quorums, so only then do they have acks and wacks.
         self.stand_ins = config.stand_ins
@@ -296,7 +297,10 @@ class Encoding:
             updates["wack", o, i] = z3.Or(s["wack", o, i], s["status", o] == PENDING)
         elif self.blocking:
             updates["wack", o, i] = z3.Or(s["wack", o, i], s["status", o] == REPAIRING)
-        return Effect([s["wreq", o, i], s["up", i]], updates)
+        guard = [s["wreq", o, i], s["up", i]]
+        if self.partitions:
+            guard.append(z3.Not(self.crosses(s, ("wreq", o, i))))
+        return Effect(guard, updates)
 
     # 3. DeliverWriteAck(wack(o, i))
     def deliver_write_ack(self, s: SymState, o: int, i: int) -> Effect:
@@ -441,9 +445,18 @@ class Encoding:
 
     # Partitions (docs/MODEL.md). A cut is in force exactly when client 0's flag is set.
     def crosses(self, s: SymState, key: Key) -> z3.BoolRef:
-        """Message `key` (kind, op, replica) crosses the cut of `s`."""
-        client = self.n + self.scope.ops[key[1]][0]
-        return s["side", key[2]] != s["side", client]
+        """Message `key` (kind, op, node) crosses the cut of `s`."""
+        return self.apart(s, key[2], self.scope.ops[key[1]][0])
+
+    def apart(self, s: SymState, node: int, client: int) -> z3.BoolRef:
+        """Node (a replica or a stand-in) and client are on different sides in `s`."""
+        return s["side", self.scope.participant_bit(node)] != s["side", self.n + client]
+
+    def waits(self, key: Key) -> bool:
+        """Message `key` is a write's request, which with stand-ins waits for the cut
+        to heal instead of being lost to it (docs/MODEL.md, hinted handoff across a
+        partition)."""
+        return bool(self.stand_ins) and key[0] == "wreq" and key[1] in self.writes
 
     def in_force(self, s: SymState) -> z3.BoolRef:
         return s["side", self.n]
@@ -455,10 +468,11 @@ class Encoding:
             ("side", x): z3.BoolVal(bool(side >> x & 1)) for x in range(self.participants)
         }
         updates["partitions",] = s["partitions"] + 1
+        bit = self.scope.participant_bit
         for o in self.ops:
             client = self.n + self.scope.ops[o][0]
             for _, key in self.messages(o):
-                if (side >> key[2] ^ side >> client) & 1:
+                if (side >> bit(key[2]) ^ side >> client) & 1 and not self.waits(key):
                     updates[key] = z3.BoolVal(False)
         return Effect(guard, updates)
 
@@ -478,7 +492,10 @@ class Encoding:
         }
         if self.sloppy:
             updates["wack", o, self.n + h] = z3.BoolVal(True)
-        return Effect([s["wreq", o, i], s["status", o] == PENDING], updates)
+        guard = [s["wreq", o, i], s["status", o] == PENDING]
+        if self.partitions:
+            guard.append(z3.Not(self.apart(s, self.n + h, self.scope.ops[o][0])))
+        return Effect(guard, updates)
 
     # 14. Handoff(h, i), the hint of write o.
     def handoff(self, s: SymState, h: int, o: int, i: int) -> Effect:
@@ -488,7 +505,11 @@ class Encoding:
             ("store", i): stored,
             ("hint", h, o, i): z3.BoolVal(False),
         }
-        return Effect([s["hint", h, o, i], s["up", i]], updates)
+        guard = [s["hint", h, o, i], s["up", i]]
+        if self.partitions:
+            bit = self.scope.participant_bit
+            guard.append(s["side", i] == s["side", bit(self.n + h)])
+        return Effect(guard, updates)
 
     def _instances(self) -> list[Instance]:
         """Every action instance the configuration allows, in MODEL.md's order."""
@@ -581,6 +602,8 @@ class Encoding:
             if any(inst.through_cut for inst in chosen):
                 for o in self.ops:
                     for _, key in self.messages(o):
+                        if self.waits(key):
+                            continue
                         lost = z3.And(through, self.crosses(s, key))
                         values[key] = z3.And(values[key], z3.Not(lost))
         parts += [t[key] == value for key, value in values.items()]
