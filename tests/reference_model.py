@@ -60,7 +60,8 @@ written ("client", c) or ("replica", i); a message of op o between client o[0] a
 replica i crosses the cut when exactly one of the two is in it. Every send goes through
 one function that loses a crossing message, so the rule holds for every message kind
 (only an invocation's requests and a read's repairs can actually cross: a message that
-is in `net` never crosses, so neither does the ack or response it causes). Its readings:
+is in `net` never crosses, so neither does the ack or response it causes; with stand-ins
+a write's requests wait at the cut instead, see below). Its readings:
 
 * Reading: every replica and every client is a participant for the whole run, a
   crashed replica and a client whose script is done included: a side may hold them or
@@ -84,27 +85,50 @@ message ("wack", o, h); stand-ins never crash, serve no read and take no part in
 anti-entropy or read repair, so every other rule reads replicas 0..n-1 only. Its
 readings:
 
-* Reading: `availability` adds the counts the rule names as they stand: a pending
-  update's acks, plus its `wack`s in `net`, plus its `wreq`s in `net` (to any replica
-  under `sloppy`, to up replicas under `strict`, as the base rule). So a stand-in that
-  acked the op and has a second `wack` of it in `net` (another of the op's requests
-  redirected to it) counts twice, although it cannot add a second ack.
+* `availability` counts nodes as the document now says (it once read "counts", and the
+  reference then counted messages): the nodes in `o.acks` or with a `wack(o, .)` in
+  `net`, and the up replicas with a `wreq(o, ., .)` in `net`, once each; under `sloppy`
+  plus min(its `wreq`s to down replicas, stand-ins not among those nodes). A request to
+  a down replica of a pending update never occurs in a reachable state (Crash removes
+  them, Invoke sends to up replicas only), so that term shows on hand-built states only.
 * Reading: two requests of one op redirected to one stand-in send the one message
   `wack(o, h)` (`net` is a set), and h counts once in `o.acks`.
 * Reading: Redirect asks only that the `wreq` be in `net` and its op a pending write
   or delete, not whether replica i is up; Handoff asks only that replica i be up, not
   what became of the op: a failed write's hint is handed off too (and may then break
   `write-atomicity`), and a Handoff sends no ack.
-* Reading: the configuration error "together with partitions, datacenters or
-  consistency levels" means `max_partitions` >= 1, `datacenters` set (even to one
-  datacenter), `write_level` or `read_level` set; `client_dcs` alone (naming the one
-  datacenter `dc1`) is no error, nor are `gc_grace`, `purge_repaired` or `arrival`.
+* Reading: the configuration error "together with datacenters or consistency levels"
+  means `datacenters` set (even to one datacenter), `write_level` or `read_level` set;
+  `client_dcs` alone (naming the one datacenter `dc1`) is no error, nor are
+  `gc_grace`, `purge_repaired`, `arrival` or partitions.
+* One Handoff step per pair (h, i, v): its label names v, since a stand-in may hold
+  two versions for one replica.
+
+Its subsection "Hinted handoff across a partition" (stand-ins and `max_partitions` >= 1
+together): a stand-in h is the participant ("stand-in", h), after the clients in bit
+order; `wack(o, h)` travels between o's client and h. A write's or delete's `wreq`
+(`waits_at_cut`: by the kind of its op, whatever the op's status) is never lost to a
+cut, at its sending or by Partition; DeliverWriteRequest needs its client and replica on
+one side (for every `wreq`: no other can cross while in `net`); Redirect needs h on the
+side of o's client, Handoff h on the side of replica i. Readings:
+
+* Reading: "stand-in h is bit n + C + h" with h the stand-in's id (n .. n+S-1) leaves
+  bits unused; with h its index (0 .. S-1) it does not. Either way the stand-ins' bits
+  come after the clients' in id order, so the order of Partition steps is the same, and
+  that order is all the bitmask decides.
+* Reading: a completed (ok or failed) update's request waits at the cut too: the rule
+  names the kind of message ("a write's or delete's `wreq`"), not its op's status, and
+  the base rules keep a completed write's requests in `net`.
+* Reading: a waiting request may be dropped, redirected (its replica may be on the other
+  side; only the stand-in's side is asked) or removed by a crash of its replica, as any
+  request; it still counts for `availability`, `no-lost-update`'s "kept" and
+  `purge_repaired` (none of them reads the cut).
+* Reading: a stand-in's `wack` in `net` is lost to a later split that puts the stand-in
+  and the client on different sides (it is "every other message kind"); the hint stays.
 * Reading: hints are part of no property and of no other rule: `purge_repaired`
   checks the four places the Purge rule names, not the hints (a hint older than a
   tombstone may come back after a purge), and `convergence` ignores them as the
   document says.
-* One Handoff step per pair (h, i, v): its label names v, since a stand-in may hold
-  two versions for one replica.
 
 The extension "siblings with causal contexts (version vectors)" of docs/MODEL.md and its
 property `no-lost-update` are followed from that section alone. A sibling set is a
@@ -259,12 +283,11 @@ class RefConfig:
         if (self.stand_ins >= 1) != (self.hinted_handoff != "off"):
             raise ValueError("stand_ins >= 1 exactly when hinted_handoff is not off")
         if self.hinted_handoff != "off" and (
-            self.max_partitions > 0
-            or self.datacenters is not None
+            self.datacenters is not None
             or self.write_level is not None
             or self.read_level is not None
         ):
-            raise ValueError("hinted handoff with partitions, datacenters or levels")
+            raise ValueError("hinted handoff with datacenters or levels")
 
 
 @dataclass(frozen=True)
@@ -507,24 +530,39 @@ def meets(cfg: RefConfig, replicas: frozenset, o: tuple) -> bool:
 
 
 def participants(cfg: RefConfig) -> list[tuple[str, int]]:
-    """In bit order: replica i is bit i, client c is bit n + c."""
-    return [("replica", i) for i in range(cfg.n)] + [("client", c) for c in range(len(cfg.clients))]
+    """In bit order: replica i is bit i, client c is bit n + c, then the stand-ins in id
+    order (the document's bit n + C + h; only the order of the bits matters here)."""
+    return (
+        [("replica", i) for i in range(cfg.n)]
+        + [("client", c) for c in range(len(cfg.clients))]
+        + [("stand-in", h) for h in stand_ins(cfg)]
+    )
 
 
-def crosses(cut: frozenset | None, m: tuple) -> bool:
-    """Whether message m (of op m[1], with replica m[2]) has its ends on two sides."""
-    if cut is None:
-        return False
-    return (("client", m[1][0]) in cut) != (("replica", m[2]) in cut)
+def node(cfg: RefConfig, x: int) -> tuple[str, int]:
+    """The participant a message's node id names: a replica, or a stand-in (ids >= n)."""
+    return ("stand-in", x) if x >= cfg.n else ("replica", x)
 
 
-def sent(s: State, msgs: set) -> frozenset:
-    """What of msgs enters `net`: a message that would cross the cut is lost as sent."""
-    return frozenset(m for m in msgs if not crosses(s.cut, m))
+def same_side(cut: frozenset | None, a: tuple[str, int], b: tuple[str, int]) -> bool:
+    return cut is None or ((a in cut) == (b in cut))
 
 
-def same_side(s: State, i: int, j: int) -> bool:
-    return s.cut is None or ((("replica", i) in s.cut) == (("replica", j) in s.cut))
+def crosses(cfg: RefConfig, cut: frozenset | None, m: tuple) -> bool:
+    """Whether message m (of op m[1], with node m[2]) has its ends on two sides."""
+    return not same_side(cut, ("client", m[1][0]), node(cfg, m[2]))
+
+
+def waits_at_cut(cfg: RefConfig, m: tuple) -> bool:
+    """Whether m is never lost to a cut: with stand-ins, a write's or delete's request
+    (not a read's repair) waits in `net` until the cut heals."""
+    return cfg.hinted_handoff != "off" and m[0] == "wreq" and is_update(cfg, m[1])
+
+
+def sent(cfg: RefConfig, s: State, msgs: set) -> frozenset:
+    """What of msgs enters `net`: a message that would cross the cut is lost as sent,
+    unless it waits at the cut."""
+    return frozenset(m for m in msgs if waits_at_cut(cfg, m) or not crosses(cfg, s.cut, m))
 
 
 # ---------------------------------------------------------------- actions
@@ -541,26 +579,27 @@ def invoke(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
             if cfg.read_level in ("LOCAL_ONE", "LOCAL_QUORUM"):
                 ups = [i for i in ups if dc_of_replica(cfg, i) == dc_of_client(cfg, c)]
             rec = replace(op(s, o), status="pending", invoked=now)
-            net = s.net | sent(s, {("rreq", o, i) for i in ups})
+            net = s.net | sent(cfg, s, {("rreq", o, i) for i in ups})
             yield f"Invoke{o}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
         elif cfg.resolution == "lww":
             # Reading: "any integer within D", so t may be zero or negative. A delete
             # is invoked as a write; (t, o) is its tombstone because o is a `d`.
             for t in range(now - cfg.drift, now + cfg.drift + 1):
                 rec = replace(op(s, o), status="pending", invoked=now, ts=t)
-                net = s.net | sent(s, {("wreq", o, i, (t, o)) for i in ups})
+                net = s.net | sent(cfg, s, {("wreq", o, i, (t, o)) for i in ups})
                 yield f"Invoke{o} t={t}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
         else:
             # Under siblings ctx(o) is no field: it is read off the client's reads.
             v = frozenset({o}) if cfg.resolution == "siblings" else o
             rec = replace(op(s, o), status="pending", invoked=now)
-            net = s.net | sent(s, {("wreq", o, i, v) for i in ups})
+            net = s.net | sent(cfg, s, {("wreq", o, i, v) for i in ups})
             yield f"Invoke{o}", replace(s, now=now, ops=with_op(s, o, rec), net=net)
 
 
 def deliver_write_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[str, State]]:
     _, o, i, v = m
-    if not s.up[i]:
+    # Only a request that waits at the cut can cross it while in `net`.
+    if not s.up[i] or crosses(cfg, s.cut, m):
         return
     store = s.store[:i] + (absorb(cfg, s, s.store[i], v),) + s.store[i + 1 :]
     net = s.net - {m}
@@ -568,7 +607,7 @@ def deliver_write_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
     if (is_update(cfg, o) and rec.status == "pending") or (
         kind(cfg, o) == "r" and rec.status == "repairing"
     ):
-        net = net | sent(s, {("wack", o, i)})
+        net = net | sent(cfg, s, {("wack", o, i)})
     yield f"DeliverWriteRequest{show(m)}", replace(s, store=store, net=net)
 
 
@@ -595,7 +634,7 @@ def deliver_read_request(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[s
     _, o, i = m
     if not s.up[i]:
         return
-    net = (s.net - {m}) | sent(s, {("rresp", o, i, s.store[i])})
+    net = (s.net - {m}) | sent(cfg, s, {("rresp", o, i, s.store[i])})
     yield f"DeliverReadRequest{show(m)}", replace(s, net=net)
 
 
@@ -633,7 +672,7 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
             nxt = replace(s, ops=with_op(s, o, done), net=net)
         elif cfg.read_repair == "async":
             repairs = {("wreq", o, j, x) for j in stale}
-            nxt = replace(s, ops=with_op(s, o, done), net=net | sent(s, repairs))
+            nxt = replace(s, ops=with_op(s, o, done), net=net | sent(cfg, s, repairs))
         elif not stale:
             nxt = replace(s, ops=with_op(s, o, done), net=net)
         else:
@@ -642,7 +681,7 @@ def deliver_read_response(cfg: RefConfig, s: State, m: tuple) -> Iterator[tuple[
             waiting = replace(
                 rec, status="repairing", result=x, awaiting=stale, responses=frozenset()
             )
-            nxt = replace(s, ops=with_op(s, o, waiting), net=net | sent(s, repairs))
+            nxt = replace(s, ops=with_op(s, o, waiting), net=net | sent(cfg, s, repairs))
         yield f"DeliverReadResponse{show(m)} -> {show(x)}", nxt
 
 
@@ -687,7 +726,12 @@ def anti_entropy(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
         return
     for i in range(cfg.n):
         for j in range(i + 1, cfg.n):
-            if s.up[i] and s.up[j] and same_side(s, i, j) and s.store[i] != s.store[j]:
+            if (
+                s.up[i]
+                and s.up[j]
+                and same_side(s.cut, ("replica", i), ("replica", j))
+                and s.store[i] != s.store[j]
+            ):
                 if cfg.resolution == "siblings":
                     v = merge(cfg, s, s.store[i] | s.store[j])
                 else:
@@ -741,7 +785,7 @@ def partition(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
         if not mask >> cfg.n & 1:  # bit n is client 0, always on its own side
             continue
         side = frozenset(p for b, p in enumerate(people) if mask >> b & 1)
-        net = frozenset(m for m in s.net if not crosses(side, m))
+        net = frozenset(m for m in s.net if waits_at_cut(cfg, m) or not crosses(cfg, side, m))
         names = ",".join(f"{role[0]}{x}" for role, x in sorted(side))
         yield f"Partition({names})", replace(s, cut=side, partitions=s.partitions + 1, net=net)
 
@@ -768,6 +812,8 @@ def redirect(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
             continue
         _, o, i, v = m
         for h in stand_ins(cfg):
+            if not same_side(s.cut, ("client", o[0]), ("stand-in", h)):
+                continue
             hints = with_hints(cfg, s, h, s.hints[h - cfg.n] | {(i, v)})
             net = s.net - {m}
             if cfg.hinted_handoff == "sloppy":
@@ -778,7 +824,7 @@ def redirect(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
 def handoff(cfg: RefConfig, s: State) -> Iterator[tuple[str, State]]:
     for h, hinted in zip(stand_ins(cfg), s.hints, strict=True):
         for i, v in sorted(hinted, key=lambda pair: (pair[0], version_order(cfg, pair[1]))):
-            if not s.up[i]:
+            if not s.up[i] or not same_side(s.cut, ("stand-in", h), ("replica", i)):
                 continue
             store = s.store[:i] + (absorb(cfg, s, s.store[i], v),) + s.store[i + 1 :]
             hints = with_hints(cfg, s, h, hinted - {(i, v)})
@@ -956,12 +1002,18 @@ def availability(cfg: RefConfig, s: State) -> bool:
         rec = op(s, o)
         mine = [m for m in s.net if m[1] == o]
         if is_update(cfg, o) and rec.status == "pending" and cfg.hinted_handoff != "off":
-            # Reading: the rule's counts are added as they stand, so a stand-in that
-            # acked and has a second ack of the op in `net` counts twice.
-            sloppy = cfg.hinted_handoff == "sloppy"
-            count = len(rec.acks) + sum(
-                1 for m in mine if m[0] == "wack" or (m[0] == "wreq" and (sloppy or s.up[m[2]]))
-            )
+            # The nodes acked or with an ack in flight and the up replicas with a request
+            # in flight (across a cut too: every cut heals), counted once each; under
+            # sloppy each request to a down replica adds one while uncounted stand-ins
+            # remain to take it.
+            nodes = rec.acks | {
+                m[2] for m in mine if m[0] == "wack" or (m[0] == "wreq" and s.up[m[2]])
+            }
+            count = len(nodes)
+            if cfg.hinted_handoff == "sloppy":
+                to_down = sum(1 for m in mine if m[0] == "wreq" and not s.up[m[2]])
+                free = sum(1 for h in stand_ins(cfg) if h not in nodes)
+                count += min(to_down, free)
             if count < cfg.w:
                 return True
         elif is_update(cfg, o) and rec.status == "pending":

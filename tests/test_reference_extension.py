@@ -782,15 +782,28 @@ def test_availability_under_sloppy_counts_requests_to_a_crashed_replica() -> Non
     assert availability(replace(cfg, hinted_handoff="strict"), down)
 
 
-def test_reading_a_stand_in_that_acked_counts_again_for_its_second_ack_in_net() -> None:
+def test_a_stand_in_that_acked_counts_once_for_its_second_ack_in_net() -> None:
+    # "counted once each": one node, though one ack received and one in flight; the
+    # second ack indeed cannot complete the write.
     cfg = RefConfig(n=2, w=2, r=1, clients=("w",), hinted_handoff="sloppy", stand_ins=1)
     s = walk(
         cfg,
         [invoke(WRITE, 1), redirect(WRITE, 0, V, 2), wack(WRITE, 2), redirect(WRITE, 1, V, 2)],
     )
     assert (s.ops[0][0].acks, s.net) == ({2}, {("wack", WRITE, 2)})
-    assert not availability(cfg, s)  # 1 ack + 1 wack in net, though one node
+    assert availability(cfg, s)
     assert walk(cfg, [wack(WRITE, 2)], s).ops[0][0].status == "pending"
+
+
+def test_under_sloppy_requests_to_down_replicas_count_while_free_stand_ins_remain() -> None:
+    # Hand-built (no reachable state has them): two requests to down replicas, one
+    # stand-in not yet counted, so they add one, not two.
+    cfg = RefConfig(n=3, w=2, r=1, clients=("w",), hinted_handoff="sloppy", stand_ins=1)
+    s = walk(cfg, [invoke(WRITE, 1), wreq(WRITE, 0, V), wack(WRITE, 0)])
+    down = replace(s, up=(True, False, False))
+    assert not availability(cfg, down)  # replica 0 + one request a stand-in can take
+    assert availability(replace(cfg, w=3), down)
+    assert availability(replace(cfg, hinted_handoff="strict"), down)
 
 
 def test_reading_a_quiescent_state_with_a_hint_breaks_convergence() -> None:
@@ -829,7 +842,6 @@ def test_hinted_handoff_off_changes_nothing() -> None:
         {"stand_ins": 1},
         {"hinted_handoff": "eventual", "stand_ins": 1},
         {"hinted_handoff": "sloppy", "stand_ins": -1},
-        {"hinted_handoff": "sloppy", "stand_ins": 1, "max_partitions": 1},
         {"hinted_handoff": "strict", "stand_ins": 1, "datacenters": (("dc1", 3),)},
         {"hinted_handoff": "sloppy", "stand_ins": 1, "write_level": "ONE"},
         {"hinted_handoff": "sloppy", "stand_ins": 1, "read_level": "QUORUM"},
@@ -840,11 +852,165 @@ def test_configuration_errors_of_hinted_handoff(bad: dict) -> None:
         RefConfig(**bad)
 
 
-def test_reading_hinted_handoff_goes_with_client_dcs_purging_and_arrival() -> None:
+def test_reading_hinted_handoff_goes_with_client_dcs_purging_arrival_and_partitions() -> None:
     hh = {"hinted_handoff": "sloppy", "stand_ins": 1}
+    RefConfig(**hh, max_partitions=1)
     RefConfig(**hh, client_dcs=("dc1", "dc1"))
     RefConfig(**hh, clients=("wd", "r"), gc_grace=0, purge_repaired=True)
     RefConfig(**hh, resolution="arrival")
+
+
+# ---------------------------------------------------------------- hinted handoff across a partition
+
+HP = {**W_R_22, "max_partitions": 1, "stand_ins": 1}  # stand-in 3; participants r0-r2 c0 c1 s3
+
+
+def hp(mode: str) -> RefConfig:
+    return RefConfig(**HP, hinted_handoff=mode)
+
+
+def reachable_without_heal(cfg: RefConfig, start: State) -> list[State]:
+    seen, frontier = {start}, [start]
+    while frontier:
+        nxt = []
+        for s in frontier:
+            for label, t in successors(cfg, s):
+                if label != "Heal" and t not in seen:
+                    seen.add(t)
+                    nxt.append(t)
+        frontier = nxt
+    return list(seen)
+
+
+def test_partition_sides_enumerate_stand_ins_after_clients() -> None:
+    # Bits r0 r1 r2 c0 c1 s3 = 0..5: the 15 sides of the base come first (bit 5 clear),
+    # then the one that leaves only the stand-in out (mask 31), then those holding s3.
+    labels = partition_labels(hp("sloppy"), initial_state(hp("sloppy")))
+    base = RefConfig(**W_R_22, max_partitions=1)
+    assert len(labels) == 31
+    assert labels[:15] == partition_labels(base, initial_state(base))
+    assert labels[15:17] == ["Partition(c0,c1,r0,r1,r2)", "Partition(c0,s3)"]
+    assert labels[-1] == "Partition(c0,c1,r1,r2,s3)"
+
+
+def test_a_write_request_across_the_cut_waits_and_is_delivered_after_heal() -> None:
+    cfg = hp("strict")
+    s = walk(cfg, ["Partition(c0,r0,s3)", invoke(WRITE, 1)])
+    assert s.net == {("wreq", WRITE, i, V) for i in range(3)}  # none lost
+    delivers = [label for label, _ in successors(cfg, s) if label.startswith("DeliverWrite")]
+    assert delivers == [wreq(WRITE, 0, V)]  # 1 and 2 wait at the cut
+    assert not availability(cfg, s)  # waiting requests count: every cut heals
+    healed = walk(cfg, ["Heal", wreq(WRITE, 1, V), wack(WRITE, 1)], s)
+    assert (healed.ops[0][0].status, healed.store) == ("pending", (NIL, V, NIL))
+    # Without stand-ins the partition rules lose them as they are sent.
+    base = RefConfig(**W_R_22, max_partitions=1)
+    assert walk(base, ["Partition(c0,r0)", invoke(WRITE, 1)]).net == {("wreq", WRITE, 0, V)}
+
+
+def test_a_partition_keeps_crossing_write_requests_and_loses_every_other_kind() -> None:
+    cfg = hp("sloppy")
+    s = walk(cfg, [invoke(WRITE, 1), redirect(WRITE, 2, V, 3), invoke(READ)])
+    assert ("wack", WRITE, 3) in s.net
+    # c1, r1, r2 and s3 on the far side: the write's requests to 1 cross and stay, the
+    # read's request to 0 and the stand-in's ack cross and are lost; the hint stays.
+    cut = walk(cfg, ["Partition(c0,r0)"], s)
+    assert cut.net == {
+        ("wreq", WRITE, 0, V),
+        ("wreq", WRITE, 1, V),
+        ("rreq", READ, 1),
+        ("rreq", READ, 2),
+    }
+    assert (cut.hints, cut.drops) == (({(2, V)},), 0)
+
+
+def test_a_read_repair_across_the_cut_is_still_lost_with_stand_ins() -> None:
+    cfg = RefConfig(
+        n=2,
+        w=1,
+        r=2,
+        clients=("w", "r"),
+        read_repair="async",
+        max_partitions=1,
+        hinted_handoff="strict",
+        stand_ins=1,
+    )
+    s = walk(
+        cfg,
+        [
+            invoke(WRITE, 1),
+            wreq(WRITE, 0, V),
+            wack(WRITE, 0),
+            invoke(READ),
+            rreq(READ, 1),
+            rresp(READ, 1, NIL),
+            "Partition(c0,c1,r0)",
+            rreq(READ, 0),
+            rresp(READ, 0, V),
+        ],
+    )
+    assert s.ops[1][0].result == V
+    assert s.net == {("wreq", WRITE, 1, V)}  # the write's waits; the repair to 1 is lost
+
+
+def test_redirect_needs_the_stand_in_on_the_client_side() -> None:
+    cfg = hp("sloppy")
+    far = walk(cfg, ["Partition(c0,r0)", invoke(WRITE, 1)])
+    assert hinted_labels(cfg, far) == []
+    assert len(hinted_labels(cfg, walk(cfg, ["Heal"], far))) == 3
+    near = walk(cfg, ["Partition(c0,r0,s3)", invoke(WRITE, 1)])
+    # The replica's side is not asked: the requests to 1 and 2 cross and are redirected.
+    assert hinted_labels(cfg, near) == [redirect(WRITE, i, V, 3) for i in range(3)]
+
+
+def test_a_sloppy_write_completes_on_a_cut_off_side_through_its_stand_in() -> None:
+    sloppy = hp("sloppy")
+    steps = ["Partition(c0,r0,s3)", invoke(WRITE, 1), wreq(WRITE, 0, V), wack(WRITE, 0)]
+    s = walk(sloppy, [*steps, redirect(WRITE, 1, V, 3), wack(WRITE, 3)])
+    assert (s.ops[0][0].status, s.store, s.hints) == ("ok", (V, NIL, NIL), ({(1, V)},))
+    # The document's stale read, through the cut: the reader on the far side meets
+    # replicas 1 and 2 after the write is ok.
+    s = walk(sloppy, [invoke(READ), rreq(READ, 1), rresp(READ, 1, NIL), rreq(READ, 2)], s)
+    s = walk(sloppy, [rresp(READ, 2, NIL)], s)
+    assert (s.ops[1][0].status, s.ops[1][0].result) == ("ok", NIL)
+    assert stale_read(sloppy, s)
+    # Strict: nothing on c0's side completes the write until the cut heals.
+    strict = hp("strict")
+    cut_off = walk(strict, steps)
+    assert all(t.ops[0][0].status == "pending" for t in reachable_without_heal(strict, cut_off))
+    done = walk(strict, ["Heal", wreq(WRITE, 1, V), wack(WRITE, 1)], cut_off)
+    assert done.ops[0][0].status == "ok"
+    assert any(
+        t.ops[0][0].status == "ok" for t in reachable_without_heal(sloppy, walk(sloppy, steps))
+    )
+
+
+def test_handoff_only_within_a_side() -> None:
+    cfg = hp("strict")
+    s = walk(cfg, [invoke(WRITE, 1), redirect(WRITE, 1, V, 3)])
+    apart = walk(cfg, ["Partition(c0,r0,s3)"], s)  # s3 with c0, replica 1 across
+    assert not any(label.startswith("Handoff") for label in hinted_labels(cfg, apart))
+    # Stand-in and replica on one side, the client on the other: handed off.
+    together = walk(cfg, ["Partition(c0,r0)"], s)
+    assert [lb for lb in hinted_labels(cfg, together) if lb.startswith("Handoff")] == [
+        f"Handoff(3,1,{V})"
+    ]
+    assert walk(cfg, [f"Handoff(3,1,{V})"], together).store == (NIL, V, NIL)
+    healed = walk(cfg, ["Heal"], apart)
+    assert f"Handoff(3,1,{V})" in hinted_labels(cfg, healed)
+
+
+def test_hinted_handoff_across_a_partition_facts_of_the_document() -> None:
+    # Sloppy: stale-read is walked above; availability at 2 steps, a read cut off from
+    # every replica (its requests are lost: only a write's wait at the cut).
+    sloppy = hp("sloppy")
+    s = walk(sloppy, ["Partition(c0,c1)", invoke(READ)])
+    assert (s.net, availability(sloppy, s)) == (frozenset(), True)
+    write_only = walk(sloppy, ["Partition(c0,c1)", invoke(WRITE, 1)])
+    assert len(write_only.net) == 3 and not availability(sloppy, write_only)
+    # Strict: the whole space, stale-read holds (about 156,000 states).
+    res = explore(hp("strict"))
+    assert res.verdicts["stale-read"] == "holds"
+    assert (res.verdicts["availability"], res.lengths["availability"]) == ("violated", 2)
 
 
 # ---------------------------------------------------------------- siblings and no-lost-update
