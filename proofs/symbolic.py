@@ -14,6 +14,12 @@ each sound because of how MODEL.md sends messages:
   boolean per message is the set `net`.
 - Versions are the explicit model's integer codes (`Scope.version`), which order like
   (ts, op) under lww; a write's version is a linear function of its invocation time.
+  Under siblings they are bitvectors, the sets of writes the explicit model codes as
+  bitmasks, and a write's `version` variable holds its causal context.
+- A hint is a flag per (stand-in, write, replica): only a write's own request is
+  redirected, so the version a hint holds is its write's.
+- With partitions, the cut is a flag per participant; what a step sends across it is
+  dropped in `transition`, from the step's updates, as the explorer drops it from `net`.
 - Every action's guard implies it changes the state (it consumes a message, changes a
   status, a replica or a store), so MODEL.md's "a step that changes nothing is not a
   step" needs no extra conjunct and there is no stuttering step.
@@ -117,12 +123,6 @@ class NotEncoded(Exception):
 def refuse_unencoded(config: Config) -> None:
     """Raise NotEncoded when the configuration can take an action the encoding lacks:
     every symbolic verdict would then rest on a smaller model than the explorer's."""
-    if config.resolution == "siblings":
-        raise NotEncoded(
-            "the symbolic encoding keeps one version per replica, not sibling sets, so "
-            "bmc and k-induction cannot check resolution siblings",
-            ("resolution",),
-        )
     missing = [action for action in ACTIONS if not action.symbolic and action.occurs(config)]
     if missing:
         raise NotEncoded(
@@ -146,6 +146,10 @@ class Encoding:
         self.writes = [o for o in self.ops if scope.is_write[o]]
         self.reads = [o for o in self.ops if not scope.is_write[o]]
         self.lww = scope.lww
+        # Under siblings a version is a set of writes: a bitvector over the op ids, one
+        # bit wider so that NO_RESULT (all ones) is no set of writes.
+        self.siblings = scope.siblings
+        self.width = scope.op_count + 1
         self.repair = config.read_repair != "off"
         self.blocking = config.read_repair == "blocking"
         # docs/MODEL.md's partitions: participants are replicas, clients and stand-ins,
@@ -178,10 +182,11 @@ class Encoding:
 
     # State variables.
     def _keys(self) -> list[tuple[Key, str]]:
-        """Every variable of a step and its sort ("int" or "bool")."""
+        """Every variable of a step and its sort ("int", "bool", or "version": an int, or
+        under siblings a sibling set)."""
         n = self.n
         keys: list[tuple[Key, str]] = []
-        keys += [(("store", i), "int") for i in range(n)]  # version a replica holds
+        keys += [(("store", i), "version") for i in range(n)]  # version a replica holds
         keys += [(("up", i), "bool") for i in range(n)]  # replica alive
         keys += [(("now",), "int"), (("drops",), "int"), (("crashes",), "int")]
         if self.partitions:
@@ -192,7 +197,8 @@ class Encoding:
         for o in self.ops:
             keys += [(("status", o), "int"), (("invoked", o), "int"), (("completed", o), "int")]
             if o in self.writes:
-                keys.append((("version", o), "int"))  # the write's version under lww, else 0
+                # The write's version under lww, its causal context under siblings, else 0.
+                keys.append((("version", o), "version"))
                 keys += [(("acks", o, x), "bool") for x in range(self.ack_nodes)]
                 keys += [(("wreq", o, i), "bool") for i in range(n)]  # carries ("version", o)
                 keys += [(("wack", o, x), "bool") for x in range(self.ack_nodes)]
@@ -202,14 +208,14 @@ class Encoding:
                     (("hint", h, o, i), "bool") for h in range(self.stand_ins) for i in range(n)
                 ]
             else:
-                keys.append((("result", o), "int"))  # NO_RESULT until the read returns
+                keys.append((("result", o), "version"))  # NO_RESULT until the read returns
                 keys += [(("has", o, i), "bool") for i in range(n)]  # responses: replica i...
-                keys += [(("resp", o, i), "int") for i in range(n)]  # ...with this version
+                keys += [(("resp", o, i), "version") for i in range(n)]  # ...with this version
                 keys += [(("rreq", o, i), "bool") for i in range(n)]
                 keys += [(("rresp", o, i), "bool") for i in range(n)]
-                keys += [(("rrespv", o, i), "int") for i in range(n)]  # version rresp carries
+                keys += [(("rrespv", o, i), "version") for i in range(n)]  # version rresp carries
                 if self.repair:
-                    keys.append((("rv", o), "int"))  # version the repairs carry
+                    keys.append((("rv", o), "version"))  # version the repairs carry
                     keys += [(("wreq", o, i), "bool") for i in range(n)]
                 if self.blocking:
                     keys += [(("awaiting", o, i), "bool") for i in range(n)]
@@ -220,12 +226,53 @@ class Encoding:
         made: dict[Key, z3.ExprRef] = {}
         for key, sort in self.keys:
             name = f"{tag}.{key[0]}[{','.join(map(str, key[1:]))}]"
-            made[key] = z3.Bool(name) if sort == "bool" else z3.Int(name)
+            if sort == "bool":
+                made[key] = z3.Bool(name)
+            elif sort == "version" and self.siblings:
+                made[key] = z3.BitVec(name, self.width)
+            else:
+                made[key] = z3.Int(name)
         return SymState(tag, made, z3.Int(f"{tag}.act"))
 
-    def vcode(self, s: SymState, o: int) -> z3.ArithRef:
+    def value(self, code: int) -> z3.ExprRef:
+        """A version code (NO_RESULT included) as a constant of the versions' sort."""
+        return z3.BitVecVal(code, self.width) if self.siblings else z3.IntVal(code)
+
+    def vcode(self, s: SymState, o: int) -> z3.ExprRef:
         """The version write `o` writes."""
+        if self.siblings:
+            return self.value(1 << o)
         return s["version", o] if self.lww else z3.IntVal(o + 1)
+
+    def member(self, x: z3.ExprRef, w: int) -> z3.BoolRef:
+        """Write `w` is in sibling set `x`."""
+        return z3.Extract(w, w, x) == 1
+
+    def merge(self, s: SymState, x: z3.ExprRef) -> z3.ExprRef:
+        """docs/MODEL.md's merge: the writes of `x` that no member's context covers."""
+        covered = self.value(0)
+        for w in self.writes:
+            covered = covered | z3.If(self.member(x, w), s["version", w], self.value(0))
+        return x & ~covered
+
+    def applied(self, s: SymState, held: z3.ExprRef, v: z3.ExprRef) -> z3.ExprRef:
+        """What a replica holding `held` stores once it applies `v`."""
+        if self.siblings:
+            return self.merge(s, held | v)
+        return z3.If(v > held, v, held) if self.lww else v
+
+    def read_context(self, s: SymState, client: int, k: int) -> z3.ExprRef:
+        """Under siblings, ctx of the client's op at position k (docs/MODEL.md): what its
+        last ok read before it returned, with those writes' contexts."""
+        context = self.value(0)
+        for r in self.scope.ops_of_client[client][:k]:  # the last ok read is the latest
+            if r in self.reads:
+                x = s["result", r]
+                closed = x
+                for w in self.writes:
+                    closed = closed | z3.If(self.member(x, w), s["version", w], self.value(0))
+                context = z3.If(s["status", r] == OK, closed, context)
+        return context
 
     def ts_version(self, invoked: z3.ArithRef, o: int, delta: int) -> z3.ArithRef:
         # Scope.version(o, invoked + delta), written out so that it stays linear.
@@ -277,10 +324,12 @@ class Encoding:
         if o in self.writes:
             if self.lww:
                 updates["version", o] = self.ts_version(now, o, delta)
+            elif self.siblings:
+                updates["version", o] = self.read_context(s, client, k)
             for i in range(self.n):
                 updates["wreq", o, i] = z3.Or(s["wreq", o, i], s["up", i])
         else:
-            updates["result", o] = z3.IntVal(NO_RESULT)
+            updates["result", o] = self.value(NO_RESULT)
             targets = self.scope.read_targets
             for i in range(self.n):
                 if targets is None or targets[o] >> i & 1:
@@ -290,8 +339,7 @@ class Encoding:
     # 2. DeliverWriteRequest(wreq(o, i, v)), v is o's version (a write) or rv (a repair).
     def deliver_write_request(self, s: SymState, o: int, i: int) -> Effect:
         v = self.vcode(s, o) if o in self.writes else s["rv", o]
-        held = s["store", i]
-        stored = z3.If(v > held, v, held) if self.lww else v
+        stored = self.applied(s, s["store", i], v)
         updates: dict[Key, z3.ExprRef] = {("store", i): stored, ("wreq", o, i): z3.BoolVal(False)}
         if o in self.writes:
             updates["wack", o, i] = z3.Or(s["wack", o, i], s["status", o] == PENDING)
@@ -358,7 +406,12 @@ class Encoding:
             updates["resp", o, i] = resp[i]
             return Effect(guard, updates)
         guard.append(self.meets(o, has))
-        if choice is None:
+        if self.siblings:
+            union = self.value(0)
+            for flag, version in zip(has, resp, strict=True):
+                union = union | z3.If(flag, version, self.value(0))
+            x = self.merge(s, union)
+        elif choice is None:
             x = _max(list(zip(has, resp)), NIL)
         else:
             guard.append(has[choice])
@@ -372,7 +425,7 @@ class Encoding:
             updates["rreq", o, j] = z3.BoolVal(False)
             updates["rresp", o, j] = z3.BoolVal(False)
             updates["has", o, j] = z3.BoolVal(False)
-            updates["resp", o, j] = z3.IntVal(0)
+            updates["resp", o, j] = self.value(0)
             if self.repair:
                 updates["wreq", o, j] = z3.Or(s["wreq", o, j], stale[j])
             if self.blocking:
@@ -405,14 +458,14 @@ class Encoding:
             ("completed", o): s["now"],
         }
         if o in self.reads:
-            updates["result", o] = z3.IntVal(NO_RESULT)
+            updates["result", o] = self.value(NO_RESULT)
         for kind, key in self.messages(o):
             if kind != WREQ:
                 updates[key] = z3.BoolVal(False)
         empty: dict[str, z3.ExprRef] = {
             "acks": z3.BoolVal(False),
             "has": z3.BoolVal(False),
-            "resp": z3.IntVal(0),
+            "resp": self.value(0),
             "awaiting": z3.BoolVal(False),
         }
         for i in range(self.nodes):
@@ -437,7 +490,7 @@ class Encoding:
     # 9. AntiEntropy(i, j)
     def anti_entropy(self, s: SymState, i: int, j: int) -> Effect:
         a, b = s["store", i], s["store", j]
-        merged = z3.If(a > b, a, b)
+        merged = self.merge(s, a | b) if self.siblings else z3.If(a > b, a, b)
         guard = [s["up", i], s["up", j], a != b]
         if self.partitions:
             guard.append(s["side", i] == s["side", j])
@@ -499,8 +552,7 @@ class Encoding:
 
     # 14. Handoff(h, i), the hint of write o.
     def handoff(self, s: SymState, h: int, o: int, i: int) -> Effect:
-        v, held = self.vcode(s, o), s["store", i]
-        stored = z3.If(v > held, v, held) if self.lww else v
+        stored = self.applied(s, s["store", i], self.vcode(s, o))
         updates: dict[Key, z3.ExprRef] = {
             ("store", i): stored,
             ("hint", h, o, i): z3.BoolVal(False),
@@ -536,7 +588,7 @@ class Encoding:
                     add("DeliverReadRequest", (o, i), self.deliver_read_request)
                     add("DeliverReadResponse", (o, i, "stray"), self.deliver_read_response)
                     add("DeliverReadResponse", (o, i, "wait"), self.deliver_read_response)
-                    if self.lww:
+                    if self.lww or self.siblings:
                         add("DeliverReadResponse", (o, i, "decide"), self.deliver_read_response)
                     else:
                         for j in range(n):
@@ -618,6 +670,10 @@ class Encoding:
         """Version `x` is the value of write `w` (NIL names no write)."""
         return z3.And(x != NIL, x == self.vcode(s, w))
 
+    def holds(self, s: SymState, x: z3.ExprRef, w: int) -> z3.BoolRef:
+        """Version `x` holds write `w`: names it, or under siblings has it as a sibling."""
+        return self.member(x, w) if self.siblings else self.names(s, x, w)
+
     def _ok_read(self, s: SymState, o: int) -> z3.BoolRef:
         return s["status", o] == OK
 
@@ -629,10 +685,18 @@ class Encoding:
             for w in self.writes:
                 if same_client and ops[w][0] != ops[r][0]:
                     continue
-                older = z3.Or(
-                    x == NIL,
-                    *[z3.And(self.names(s, x, y), self.precedes(s, y, w)) for y in self.writes],
-                )
+                if self.siblings:  # every sibling returned (none: NIL) finished before w
+                    older = z3.And(
+                        *[
+                            z3.Implies(self.member(x, y), self.precedes(s, y, w))
+                            for y in self.writes
+                        ]
+                    )
+                else:
+                    older = z3.Or(
+                        x == NIL,
+                        *[z3.And(self.names(s, x, y), self.precedes(s, y, w)) for y in self.writes],
+                    )
                 cases.append(
                     z3.And(self._ok_read(s, r), s["status", w] == OK, self.precedes(s, w, r), older)
                 )
@@ -670,14 +734,32 @@ class Encoding:
                 if r1 == r2 or ops[r1][0] != ops[r2][0]:
                     continue
                 x2 = s["result", r2]
-                older = z3.Or(
-                    x2 == NIL,
-                    *[
-                        z3.And(self.names(s, x1, a), self.names(s, x2, b), self.precedes(s, b, a))
-                        for a in self.writes
-                        for b in self.writes
-                    ],
-                )
+                if self.siblings:  # every sibling of x2 (none: NIL) precedes one of x1
+                    older = z3.And(
+                        *[
+                            z3.Implies(
+                                self.member(x2, b),
+                                z3.Or(
+                                    *[
+                                        z3.And(self.member(x1, a), self.precedes(s, b, a))
+                                        for a in self.writes
+                                    ]
+                                ),
+                            )
+                            for b in self.writes
+                        ]
+                    )
+                else:
+                    older = z3.Or(
+                        x2 == NIL,
+                        *[
+                            z3.And(
+                                self.names(s, x1, a), self.names(s, x2, b), self.precedes(s, b, a)
+                            )
+                            for a in self.writes
+                            for b in self.writes
+                        ],
+                    )
                 cases.append(
                     z3.And(
                         self._ok_read(s, r1),
@@ -693,7 +775,7 @@ class Encoding:
         return z3.Or(
             *[
                 z3.And(
-                    self._ok_read(s, r), self.names(s, s["result", r], w), s["status", w] == FAIL
+                    self._ok_read(s, r), self.holds(s, s["result", r], w), s["status", w] == FAIL
                 )
                 for r in self.reads
                 for w in self.writes
@@ -701,9 +783,14 @@ class Encoding:
         )
 
     def write_atomicity(self, s: SymState) -> z3.BoolRef:
+        def stores(i: int, w: int) -> z3.BoolRef:
+            if self.siblings:
+                return self.member(s["store", i], w)
+            return s["store", i] == self.vcode(s, w)
+
         return z3.Or(
             *[
-                z3.And(s["status", w] == FAIL, s["up", i], s["store", i] == self.vcode(s, w))
+                z3.And(s["status", w] == FAIL, s["up", i], stores(i, w))
                 for w in self.writes
                 for i in range(self.n)
             ]
@@ -802,6 +889,8 @@ class Encoding:
         """`(a, b)`: update a is in ctx(b) (docs/MODEL.md): in what b's client's last ok
         read before b returned, or in that write's context, and so on down."""
         ops, writes = self.scope.ops, self.writes
+        if self.siblings:  # fixed at invocation, in the write's version field
+            return {(a, b): self.member(s["version", b], a) for a in writes for b in writes}
         direct: dict[tuple[int, int], z3.BoolRef] = {}
         for b in writes:
             client, k = ops[b]
@@ -833,7 +922,7 @@ class Encoding:
         held: dict[int, list[z3.BoolRef]] = {b: [] for b in writes}
         for i in range(n):
             for b in writes:
-                held[b].append(z3.And(s["up", i], self.names(s, s["store", i], b)))
+                held[b].append(z3.And(s["up", i], self.holds(s, s["store", i], b)))
         for o in self.ops:
             for i in range(n):
                 if ("wreq", o, i) not in self.key_set:
@@ -843,7 +932,7 @@ class Encoding:
                     held[o].append(sent)
                 else:
                     for b in writes:
-                        held[b].append(z3.And(sent, self.names(s, s["rv", o], b)))
+                        held[b].append(z3.And(sent, self.holds(s, s["rv", o], b)))
         for h in range(self.stand_ins):
             for b in writes:
                 held[b] += [s["hint", h, b, i] for i in range(n)]
@@ -866,7 +955,14 @@ class Encoding:
     # Decoding a Z3 model into the explicit state tuple (model.state's layout).
     def decode(self, m: z3.ModelRef, s: SymState) -> tuple:
         def num(key: Key) -> int:
-            return m.eval(s[key], model_completion=True).as_long()
+            value = m.eval(s[key], model_completion=True)
+            return value.as_signed_long() if z3.is_bv(value) else value.as_long()
+
+        def written(o: int) -> int:
+            """The version code write `o` sends (Scope.version)."""
+            if self.siblings:
+                return 1 << o
+            return num(("version", o)) if self.lww else o + 1
 
         def flag(key: Key) -> bool:
             return z3.is_true(m.eval(s[key], model_completion=True))
@@ -885,11 +981,7 @@ class Encoding:
                     continue
                 i = key[2]
                 if kind == WREQ:
-                    v = (
-                        (num(("version", o)) if self.lww else o + 1)
-                        if o in self.writes
-                        else num(("rv", o))
-                    )
+                    v = written(o) if o in self.writes else num(("rv", o))
                     net.append(scope.message(WREQ, o, i, v))
                 elif kind == RRESP:
                     net.append(scope.message(RRESP, o, i, num(("rrespv", o, i))))
@@ -901,7 +993,7 @@ class Encoding:
                     num(("status", o)),
                     num(("invoked", o)),
                     num(("completed", o)),
-                    num(("version", o)) if is_write and self.lww else 0,
+                    num(("version", o)) if is_write and (self.lww or self.siblings) else 0,
                     NO_RESULT if is_write else num(("result", o)),
                 )
             )
@@ -932,7 +1024,7 @@ class Encoding:
         hints = tuple(
             tuple(
                 sorted(
-                    (i, hist[o][3] if self.lww else o + 1)
+                    (i, written(o))
                     for o in self.writes
                     for i in range(n)
                     if flag(("hint", h, o, i))

@@ -103,12 +103,6 @@ def test_the_command_line_refuses_them_in_one_line(capsys) -> None:
     assert code == 2 and err.count("\n") == 1 and "--read-repair" in err
 
 
-def test_bmc_refuses_siblings_naming_the_option(capsys) -> None:
-    code = main(["bmc", "--clients", "w,w", "--resolution", "siblings", "--depth", "3"])
-    err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "--resolution" in err
-
-
 def test_a_siblings_trace_is_a_valid_report(capsys) -> None:
     code = main(
         ["check", "--clients", "w,rw,r", "--n", "2", "--w", "1", "--r", "2"]
