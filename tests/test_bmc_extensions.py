@@ -106,7 +106,7 @@ def _agree(model: ReplicationModel, properties: list[str] | None = None) -> bmc_
             assert (found.status, found.depth) == (bmc_module.VIOLATED, len(verdict.trace)), (
                 verdict.property_id
             )
-            assert found.trace is not None
+            assert found.trace is not None and found.depth is not None
             states, reason = replay(model, normalize(trace_data(model, found.trace)))
             assert (len(states), reason) == (found.depth + 1, found.reason)
         elif verdict.status == HOLDS:
