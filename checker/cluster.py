@@ -39,7 +39,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,19 +67,23 @@ def _fingerprint(worker: LevelWorker, state: Any) -> int:
 
 
 class _Host:
-    """Inside a Ray actor: one `LevelWorker`, called by method name. Answers as the
-    forked workers' pipe does: ("ok", answer), or what stopped the call."""
+    """Inside a Ray actor: one `LevelWorker` at a time, called by method name. Answers
+    as the forked workers' pipe does: ("ok", answer), or what stopped the call."""
 
-    def __init__(self, worker: LevelWorker, sample: list[int]) -> None:
-        mine = [_fingerprint(worker, state) for state in worker.states[: len(sample)]]
-        self.differs = mine != sample
-        self.worker = worker
+    def __init__(self) -> None:
+        self.worker: LevelWorker | None = None
 
-    def where(self) -> tuple[bool, str, int]:
-        """Whether fingerprints differed from the coordinator's, this machine, this pid."""
+    def load(self, worker: LevelWorker, sample: list[int]) -> tuple[bool, str, int]:
+        """Take `worker`; say whether it fingerprints its first states as `sample` (the
+        coordinator's fingerprints), and where it runs: this machine and this pid."""
         import ray
 
-        return self.differs, ray.get_runtime_context().get_node_id(), os.getpid()
+        self.worker = worker
+        same = [_fingerprint(worker, state) for state in worker.states[: len(sample)]] == sample
+        return same, ray.get_runtime_context().get_node_id(), os.getpid()
+
+    def unload(self) -> None:
+        self.worker = None
 
     def serve(self, method: str, *args: Any) -> tuple[str, Any]:
         try:
@@ -92,36 +96,59 @@ class _Host:
             return "error", f"{type(error).__name__}: {error}"
 
 
+@dataclass
+class _Idle:
+    """Actors between two searches, each holding `cpus` of a CPU."""
+
+    cpus: float = 0.0
+    actors: list[Any] = field(default_factory=list)
+
+
 class RayWorkers:
     """K `LevelWorker`s in Ray actors, spread over the cluster this process is connected
-    to (`connect`): the `Workers` transport of `explore_in_parallel`."""
+    to (`connect`): the `Workers` transport of `explore_in_parallel`.
 
-    def __init__(self, size: int) -> None:
+    Actors outlive a search in `idle` (starting one costs a second or two, once per
+    process of the cluster, not once per search of a `matrix` or a `gate`); those
+    still working when the search stops (a limit, Ctrl-C) are killed instead."""
+
+    def __init__(self, size: int, idle: _Idle) -> None:
         import ray
 
         self.size = size
         self._ray = ray
+        self._idle = idle
         self._actors: list[Any] = []
+        self._busy: set[int] = set()
         self._pids: list[int] = []
-        self._table: tuple[str | None, Any] = (None, None)
 
     def start(self, make: Callable[[int], LevelWorker]) -> None:
         ray = self._ray
         # One CPU each, unless more workers were asked for than the cluster has CPUs:
         # then they share them (a worker asking for more would wait for ever).
         cpus = min(1.0, ray.cluster_resources().get("CPU", 1) / self.size)
+        if cpus != self._idle.cpus:  # idle actors holding other shares would crowd out new ones
+            for actor in self._idle.actors:
+                ray.kill(actor)
+            self._idle.actors.clear()
+            self._idle.cpus = cpus
         host = ray.remote(_Host).options(num_cpus=cpus, scheduling_strategy="SPREAD")
+        loading = []
         for index in range(self.size):
+            actor = self._idle.actors.pop() if self._idle.actors else host.remote()
+            self._actors.append(actor)
             worker = make(index)
             sample = [_fingerprint(worker, state) for state in worker.states[:_SAMPLE]]
-            self._actors.append(host.remote(worker, sample))
-        here = ray.get_runtime_context().get_node_id()
-        places = self._answers([actor.where.remote() for actor in self._actors])
-        if any(differs for differs, _, _ in places):
+            loading.append(actor.load.remote(worker, sample))
+        self._busy = set(range(self.size))
+        places = self._answers(loading)
+        self._busy = set()
+        if not all(same for same, _, _ in places):
             raise SearchStopped(
                 "a cluster worker fingerprints states differently from this process "
                 "(another Python version or word size on another machine?)"
             )
+        here = ray.get_runtime_context().get_node_id()
         self._pids = [pid for _, node, pid in places if node == here]
 
     @property
@@ -135,35 +162,35 @@ class RayWorkers:
         waiting: Callable[[], None],
     ) -> list[Any]:
         """Send each worker its request (None: nothing) and wait for every answer,
-        calling `waiting` every few hundredths of a second meanwhile."""
+        calling `waiting` every few hundredths of a second meanwhile (the limits; it
+        may raise to stop the search, and the caller then closes the workers)."""
         pending = {}
+        table = None
         for index, (actor, request) in enumerate(zip(self._actors, requests)):
             if request is None:
                 continue
             method, args = request
             if method == "expand":
-                args = (self._shipped(args[0]),)
+                # A top-level argument, so that Ray hands the worker the array itself.
+                table = table or self._ray.put(np.asarray(FingerprintTable.attach(args[0])))
+                args = (table,)
             pending[actor.serve.remote(method, *args)] = index
+        self._busy = set(pending.values())
         answers: list[Any] = [None] * len(requests)
         while pending:
             done, _ = self._ray.wait(list(pending), num_returns=len(pending), timeout=_POLL_SECONDS)
             for ref, (status, answer) in zip(done, self._answers(done)):
+                index = pending.pop(ref)
+                self._busy.discard(index)
                 if status == "interrupted":
                     raise KeyboardInterrupt
                 if status == "memory":
                     raise MemoryError
                 if status == "error":
                     raise RuntimeError(f"in a cluster worker: {answer}")
-                answers[pending.pop(ref)] = answer
+                answers[index] = answer
             waiting()
         return answers
-
-    def _shipped(self, path: str) -> Any:
-        """The table at `path`, in the object store (a top-level argument of a call, so
-        that Ray hands the worker the array itself)."""
-        slots = FingerprintTable.attach(path)
-        self._table = (path, self._ray.put(np.asarray(slots)))
-        return self._table[1]
 
     def _answers(self, refs: list[Any]) -> list[Any]:
         try:
@@ -174,10 +201,14 @@ class RayWorkers:
             raise SearchStopped(f"the cluster lost data ({_first_line(lost)})") from None
 
     def close(self) -> None:
-        for actor in self._actors:
-            self._ray.kill(actor)
+        for index, actor in enumerate(self._actors):
+            if index in self._busy:
+                self._ray.kill(actor)
+            else:
+                actor.unload.remote()
+                self._idle.actors.append(actor)
         self._actors.clear()
-        self._table = (None, None)
+        self._busy.clear()
 
 
 def _first_line(error: BaseException) -> str:
@@ -185,22 +216,23 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-@dataclass(frozen=True)
 class Cluster:
     """A connected Ray cluster (`connect`): its CPUs, and the transport to pass
-    `explore`. `close` disconnects (and stops a cluster started here)."""
+    `explore`, whose actors serve every search until `close`, which disconnects (and
+    stops a cluster started here)."""
 
-    address: str
-    cpus: int
+    def __init__(self, address: str, cpus: int) -> None:
+        self.address = address
+        self.cpus = cpus
+        self._idle = _Idle()
 
-    @staticmethod
-    def transport(size: int) -> RayWorkers:
-        return RayWorkers(size)
+    def transport(self, size: int) -> RayWorkers:
+        return RayWorkers(size, self._idle)
 
-    @staticmethod
-    def close() -> None:
+    def close(self) -> None:
         import ray
 
+        self._idle.actors.clear()
         ray.shutdown()
 
 

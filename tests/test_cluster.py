@@ -131,15 +131,36 @@ def test_workers_that_fingerprint_differently_stop_the_search(cluster):
     assert {v.status for v in result.verdicts} <= {"violated", "inconclusive", "n/a"}
 
 
-def test_check_on_the_cluster_prints_what_it_prints_alone(cluster, monkeypatch, capsys):
-    argv = ["check", "--n", "3", "--clients", "w,rr", "--quiet", "--no-times"]
-    assert cli.main([*argv, "--workers", "1"]) == 1
+GATE = (
+    '[[scenario]]\nname = "one"\nn = 3\nw = 1\nr = 1\nclients = "w,r"\n'
+    'expect_violated = ["stale-read"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--n", "3", "--clients", "w,rr"],
+        ["matrix", "--n", "2", "--clients", "w,r"],
+        ["gate", "GATE"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_each_command_on_the_cluster_prints_what_it_prints_alone(
+    cluster, argv, monkeypatch, capsys, tmp_path
+):
+    if argv[0] == "gate":
+        (tmp_path / "leaderless.toml").write_text(GATE)
+        argv = ["gate", str(tmp_path / "leaderless.toml")]
+    argv = [*argv, "--quiet", "--no-times"]
+    code = cli.main([*argv, "--workers", "1"])
+    assert code in (0, 1)
     alone = capsys.readouterr().out
     opened = []
     monkeypatch.setattr(check, "connect", lambda address: opened.append(address) or cluster)
-    monkeypatch.setattr(Cluster, "close", staticmethod(lambda: None))  # it stays up
+    monkeypatch.setattr(Cluster, "close", lambda self: None)  # it stays up
     monkeypatch.setattr(check, "explore", functools.partial(explore, parallel_from=1))
-    assert cli.main([*argv, "--cluster", "local:2"]) == 1
+    assert cli.main([*argv, "--cluster", "local:2"]) == code
     assert capsys.readouterr().out == alone
     assert opened == ["local:2"]
 

@@ -20,7 +20,8 @@ from typing import Any
 from tabulate import tabulate
 
 from leaderless.checker.cli import UsageError
-from leaderless.checker.commands.check import explore_config
+from leaderless.checker.cluster import Cluster
+from leaderless.checker.commands.check import cluster_from, explore_config
 from leaderless.checker.commands.gate_file import (
     QUORUM_OVERLAP,
     GateError,
@@ -34,6 +35,7 @@ from leaderless.checker.commands.gate_history import (
     run_history_check,
 )
 from leaderless.checker.commands.options import (
+    add_cluster_argument,
     add_no_times,
     add_reduction_argument,
     add_workers_argument,
@@ -71,6 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     OUTPUTS.add_arguments(parser)
     add_no_times(parser)
     add_workers_argument(parser)
+    add_cluster_argument(parser)
     add_reduction_argument(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
@@ -120,7 +123,11 @@ def describe(scenario: Scenario) -> str:
 
 
 def run_scenario(
-    scenario: Scenario, quiet: bool, workers: int | None = None, reduction: str = "off"
+    scenario: Scenario,
+    quiet: bool,
+    workers: int | None = None,
+    reduction: str = "off",
+    cluster: Cluster | None = None,
 ) -> tuple[dict[str, Any], dict | None]:
     """The scenario's checks with their outcomes, and its exploration report (if any)."""
     started = time.monotonic()
@@ -140,6 +147,7 @@ def run_scenario(
             quiet=quiet,
             workers=workers,
             reduction=reduction,
+            cluster=cluster,
         )
         report = exploration_data(model, exploration)
         for prop in report["properties"]:
@@ -295,18 +303,21 @@ def run(args: argparse.Namespace) -> int:
     summaries = []
     reports: list[dict | None] = []
     interrupted = False
-    for scenario in scenarios:
-        if interrupted:
-            summaries.append(not_run(scenario, f"not run: the gate was {INTERRUPTED}"))
-            reports.append(None)
-            continue
-        if not args.quiet:
-            print(f"gate: {scenario.name}", file=sys.stderr)
-        summary, report = run_scenario(scenario, args.quiet, args.workers, args.reduction)
-        summaries.append(summary)
-        reports.append(report)
-        # One Ctrl-C stops the gate, not just the scenario it lands in.
-        interrupted = summary.get("exploration", {}).get("stopped_by") == INTERRUPTED
+    with cluster_from(args) as cluster:
+        for scenario in scenarios:
+            if interrupted:
+                summaries.append(not_run(scenario, f"not run: the gate was {INTERRUPTED}"))
+                reports.append(None)
+                continue
+            if not args.quiet:
+                print(f"gate: {scenario.name}", file=sys.stderr)
+            summary, report = run_scenario(
+                scenario, args.quiet, args.workers, args.reduction, cluster
+            )
+            summaries.append(summary)
+            reports.append(report)
+            # One Ctrl-C stops the gate, not just the scenario it lands in.
+            interrupted = summary.get("exploration", {}).get("stopped_by") == INTERRUPTED
     for entry in histories:
         if interrupted:
             summaries.append(history_not_run(entry, f"not run: the gate was {INTERRUPTED}"))

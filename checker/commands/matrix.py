@@ -27,8 +27,10 @@ from typing import Any
 from tabulate import tabulate
 
 from leaderless.checker.cli import UsageError
-from leaderless.checker.commands.check import explore_config
+from leaderless.checker.cluster import Cluster
+from leaderless.checker.commands.check import cluster_from, explore_config
 from leaderless.checker.commands.options import (
+    add_cluster_argument,
     add_model_arguments,
     add_no_times,
     add_property_list_argument,
@@ -54,6 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_no_times(parser, prints_times=False)
     parser.set_defaults(r=None, w=None)
     add_search_arguments(parser, per=" per row")
+    add_cluster_argument(parser.add_argument_group("cluster"))
     out = parser.add_argument_group("output")
     add_property_list_argument(
         out,
@@ -127,6 +130,7 @@ def matrix_rows(
     quiet: bool,
     workers: int | None = None,
     reduction: str = "off",
+    cluster: Cluster | None = None,
 ) -> list[dict[str, Any]]:
     """One record per (r, w), numbers or consistency levels: its verdicts, the Z3
     overlap verdict, crash tolerance."""
@@ -146,6 +150,7 @@ def matrix_rows(
                 quiet=quiet,
                 workers=workers,
                 reduction=reduction,
+                cluster=cluster,
             )
             rows.append(
                 {
@@ -322,18 +327,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         reads = [fixed_r] if fixed_r is not None else range(1, base.n + 1)
         writes = [fixed_w] if fixed_w is not None else range(1, base.n + 1)
-    rows = matrix_rows(
-        base,
-        reads,
-        writes,
-        not args.no_symmetry,
-        args.max_states,
-        args.max_seconds,
-        args.max_memory,
-        args.quiet,
-        args.workers,
-        args.reduction,
-    )
+    with cluster_from(args) as cluster:
+        rows = matrix_rows(
+            base,
+            reads,
+            writes,
+            not args.no_symmetry,
+            args.max_states,
+            args.max_seconds,
+            args.max_memory,
+            args.quiet,
+            args.workers,
+            args.reduction,
+            cluster,
+        )
     all_rows = len(reads) * len(writes)
     table_format = args.format not in ("json", "csv")
     if table_format:
