@@ -650,8 +650,36 @@ SIBLINGS_CONFIGS: list[dict] = [
     {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), "anti_entropy": True},
 ]
 
+# Hinted handoff across a partition: one stand-in, one split, sloppy and strict, on two
+# and three replicas, with a drop, a crash, timeouts, read repair (lost at the cut while
+# the write's requests wait) and anti-entropy; together about ten seconds of the
+# reference.
+SLOPPY_SPLIT = {**SLOPPY, "max_partitions": 1}
+STRICT_SPLIT = {**STRICT, "max_partitions": 1}
+HINTED_PARTITION_CONFIGS: list[dict] = [
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "r"), **SLOPPY_SPLIT},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **SLOPPY_SPLIT},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **STRICT_SPLIT},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **SLOPPY_SPLIT, "max_drops": 1},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **SLOPPY_SPLIT, "max_crashes": 1},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **SLOPPY_SPLIT, "timeouts": True},
+    {"n": 2, "w": 2, "r": 1, "clients": ("w", "r"), **STRICT_SPLIT, "timeouts": True},
+    {"n": 2, "w": 1, "r": 2, "clients": ("w", "r"), **SLOPPY_SPLIT, "read_repair": "async"},
+    {"n": 2, "w": 1, "r": 1, "clients": ("d", "r"), **STRICT_SPLIT, "timeouts": True},
+    {"n": 2, "w": 1, "r": 1, "clients": ("w", "w"), **SLOPPY_SPLIT, "anti_entropy": True},
+    # One client on overlapping quorums: a sloppy write acked on its side is missed by
+    # its own read; strict holds.
+    {"n": 3, "w": 2, "r": 2, "clients": ("wr",), **SLOPPY_SPLIT},
+    {"n": 3, "w": 2, "r": 2, "clients": ("wr",), **STRICT_SPLIT},
+]
+
 ALL_EXTENSION_CONFIGS = (
-    EXTENSION_CONFIGS + LEVEL_PAIR_CONFIGS + PARTITION_CONFIGS + HINTED_CONFIGS + SIBLINGS_CONFIGS
+    EXTENSION_CONFIGS
+    + LEVEL_PAIR_CONFIGS
+    + PARTITION_CONFIGS
+    + HINTED_CONFIGS
+    + HINTED_PARTITION_CONFIGS
+    + SIBLINGS_CONFIGS
 )
 
 
@@ -753,6 +781,34 @@ def test_hinted_configurations_cover_every_option_and_outcome() -> None:
         assert (p, "holds") in outcomes, p
     for p in ("read-your-writes", "monotonic-reads", "write-atomicity", "aborted-read"):
         assert (p, "violated") in outcomes, p
+
+
+def test_hinted_partition_configurations_cover_every_option_and_outcome() -> None:
+    assert all(c["max_partitions"] == 1 and c["stand_ins"] == 1 for c in HINTED_PARTITION_CONFIGS)
+    seen = {(k, v) for c in HINTED_PARTITION_CONFIGS for k, v in c.items() if k != "clients"}
+    for option, values in {
+        "n": (2, 3),
+        "hinted_handoff": ("sloppy", "strict"),
+        "max_drops": (1,),
+        "max_crashes": (1,),
+        "timeouts": (True,),
+        "anti_entropy": (True,),
+        "read_repair": ("async",),
+    }.items():
+        for v in values:
+            assert (option, v) in seen, (option, v)
+    outcomes = {(p, ref_table(c)[p][0]) for c in HINTED_PARTITION_CONFIGS for p in PROPERTY_IDS}
+    for p in ("stale-read", "linearizable", "convergence", "read-your-writes"):
+        assert (p, "violated") in outcomes, p
+        assert (p, "holds") in outcomes, p
+    for p in ("availability", "aborted-read", "write-atomicity", "no-lost-update"):
+        assert (p, "violated") in outcomes, p
+    # The same scripts, sloppy against strict: a sloppy quorum on the writer's side of
+    # the cut lets a read miss the write; a strict one does not.
+    for c in HINTED_PARTITION_CONFIGS:
+        if c["hinted_handoff"] == "strict" and not c.get("timeouts"):
+            assert ref_table(c)["stale-read"][0] == "holds", c
+            assert ref_table({**c, "hinted_handoff": "sloppy"})["stale-read"][0] == "violated"
 
 
 def test_siblings_configurations_cover_every_option_and_outcome() -> None:
