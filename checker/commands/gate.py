@@ -127,7 +127,7 @@ def run_scenario(
     quiet: bool,
     workers: int | None = None,
     reduction: str = "off",
-    cluster: Cluster | None = None,
+    ray_cluster: Cluster | None = None,
 ) -> tuple[dict[str, Any], dict | None]:
     """The scenario's checks with their outcomes, and its exploration report (if any)."""
     started = time.monotonic()
@@ -147,7 +147,7 @@ def run_scenario(
             quiet=quiet,
             workers=workers,
             reduction=reduction,
-            cluster=cluster,
+            cluster=ray_cluster,
         )
         report = exploration_data(model, exploration)
         for prop in report["properties"]:
@@ -303,7 +303,7 @@ def run(args: argparse.Namespace) -> int:
     summaries = []
     reports: list[dict | None] = []
     interrupted = False
-    with cluster_from(args) as cluster:
+    with cluster_from(args) as ray_cluster:
         for scenario in scenarios:
             if interrupted:
                 summaries.append(not_run(scenario, f"not run: the gate was {INTERRUPTED}"))
@@ -312,7 +312,7 @@ def run(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(f"gate: {scenario.name}", file=sys.stderr)
             summary, report = run_scenario(
-                scenario, args.quiet, args.workers, args.reduction, cluster
+                scenario, args.quiet, args.workers, args.reduction, ray_cluster
             )
             summaries.append(summary)
             reports.append(report)
