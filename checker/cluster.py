@@ -22,12 +22,13 @@ What travels, and how:
 Fingerprints are `hash()` of tuples of ints. CPython hashes ints and tuples the same
 way in every 64-bit process of versions 3.8 and later whatever PYTHONHASHSEED (only
 str, bytes and datetime hashes are salted), so workers on other machines agree with the
-coordinator. That is checked, not assumed: when the actors start, each one fingerprints
-the first states of its share and the search stops with an error if any differs from
-the coordinator's (a model whose states held strings, a 32-bit machine).
+coordinator. That is checked, not assumed: when a search starts, each worker
+fingerprints the first states of its share, and if any differs from the coordinator's
+(a model whose states held strings, a 32-bit machine) the search stops as inconclusive,
+saying so.
 
-Limits: time and Ctrl-C are the coordinator's, as with forked workers (the actors are
-killed and what was found is kept). --max-memory adds the memory of the workers on the
+Limits: time and Ctrl-C are the coordinator's, as with forked workers (the actors still
+working are killed and what was found is kept). --max-memory adds the memory of the workers on the
 coordinator's machine only: a process cannot read another machine's /proc; Ray's own
 memory monitor guards the others. A worker or a machine lost mid-search stops it as
 inconclusive, naming the cause.
