@@ -18,7 +18,9 @@ import pytest
 from leaderless.checker import cli
 from leaderless.checker.commands import check
 from leaderless.checker.explorer import INTERRUPTED, explore
+from leaderless.checker.shortest import explore_with_recovery
 from leaderless.model import Config, ReplicationModel
+from leaderless.model.reduction import ReducedModel
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[test]'")
 
@@ -75,6 +77,16 @@ def test_the_cluster_finds_what_one_process_finds(cluster, config, symmetry):
     assert one[3] is None and one[0] > 100
     assert any(verdict[1] == "violated" for verdict in one[4])  # traces are compared
     assert _on(cluster, model, symmetry=symmetry) == one
+
+
+def test_the_reduction_and_its_recovery_on_the_cluster(cluster):
+    model = ReplicationModel(Config(n=3, w=1, r=1, clients=("w", "r")))
+    one, _ = explore_with_recovery(ReducedModel(model), model, workers=1)
+    assert any(v.status == "violated" for v in one.verdicts)
+    two, _ = explore_with_recovery(
+        ReducedModel(model), model, workers=2, parallel_from=1, transport=cluster.transport
+    )
+    assert _outcome(two) == _outcome(one)
 
 
 def test_more_workers_than_cpus_share_them(cluster):
