@@ -115,7 +115,7 @@ def explore_with_recovery(
     """Explore `reduced`; give each violation the shortest trace of `full` (the same
     model without the reduction). Returns the exploration (counts of the reduced
     search, verdicts with recovered traces) and the bounded search of `full` that
-    recovered them (None when nothing was violated)."""
+    recovered them (None when nothing was violated or no time was left)."""
     started = time.monotonic()
     found = explore(reduced, max_seconds=max_seconds, **limits)
     violated = [v for v in found.verdicts if v.status == VIOLATED and v.trace is not None]
@@ -127,7 +127,10 @@ def explore_with_recovery(
     depth = max(len(v.trace) for v in violated if v.trace is not None)
     ids = [p.id for p in full.properties]
     targets = sum(1 << ids.index(v.property_id) for v in violated)
-    left = None if max_seconds is None else max(max_seconds - (time.monotonic() - started), 0.0)
+    left = None if max_seconds is None else max_seconds - (time.monotonic() - started)
+    out_of_time = f"--max-seconds {max_seconds:g} reached"  # the user's limit, not what is left
+    if left is not None and left <= 0:
+        return replace(found, verdicts=[_noted(v, out_of_time) for v in found.verdicts]), None
     bounded = explore(DepthBounded(full, depth, targets), max_seconds=left, **limits)
     shortest = {
         v.property_id: v.trace
@@ -142,7 +145,8 @@ def explore_with_recovery(
                 trace = _unwrapped(trace)
                 verdict = replace(verdict, trace=trace, reason=trace.reason)
             elif not bounded.complete:
-                verdict = _noted(verdict, bounded.stopped_by)
+                why = bounded.stopped_by or ""
+                verdict = _noted(verdict, out_of_time if why.startswith("--max-seconds") else why)
             else:
                 # The bounded search covers every path of the reduced one's length: a
                 # reduction that reached a state the full relation cannot is a bug.
