@@ -52,6 +52,7 @@ from leaderless.checker.visited import FingerprintTable
 _MASK = (1 << 60) - 1  # the explorer's fingerprint bits
 _POLL_SECONDS = 0.05  # how often the coordinator looks at limits while workers work
 _SAMPLE = 64  # states per worker whose fingerprints are compared when it starts
+_START_SECONDS = 120.0  # how long workers may take to start (an autoscaler adds machines)
 _CONNECT_SECONDS = 5.0  # how long to try reaching a cluster's address before giving up
 _RAY_CLIENT_PORT = 10001
 _GCS_PORT = 6379
@@ -142,6 +143,12 @@ class RayWorkers:
             sample = [_fingerprint(worker, state) for state in worker.states[:_SAMPLE]]
             loading.append(actor.load.remote(worker, sample))
         self._busy = set(range(self.size))
+        started, _ = ray.wait(loading, num_returns=len(loading), timeout=_START_SECONDS)
+        if len(started) < len(loading):
+            raise SearchStopped(
+                f"the Ray cluster did not start {self.size} workers within "
+                f"{_START_SECONDS:g} s (are its CPUs taken by other jobs?)"
+            )
         places = self._answers(loading)
         self._busy = set()
         if not all(same for same, _, _ in places):
