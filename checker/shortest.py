@@ -128,7 +128,8 @@ def explore_with_recovery(
     ids = [p.id for p in full.properties]
     targets = sum(1 << ids.index(v.property_id) for v in violated)
     left = None if max_seconds is None else max_seconds - (time.monotonic() - started)
-    out_of_time = f"--max-seconds {max_seconds:g} reached"  # the user's limit, not what is left
+    # A time limit named as the user gave it, not as the time left for this search.
+    out_of_time = f"--max-seconds {max_seconds:g} reached" if max_seconds is not None else ""
     if left is not None and left <= 0:
         return replace(found, verdicts=[_noted(v, out_of_time) for v in found.verdicts]), None
     bounded = explore(DepthBounded(full, depth, targets), max_seconds=left, **limits)

@@ -22,6 +22,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 
+from leaderless.checker import shortest
 from leaderless.checker.cli import main
 from leaderless.checker.explorer import explore
 from leaderless.checker.shortest import NOT_SHORTEST, explore_with_recovery
@@ -355,3 +356,19 @@ def test_after_ctrl_c_no_second_search_runs_and_the_traces_say_so():
     assert bounded is None and found.stopped_by == "interrupted (Ctrl-C)"
     violated = [v for v in found.verdicts if v.status == "violated"]
     assert violated and all(v.reason.endswith("interrupted (Ctrl-C))") for v in violated)
+
+
+def test_no_time_left_for_the_recovery_names_the_users_limit(monkeypatch):
+    class Clock:  # the reduced search seems to take 100 s of the 50 given
+        readings = iter([0.0, 100.0])
+
+        @classmethod
+        def monotonic(cls):
+            return next(cls.readings)
+
+    monkeypatch.setattr(shortest, "time", Clock)
+    model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "rr")))
+    found, bounded = explore_with_recovery(ReducedModel(model), model, max_seconds=50)
+    assert bounded is None and found.complete
+    violated = [v for v in found.verdicts if v.status == "violated"]
+    assert violated and all(v.reason.endswith("--max-seconds 50 reached)") for v in violated)
