@@ -1,6 +1,7 @@
 """The reference model alone on docs/MODEL.md's extensions: deletes, tombstones and
 purging, datacenters and consistency levels, `no-resurrection`; network partitions;
-sloppy quorums and hinted handoff; siblings with causal contexts and `no-lost-update`.
+sloppy quorums and hinted handoff, also across a partition; siblings with causal
+contexts and `no-lost-update`.
 
 The document's "Facts of the extension" are asserted on the reference's explorer, or,
 where a full exploration would take the reference tens of seconds, by walking the
