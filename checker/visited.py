@@ -189,7 +189,7 @@ class ParentLevels:
     `rebuild_trace` takes.
     """
 
-    def __init__(self, budget: int = 32 * 2**20) -> None:
+    def __init__(self, budget: int = 8 * 2**20) -> None:
         self._budget = budget
         self._levels: list[tuple[np.ndarray, np.ndarray]] = []
         self._in_memory = 0

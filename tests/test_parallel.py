@@ -188,7 +188,7 @@ def test_time_and_memory_limits_stop_the_workers():
         ReplicationModel(config), symmetry=False, workers=2, parallel_from=1, max_seconds=1
     )
     assert result.stopped_by == "--max-seconds 1 reached"
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # the limit is looked at every 0.05 s
     result = explore(
         ReplicationModel(config), symmetry=False, workers=2, parallel_from=1, max_memory=2**20
     )
