@@ -37,6 +37,7 @@ inconclusive, naming the cause.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import socket
 from collections.abc import Callable, Sequence
@@ -127,8 +128,9 @@ class RayWorkers:
     def start(self, make: Callable[[int], LevelWorker]) -> None:
         ray = self._ray
         # One CPU each, unless more workers were asked for than the cluster has CPUs:
-        # then they share them (a worker asking for more would wait for ever).
-        cpus = min(1.0, ray.cluster_resources().get("CPU", 1) / self.size)
+        # then each CPU takes the same number of them (a worker asking for more than
+        # what is left on any machine would not start).
+        cpus = 1 / math.ceil(self.size / ray.cluster_resources().get("CPU", 1))
         if cpus != self._idle.cpus:  # idle actors holding other shares would crowd out new ones
             for actor in self._idle.actors:
                 ray.kill(actor)
@@ -283,7 +285,8 @@ def connect(address: str) -> Cluster:
     }
     if address.startswith("local"):
         _, _, count = address.partition(":")
-        options["num_cpus"] = int(count) if count else default_workers()
+        # "local": a new cluster, even where RAY_ADDRESS names another.
+        options.update(address="local", num_cpus=int(count) if count else default_workers())
     else:
         if address != "auto":
             _reachable(address)

@@ -1,5 +1,6 @@
-"""The search on a Ray cluster: a local one of two worker processes, started once for
-the module (`connect("local:2")`, as `check --cluster local:2` does).
+"""The search on a Ray cluster: a local one of two nodes (as two machines would be,
+each with its own object store) of one worker process each, started once for the
+module and reached by its address, as `check --cluster HOST:PORT` reaches a real one.
 
 On the cluster, a search gives the same states, transitions, depth, verdicts, reasons,
 situations and traces as one process, also when a limit stops it. `parallel_from=1`
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import subprocess
 import sys
 
 import pytest
@@ -24,17 +26,26 @@ from leaderless.model.reduction import ReducedModel
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[test]'")
 
-from leaderless.checker.cluster import Cluster, ClusterUnavailable, connect  # noqa: E402
+from ray.cluster_utils import Cluster as LocalNodes  # noqa: E402
+
+from leaderless.checker.cluster import Cluster, connect  # noqa: E402
+
+LEADERLESS = [sys.executable, "-m", "leaderless.checker"]
 
 
 @pytest.fixture(scope="module")
 def cluster():
     try:
-        started = connect("local:2")
-    except ClusterUnavailable as unavailable:
-        pytest.skip(f"a local Ray cluster cannot start here: {unavailable}")
-    yield started
-    started.close()
+        nodes = LocalNodes(initialize_head=True, head_node_args={"num_cpus": 1})
+        nodes.add_node(num_cpus=1)
+    except Exception as failure:  # noqa: BLE001 - whatever stops Ray from starting here
+        pytest.skip(f"a local Ray cluster cannot start here: {failure}")
+    try:
+        connected = connect(nodes.address)
+        yield connected
+        connected.close()
+    finally:
+        nodes.shutdown()
 
 
 def _outcome(result) -> tuple:
@@ -87,6 +98,14 @@ def test_the_reduction_and_its_recovery_on_the_cluster(cluster):
         ReducedModel(model), model, workers=2, parallel_from=1, transport=cluster.transport
     )
     assert _outcome(two) == _outcome(one)
+
+
+def test_one_worker_runs_on_each_node(cluster):
+    """So the visited table does travel to another node's object store each level."""
+    model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "r")))
+    workers = cluster.transport(2)
+    explore(model, workers=2, parallel_from=1, transport=lambda size: workers)
+    assert len(workers.pids) == 1  # the other worker is not on this node
 
 
 def test_more_workers_than_cpus_share_them(cluster):
@@ -175,6 +194,14 @@ def test_each_command_on_the_cluster_prints_what_it_prints_alone(
     assert cli.main([*argv, "--cluster", "local:2"]) == code
     assert capsys.readouterr().out == alone
     assert opened == ["local:2"]
+
+
+def test_check_starts_and_stops_a_local_cluster():
+    argv = [*LEADERLESS, "check", "--quiet", "--no-times"]
+    alone = subprocess.run([*argv, "--workers", "1"], capture_output=True, text=True)
+    assert alone.returncode == 1  # linearizable is violated: a trace is compared
+    local = subprocess.run([*argv, "--cluster", "local:2"], capture_output=True, text=True)
+    assert (local.returncode, local.stdout, local.stderr) == (1, alone.stdout, "")
 
 
 @pytest.mark.parametrize(
