@@ -298,8 +298,7 @@ def explore_in_parallel(search: Any, frontier: list[State], workers: Workers) ->
         share = slice(cuts[index], cuts[index + 1])
         return LevelWorker(model, symmetry, positions[share], frontier[share])
 
-    shared = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    with tempfile.TemporaryDirectory(prefix="leaderless-", dir=shared) as directory:
+    with tempfile.TemporaryDirectory(prefix="leaderless-", dir=_table_directory()) as directory:
         search.table.share(directory)
         try:
             workers.start(make)
@@ -314,6 +313,18 @@ def explore_in_parallel(search: Any, frontier: list[State], workers: Workers) ->
                 sizes = _even_out(workers, sizes, waiting)
         finally:
             workers.close()
+
+
+def _table_directory() -> str | None:
+    """Where the shared table's file goes: memory (/dev/shm) when it is large enough for
+    a table as big as half the memory (containers often give it only 64 MiB, and a
+    full one would crash the search), else the temporary directory."""
+    try:
+        shm = os.statvfs("/dev/shm")
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return "/dev/shm" if shm.f_bavail * shm.f_frsize >= memory // 2 else None
 
 
 def _level(search: Any, workers: Workers, sizes: list[int], waiting: Callable[[], None]) -> bool:
