@@ -138,6 +138,23 @@ def test_ctrl_c_in_a_worker_keeps_what_was_found(cluster):
     assert len(result.verdict("stale-read").trace) == 6
 
 
+def test_a_worker_lost_midway_makes_the_search_inconclusive(cluster):
+    model = ReplicationModel(Config(n=3, w=1, r=1, clients=("w", "r")))
+    expand = model.successors
+    expanded = itertools.count()  # in each worker process
+
+    def successors(state):
+        if next(expanded) == 250:  # as when a machine goes down
+            os._exit(1)
+        return expand(state)
+
+    model.successors = successors
+    result = explore(model, symmetry=False, workers=2, parallel_from=1, transport=cluster.transport)
+    assert result.stopped_by.startswith("a cluster worker was lost")
+    assert 100 < result.states < 694 and len(result.verdict("stale-read").trace) == 6
+    assert {v.status for v in result.verdicts} <= {"violated", "inconclusive", "n/a"}
+
+
 def test_a_time_limit_stops_the_workers(cluster):
     config = Config(n=3, w=2, r=2, clients=("w", "w", "r"), drift=1)  # millions of states
     result = explore(
