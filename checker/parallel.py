@@ -241,6 +241,9 @@ class ForkedWorkers:
                 except EOFError:
                     process = self._processes[index_of[pipe]]  # type: ignore[index]
                     process.join(1)
+                    if process.exitcode == -signal.SIGKILL:
+                        # What the kernel does to a process when memory runs out.
+                        raise MemoryError from None
                     raise RuntimeError(
                         f"a worker process ended unexpectedly (exit code {process.exitcode})"
                     ) from None

@@ -230,3 +230,19 @@ def test_workers_out_of_range_is_one_line_of_usage():
     )
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "--workers" in result.stderr
+
+
+def test_a_worker_killed_by_the_kernel_is_out_of_memory_never_a_verdict():
+    model = ReplicationModel(Config(n=3, w=1, r=1, clients=("w", "r")))
+    expand = model.successors
+    expanded = itertools.count()
+
+    def successors(state):
+        if next(expanded) == 100:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+        return expand(state)
+
+    model.successors = successors
+    result = explore(model, symmetry=False, workers=2, parallel_from=1)
+    assert result.stopped_by.startswith("out of memory") and not result.complete
+    assert "holds" not in {v.status for v in result.verdicts}
