@@ -13,9 +13,8 @@ What travels, and how:
 - the visited table: a worker on another machine cannot map the coordinator's file, so
   each level the coordinator puts the table's slots in Ray's object store once; the
   workers of one machine read one copy there without copying it (Ray hands numpy
-  arrays out of shared memory), and a machine fetches it once per level. This costs
-  8 bytes a slot per machine per level: about the table's size times the depth in all,
-  small beside the expansion itself (measured in the README);
+  arrays out of shared memory), and a machine fetches it once per level: 8 bytes a slot
+  per machine per level (the README weighs it against the expansion);
 - per level, each worker's new fingerprints and order keys to the coordinator, which
   answers with its winners: the same messages as with forked workers.
 
