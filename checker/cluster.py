@@ -284,7 +284,7 @@ def connect(address: str) -> Cluster:
     }
     if address.startswith("local"):
         _, _, count = address.partition(":")
-        # "local": a new cluster, even where RAY_ADDRESS names another.
+        # "local": a new cluster, even where one already runs here (Ray would join it).
         options.update(address="local", num_cpus=int(count) if count else default_workers())
     else:
         if address != "auto":
