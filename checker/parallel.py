@@ -34,7 +34,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -227,7 +227,7 @@ class ForkedWorkers:
         """Send each worker its request (None: nothing) and wait for every answer,
         calling `waiting` every few hundredths of a second meanwhile (the limits; it
         may raise to stop the search, and the caller then closes the workers)."""
-        waiting_for = {}
+        waiting_for: dict[Connection, int] = {}
         for pipe, request in zip(self._pipes, requests):
             if request is not None:
                 pipe.send(request)
@@ -235,11 +235,12 @@ class ForkedWorkers:
         answers: list[Any] = [None] * len(requests)
         index_of = {pipe: i for i, pipe in enumerate(self._pipes)}
         while waiting_for:
-            for pipe in wait(list(waiting_for), timeout=_POLL_SECONDS):
+            for ready in wait(list(waiting_for), timeout=_POLL_SECONDS):
+                pipe = cast(Connection, ready)  # wait() gives back what it was given
                 try:
-                    status, answer = pipe.recv()  # type: ignore[union-attr]
+                    status, answer = pipe.recv()
                 except EOFError:
-                    process = self._processes[index_of[pipe]]  # type: ignore[index]
+                    process = self._processes[index_of[pipe]]
                     process.join(1)
                     if process.exitcode == -signal.SIGKILL:
                         # What the kernel does to a process when memory runs out.
@@ -247,14 +248,14 @@ class ForkedWorkers:
                     raise RuntimeError(
                         f"a worker process ended unexpectedly (exit code {process.exitcode})"
                     ) from None
-                del waiting_for[pipe]  # type: ignore[arg-type]
+                del waiting_for[pipe]
                 if status == "interrupted":
                     raise KeyboardInterrupt
                 if status == "memory":
                     raise MemoryError
                 if status == "error":
                     raise RuntimeError(f"in a worker process: {answer}")
-                answers[index_of[pipe]] = answer  # type: ignore[index]
+                answers[index_of[pipe]] = answer
             waiting()
         return answers
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Hashable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from leaderless.checker.explorer import INTERRUPTED, VIOLATED, Exploration, Verdict, explore
 from leaderless.checker.protocol import Model, State
@@ -91,11 +91,10 @@ class DepthBounded:
 
 
 def _unwrapped(trace: Trace) -> Trace:
-    return replace(
-        trace,
-        initial=trace.initial.state,
-        steps=tuple((label, at.state) for label, at in trace.steps),
-    )
+    """The trace of a depth-bounded search, with its states as the model's own."""
+    initial = cast(_AtDepth, trace.initial)
+    steps = tuple((label, cast(_AtDepth, at).state) for label, at in trace.steps)
+    return replace(trace, initial=initial.state, steps=steps)
 
 
 def _noted(verdict: Verdict, why: str | None) -> Verdict:
@@ -151,9 +150,10 @@ def explore_with_recovery(
             else:
                 # The bounded search covers every path of the reduced one's length: a
                 # reduction that reached a state the full relation cannot is a bug.
+                found_at = len(verdict.trace) if verdict.trace is not None else None
                 raise InconsistentModel(
                     f"{verdict.property_id}: violated in the reduced search at depth "
-                    f"{len(verdict.trace)} but not in the full search to that depth"
+                    f"{found_at} but not in the full search to that depth"
                 )
         verdicts.append(verdict)
     return replace(found, verdicts=verdicts), bounded

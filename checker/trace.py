@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from leaderless.checker.protocol import Label, Model, State
 
@@ -47,9 +47,15 @@ class Trace:
         return self.steps[-1][1] if self.steps else self.initial
 
 
+class ParentOf(Protocol):
+    """Each visited state's parent fingerprint (None for an initial state), by its own."""
+
+    def __getitem__(self, fingerprint: int) -> int | None: ...
+
+
 def rebuild_trace(
     model: Model,
-    parents: dict[int, int | None],
+    parents: ParentOf,
     target: int,
     fingerprint: Callable[[State], int],
     property_index: int,

@@ -157,6 +157,7 @@ class ReducedModel:
         transitions = self.transitions
         m = transitions.table[code]  # fills delivery_labels[code] on first use
         index = bisect_left(state[NET], code)
+        nxt: State | None
         if m.kind == WACK:
             nxt = transitions.deliver_write_ack(state, index, m)
         elif m.kind == WREQ:

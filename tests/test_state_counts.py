@@ -112,6 +112,7 @@ def test_the_reference_figures_of_the_readme(symmetry, states, transitions):
         "linearizable": ("holds", None),
         "convergence": ("holds", None),
         "availability": ("holds", None),
+        "no-lost-update": ("holds", None),
     }
     readme = (ROOT / "README.md").read_text()
     assert f"| reference | {'on' if symmetry else 'off'} | {states:,} | {transitions:,} |" in readme

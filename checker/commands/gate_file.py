@@ -905,7 +905,7 @@ def _scenario_schema() -> dict[str, Any]:
                     **_has(option.key, other.key),
                     "properties": {
                         option.key: {"not": {"enum": [needs.unless]}},
-                        other.key: {"not": {"enum": [needs.value]}},
+                        other.key: {"not": {"enum": [needs.value, *needs.also]}},
                     },
                     "not": _has("replication"),
                 }

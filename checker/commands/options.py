@@ -84,7 +84,8 @@ def _help(option: Option, default: Any) -> str:
         if needs.field == option.field:
             other = OPTION[needs.other]
             condition = "" if option.kind == BOOL else f"other than {option.shown(needs.unless)} "
-            facts.append(f"{condition}needs {CLI_WORDS.setting(other, needs.value)}")
+            settings = [CLI_WORDS.setting(other, value) for value in (needs.value, *needs.also)]
+            facts.append(f"{condition}needs {' or '.join(settings)}")
     return f"{option.help.replace('%', '%%')} ({'; '.join(facts)})"
 
 
