@@ -170,9 +170,6 @@ class RayWorkers:
         requests: Sequence[tuple[str, tuple[Any, ...]] | None],
         waiting: Callable[[], None],
     ) -> list[Any]:
-        """Send each worker its request (None: nothing) and wait for every answer,
-        calling `waiting` every few hundredths of a second meanwhile (the limits; it
-        may raise to stop the search, and the caller then closes the workers)."""
         pending = {}
         table = None
         for index, (actor, request) in enumerate(zip(self._actors, requests)):

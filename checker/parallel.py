@@ -182,7 +182,11 @@ class Workers(Protocol):
         self,
         requests: Sequence[tuple[str, tuple[Any, ...]] | None],
         waiting: Callable[[], None],
-    ) -> list[Any]: ...
+    ) -> list[Any]:
+        """Send each worker its request (None: nothing) and wait for every answer,
+        calling `waiting` every few hundredths of a second meanwhile (the limits; it
+        may raise to stop the search, and the caller then closes the workers)."""
+        ...
 
     @property
     def pids(self) -> list[int]: ...
@@ -224,9 +228,6 @@ class ForkedWorkers:
         requests: Sequence[tuple[str, tuple[Any, ...]] | None],
         waiting: Callable[[], None],
     ) -> list[Any]:
-        """Send each worker its request (None: nothing) and wait for every answer,
-        calling `waiting` every few hundredths of a second meanwhile (the limits; it
-        may raise to stop the search, and the caller then closes the workers)."""
         waiting_for: dict[Connection, int] = {}
         for pipe, request in zip(self._pipes, requests):
             if request is not None:

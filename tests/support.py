@@ -66,3 +66,19 @@ def reachable(model: ReplicationModel) -> set[tuple]:
                     nxt.append(succ)
         frontier = nxt
     return seen
+
+
+def outcome(result) -> tuple:
+    """Everything a search reports, traces as their labels and states: what two ways of
+    exploring must agree on."""
+    verdicts = [
+        (
+            v.property_id,
+            v.status,
+            v.reason,
+            v.reached,
+            None if v.trace is None else (v.trace.initial, v.trace.steps),
+        )
+        for v in result.verdicts
+    ]
+    return result.states, result.transitions, result.depth, result.stopped_by, verdicts

@@ -29,6 +29,7 @@ pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[test]
 from ray.cluster_utils import Cluster as LocalNodes  # noqa: E402
 
 from leaderless.checker.cluster import Cluster, connect  # noqa: E402
+from support import outcome  # noqa: E402
 
 LEADERLESS = [sys.executable, "-m", "leaderless.checker"]
 
@@ -48,23 +49,8 @@ def cluster():
         nodes.shutdown()
 
 
-def _outcome(result) -> tuple:
-    """Everything a search reports, traces as their labels and states."""
-    verdicts = [
-        (
-            v.property_id,
-            v.status,
-            v.reason,
-            v.reached,
-            None if v.trace is None else (v.trace.initial, v.trace.steps),
-        )
-        for v in result.verdicts
-    ]
-    return result.states, result.transitions, result.depth, result.stopped_by, verdicts
-
-
 def _on(cluster: Cluster, model, **options) -> tuple:
-    return _outcome(
+    return outcome(
         explore(model, workers=2, parallel_from=1, transport=cluster.transport, **options)
     )
 
@@ -84,7 +70,7 @@ def _name(value) -> str:
 @pytest.mark.parametrize(("config", "symmetry"), CONFIGS, ids=_name)
 def test_the_cluster_finds_what_one_process_finds(cluster, config, symmetry):
     model = ReplicationModel(config)
-    one = _outcome(explore(model, symmetry=symmetry, workers=1))
+    one = outcome(explore(model, symmetry=symmetry, workers=1))
     assert one[3] is None and one[0] > 100
     assert any(verdict[1] == "violated" for verdict in one[4])  # traces are compared
     assert _on(cluster, model, symmetry=symmetry) == one
@@ -97,7 +83,7 @@ def test_the_reduction_and_its_recovery_on_the_cluster(cluster):
     two, _ = explore_with_recovery(
         ReducedModel(model), model, workers=2, parallel_from=1, transport=cluster.transport
     )
-    assert _outcome(two) == _outcome(one)
+    assert outcome(two) == outcome(one)
 
 
 def test_one_worker_runs_on_each_node(cluster):
@@ -110,14 +96,14 @@ def test_one_worker_runs_on_each_node(cluster):
 
 def test_more_workers_than_cpus_share_them(cluster):
     model = ReplicationModel(Config(n=3, w=2, r=2, clients=("w", "r")))
-    one = _outcome(explore(model, workers=1))
-    assert _outcome(explore(model, workers=3, parallel_from=1, transport=cluster.transport)) == one
+    one = outcome(explore(model, workers=1))
+    assert outcome(explore(model, workers=3, parallel_from=1, transport=cluster.transport)) == one
 
 
 @pytest.mark.parametrize("limit", [7, 1000])
 def test_a_state_limit_cuts_at_the_same_state(cluster, limit):
     model = ReplicationModel(Config())
-    one = _outcome(explore(model, max_states=limit))
+    one = outcome(explore(model, max_states=limit))
     assert one[3] == f"--max-states {limit} reached"
     assert _on(cluster, model, max_states=limit) == one
 

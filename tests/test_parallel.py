@@ -25,6 +25,7 @@ from leaderless.checker import explorer
 from leaderless.checker.explorer import INTERRUPTED, explore
 from leaderless.checker.visited import FingerprintTable, Frontier, ParentLevels
 from leaderless.model import Config, ReplicationModel
+from support import outcome
 
 LEADERLESS = [sys.executable, "-m", "leaderless.checker"]
 
@@ -104,18 +105,7 @@ def test_a_search_whose_levels_go_to_disk_finds_the_same(monkeypatch):
 
 def _run(config: Config, workers: int, **options) -> tuple:
     """Everything a search reports, traces as their labels and states."""
-    result = explore(ReplicationModel(config), workers=workers, parallel_from=1, **options)
-    verdicts = [
-        (
-            v.property_id,
-            v.status,
-            v.reason,
-            v.reached,
-            None if v.trace is None else (v.trace.initial, v.trace.steps),
-        )
-        for v in result.verdicts
-    ]
-    return result.states, result.transitions, result.depth, result.stopped_by, verdicts
+    return outcome(explore(ReplicationModel(config), workers=workers, parallel_from=1, **options))
 
 
 FAMILIES = [
