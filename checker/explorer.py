@@ -13,7 +13,10 @@ in order, successors in the model's order, and keeping the first occurrence of e
 fingerprint not visited before gives exactly the order of a FIFO queue, hence the same
 states, parents, first violations and traces. Successors are taken in batches, so the
 visited set is probed with numpy a batch at a time; with `workers` > 1 a large level is
-split among processes (`leaderless.checker.parallel`), with the same result.
+split among processes (`leaderless.checker.parallel`), with the same result. Given a
+`CompiledModel`, the search goes on from a large level with packed states (rows of a
+numpy array) expanded and checked by compiled code a chunk of parents at a time, in the
+same order, hence again with the same result; a level's rows wait in a `RowFrontier`.
 
 Memory: the visited set keeps a 60-bit fingerprint per state in a compact table and the
 fingerprint of its parent per level, on disk once it outgrows a small budget (as TLC
@@ -25,7 +28,9 @@ that chance (k states, 2^60 values: about k^2 / 2^61).
 
 from __future__ import annotations
 
+import functools
 import gc
+import itertools
 import os
 import resource
 import sys
@@ -42,9 +47,9 @@ from leaderless.checker.parallel import (
     Workers,
     explore_in_parallel,
 )
-from leaderless.checker.protocol import Model, State
+from leaderless.checker.protocol import CompiledModel, Model, State
 from leaderless.checker.trace import Trace, rebuild_trace
-from leaderless.checker.visited import FingerprintTable, Frontier, ParentLevels
+from leaderless.checker.visited import FingerprintTable, Frontier, ParentLevels, RowFrontier
 
 FINGERPRINT_BITS = 60
 _MASK = (1 << FINGERPRINT_BITS) - 1
@@ -54,6 +59,11 @@ _MAX_BATCH = 1 << 14  # transitions taken between two looks (and two probes), at
 # With several workers, a level goes to them once it has this many states: below it,
 # starting processes and exchanging a level cost more than they save.
 PARALLEL_FROM = 20_000
+# Given a compiled model, the search goes on with rows once a level has this many states:
+# below it, packing states and calling compiled code cost more than they save, and a small
+# search never waits for the kernel's first compilation.
+COMPILED_FROM = 20_000
+_PACK = 1 << 12  # states packed into rows at a time, between two looks
 _MAX_SEEN = 1 << 20  # fingerprints a level remembers outside the table, at most
 
 HOLDS, VIOLATED, NOT_APPLICABLE = Outcome.HOLDS, Outcome.VIOLATED, Outcome.NOT_APPLICABLE
@@ -379,6 +389,102 @@ class Search:
         self.check_kept_limit()
         return next_level
 
+    def finish_with_rows(self, compiled: CompiledModel, frontier: Frontier) -> None:
+        """Go on from the level `frontier` (being expanded) with packed states, level by
+        level, to the end of the space or a limit (SearchStopped)."""
+        rows = RowFrontier()
+        self.found_for_next_level = 0  # the level is being expanded: nothing found yet
+        self.frontier_left = len(frontier)
+        try:
+            states = frontier.drain()
+            while packed := list(itertools.islice(states, _PACK)):
+                rows.extend(compiled.pack(packed))
+                self.look()
+            while rows:
+                rows = self.expand_rows(compiled, rows)
+                if rows:
+                    self.depth += 1
+        finally:
+            rows.close()
+
+    def expand_rows(self, compiled: CompiledModel, frontier: RowFrontier) -> RowFrontier:
+        """Expand one level of rows; return the next level's rows in order.
+
+        As `expand_level` does with states: the parents go to `compiled.expand` a chunk
+        at a time, of about `self.batch` transitions (at the mean number of successors
+        so far), in order, and the table keeps the first occurrence of each new
+        fingerprint, so the same states are found in the same order.
+        """
+        level = self.depth + 1
+        next_level = RowFrontier()
+        kept_fps: list[np.ndarray] = []
+        kept_parents: list[np.ndarray] = []
+        counted = self.transitions  # the transitions before the level
+        taken = 0  # transitions taken in the level
+        expanded = 0  # parents of the level expanded
+        self.found_for_next_level = 0
+        self.frontier_left = len(frontier)
+        try:
+            while True:
+                fanout = max(self.transitions, 1) / max(self.level_start + expanded, 1)
+                parents = frontier.take(max(1, round(self.batch / fanout)))
+                if parents is None:
+                    break
+                rows, owners, fingerprints = compiled.expand(parents)
+                fps = np.asarray(fingerprints, dtype=np.uint64) & np.uint64(_MASK)
+                new = self.table.add(fps)
+                new = new[: self.room(len(new), functools.partial(_taken, counted + taken, new))]
+                taken += len(fps)
+                if self.stop_after_keeping is None:
+                    self.transitions = counted + taken
+                kept = fps[new]
+                kept_fps.append(kept)
+                kept_parents.append(self.level_fingerprints[expanded + owners[new]])
+                found = rows[new]
+                self.check_rows(compiled, found, kept, level)
+                next_level.extend(found)
+                self.states += len(kept)
+                self.found_for_next_level += len(kept)
+                expanded += len(parents)
+                self.check_kept_limit()
+                self.frontier_left = len(frontier)
+                self.look()
+        except BaseException:
+            next_level.close()  # the search ends here: the rows found are not needed
+            raise
+        finally:
+            if kept_fps:
+                fingerprints = np.concatenate(kept_fps)
+                self.parents.add_level(fingerprints, np.concatenate(kept_parents))
+                self.level_start = self.states - len(fingerprints)
+                self.level_fingerprints = fingerprints
+        return next_level
+
+    def check_rows(
+        self, compiled: CompiledModel, rows: np.ndarray, fingerprints: np.ndarray, level: int
+    ) -> None:
+        """Properties and situations on new rows, in BFS order: for each property, the
+        first row that violates it is its first violation (as `check_states`)."""
+        if not (self.wanted or self.unreached) or not len(rows):
+            return
+        violated, reached = compiled.check(rows, self.wanted, self.unreached)
+        violated = np.asarray(violated, dtype=np.int64)
+        firsts: dict[int, int] = {}  # row -> the properties it violates first
+        broken = int(np.bitwise_or.reduce(violated)) & self.wanted
+        for index in range(broken.bit_length()):
+            if broken >> index & 1:
+                row = int(np.argmax(violated >> index & 1))
+                firsts[row] = firsts.get(row, 0) | 1 << index
+        for row, first in sorted(firsts.items()):
+            self.record(first, level, int(fingerprints[row]))
+        self.unreached &= ~int(np.bitwise_or.reduce(np.asarray(reached, dtype=np.int64)))
+
+
+def _taken(before: int, new: np.ndarray, cut: int) -> int:
+    """The transitions taken through the one to the `cut`-th new state of a chunk (`new`:
+    their indices among its successors), after `before` others."""
+    return before + int(new[cut]) + 1
+
 
 def explore(
     model: Model,
@@ -392,6 +498,8 @@ def explore(
     workers: int = 1,
     parallel_from: int = PARALLEL_FROM,
     transport: Callable[[int], Workers] | None = None,
+    compiled: CompiledModel | None = None,
+    compiled_from: int = COMPILED_FROM,
 ) -> Exploration:
     """Explore `model` breadth-first; return counts and a verdict per property.
 
@@ -404,7 +512,13 @@ def explore(
     processes and shares each level among them; states, transitions, depth, verdicts
     and traces are the same for every number of workers. `transport` makes the
     workers (default: forked processes); `leaderless.checker.cluster` has Ray's.
+
+    `compiled` (the model's `CompiledModel`; exact states only, no symmetry): once a
+    level has `compiled_from` states, the search packs it and goes on with rows in this
+    process (`workers` is then not used), with the same result as without it.
     """
+    if compiled is not None and symmetry:
+        raise ValueError("a compiled model explores exact states: symmetry must be off")
     search = Search(model, symmetry, max_states, max_seconds, max_memory, progress, progress_every)
     make_workers = transport or (ForkedWorkers if ForkedWorkers.available() else None)
     stopped_by: str | None = None
@@ -413,6 +527,9 @@ def explore(
     try:
         frontier = search.initial_level()
         while frontier:
+            if compiled is not None and len(frontier) >= compiled_from:
+                search.finish_with_rows(compiled, frontier)
+                break
             if workers > 1 and len(frontier) >= parallel_from and make_workers is not None:
                 explore_in_parallel(search, list(frontier.drain()), make_workers(workers))
                 break

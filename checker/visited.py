@@ -10,7 +10,9 @@ file mapped by several processes, which then probe it without copying it.
 by fingerprint. Levels move to files on disk once they outgrow a small memory budget
 (as TLC keeps its trace file on disk); they are read back only to rebuild a trace.
 
-`Frontier` holds a level's states, past a budget pickled to disk in chunks.
+`Frontier` holds a level's states, past a budget pickled to disk in chunks;
+`RowFrontier` holds a level's packed states (rows of a numpy array, for a compiled
+model), past a byte budget saved to disk in chunks, with no Python object per state.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -314,6 +317,112 @@ class Frontier:
 
     def close(self) -> None:
         self._memory, self._tail, self._files, self._size = [], [], [], 0
+        if self._directory is not None:
+            self._directory.cleanup()
+            self._directory = None
+
+
+class RowFrontier:
+    """A BFS level's packed states (rows of 2-D numpy arrays) in order: the first
+    `budget` bytes in memory, the rest saved to files of about `chunk` bytes (np.save),
+    so that a level of any size costs at most `budget` + `chunk` bytes of memory.
+    It is filled (`extend`), then emptied in order (`take`), each file deleted once
+    read back."""
+
+    def __init__(self, budget: int = 16 * 2**20, chunk: int = 4 * 2**20) -> None:
+        self._budget = budget
+        self._chunk = chunk
+        self._memory: deque[np.ndarray] = deque()
+        self._in_memory = 0
+        self._files: deque[str] = deque()
+        self._written = 0  # files written, for their names
+        self._tail: deque[np.ndarray] = deque()  # past the budget, not yet written
+        self._tail_bytes = 0
+        self._directory: tempfile.TemporaryDirectory[str] | None = None
+        self._current: np.ndarray | None = None  # the part being taken, from `_at` on
+        self._at = 0
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def spilled(self) -> bool:
+        return bool(self._files)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of rows held in memory."""
+        current = 0 if self._current is None else self._current.nbytes
+        return self._in_memory + self._tail_bytes + current
+
+    def extend(self, rows: np.ndarray) -> None:
+        """Append rows (k, width) after those already held."""
+        if not len(rows):
+            return
+        self._size += len(rows)
+        room = max(self._budget - self._in_memory, 0) // (rows.nbytes // len(rows))
+        if room:
+            # A part of `rows` is copied: a view would keep the whole array in memory.
+            kept = rows if room >= len(rows) else rows[:room].copy()
+            self._memory.append(kept)
+            self._in_memory += kept.nbytes
+            rows = rows[room:]
+        if len(rows):
+            self._tail.append(rows)
+            self._tail_bytes += rows.nbytes
+            if self._tail_bytes >= self._chunk:
+                self._write()
+
+    def _write(self) -> None:
+        if self._directory is None:
+            self._directory = tempfile.TemporaryDirectory(prefix="leaderless-rows-")
+        path = os.path.join(self._directory.name, f"{self._written}.npy")
+        self._written += 1
+        np.save(path, np.concatenate(self._tail))
+        self._files.append(path)
+        self._tail, self._tail_bytes = deque(), 0
+
+    def take(self, count: int) -> np.ndarray | None:
+        """The next `count` rows in order (fewer at the end), dropped from the frontier;
+        None once every row was taken."""
+        parts = []
+        while count > 0:
+            if self._current is None or self._at == len(self._current):
+                self._current, self._at = self._next_part(), 0
+                if self._current is None:
+                    break
+            part = self._current[self._at : self._at + count]
+            self._at += len(part)
+            count -= len(part)
+            parts.append(part)
+        if not parts:
+            self.close()
+            return None
+        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        self._size -= len(rows)
+        return rows
+
+    def _next_part(self) -> np.ndarray | None:
+        if self._memory:
+            rows = self._memory.popleft()
+            self._in_memory -= rows.nbytes
+            return rows
+        if self._files:
+            path = self._files.popleft()
+            rows = np.load(path)
+            os.unlink(path)
+            return rows
+        if self._tail:
+            rows = self._tail.popleft()
+            self._tail_bytes -= rows.nbytes
+            return rows
+        return None
+
+    def close(self) -> None:
+        self._memory, self._files, self._tail = deque(), deque(), deque()
+        self._in_memory = self._tail_bytes = self._size = self._at = 0
+        self._current = None
         if self._directory is not None:
             self._directory.cleanup()
             self._directory = None
