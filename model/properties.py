@@ -711,6 +711,13 @@ class Catalogue:
         self._last_history, self._last_entry = hist, entry
         return entry
 
+    def history_facts(self, hist: tuple) -> tuple[int, int, tuple[int, ...]]:
+        """What the compiled kernel (`leaderless.model.kernel`) takes from a history:
+        the history properties it violates, those whose situation it is in, and each
+        op's causal context (for no-lost-update)."""
+        violated, _, _, reached = self._history(hist)
+        return violated, reached, self._updates(hist)[1]
+
     def violations(self, state: State, wanted: int) -> int:
         """The properties among `wanted` (a bitmask) that `state` violates."""
         violated, _, active, _ = self._history(state[HIST])

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaderless.model.actions import (
     HintedTransitions,
@@ -21,6 +21,9 @@ from leaderless.model.properties import CATALOGUE, Catalogue, Property
 from leaderless.model.state import Scope
 from leaderless.model.symmetry import Symmetry
 from leaderless.model.views import Views
+
+if TYPE_CHECKING:
+    from leaderless.model.kernel import CompiledReplicationModel
 
 
 class ReplicationModel:
@@ -51,6 +54,17 @@ class ReplicationModel:
         self.reached = self.catalogue.reached
         self.canonical_key = self._symmetry.canonical_key
         self.permute = self._symmetry.permute
+
+    def compiled(self) -> CompiledReplicationModel | None:
+        """The compiled kernel of this model (`leaderless.model.kernel`), or None where
+        it does not cover the configuration; made once."""
+        if not hasattr(self, "_compiled"):
+            # Imported here: numba takes a good part of a second to import, which a
+            # search that never needs the kernel should not pay.
+            from leaderless.model.kernel import compiled_model
+
+            self._compiled = compiled_model(self.transitions, self.catalogue)
+        return self._compiled
 
     def initial_states(self) -> list[tuple]:
         return [self.scope.initial_state()]
