@@ -73,3 +73,30 @@ class Model(Protocol[S, L]):
     # One never reached in a complete search makes that "holds" vacuous. Optional: the
     # explorer asks a model without it nothing and reports reached=None.
     def reached(self, state: S, wanted: int) -> int: ...
+
+
+class CompiledModel(Protocol):
+    """A model's states as rows of a 2-D numpy array, expanded and checked a batch at a
+    time by compiled code (`leaderless.model.kernel`), for the explorer's hot loop.
+
+    It must agree with the model it compiles: the successors of a row are, in order,
+    the packed states `Model.successors` yields for the unpacked state, and the
+    fingerprint of a row is `hash(state)` of that Python state (as an unsigned 64-bit
+    word), so that a search may start on Python states, go on with rows, and rebuild
+    its traces with the Python model.
+    """
+
+    @property
+    def width(self) -> int: ...  # fields per row
+
+    def pack(self, states: Sequence[Any]) -> Any: ...  # (k, width) array of the states
+
+    # The successors of every row, in row order and within a row in the model's order:
+    # their rows (m, width), the index of each one's parent among `rows` (int64, m),
+    # and their fingerprints (uint64, m).
+    def expand(self, rows: Any) -> tuple[Any, Any, Any]: ...
+
+    # Per row, as int64 bitmasks over the properties: those among `wanted` it violates,
+    # and those among `unreached` whose situation it is in (as Model.violations and
+    # Model.reached).
+    def check(self, rows: Any, wanted: int, unreached: int) -> tuple[Any, Any]: ...
