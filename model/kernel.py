@@ -25,7 +25,7 @@ initial state before it offers the kernel.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
@@ -78,8 +78,9 @@ _ROW_MAX = np.iinfo(ROW).max
     P_AVAILABILITY,
     P_NO_LOST_UPDATE,
     P_CONVERGENCE,
+    P_SYMMETRY,
     P_COUNT,
-) = range(24)
+) = range(25)
 _REPAIR_CODES = {"off": 0, "async": 1, "blocking": 2}
 
 
@@ -465,16 +466,83 @@ if numba is not None:
                         t[j] = merged
                         parent[m] = index
                         m += 1
-        fingerprints = np.empty(m, dtype=np.uint64)
-        for k in range(m):
-            fingerprints[k] = _fingerprint(out[k], p)
-        return out[:m], parent[:m], fingerprints, ok
+        return out[:m], parent[:m], _fingerprints(out[:m], p), ok
+
+    @numba.njit(cache=True)
+    def _signature_before(sig: np.ndarray, length: np.ndarray, a: int, b: int) -> bool:
+        """Whether signature a sorts before signature b, as Python compares lists."""
+        for k in range(min(length[a], length[b])):
+            if sig[a, k] != sig[b, k]:
+                return sig[a, k] < sig[b, k]
+        return length[a] < length[b]
+
+    @numba.njit(cache=True)
+    def _canonical_fingerprint(s: np.ndarray, p: np.ndarray, sig: np.ndarray) -> np.uint64:
+        """hash(Symmetry.canonical_key(state)): the replicas' signatures sorted, then
+        now, the fault budgets and the history (model/symmetry.py says why that key
+        identifies a state up to renaming replicas)."""
+        n, ops, h0, l0, n0 = p[P_N], p[P_OPS], p[P_H0], p[P_L0], p[P_N0]
+        length = np.zeros(n, dtype=np.int64)
+        for i in range(n):
+            sig[i, 0] = s[i]
+            sig[i, 1] = s[n] >> i & 1
+            length[i] = 2
+        stride = ops << 2
+        for k in range(s[n0]):
+            code = np.int64(s[n0 + 1 + k])
+            replica = (code >> 2) // ops % n
+            sig[replica, length[replica]] = code - replica * stride
+            length[replica] += 1
+        for op in range(ops):
+            at = l0 + (2 + n) * op
+            acks, awaiting = s[at], s[at + 1]
+            for i in range(n):
+                if acks >> i & 1:
+                    sig[i, length[i]] = -2 - 3 * op
+                    length[i] += 1
+            for i in range(n):
+                if awaiting >> i & 1:
+                    sig[i, length[i]] = -4 - 3 * op
+                    length[i] += 1
+            for i in range(n):
+                if s[at + 2 + i] != 0:
+                    sig[i, length[i]] = -3 * (1 + op + ops * (s[at + 2 + i] - 1))
+                    length[i] += 1
+        order = np.arange(n)
+        for i in range(1, n):  # insertion sort: n is small
+            j = i
+            while j > 0 and _signature_before(sig, length, order[j], order[j - 1]):
+                order[j], order[j - 1] = order[j - 1], order[j]
+                j -= 1
+        signatures = _P5
+        for i in range(n):
+            one = _P5
+            for k in range(length[order[i]]):
+                one = _lane_hash(one, np.uint64(sig[order[i], k]))
+            signatures = _lane_hash(signatures, _finish(one, length[order[i]]))
+        acc = _lane_hash(_P5, _finish(signatures, n))
+        acc = _lane(acc, s[n + 1])
+        acc = _lane(acc, s[n + 2])
+        acc = _lane(acc, s[n + 3])
+        hist = _P5
+        for op in range(ops):
+            record = _P5
+            for f in range(5):
+                record = _lane(record, s[h0 + 5 * op + f])
+            hist = _lane_hash(hist, _finish(record, 5))
+        acc = _lane_hash(acc, _finish(hist, ops))
+        return _finish(acc, 5)
 
     @numba.njit(cache=True)
     def _fingerprints(rows, p):
+        """Each row's fingerprint: of its state, or under symmetry of its class."""
         fingerprints = np.empty(rows.shape[0], dtype=np.uint64)
+        sig = np.empty((p[P_N], 2 + p[P_CAPACITY] + 3 * p[P_OPS]), dtype=np.int64)
         for k in range(rows.shape[0]):
-            fingerprints[k] = _fingerprint(rows[k], p)
+            if p[P_SYMMETRY]:
+                fingerprints[k] = _canonical_fingerprint(rows[k], p, sig)
+            else:
+                fingerprints[k] = _fingerprint(rows[k], p)
         return fingerprints
 
     @numba.njit(cache=True)
@@ -620,7 +688,7 @@ class CompiledReplicationModel:
     """The `CompiledModel` (checker/protocol.py) of a ReplicationModel whose
     configuration the kernel covers; made by `compiled_model`."""
 
-    def __init__(self, scope: Scope, catalogue: Catalogue) -> None:
+    def __init__(self, scope: Scope, catalogue: Catalogue, symmetry: bool) -> None:
         config = scope.config
         self.scope = scope
         self.catalogue = catalogue
@@ -652,6 +720,7 @@ class CompiledReplicationModel:
             layout.width,
             _fanout(scope, layout),
         )
+        p[P_SYMMETRY] = symmetry
         checks = {
             P_WRITE_ATOMICITY: Catalogue.write_atomicity,
             P_AVAILABILITY: Catalogue.availability,
@@ -783,10 +852,13 @@ class CompiledReplicationModel:
 
 
 def compiled_model(
-    transitions: Transitions, catalogue: Catalogue
+    transitions: Transitions,
+    catalogue: Catalogue,
+    canonical_key: Callable[[tuple], Hashable] | None = None,
 ) -> CompiledReplicationModel | None:
     """The compiled kernel for this relation and catalogue, or None where it does not
-    cover them (see the module docstring) or numba is missing."""
+    cover them (see the module docstring) or numba is missing. With `canonical_key`
+    (symmetry), a row's fingerprint is the hash of its state's key."""
     scope = transitions.scope
     config = scope.config
     if (
@@ -796,6 +868,7 @@ def compiled_model(
         or scope.needs is not None
         or config.gc_grace is not None
         or scope.nodes != scope.n
+        or (canonical_key is not None and len(scope.dc_masks) > 1)
     ):
         return None
     covered = {
@@ -814,8 +887,9 @@ def compiled_model(
     # Bitmasks of replicas and every code must fit a field.
     if largest_code > _ROW_MAX or scope.n > 14:
         return None
-    model = CompiledReplicationModel(scope, catalogue)
+    model = CompiledReplicationModel(scope, catalogue, canonical_key is not None)
     initial = scope.initial_state()
-    if int(model.fingerprints(model.pack([initial]))[0]) != hash(initial) & 0xFFFFFFFFFFFFFFFF:
+    expected = hash(initial if canonical_key is None else canonical_key(initial))
+    if int(model.fingerprints(model.pack([initial]))[0]) != expected & 0xFFFFFFFFFFFFFFFF:
         return None  # a Python whose tuple hash differs: rows could not meet states
     return model

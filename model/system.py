@@ -54,17 +54,20 @@ class ReplicationModel:
         self.reached = self.catalogue.reached
         self.canonical_key = self._symmetry.canonical_key
         self.permute = self._symmetry.permute
+        self._compiled: dict[bool, CompiledReplicationModel | None] = {}
 
-    def compiled(self) -> CompiledReplicationModel | None:
-        """The compiled kernel of this model (`leaderless.model.kernel`), or None where
-        it does not cover the configuration; made once."""
-        if not hasattr(self, "_compiled"):
+    def compiled(self, symmetry: bool = False) -> CompiledReplicationModel | None:
+        """The compiled kernel of this model (`leaderless.model.kernel`), fingerprinting
+        symmetry classes or exact states, or None where it does not cover the
+        configuration; made once each."""
+        if symmetry not in self._compiled:
             # Imported here: numba takes a good part of a second to import, which a
             # search that never needs the kernel should not pay.
             from leaderless.model.kernel import compiled_model
 
-            self._compiled = compiled_model(self.transitions, self.catalogue)
-        return self._compiled
+            key = self.canonical_key if symmetry else None
+            self._compiled[symmetry] = compiled_model(self.transitions, self.catalogue, key)
+        return self._compiled[symmetry]
 
     def initial_states(self) -> list[tuple]:
         return [self.scope.initial_state()]

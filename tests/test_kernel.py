@@ -2,7 +2,8 @@
 
 On the reachable states of every reference configuration it covers (the first few
 thousand in BFS order), and on random small scopes: a state packs to a row and back
-unchanged, a row's fingerprint is `hash()` of its state, a row's successors are the
+unchanged, a row's fingerprint is `hash()` of its state (under symmetry, of its
+canonical key), a row's successors are the
 Python successors in the same order, and the kernel's property and situation bits are
 the catalogue's. Then whole searches: exploring with the kernel reports exactly what
 the Python search reports (counts, verdicts, reasons, situations, traces) on every
@@ -36,7 +37,8 @@ PINNED = _covered(test_model_pins.ALL)
 def agree_on_reachable_states(model: ReplicationModel, limit: int) -> int:
     """Check the kernel on the first `limit` states in BFS order; return how many."""
     kernel = model.compiled()
-    assert kernel is not None
+    classes = model.compiled(symmetry=True)
+    assert kernel is not None and classes is not None
     everything = model.applicable
     start = model.initial_states()[0]
     queue, seen, checked = deque([start]), {start}, 0
@@ -51,6 +53,7 @@ def agree_on_reachable_states(model: ReplicationModel, limit: int) -> int:
         assert [kernel.unpack(r) for r in rows] == successors
         assert parents.tolist() == [0] * len(successors)
         assert fingerprints.tolist() == [hash(nxt) % WORD for nxt in successors]
+        assert int(classes.fingerprints(row)[0]) == hash(model.canonical_key(state)) % WORD
         violated, reached = kernel.check(row, everything, everything)
         assert int(violated[0]) == model.violations(state, everything)
         assert int(reached[0]) == model.reached(state, everything)

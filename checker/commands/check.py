@@ -77,11 +77,14 @@ def explore_config(
     workers: int | None = None,
     reduction: str = "off",
     cluster: Cluster | None = None,
+    kernel: str = "auto",
 ) -> tuple[ReplicationModel, Exploration]:
     """Explore one configuration, with progress on stderr unless quiet; shared by the
     subcommands that explore (check, matrix, gate), so their verdicts cannot differ.
     Without `max_memory` the search stops at the default share of the memory available;
-    without `workers` it uses every core (here, or of the `cluster`)."""
+    without `workers` it uses every core (here, or of the `cluster`). With `kernel`
+    auto, an exact search of a configuration the compiled kernel covers goes on in it
+    (in this process) once a level is large."""
     model = ReplicationModel(config)
     printer = None if quiet else ProgressPrinter()
     limits: dict[str, Any] = {
@@ -103,6 +106,8 @@ def explore_config(
         # Counts are the reduced search's; each trace is the full relation's shortest.
         exploration, _ = explore_with_recovery(reduced, model, **limits)
     else:
+        if kernel == "auto" and not symmetry and cluster is None:
+            limits["compiled"] = model.compiled()
         exploration = explore(model, **limits)
     if printer is not None:
         printer.done()
@@ -184,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             reduction=args.reduction,
             cluster=cluster,
+            kernel=args.kernel,
         )
     data = exploration_data(model, exploration)
     overlap = prove_config_overlap(config)

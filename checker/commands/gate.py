@@ -36,6 +36,7 @@ from leaderless.checker.commands.gate_history import (
 )
 from leaderless.checker.commands.options import (
     add_cluster_argument,
+    add_kernel_argument,
     add_no_times,
     add_reduction_argument,
     add_workers_argument,
@@ -75,6 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workers_argument(parser)
     add_cluster_argument(parser)
     add_reduction_argument(parser)
+    add_kernel_argument(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -128,6 +130,7 @@ def run_scenario(
     workers: int | None = None,
     reduction: str = "off",
     ray_cluster: Cluster | None = None,
+    kernel: str = "auto",
 ) -> tuple[dict[str, Any], dict | None]:
     """The scenario's checks with their outcomes, and its exploration report (if any)."""
     started = time.monotonic()
@@ -148,6 +151,7 @@ def run_scenario(
             workers=workers,
             reduction=reduction,
             cluster=ray_cluster,
+            kernel=kernel,
         )
         report = exploration_data(model, exploration)
         for prop in report["properties"]:
@@ -312,7 +316,7 @@ def run(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(f"gate: {scenario.name}", file=sys.stderr)
             summary, report = run_scenario(
-                scenario, args.quiet, args.workers, args.reduction, ray_cluster
+                scenario, args.quiet, args.workers, args.reduction, ray_cluster, args.kernel
             )
             summaries.append(summary)
             reports.append(report)

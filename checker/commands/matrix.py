@@ -131,6 +131,7 @@ def matrix_rows(
     workers: int | None = None,
     reduction: str = "off",
     cluster: Cluster | None = None,
+    kernel: str = "auto",
 ) -> list[dict[str, Any]]:
     """One record per (r, w), numbers or consistency levels: its verdicts, the Z3
     overlap verdict, crash tolerance."""
@@ -151,6 +152,7 @@ def matrix_rows(
                 workers=workers,
                 reduction=reduction,
                 cluster=cluster,
+                kernel=kernel,
             )
             rows.append(
                 {
@@ -340,6 +342,7 @@ def run(args: argparse.Namespace) -> int:
             args.workers,
             args.reduction,
             cluster,
+            args.kernel,
         )
     all_rows = len(reads) * len(writes)
     table_format = args.format not in ("json", "csv")

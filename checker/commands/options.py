@@ -250,6 +250,7 @@ def add_search_arguments(parser: argparse.ArgumentParser, *, per: str = "") -> N
     add_memory_limit(group, "(unviolated -> inconclusive)")
     add_workers_argument(group)
     add_reduction_argument(group)
+    add_kernel_argument(group)
     group.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -291,6 +292,19 @@ def add_reduction_argument(parser: argparse.ArgumentParser | argparse._ArgumentG
         default="off",
         help="por: a partial-order reduction (docs/MODEL.md): fewer states, the same "
         "verdicts and shortest traces (default %(default)s)",
+    )
+
+
+def add_kernel_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--kernel: the compiled kernel for exact searches, or the Python model alone."""
+    parser.add_argument(
+        "--kernel",
+        choices=("auto", "python"),
+        default="auto",
+        help="auto: exact searches (--no-symmetry, no --reduction or --cluster) of the "
+        "base model go on in the compiled kernel once a level has 20,000 states, in one "
+        "process, with the same results; python: the Python model only (default "
+        "%(default)s)",
     )
 
 
