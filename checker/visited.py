@@ -34,6 +34,7 @@ _SCATTER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: any fingerprint b
 _MAX_LOAD = 0.75
 _MIN_BITS = 10
 _STRAGGLERS = 32  # words still probing below which a batch is finished word by word
+_REHASH = 1 << 16  # old slots moved at a time when the table grows
 
 
 def _words(fingerprints: np.ndarray) -> np.ndarray:
@@ -108,10 +109,15 @@ class FingerprintTable:
         return contains(self._slots, fingerprints)
 
     def _grow(self, needed: int) -> None:
-        bits = max(_MIN_BITS, int(needed / _MAX_LOAD * 2).bit_length())
+        # The least power of two above needed / _MAX_LOAD: at least 3/8 full after growing.
+        bits = max(_MIN_BITS, int(needed / _MAX_LOAD).bit_length())
         old, old_path = self._slots, self.path
         self._slots, self.path = self._allocate(bits)
-        _insert(self._slots, old[old != 0])
+        # A slice of the old slots at a time: probing them all at once would take several
+        # words of memory per fingerprint for the while.
+        for start in range(0, len(old), _REHASH):
+            part = old[start : start + _REHASH]
+            _insert(self._slots, part[part != 0])
         del old
         if old_path is not None:
             Path(old_path).unlink(missing_ok=True)
@@ -329,7 +335,9 @@ class RowFrontier:
     It is filled (`extend`), then emptied in order (`take`), each file deleted once
     read back."""
 
-    def __init__(self, budget: int = 16 * 2**20, chunk: int = 4 * 2**20) -> None:
+    # Small by default: a level's rows are read once, in order, and files written just
+    # before come back from the page cache at little cost; memory is for the table.
+    def __init__(self, budget: int = 4 * 2**20, chunk: int = 2**20) -> None:
         self._budget = budget
         self._chunk = chunk
         self._memory: deque[np.ndarray] = deque()

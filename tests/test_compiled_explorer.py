@@ -17,7 +17,7 @@ import pytest
 
 from leaderless.checker import explorer
 from leaderless.checker.explorer import INTERRUPTED, explore, memory_in_use
-from leaderless.checker.visited import RowFrontier
+from leaderless.checker.visited import FingerprintTable, RowFrontier
 from leaderless.model import Config, ReplicationModel
 from support import outcome
 
@@ -261,3 +261,12 @@ def test_rows_need_exact_states():
     model = _model(CONFIGS[0])
     with pytest.raises(ValueError, match="symmetry"):
         explore(model, symmetry=True, compiled=PythonRows(model))
+
+
+def test_the_table_stays_between_three_eighths_and_three_quarters_full():
+    table = FingerprintTable()
+    rng = np.random.default_rng(3)
+    for size in [10, 3000, 1, 50_000, 7, 200_000, 123_456]:
+        table.add(rng.integers(0, 2**60, size=size, dtype=np.uint64))
+        if table.capacity > 1024:  # past the least table
+            assert 3 / 8 * table.capacity <= table.count <= 3 / 4 * table.capacity
