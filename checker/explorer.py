@@ -398,6 +398,8 @@ class Search:
         try:
             states = frontier.drain()
             while packed := list(itertools.islice(states, _PACK)):
+                if not rows:
+                    self.agree(compiled, packed[0])
                 rows.extend(compiled.pack(packed))
                 self.look()
             while rows:
@@ -406,6 +408,15 @@ class Search:
                     self.depth += 1
         finally:
             rows.close()
+
+    def agree(self, compiled: CompiledModel, state: State) -> None:
+        """Check on one state that `compiled` finds its successors in the model's order
+        with the search's fingerprints (a kernel for exact states given to a search
+        with symmetry would find other states)."""
+        _, _, fingerprints = compiled.expand(compiled.pack([state]))
+        found = (np.asarray(fingerprints, dtype=np.uint64) & np.uint64(_MASK)).tolist()
+        if found != [self.fingerprint(nxt) for _, nxt in self.model.successors(state)]:
+            raise RuntimeError("the compiled model's successors differ from the model's")
 
     def expand_rows(self, compiled: CompiledModel, frontier: RowFrontier) -> RowFrontier:
         """Expand one level of rows; return the next level's rows in order.
@@ -513,12 +524,11 @@ def explore(
     and traces are the same for every number of workers. `transport` makes the
     workers (default: forked processes); `leaderless.checker.cluster` has Ray's.
 
-    `compiled` (the model's `CompiledModel`; exact states only, no symmetry): once a
-    level has `compiled_from` states, the search packs it and goes on with rows in this
-    process (`workers` is then not used), with the same result as without it.
+    `compiled` (the model's `CompiledModel`, fingerprinting as the search does: the
+    canonical keys' hashes with symmetry, the states' without): once a level has
+    `compiled_from` states, the search packs it and goes on with rows in this process
+    (`workers` is then not used), with the same result as without it.
     """
-    if compiled is not None and symmetry:
-        raise ValueError("a compiled model explores exact states: symmetry must be off")
     search = Search(model, symmetry, max_states, max_seconds, max_memory, progress, progress_every)
     make_workers = transport or (ForkedWorkers if ForkedWorkers.available() else None)
     stopped_by: str | None = None
