@@ -21,8 +21,9 @@ same order, hence again with the same result; a level's rows wait in a `RowFront
 Memory: the visited set keeps a 60-bit fingerprint per state in a compact table and the
 fingerprint of its parent per level, on disk once it outgrows a small budget (as TLC
 and Stateright keep fingerprints, not states); traces are rebuilt by replaying steps
-from an initial state (`leaderless.checker.visited`). Two distinct states with the
-same fingerprint would hide one of them; `Exploration.collision_probability` bounds
+from an initial state (`leaderless.checker.visited`). With rows, no state is a Python
+object: a level's rows stay in memory up to a few MiB and go to disk past that. Two
+distinct states with the same fingerprint would hide one of them; `Exploration.collision_probability` bounds
 that chance (k states, 2^60 values: about k^2 / 2^61).
 """
 
