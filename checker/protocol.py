@@ -81,9 +81,10 @@ class CompiledModel(Protocol):
 
     It must agree with the model it compiles: the successors of a row are, in order,
     the packed states `Model.successors` yields for the unpacked state, and the
-    fingerprint of a row is `hash(state)` of that Python state (as an unsigned 64-bit
-    word), so that a search may start on Python states, go on with rows, and rebuild
-    its traces with the Python model.
+    fingerprint of a row is the `hash()` the explorer takes of that Python state (of
+    the state, or under symmetry of its `canonical_key`; as an unsigned 64-bit word),
+    so that a search may start on Python states, go on with rows, and rebuild its
+    traces with the Python model.
     """
 
     @property

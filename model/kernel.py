@@ -101,13 +101,11 @@ class Layout:
         self.width = self.net + 1 + self.capacity
 
 
-def _fanout(scope: Scope, layout: Layout) -> int:
-    """The most successors a state can have."""
-    config = scope.config
-    n, capacity = scope.n, layout.capacity
-    invokes = len(scope.ops_of_client) * (2 * config.drift + 1)
-    deliveries = capacity * n  # an arrival-order read may return any of n responses
-    return invokes + deliveries + capacity + scope.op_count + n + n * n
+def _steps_of_no_message(scope: Scope) -> int:
+    """The most successors a state has besides its messages' deliveries and drops:
+    invokes (one per timestamp of a write's window), timeouts, crashes, anti-entropy."""
+    invokes = len(scope.ops_of_client) * (2 * scope.config.drift + 1)
+    return invokes + scope.op_count + scope.n + scope.n * scope.n
 
 
 if numba is not None:
@@ -236,8 +234,14 @@ if numba is not None:
         n, ops, h0, l0, n0 = p[P_N], p[P_OPS], p[P_H0], p[P_L0], p[P_N0]
         lww, drift, repair = p[P_LWW], p[P_DRIFT], p[P_REPAIR]
         width = p[P_WIDTH]
-        out = np.empty((rows.shape[0] * p[P_FANOUT], width), dtype=rows.dtype)
-        parent = np.empty(rows.shape[0] * p[P_FANOUT], dtype=np.int64)
+        # Room for the most successors these rows can have: besides the steps of no
+        # message, a delivery (an arrival-order read may return any of n responses)
+        # and a drop per message in flight.
+        room = 0
+        for index in range(rows.shape[0]):
+            room += p[P_FANOUT] + rows[index, n0] * (n + 1)
+        out = np.empty((room, width), dtype=rows.dtype)
+        parent = np.empty(room, dtype=np.int64)
         scratch = np.empty(width, dtype=rows.dtype)
         m = 0
         ok = True
@@ -718,7 +722,7 @@ class CompiledReplicationModel:
         p[P_CAPACITY], p[P_WIDTH], p[P_FANOUT] = (
             layout.capacity,
             layout.width,
-            _fanout(scope, layout),
+            _steps_of_no_message(scope),
         )
         p[P_SYMMETRY] = symmetry
         checks = {

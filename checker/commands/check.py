@@ -83,8 +83,8 @@ def explore_config(
     subcommands that explore (check, matrix, gate), so their verdicts cannot differ.
     Without `max_memory` the search stops at the default share of the memory available;
     without `workers` it uses every core (here, or of the `cluster`). With `kernel`
-    auto, an exact search of a configuration the compiled kernel covers goes on in it
-    (in this process) once a level is large."""
+    auto, a search of a configuration the compiled kernel covers goes on in it (in this
+    process) once a level is large."""
     model = ReplicationModel(config)
     printer = None if quiet else ProgressPrinter()
     limits: dict[str, Any] = {
@@ -106,8 +106,8 @@ def explore_config(
         # Counts are the reduced search's; each trace is the full relation's shortest.
         exploration, _ = explore_with_recovery(reduced, model, **limits)
     else:
-        if kernel == "auto" and not symmetry and cluster is None:
-            limits["compiled"] = model.compiled()
+        if kernel == "auto" and cluster is None:
+            limits["compiled"] = model.compiled(symmetry)
         exploration = explore(model, **limits)
     if printer is not None:
         printer.done()

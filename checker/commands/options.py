@@ -301,10 +301,9 @@ def add_kernel_argument(parser: argparse.ArgumentParser | argparse._ArgumentGrou
         "--kernel",
         choices=("auto", "python"),
         default="auto",
-        help="auto: exact searches (--no-symmetry, no --reduction or --cluster) of the "
-        "base model go on in the compiled kernel once a level has 20,000 states, in one "
-        "process, with the same results; python: the Python model only (default "
-        "%(default)s)",
+        help="auto: searches of the base model (no --reduction or --cluster) go on in "
+        "the compiled kernel once a level has 20,000 states, in one process, with the "
+        "same results; python: the Python model only (default %(default)s)",
     )
 
 
