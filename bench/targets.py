@@ -2,12 +2,14 @@
 drift with a fault, or two readers meet two writers, explored completely with every
 property checked. Prints figures, asserts nothing.
 
-Each target runs in a fresh process with the given workers and reductions and a
-time limit; the table says whether it completed, in how much wall and CPU time, and
-what was violated (with the shortest length, recovered after the reduction).
+Each target runs in a fresh process with the given workers, reduction and kernel and
+a time limit; the table says whether it completed, in how much wall and CPU time, and
+what was violated (with the shortest length, recovered after a reduction). By default
+as `check` runs it: symmetry, and the compiled kernel from the first large level on
+(one process, whatever --workers).
 
-    python bench/targets.py                            # symmetry + por, every core
-    python bench/targets.py --workers 2 --limit 600
+    python bench/targets.py                                    # symmetry, kernel
+    python bench/targets.py --reduction por --workers 2        # symmetry + por, Python
 """
 
 from __future__ import annotations
@@ -38,11 +40,14 @@ from leaderless.model import ReplicationModel
 from leaderless.model.reduction import ReducedModel
 parser = argparse.ArgumentParser()
 add_model_arguments(parser)
-args = parser.parse_args(sys.argv[4:])
+args = parser.parse_args(sys.argv[5:])
 workers, reduction, limit = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+kernel = sys.argv[4]
 model = ReplicationModel(config_from_args(args))
 wall = time.monotonic()
 limits = dict(symmetry=True, max_seconds=limit, workers=workers)
+if kernel == "auto" and reduction == "off":
+    limits["compiled"] = model.compiled(symmetry=True)
 if reduction == "por":
     result, _ = explore_with_recovery(ReducedModel(model), model, **limits)
 else:
@@ -56,8 +61,17 @@ print(json.dumps({"states": result.states, "complete": result.complete, "depth":
 """
 
 
-def measure(options: str, workers: int, reduction: str, limit: float) -> dict:
-    command = [sys.executable, "-c", _CHILD, str(workers), reduction, str(limit), *options.split()]
+def measure(options: str, workers: int, reduction: str, limit: float, kernel: str) -> dict:
+    command = [
+        sys.executable,
+        "-c",
+        _CHILD,
+        str(workers),
+        reduction,
+        str(limit),
+        kernel,
+        *options.split(),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -65,7 +79,13 @@ def measure(options: str, workers: int, reduction: str, limit: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--reduction", choices=("off", "por"), default="por")
+    parser.add_argument("--reduction", choices=("off", "por"), default="off")
+    parser.add_argument(
+        "--kernel",
+        choices=("auto", "python"),
+        default="auto",
+        help="auto: the compiled kernel where it applies (not with por), as check does",
+    )
     parser.add_argument("--limit", type=float, default=600.0, help="seconds per target")
     parser.add_argument("--only", type=int, help="run only target number ONLY (1-based)")
     args = parser.parse_args()
@@ -73,7 +93,7 @@ def main() -> None:
     for number, (name, options) in enumerate(TARGETS, 1):
         if args.only is not None and number != args.only:
             continue
-        m = measure(options, args.workers, args.reduction, args.limit)
+        m = measure(options, args.workers, args.reduction, args.limit, args.kernel)
         violated = ", ".join(f"{p} ({length})" for p, length in sorted(m["violated"].items()))
         rows.append(
             [
@@ -90,8 +110,8 @@ def main() -> None:
     headers = ["target", "options", "classes", "complete", "wall s", "CPU s", "violated (length)"]
     print(tabulate(rows, headers=headers, disable_numparse=True))
     print(
-        f"\n{args.workers} workers, symmetry, reduction {args.reduction}, "
-        f"{args.limit:g} s limit per target, on {os.cpu_count()} cores"
+        f"\n{args.workers} workers, symmetry, reduction {args.reduction}, kernel "
+        f"{args.kernel}, {args.limit:g} s limit per target, on {os.cpu_count()} cores"
     )
 
 
