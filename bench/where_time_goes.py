@@ -5,7 +5,9 @@ Runs the one-process explorer under cProfile and splits its time by the model en
 points the explorer calls (inclusive time, generators included), so the parts add up
 to the whole: what is left is the explorer's own loop (fingerprints, the visited
 table, parents). Profiling slows Python code by a roughly constant factor, so read
-the shares, not the seconds.
+the shares, not the seconds. Then the same search with the compiled kernel (as
+`check` runs it), its CPU time split by the calls the explorer makes to the kernel,
+unprofiled.
 
     python bench/where_time_goes.py                       # the reference configuration
     python bench/where_time_goes.py --clients w,w,r --drift 1 --max-seconds 60
@@ -80,6 +82,64 @@ def main() -> None:
         f"{total:.2f} s under the profiler"
     )
     print(tabulate(rows, headers=["part", "profiled s", "share"]))
+    compiled_split(args)
+
+
+class _Timed:
+    """The model's compiled kernel with a stopwatch on each call the explorer makes."""
+
+    def __init__(self, kernel) -> None:  # type: ignore[no-untyped-def]
+        self.kernel = kernel
+        self.width = kernel.width
+        self.seconds = {"pack": 0.0, "expand": 0.0, "check": 0.0}
+
+    def _timed(self, name: str, *args):  # type: ignore[no-untyped-def]
+        started = time.process_time()
+        result = getattr(self.kernel, name)(*args)
+        self.seconds[name] += time.process_time() - started
+        return result
+
+    def pack(self, states):  # type: ignore[no-untyped-def]
+        return self._timed("pack", states)
+
+    def expand(self, rows):  # type: ignore[no-untyped-def]
+        return self._timed("expand", rows)
+
+    def check(self, rows, wanted, unreached):  # type: ignore[no-untyped-def]
+        return self._timed("check", rows, wanted, unreached)
+
+
+def compiled_split(args: argparse.Namespace) -> None:
+    """The same search with the compiled kernel (as check runs it), its CPU time split
+    by what the explorer asks of the kernel; no profiler, so the seconds are real."""
+    model = ReplicationModel(config_from_args(args))
+    kernel = model.compiled(not args.no_symmetry)
+    if kernel is None:
+        print("\nthe compiled kernel does not cover this configuration")
+        return
+    warm = kernel.pack(model.initial_states())  # compiled (or loaded) before timing
+    kernel.check(kernel.expand(warm)[0], model.applicable, model.applicable)
+    timed = _Timed(kernel)
+    started = time.process_time()
+    result = explore(
+        model, symmetry=not args.no_symmetry, max_seconds=args.max_seconds, compiled=timed
+    )
+    total = time.process_time() - started
+    parts = {
+        "successors and fingerprints (kernel)": timed.seconds["expand"],
+        "properties (kernel, histories in Python)": timed.seconds["check"],
+        "packing the level where it switches": timed.seconds["pack"],
+    }
+    parts["explorer (levels before, table, parents, frontier)"] = total - sum(parts.values())
+    print(
+        f"\nwith the compiled kernel: {result.states:,} states, "
+        f"{'complete' if result.complete else 'cut short'}, {total:.2f} CPU s "
+        f"({result.states / total:,.0f} states/s)"
+    )
+    rows = [
+        [part, f"{seconds:.2f}", f"{100 * seconds / total:.0f}%"] for part, seconds in parts.items()
+    ]
+    print(tabulate(rows, headers=["part", "CPU s", "share"]))
 
 
 if __name__ == "__main__":
