@@ -11,7 +11,7 @@ What travels, and how:
   Ray pickles everything) when the actors start; every machine therefore needs the
   same leaderless installed (the same Python version too, see fingerprints below);
 - the visited table: a worker on another machine cannot map the coordinator's file, so
-  each level the coordinator puts the table's slots in Ray's object store once; the
+  each level the coordinator puts the table's shards in Ray's object store once; the
   workers of one machine read one copy there without copying it (Ray hands numpy
   arrays out of shared memory), and a machine fetches it once per level: 8 bytes a slot
   per machine per level (the README weighs it against the expansion);
@@ -42,8 +42,6 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from leaderless.checker.explorer import default_workers
 from leaderless.checker.parallel import LevelWorker, SearchStopped
@@ -177,8 +175,8 @@ class RayWorkers:
                 continue
             method, args = request
             if method == "expand":
-                # A top-level argument, so that Ray hands the worker the array itself.
-                table = table or self._ray.put(np.asarray(FingerprintTable.attach(args[0])))
+                # A top-level argument, so that Ray hands the worker the arrays themselves.
+                table = table or self._ray.put(FingerprintTable.attach(args[0]))
                 args = (table,)
             pending[actor.serve.remote(method, *args)] = index
         self._busy = set(pending.values())

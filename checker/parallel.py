@@ -68,14 +68,14 @@ class LevelWorker:
         self.states = states
         self.found: list[State] = []
         self._table_path: str | None = None
-        self._table: np.ndarray | None = None
+        self._table: tuple[np.ndarray, ...] | None = None
 
-    def expand(self, table: str | np.ndarray) -> tuple[np.ndarray, ...]:
+    def expand(self, table: str | tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
         """Expand the share against the visited table: the path of the coordinator's
-        file (mapped once per file), or its slots themselves (shipped to a machine that
+        file (mapped once per file), or its shards themselves (shipped to a machine that
         cannot map the file); return the new states' fingerprints, parent positions and
         successor indices (their order keys), and each parent's number of successors."""
-        if isinstance(table, np.ndarray):
+        if isinstance(table, tuple):
             self._table, self._table_path = table, None
         elif table != self._table_path:
             self._table, self._table_path = FingerprintTable.attach(table), table

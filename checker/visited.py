@@ -1,10 +1,17 @@
 """The explorer's compact memory: a fingerprint table, and parents kept per BFS level.
 
 `FingerprintTable` is the visited set: an open-addressing hash table of 64-bit words
-in one numpy array (8 bytes a slot, kept between a third and three quarters full), so
-a visited state costs 11 to 21 bytes instead of a Python int in a dict (about 100).
-It is probed and filled a batch at a time with vectorised numpy, and it can live in a
-file mapped by several processes, which then probe it without copying it.
+(linear probing), 8 bytes a slot instead of a Python int in a dict (about 100 bytes).
+It is split by the top bits of the scattered fingerprint into 64 shards, each its own
+power-of-two array kept between three eighths and three quarters full and grown on its
+own, so that a growth holds at most one shard twice (the old array and the new one),
+never the whole table. Probing is a compiled loop (numba) over a batch. The shards can
+live in files mapped by several processes, which then probe them without copying them.
+
+What it costs: 8 / (3/4) to 8 / (3/8), i.e. 10.7 to 21.3 bytes a state, and while a
+shard grows, half a shard more (under 1% of the table). A billion states fill shards of
+2^25 slots: 16 GiB (17.2 bytes a state), 16.1 GiB at the peak of the growth into them
+(one grown a single array would have needed 24 GiB at that moment).
 
 `ParentLevels` keeps, per BFS level, each state's fingerprint and its parent's, sorted
 by fingerprint. Levels move to files on disk once they outgrow a small memory budget
@@ -21,171 +28,228 @@ import os
 import pickle
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 
 # A slot holding 0 is empty. Fingerprints have at most 63 bits, so a stored word is the
 # fingerprint with the top bit set: never 0, even for the fingerprint 0.
 _PRESENT = np.uint64(1 << 63)
 _SCATTER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: any fingerprint bits spread
-_MAX_LOAD = 0.75
-_MIN_BITS = 10
-_STRAGGLERS = 32  # words still probing below which a batch is finished word by word
-_REHASH = 1 << 16  # old slots moved at a time when the table grows
+_SHARD_BITS = 6  # 64 shards: the top 6 bits of a scattered word choose its shard
+_SHARDS = 1 << _SHARD_BITS
+_TO_SHARD = np.uint64(64 - _SHARD_BITS)
+_PAST_SHARD = np.uint64(_SHARD_BITS)
+_MIN_BITS = 10  # the least table: 1024 slots, 16 a shard
 
 
 def _words(fingerprints: np.ndarray) -> np.ndarray:
     return np.asarray(fingerprints, dtype=np.uint64) | _PRESENT
 
 
-class FingerprintTable:
-    """A set of fingerprints (ints below 2^63), added to and asked a batch at a time.
-
-    `directory`: keep the slots in a file there (mapped into memory), so that other
-    processes can map the same table (`attach`) and probe it while this one does not
-    change it; without it the slots are private memory.
-    """
-
-    def __init__(self, directory: str | None = None, bits: int = _MIN_BITS) -> None:
-        self._directory = directory
-        self._generation = 0
-        self.count = 0
-        self._slots, self.path = self._allocate(bits)
-
-    @property
-    def capacity(self) -> int:
-        return len(self._slots)
-
-    @property
-    def nbytes(self) -> int:
-        return self._slots.nbytes
-
-    def _allocate(self, bits: int) -> tuple[np.ndarray, str | None]:
-        if self._directory is None:
-            return np.zeros(1 << bits, dtype=np.uint64), None
-        self._generation += 1
-        path = os.path.join(self._directory, f"visited-{self._generation}.u64")
-        slots = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint64, shape=(1 << bits,))
-        return slots, path
-
-    def share(self, directory: str) -> None:
-        """Move the slots into a file in `directory`, for `attach` in other processes."""
-        old = self._slots
-        self._directory = directory
-        self._slots, self.path = self._allocate(int(len(old)).bit_length() - 1)
-        self._slots[:] = old
-
-    @staticmethod
-    def attach(path: str) -> np.ndarray:
-        """Another process's table, read-only, for `contains`."""
-        return np.load(path, mmap_mode="r")
-
-    def close(self) -> None:
-        if self.path is not None:
-            del self._slots
-            Path(self.path).unlink(missing_ok=True)
-            self.path = None
-
-    def add(self, fingerprints: np.ndarray, distinct: bool = False) -> np.ndarray:
-        """Add a batch; return, ascending, the indices in the batch of the fingerprints
-        that were not in the table, each at its first occurrence in the batch.
-        `distinct`: the caller knows that no fingerprint is twice in the batch."""
-        words = _words(fingerprints)
-        if distinct:
-            unique, first = words, None
-        else:
-            unique, first = np.unique(words, return_index=True)
-        if self.count + len(unique) > _MAX_LOAD * self.capacity:
-            self._grow(self.count + len(unique))
-        added = _insert(self._slots, unique)
-        self.count += int(np.count_nonzero(added))
-        return np.flatnonzero(added) if first is None else np.sort(first[added])
-
-    def contains(self, fingerprints: np.ndarray) -> np.ndarray:
-        """A boolean per fingerprint of the batch: whether it is in the table."""
-        return contains(self._slots, fingerprints)
-
-    def _grow(self, needed: int) -> None:
-        # The least power of two above needed / _MAX_LOAD: at least 3/8 full after growing.
-        bits = max(_MIN_BITS, int(needed / _MAX_LOAD).bit_length())
-        old, old_path = self._slots, self.path
-        self._slots, self.path = self._allocate(bits)
-        # A slice of the old slots at a time: probing them all at once would take several
-        # words of memory per fingerprint for the while.
-        for start in range(0, len(old), _REHASH):
-            part = old[start : start + _REHASH]
-            _insert(self._slots, part[part != 0])
-        del old
-        if old_path is not None:
-            Path(old_path).unlink(missing_ok=True)
+def _shard(word: np.uint64) -> int:
+    return ((int(word) * int(_SCATTER)) & 0xFFFF_FFFF_FFFF_FFFF) >> int(_TO_SHARD)
 
 
-def _home(slots: np.ndarray, words: np.ndarray) -> np.ndarray:
-    shift = np.uint64(64 - (len(slots).bit_length() - 1))
-    return ((words * _SCATTER) >> shift).astype(np.int64)
+def _shifts(shards: Sequence[np.ndarray]) -> np.ndarray:
+    """Per shard, the right shift that leaves a home slot's bits (64 - log2 of its size)."""
+    return np.array([64 - (len(s).bit_length() - 1) for s in shards], dtype=np.uint64)
 
 
-def _insert(slots: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Linear probing for a batch of distinct words at once: each round, every word
-    still probing looks at its slot; it is found, or it claims an empty slot (when two
-    claim the same slot, one write wins and the other moves on), or it moves on. A word
-    present lies past an unbroken run of full slots from its home (nothing is ever
-    removed), so reaching an empty slot proves it absent. The few words left after
-    some rounds (the long probe runs) are finished one by one, which costs less than
-    more rounds over a whole batch."""
-    added = np.zeros(len(words), dtype=bool)
-    index = _home(slots, words)
-    pending = np.arange(len(words))
-    mask = len(slots) - 1
-    while pending.size > _STRAGGLERS:
-        held = slots[index[pending]]
-        empty = held == 0
-        claimants = pending[empty]
-        slots[index[claimants]] = words[claimants]
-        won = slots[index[claimants]] == words[claimants]
-        added[claimants[won]] = True
-        moving = np.concatenate((pending[~empty & (held != words[pending])], claimants[~won]))
-        index[moving] = (index[moving] + 1) & mask
-        pending = moving
-    for one in pending.tolist():
-        word, at = words[one], int(index[one])
+@numba.njit(cache=True, inline="always")
+def _home(word: np.uint64, shifts: np.ndarray) -> tuple[np.int64, np.int64]:
+    """A word's shard (the scattered word's top bits) and home slot in it (the next ones)."""
+    scattered = word * _SCATTER
+    shard = np.int64(scattered >> _TO_SHARD)
+    return shard, np.int64((scattered << _PAST_SHARD) >> shifts[shard])
+
+
+@numba.njit(cache=True)
+def _insert(
+    shards: tuple[np.ndarray, ...],
+    shifts: np.ndarray,
+    counts: np.ndarray,
+    limits: np.ndarray,
+    words: np.ndarray,
+    added: np.ndarray,
+    start: int,
+) -> int:
+    """Add words[start:] in order, marking in `added` those not present before (a word
+    twice in the batch is added at its first occurrence). A word present lies past an
+    unbroken run of full slots from its home (nothing is ever removed), so reaching an
+    empty slot proves it absent. Stop at a word that would fill its shard past its
+    limit; return its index (for the shard to grow), or len(words) once all are in."""
+    for i in range(start, len(words)):
+        word = words[i]
+        shard, at = _home(word, shifts)
+        slots = shards[shard]
+        mask = len(slots) - 1
         while True:
             held = slots[at]
             if held == word:
                 break
             if held == 0:
+                if counts[shard] >= limits[shard]:
+                    return i
                 slots[at] = word
-                added[one] = True
+                counts[shard] += 1
+                added[i] = True
                 break
             at = (at + 1) & mask
-    return added
+    return len(words)
 
 
-def contains(slots: np.ndarray, fingerprints: np.ndarray) -> np.ndarray:
-    """Membership of a batch in a table's slots (a private array or an attached file)."""
-    words = _words(fingerprints)
-    found = np.zeros(len(words), dtype=bool)
-    index = _home(slots, words)
-    pending = np.arange(len(words))
-    mask = len(slots) - 1
-    while pending.size > _STRAGGLERS:
-        held = slots[index[pending]]
-        hit = held == words[pending]
-        found[pending[hit]] = True
-        pending = pending[~hit & (held != 0)]
-        index[pending] = (index[pending] + 1) & mask
-    for one in pending.tolist():
-        word, at = words[one], int(index[one])
+@numba.njit(cache=True)
+def _probe(shards: tuple[np.ndarray, ...], shifts: np.ndarray, words: np.ndarray) -> np.ndarray:
+    found = np.zeros(len(words), dtype=np.bool_)
+    for i in range(len(words)):
+        word = words[i]
+        shard, at = _home(word, shifts)
+        slots = shards[shard]
+        mask = len(slots) - 1
         while True:
             held = slots[at]
             if held == word or held == 0:
-                found[one] = held == word
+                found[i] = held == word
                 break
             at = (at + 1) & mask
     return found
+
+
+@numba.njit(cache=True)
+def _rehash(old: np.ndarray, new: np.ndarray, shift: np.uint64) -> None:
+    """Move a shard's words into its grown array (`shift`: its home slots' shift); they
+    are distinct, so each goes into the first empty slot from its home."""
+    mask = len(new) - 1
+    for word in old:
+        if word == 0:
+            continue
+        at = np.int64(((word * _SCATTER) << _PAST_SHARD) >> shift)
+        while new[at] != 0:
+            at = (at + 1) & mask
+        new[at] = word
+
+
+class FingerprintTable:
+    """A set of fingerprints (ints below 2^63), added to and asked a batch at a time.
+
+    `directory`: keep the shards in files there (mapped into memory), so that other
+    processes can map the same table (`attach`) and probe it while this one does not
+    change it; without it the shards are private memory. `bits`: the least table holds
+    2^bits slots.
+    """
+
+    def __init__(self, directory: str | None = None, bits: int = _MIN_BITS) -> None:
+        self._directory = directory
+        self._files = 0  # files made so far, for their names
+        self.path: str | None = None
+        self._paths: list[str | None] = [None] * _SHARDS
+        shard_bits = max(bits - _SHARD_BITS, 2)
+        self._shards = tuple(self._allocate(index, shard_bits) for index in range(_SHARDS))
+        self._shifts = _shifts(self._shards)
+        self._counts = np.zeros(_SHARDS, dtype=np.int64)
+        self._limits = np.array([_limit(len(s)) for s in self._shards], dtype=np.int64)
+        self.count = 0
+        self._write_index()
+
+    @property
+    def capacity(self) -> int:
+        return sum(len(s) for s in self._shards)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(s.nbytes for s in self._shards)
+
+    def _allocate(self, index: int, bits: int) -> np.ndarray:
+        if self._directory is None:
+            return np.zeros(1 << bits, dtype=np.uint64)
+        self._files += 1
+        path = os.path.join(self._directory, f"visited-{self._files}.npy")
+        self._paths[index] = path
+        return np.lib.format.open_memmap(path, mode="w+", dtype=np.uint64, shape=(1 << bits,))
+
+    def _write_index(self) -> None:
+        """In a directory, a file naming the shards' files in order: the table's `path`,
+        a new one each time a shard moves to a new file."""
+        if self._directory is None:
+            return
+        old = self.path
+        self._files += 1
+        self.path = os.path.join(self._directory, f"visited-{self._files}.index")
+        Path(self.path).write_text("".join(f"{os.path.basename(str(p))}\n" for p in self._paths))
+        if old is not None:
+            Path(old).unlink(missing_ok=True)
+
+    def share(self, directory: str) -> None:
+        """Move the shards into files in `directory`, for `attach` in other processes."""
+        self._directory = directory
+        shards = list(self._shards)
+        for index, old in enumerate(shards):
+            shards[index] = self._allocate(index, len(old).bit_length() - 1)
+            shards[index][:] = old
+        self._shards = tuple(shards)
+        self._write_index()
+
+    @staticmethod
+    def attach(path: str) -> tuple[np.ndarray, ...]:
+        """Another process's table (its `path`), read-only, for `contains`."""
+        directory = os.path.dirname(path)
+        names = Path(path).read_text().split()
+        return tuple(np.asarray(np.load(os.path.join(directory, n), mmap_mode="r")) for n in names)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._shards = ()
+            for path in [*self._paths, self.path]:
+                if path is not None:
+                    Path(path).unlink(missing_ok=True)
+            self.path = None
+
+    def add(self, fingerprints: np.ndarray, distinct: bool = False) -> np.ndarray:
+        """Add a batch; return, ascending, the indices in the batch of the fingerprints
+        that were not in the table, each at its first occurrence in the batch.
+        `distinct`: the caller knows that no fingerprint is twice in the batch (the
+        table needs not know: the words go in in order, a repeat finds the first)."""
+        words = _words(fingerprints)
+        added = np.zeros(len(words), dtype=bool)
+        at = 0
+        while True:
+            at = _insert(self._shards, self._shifts, self._counts, self._limits, words, added, at)
+            if at == len(words):
+                break
+            self._grow(_shard(words[at]))
+        self.count = int(self._counts.sum())
+        return np.flatnonzero(added)
+
+    def contains(self, fingerprints: np.ndarray) -> np.ndarray:
+        """A boolean per fingerprint of the batch: whether it is in the table."""
+        return _probe(self._shards, self._shifts, _words(fingerprints))
+
+    def _grow(self, index: int) -> None:
+        """Double one shard: only it is held twice for the while."""
+        old, old_path = self._shards[index], self._paths[index]
+        new = self._allocate(index, len(old).bit_length())
+        self._shifts[index] -= 1
+        _rehash(old, new, self._shifts[index])
+        self._shards = (*self._shards[:index], new, *self._shards[index + 1 :])
+        self._limits[index] = _limit(len(new))
+        del old
+        if old_path is not None:
+            Path(old_path).unlink(missing_ok=True)
+            self._write_index()
+
+
+def _limit(size: int) -> int:
+    return size * 3 // 4
+
+
+def contains(shards: Sequence[np.ndarray], fingerprints: np.ndarray) -> np.ndarray:
+    """Membership of a batch in a table's shards (its own, or `attach`ed from its files)."""
+    shards = tuple(shards)
+    return _probe(shards, _shifts(shards), _words(fingerprints))
 
 
 class ParentLevels:
