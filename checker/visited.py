@@ -11,7 +11,7 @@ live in files mapped by several processes, which then probe them without copying
 What it costs: 8 / (3/4) to 8 / (3/8), i.e. 10.7 to 21.3 bytes a state, and while a
 shard grows, half a shard more (under 1% of the table). A billion states fill shards of
 2^25 slots: 16 GiB (17.2 bytes a state), 16.1 GiB at the peak of the growth into them
-(one grown a single array would have needed 24 GiB at that moment).
+(a single array growing into 2^31 slots would have needed 24 GiB at that moment).
 
 `ParentLevels` keeps, per BFS level, each state's fingerprint and its parent's, sorted
 by fingerprint. Levels move to files on disk once they outgrow a small memory budget
@@ -186,10 +186,14 @@ class FingerprintTable:
     def share(self, directory: str) -> None:
         """Move the shards into files in `directory`, for `attach` in other processes."""
         self._directory = directory
-        shards = list(self._shards)
+        # A shard at a time: the list lets each old array go once copied.
+        shards, self._shards = list(self._shards), ()
         for index, old in enumerate(shards):
+            old_path = self._paths[index]
             shards[index] = self._allocate(index, len(old).bit_length() - 1)
             shards[index][:] = old
+            if old_path is not None:
+                Path(old_path).unlink(missing_ok=True)
         self._shards = tuple(shards)
         self._write_index()
 
@@ -236,7 +240,6 @@ class FingerprintTable:
         _rehash(old, new, self._shifts[index])
         self._shards = (*self._shards[:index], new, *self._shards[index + 1 :])
         self._limits[index] = _limit(len(new))
-        del old
         if old_path is not None:
             Path(old_path).unlink(missing_ok=True)
             self._write_index()
