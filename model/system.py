@@ -61,8 +61,8 @@ class ReplicationModel:
         symmetry classes or exact states, or None where it does not cover the
         configuration; made once each."""
         if symmetry not in self._compiled:
-            # Imported here: numba takes a good part of a second to import, which a
-            # search that never needs the kernel should not pay.
+            # Imported here: the model itself needs no numba; only a search that
+            # uses the kernel loads it.
             from leaderless.model.kernel import compiled_model
 
             key = self.canonical_key if symmetry else None
