@@ -413,18 +413,28 @@ class Search:
         self.found_for_next_level = 0  # the level is being expanded: nothing found yet
         self.frontier_left = len(frontier)
         try:
-            states = frontier.drain()
-            while packed := list(itertools.islice(states, _PACK)):
-                if not rows:
-                    self.agree(compiled, packed[0])
-                rows.extend(compiled.pack(packed))
-                self.look()
+            self.pack_level(compiled, frontier, rows)
             while rows:
                 rows = self.expand_rows(compiled, rows)
                 if rows:
                     self.depth += 1
         finally:
             rows.close()
+
+    def pack_level(self, compiled: CompiledModel, frontier: Frontier, rows: RowFrontier) -> None:
+        """Pack the states of `frontier` into `rows`, each with its fingerprint (from
+        `level_fingerprints`, in the frontier's order), which from here on the rows
+        carry: `level_fingerprints` is let go."""
+        fingerprints, self.level_fingerprints = self.level_fingerprints, _NO_FINGERPRINTS
+        states = frontier.drain()
+        packed_so_far = 0
+        while packed := list(itertools.islice(states, _PACK)):
+            if not rows:
+                self.agree(compiled, packed[0])
+            ahead = packed_so_far + len(packed)
+            rows.extend(_records(compiled.pack(packed), fingerprints[packed_so_far:ahead]))
+            packed_so_far = ahead
+            self.look()
 
     def agree(self, compiled: CompiledModel, state: State) -> None:
         """Check on one state that `compiled` finds its successors in the model's order
@@ -441,24 +451,26 @@ class Search:
         As `expand_level` does with states: the parents go to `compiled.expand` a chunk
         at a time, of about `self.batch` transitions (at the mean number of successors
         so far), in order, and the table keeps the first occurrence of each new
-        fingerprint, so the same states are found in the same order.
+        fingerprint, so the same states are found in the same order. Each row comes
+        with its fingerprint (`_records`), so a chunk names its successors' parents, and
+        the new fingerprints go to `self.parents` a chunk at a time: what the level
+        holds in memory besides the table is a few chunks, whatever its size.
         """
         level = self.depth + 1
         next_level = RowFrontier()
-        kept_fps: list[np.ndarray] = []
-        kept_parents: list[np.ndarray] = []
         counted = self.transitions  # the transitions before the level
         taken = 0  # transitions taken in the level
         expanded = 0  # parents of the level expanded
         self.found_for_next_level = 0
         self.frontier_left = len(frontier)
+        self.parents.begin_level()
         try:
             while True:
                 fanout = max(self.transitions, 1) / max(self.level_start + expanded, 1)
-                parents = frontier.take(max(1, round(self.batch / fanout)))
-                if parents is None:
+                chunk = frontier.take(max(1, round(self.batch / fanout)))
+                if chunk is None:
                     break
-                rows, owners, fingerprints = compiled.expand(parents)
+                rows, owners, fingerprints = compiled.expand(np.ascontiguousarray(chunk["state"]))
                 fps = np.asarray(fingerprints, dtype=np.uint64) & np.uint64(_MASK)
                 new = self.table.add(fps)
                 new = new[: self.room(len(new), functools.partial(_taken, counted + taken, new))]
@@ -466,14 +478,13 @@ class Search:
                 if self.stop_after_keeping is None:
                     self.transitions = counted + taken
                 kept = fps[new]
-                kept_fps.append(kept)
-                kept_parents.append(self.level_fingerprints[expanded + owners[new]])
+                self.parents.add_chunk(kept, chunk["fingerprint"][owners[new]])
                 found = rows[new]
                 self.check_rows(compiled, found, kept, level)
-                next_level.extend(found)
+                next_level.extend(_records(found, kept))
                 self.states += len(kept)
                 self.found_for_next_level += len(kept)
-                expanded += len(parents)
+                expanded += len(chunk)
                 self.check_kept_limit()
                 self.frontier_left = len(frontier)
                 self.look()
@@ -481,11 +492,8 @@ class Search:
             next_level.close()  # the search ends here: the rows found are not needed
             raise
         finally:
-            if kept_fps:
-                fingerprints = np.concatenate(kept_fps)
-                self.parents.add_level(fingerprints, np.concatenate(kept_parents))
-                self.level_start = self.states - len(fingerprints)
-                self.level_fingerprints = fingerprints
+            self.parents.end_level()
+            self.level_start = self.states - self.found_for_next_level
         return next_level
 
     def check_rows(
@@ -506,6 +514,20 @@ class Search:
         for row, first in sorted(firsts.items()):
             self.record(first, level, int(fingerprints[row]))
         self.unreached &= ~int(np.bitwise_or.reduce(np.asarray(reached, dtype=np.int64)))
+
+
+_NO_FINGERPRINTS = np.zeros(0, dtype=np.uint64)
+
+
+def _records(rows: np.ndarray, fingerprints: np.ndarray) -> np.ndarray:
+    """Packed states (k, width) and their fingerprints as k records (`fingerprint`,
+    `state`), which a `RowFrontier` keeps, and spills, together and in order."""
+    records = np.empty(
+        len(rows), dtype=[("fingerprint", np.uint64), ("state", rows.dtype, (rows.shape[1],))]
+    )
+    records["fingerprint"] = fingerprints
+    records["state"] = rows
+    return records
 
 
 def _taken(before: int, new: np.ndarray, cut: int) -> int:

@@ -258,48 +258,132 @@ def contains(shards: Sequence[np.ndarray], fingerprints: np.ndarray) -> np.ndarr
 class ParentLevels:
     """Each visited state's parent fingerprint, level by level, for rebuilding traces.
 
-    A level is kept as two arrays sorted by fingerprint (state, parent); once the levels
-    in memory exceed `budget` bytes, the older ones go to files in a temporary
-    directory, mapped back only when a trace is rebuilt. Reads like the dict of
-    fingerprint -> parent fingerprint (None for an initial state) that
-    `rebuild_trace` takes.
+    Reads like the dict of fingerprint -> parent fingerprint (None for an initial state)
+    that `rebuild_trace` takes. A level comes whole (`add_level`) or as it is found, in
+    chunks (`begin_level`, `add_chunk`, `end_level`). Levels held in memory are two
+    arrays (state, parent) sorted by fingerprint; once memory exceeds `budget` bytes,
+    levels go to files in a temporary directory, the oldest first, and last the chunks
+    of the level being found, which from then on are appended to its files in the order
+    they come: so memory stays within `budget` and a chunk, whatever a level's size.
+
+    A level moved to disk whole stays sorted and is looked up by bisection. A level
+    that went to disk as it was found is in BFS order, and a lookup scans its states
+    file a few MiB at a time (memory: that buffer; time: reading 8 bytes a state of
+    the level, about a second per 100 M states from the page cache, a few from disk).
+    A trace looks up one state a level, starting where `start_at` says, so rebuilding
+    one reads each spilled level about once: seconds even for a billion states.
     """
 
     def __init__(self, budget: int = 8 * 2**20) -> None:
         self._budget = budget
-        self._levels: list[tuple[np.ndarray, np.ndarray]] = []
-        self._in_memory = 0
+        self._levels: list[_Level] = []
+        self._in_memory = 0  # bytes, the open level's chunks included
+        self._count = 0
         self._directory: tempfile.TemporaryDirectory[str] | None = None
-        self._spilled = 0  # levels before this one are on disk
+        self._spilled = 0  # levels before this one are on disk (or empty)
         self._hint = 0
+        # The level being found (between begin_level and end_level): its chunks in
+        # memory, and its files once it went to disk.
+        self._open = False
+        self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self._open_paths: tuple[str, str] | None = None
+        self._open_size = 0
 
     def __len__(self) -> int:
-        return sum(len(states) for states, _ in self._levels)
+        return self._count
 
     @property
     def nbytes(self) -> int:
         return self._in_memory
 
     def add_level(self, states: np.ndarray, parents: np.ndarray) -> None:
-        """A level's fingerprints and their parents' (anything for level 0)."""
-        order = np.argsort(states, kind="stable")
-        level = (np.ascontiguousarray(states[order]), np.ascontiguousarray(parents[order]))
-        self._levels.append(level)
-        self._in_memory += level[0].nbytes + level[1].nbytes
-        while self._in_memory > self._budget and self._spilled < len(self._levels):
-            self._spill(self._spilled)
-            self._spilled += 1
+        """A whole level: its fingerprints and their parents' (anything for level 0)."""
+        if self._open:
+            raise RuntimeError("a level is being added in chunks")
+        self._count += len(states)
+        self._add_sorted(states, parents)
 
-    def _spill(self, index: int) -> None:
+    def begin_level(self) -> None:
+        """Start a level given in chunks (`add_chunk`), closed by `end_level`."""
+        if self._open:
+            raise RuntimeError("a level is being added in chunks")
+        self._open = True
+
+    def add_chunk(self, states: np.ndarray, parents: np.ndarray) -> None:
+        """The next fingerprints of the level being found, in BFS order, and their
+        parents'. The arrays are kept as they are, not copied."""
+        if not self._open:
+            raise RuntimeError("no level was begun")
+        if not len(states):
+            return
+        states = np.asarray(states, dtype=np.uint64)
+        parents = np.asarray(parents, dtype=np.uint64)
+        self._chunks.append((states, parents))
+        self._in_memory += states.nbytes + parents.nbytes
+        self._count += len(states)
+        self._open_size += len(states)
+        self._fit()
+
+    def end_level(self) -> None:
+        """Close the level begun: it is the next level, even if no chunk came."""
+        if not self._open:
+            raise RuntimeError("no level was begun")
+        chunks, self._chunks = self._chunks, []
+        self._in_memory -= sum(s.nbytes + p.nbytes for s, p in chunks)
+        self._open = False
+        if self._open_paths is None:
+            states = np.concatenate([s for s, _ in chunks]) if chunks else _NONE
+            parents = np.concatenate([p for _, p in chunks]) if chunks else _NONE
+            del chunks
+            self._add_sorted(states, parents)
+        else:
+            self._append_to_files(self._open_paths, chunks)
+            self._levels.append(_Level.on_disk(self._open_paths, self._open_size, False))
+            self._spilled = len(self._levels)  # every level before went to disk first
+        self._open_paths, self._open_size = None, 0
+
+    def _add_sorted(self, states: np.ndarray, parents: np.ndarray) -> None:
+        order = np.argsort(states, kind="stable")
+        level = _Level.in_memory(states[order], parents[order])
+        self._levels.append(level)
+        self._in_memory += level.nbytes
+        self._fit()
+
+    def _fit(self) -> None:
+        """Move to disk what exceeds the budget: whole levels, the oldest first, then
+        the chunks of the level being found."""
+        while self._in_memory > self._budget:
+            if self._spilled < len(self._levels):
+                level = self._levels[self._spilled]
+                if level.size:
+                    self._in_memory -= level.nbytes
+                    level.move_to(self._paths(self._spilled))
+                self._spilled += 1
+            elif self._chunks:
+                if self._open_paths is None:
+                    self._open_paths = self._paths(len(self._levels))
+                chunks, self._chunks = self._chunks, []
+                self._append_to_files(self._open_paths, chunks)
+                self._in_memory -= sum(s.nbytes + p.nbytes for s, p in chunks)
+            else:
+                break
+
+    def _paths(self, index: int) -> tuple[str, str]:
         if self._directory is None:
             self._directory = tempfile.TemporaryDirectory(prefix="leaderless-parents-")
-        saved = []
-        for name, array in zip(("states", "parents"), self._levels[index]):
-            path = os.path.join(self._directory.name, f"{index}-{name}.npy")
-            np.save(path, array)
-            self._in_memory -= array.nbytes
-            saved.append(np.load(path, mmap_mode="r"))
-        self._levels[index] = (saved[0], saved[1])
+        return (
+            os.path.join(self._directory.name, f"{index}-states.u64"),
+            os.path.join(self._directory.name, f"{index}-parents.u64"),
+        )
+
+    @staticmethod
+    def _append_to_files(
+        paths: tuple[str, str], chunks: list[tuple[np.ndarray, np.ndarray]]
+    ) -> None:
+        for column, path in enumerate(paths):
+            with open(path, "ab") as file:
+                for chunk in chunks:
+                    chunk[column].tofile(file)
 
     def _search_order(self) -> Iterator[int]:
         # A trace walks down one level a step: look in the level below the last hit first.
@@ -307,12 +391,13 @@ class ParentLevels:
         yield from range(len(self._levels) - 1, self._hint, -1)
 
     def __getitem__(self, fingerprint: int) -> int | None:
-        for level in self._search_order():
-            states, parents = self._levels[level]
-            at = int(np.searchsorted(states, np.uint64(fingerprint)))
-            if at < len(states) and int(states[at]) == fingerprint:
-                self._hint = max(level - 1, 0)
-                return None if level == 0 else int(parents[at])
+        """The parent of a state of a closed level (KeyError if none has it)."""
+        for index in self._search_order():
+            level = self._levels[index]
+            at = level.find(fingerprint)
+            if at is not None:
+                self._hint = max(index - 1, 0)
+                return None if index == 0 else level.parent(at)
         raise KeyError(fingerprint)
 
     def start_at(self, level: int) -> None:
@@ -321,9 +406,86 @@ class ParentLevels:
 
     def close(self) -> None:
         self._levels.clear()
+        self._chunks.clear()
+        self._in_memory = self._count = self._spilled = self._open_size = 0
+        self._open, self._open_paths = False, None
         if self._directory is not None:
             self._directory.cleanup()
             self._directory = None
+
+
+_NONE = np.zeros(0, dtype=np.uint64)
+_SCAN = 2**19  # fingerprints read at a time when a level on disk is scanned (4 MiB)
+
+
+class _Level:
+    """One level of `ParentLevels`: its states' fingerprints and their parents', as
+    arrays in memory (sorted by fingerprint) or files of raw uint64 words on disk
+    (sorted, or in BFS order)."""
+
+    def __init__(
+        self,
+        arrays: tuple[np.ndarray, np.ndarray] | None,
+        paths: tuple[str, str] | None,
+        size: int,
+        ordered: bool,
+    ) -> None:
+        self.arrays = arrays
+        self.paths = paths
+        self.size = size
+        self.ordered = ordered  # sorted by fingerprint
+
+    @classmethod
+    def in_memory(cls, states: np.ndarray, parents: np.ndarray) -> _Level:
+        return cls((states, parents), None, len(states), True)
+
+    @classmethod
+    def on_disk(cls, paths: tuple[str, str], size: int, ordered: bool) -> _Level:
+        return cls(None, paths, size, ordered)
+
+    @property
+    def nbytes(self) -> int:
+        return 0 if self.arrays is None else self.arrays[0].nbytes + self.arrays[1].nbytes
+
+    def move_to(self, paths: tuple[str, str]) -> None:
+        assert self.arrays is not None
+        for array, path in zip(self.arrays, paths):
+            array.tofile(path)
+        self.arrays, self.paths = None, paths
+
+    def find(self, fingerprint: int) -> int | None:
+        """The index of `fingerprint` among the level's states, or None."""
+        if not self.size:
+            return None
+        wanted = np.uint64(fingerprint)
+        if not self.ordered:
+            return self._scan(wanted)
+        states = self.arrays[0] if self.arrays is not None else self._mapped(0)
+        at = int(np.searchsorted(states, wanted))
+        return at if at < len(states) and states[at] == wanted else None
+
+    def _scan(self, wanted: np.uint64) -> int | None:
+        assert self.paths is not None
+        buffer = np.empty(min(_SCAN, self.size), dtype=np.uint64)
+        done = 0
+        with open(self.paths[0], "rb") as file:
+            while read := file.readinto(buffer.data) // buffer.itemsize:
+                hits = np.flatnonzero(buffer[:read] == wanted)
+                if len(hits):
+                    return done + int(hits[0])
+                done += read
+        return None
+
+    def _mapped(self, column: int) -> np.ndarray:
+        # A bisection touches a few pages of the file, read through a mapping.
+        assert self.paths is not None
+        return np.memmap(self.paths[column], dtype=np.uint64, mode="r", shape=(self.size,))
+
+    def parent(self, at: int) -> int:
+        if self.arrays is not None:
+            return int(self.arrays[1][at])
+        assert self.paths is not None
+        return int(np.fromfile(self.paths[1], dtype=np.uint64, count=1, offset=at * 8)[0])
 
 
 class Frontier:
