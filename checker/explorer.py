@@ -22,9 +22,14 @@ Memory: the visited set keeps a 60-bit fingerprint per state in a compact table 
 fingerprint of its parent per level, on disk once it outgrows a small budget (as TLC
 and Stateright keep fingerprints, not states); traces are rebuilt by replaying steps
 from an initial state (`leaderless.checker.visited`). With rows, no state is a Python
-object: a level's rows stay in memory up to a few MiB and go to disk past that. Two
-distinct states with the same fingerprint would hide one of them; `Exploration.collision_probability` bounds
-that chance (k states, 2^60 values: about k^2 / 2^61).
+object, and no level is held whole: its rows, each with its fingerprint, stay in memory
+up to a few MiB and go to disk past that, and the parents of the states it finds go to
+disk a chunk at a time. So a billion states cost the table (10.7 to 21.3 bytes a state,
+16.1 GiB at its peak) and buffers of a few MiB in memory, within 24 GiB; on disk, 16
+bytes a state of parents and the rows of two levels (`leaderless.checker.visited`).
+Two distinct states with the same fingerprint would hide one of them;
+`Exploration.collision_probability` bounds that chance (k states, 2^60 values: about
+k^2 / 2^61).
 """
 
 from __future__ import annotations
@@ -188,8 +193,9 @@ class Search:
     parents per level, counts, the properties still asked about, and the limits.
 
     Positions: the states are numbered in BFS order from 0 (`states` so far); a level
-    is the range of positions `level_start` .. `states`, and `level_fingerprints` holds
-    its fingerprints in that order.
+    is the range of positions `level_start` .. `states`. Until the search goes on with
+    rows, `level_fingerprints` holds the level's fingerprints in that order; from then
+    on each row carries its own, and it is empty.
     """
 
     def __init__(

@@ -13,13 +13,22 @@ shard grows, half a shard more (under 1% of the table). A billion states fill sh
 2^25 slots: 16 GiB (17.2 bytes a state), 16.1 GiB at the peak of the growth into them
 (a single array growing into 2^31 slots would have needed 24 GiB at that moment).
 
-`ParentLevels` keeps, per BFS level, each state's fingerprint and its parent's, sorted
-by fingerprint. Levels move to files on disk once they outgrow a small memory budget
-(as TLC keeps its trace file on disk); they are read back only to rebuild a trace.
+`ParentLevels` keeps, per BFS level, each state's fingerprint and its parent's: 16
+bytes a state, in memory up to a budget of a few MiB, past it on disk (as TLC keeps its
+trace file on disk), read back only to rebuild a trace. A level may come a chunk at a
+time as it is found, so that no level is ever held whole.
 
 `Frontier` holds a level's states, past a budget pickled to disk in chunks;
 `RowFrontier` holds a level's packed states (rows of a numpy array, for a compiled
 model), past a byte budget saved to disk in chunks, with no Python object per state.
+
+A billion states, searched with a compiled model (`Search.expand_rows`): in memory, the
+table (10.7 to 21.3 bytes a state, 16.1 GiB at its peak) and buffers of a few MiB
+whatever a level's size (the parents' budget, the rows' budget and the chunk being
+expanded), so 24 GiB is enough; on disk, the parents (16 GB) and the rows of the level
+being expanded and the next one (a row's bytes and 8 for its fingerprint a state: the
+replication kernel's 47 to 60 int16 fields make some 100 to 130 bytes, about 25 GB for
+two levels of 100 M states), each file deleted once read.
 """
 
 from __future__ import annotations
@@ -264,17 +273,19 @@ class ParentLevels:
     arrays (state, parent) sorted by fingerprint; once memory exceeds `budget` bytes,
     levels go to files in a temporary directory, the oldest first, and last the chunks
     of the level being found, which from then on are appended to its files in the order
-    they come: so memory stays within `budget` and a chunk, whatever a level's size.
+    they come: so memory stays within `budget` whatever a level's size (but for the
+    moment a level that fits in it is sorted: about twice the budget).
 
     A level moved to disk whole stays sorted and is looked up by bisection. A level
     that went to disk as it was found is in BFS order, and a lookup scans its states
-    file a few MiB at a time (memory: that buffer; time: reading 8 bytes a state of
-    the level, about a second per 100 M states from the page cache, a few from disk).
+    file 4 MiB at a time (memory: that buffer; time: reading 8 bytes a state of the
+    level, 0.03 s for 50 M states from the page cache here, else the disk's speed).
     A trace looks up one state a level, starting where `start_at` says, so rebuilding
-    one reads each spilled level about once: seconds even for a billion states.
+    one reads each spilled level about once: 8 GB for a billion states, some seconds
+    at a disk's speed.
     """
 
-    def __init__(self, budget: int = 8 * 2**20) -> None:
+    def __init__(self, budget: int = 4 * 2**20) -> None:
         self._budget = budget
         self._levels: list[_Level] = []
         self._in_memory = 0  # bytes, the open level's chunks included
@@ -558,7 +569,8 @@ class Frontier:
 
 
 class RowFrontier:
-    """A BFS level's packed states (rows of 2-D numpy arrays) in order: the first
+    """A BFS level's packed states (rows of 2-D numpy arrays, or records of a 1-D
+    structured array, such as a state with its fingerprint) in order: the first
     `budget` bytes in memory, the rest saved to files of about `chunk` bytes (np.save),
     so that a level of any size costs at most `budget` + `chunk` bytes of memory.
     It is filled (`extend`), then emptied in order (`take`), each file deleted once
