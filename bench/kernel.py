@@ -73,6 +73,7 @@ HEADERS = [
     "config",
     "symmetry",
     "states",
+    "transitions",
     "python s",
     "python states/s",
     "compiled s",
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument(
         "--limit", type=float, default=0.0, help="seconds per search at most (0: none)"
     )
+    parser.add_argument("--format", default="simple", help="tabulate's table format (github)")
     args = parser.parse_args()
     rows = []
     for name, options, symmetry in CONFIGS:
@@ -100,6 +102,7 @@ def main() -> None:
                 name,
                 "on" if symmetry else "off",
                 f"{compiled['states']:,}",
+                f"{compiled['transitions']:,}",
                 f"{python['seconds']:.2f}" + ("" if python["complete"] else " (cut)"),
                 f"{python['states'] / python['seconds']:,.0f}",
                 f"{compiled['seconds']:.2f}",
@@ -114,7 +117,7 @@ def main() -> None:
             tabulate([rows[-1]], headers=HEADERS, disable_numparse=True).splitlines()[-1],
             file=sys.stderr,
         )
-    print(tabulate(rows, headers=HEADERS, disable_numparse=True))
+    print(tabulate(rows, headers=HEADERS, disable_numparse=True, tablefmt=args.format))
     print("\none worker, CPU seconds of the exploring process; bytes/state: peak RSS growth")
 
 
