@@ -209,3 +209,19 @@ def test_a_limit_cuts_a_compiled_search_on_disk_at_the_same_state(limit, monkeyp
     rows = PythonRows(model)
     found = explore(model, symmetry=False, compiled=rows, compiled_from=1, max_states=limit)
     assert outcome(found) == python
+
+
+def test_once_on_rows_the_search_holds_no_level_of_fingerprints(monkeypatch):
+    held = []
+    expand_rows = explorer.Search.expand_rows
+
+    def expand_noting(search, compiled, frontier):
+        held.append(len(search.level_fingerprints))
+        return expand_rows(search, compiled, frontier)
+
+    monkeypatch.setattr(explorer.Search, "expand_rows", expand_noting)
+    config = CONFIGS[5]
+    model = ReplicationModel(Config(**config))
+    found = explore(model, symmetry=False, compiled=PythonRows(model), compiled_from=60)
+    assert outcome(found) == outcome(explore(ReplicationModel(Config(**config)), symmetry=False))
+    assert len(held) > 3 and set(held) == {0}  # each row carries its own instead
