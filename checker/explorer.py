@@ -36,12 +36,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import functools
 import gc
 import itertools
 import os
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -598,6 +600,11 @@ def explore(
         stopped_by = INTERRUPTED
     except MemoryError:
         stopped_by = "out of memory (lower --max-memory to stop sooner)"
+    except OSError as failed:
+        # Parents and large levels go to files (in TMPDIR): a full disk is a limit too.
+        if failed.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        stopped_by = f"out of disk space for the search's files in {tempfile.gettempdir()}"
     finally:
         search.table.close()
         if collecting:

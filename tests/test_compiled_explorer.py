@@ -10,6 +10,7 @@ it, whatever the chunks of parents and wherever the rows wait.
 
 from __future__ import annotations
 
+import errno
 import time
 
 import numpy as np
@@ -165,6 +166,23 @@ def test_levels_of_rows_on_disk_find_the_same(monkeypatch):
         config, max_states=2000
     )
     assert SpillingRows.went_to_disk
+
+
+class FullDisk(SpillingRows):
+    """A row frontier whose disk is full."""
+
+    def _write(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_stops_the_search_as_inconclusive(monkeypatch):
+    monkeypatch.setattr(explorer, "RowFrontier", FullDisk)
+    model = _model(CONFIGS[5])
+    result = explore(model, symmetry=False, compiled=PythonRows(model), compiled_from=1)
+    assert not result.complete
+    assert result.stopped_by is not None and result.stopped_by.startswith("out of disk space")
+    assert {v.status for v in result.verdicts} <= {"inconclusive", "violated", "n/a"}
+    assert "inconclusive" in {v.status for v in result.verdicts}
 
 
 def test_a_row_frontier_past_its_budget_goes_to_disk_and_comes_back_in_order():
