@@ -108,10 +108,12 @@ def main() -> None:
         )
         print(rows[-1], file=sys.stderr, flush=True)
     headers = ["target", "options", "classes", "complete", "wall s", "CPU s", "violated (length)"]
+    kernel_runs = args.kernel == "auto" and args.reduction == "off"
+    processes = "one process (the kernel)" if kernel_runs else f"{args.workers} workers"
     print(tabulate(rows, headers=headers, disable_numparse=True))
     print(
-        f"\n{args.workers} workers, symmetry, reduction {args.reduction}, kernel "
-        f"{args.kernel}, {args.limit:g} s limit per target, on {os.cpu_count()} cores"
+        f"\n{processes}, symmetry, reduction {args.reduction}, kernel {args.kernel}, "
+        f"{args.limit:g} s limit per target, on {os.cpu_count()} cores"
     )
 
 
