@@ -12,6 +12,7 @@ pinned configuration it covers.
 
 from __future__ import annotations
 
+import json
 from collections import deque
 
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import test_model_pins
+from leaderless.checker import cli
 from leaderless.checker.explorer import explore
 from leaderless.model import Config, ReplicationModel
 from leaderless.model.properties import CATALOGUE, STATE, Property
@@ -89,17 +91,22 @@ def test_each_reachable_state_agrees_with_the_python_model(config):
 
 @pytest.mark.parametrize("config", CONFIGS, ids=[test_model_pins._key(c) for c in CONFIGS])
 def test_a_search_with_the_kernel_reports_what_the_python_search_reports(config):
-    model = ReplicationModel(Config(**config))
-    python = explore(model, symmetry=False, max_states=100_000)
-    compiled = explore(
-        ReplicationModel(Config(**config)),
-        symmetry=False,
-        max_states=100_000,
-        compiled=model.compiled(),
-        compiled_from=1,
-    )
-    assert python.complete
-    assert outcome(compiled) == outcome(python)
+    for symmetry in (False, True):
+        model = ReplicationModel(Config(**config))
+        python = explore(model, symmetry=symmetry, max_states=100_000)
+        compiled = model.compiled(symmetry)
+        if compiled is None:  # symmetry with datacenters: the Python model's
+            assert symmetry and model.config.datacenters is not None
+            continue
+        rows = explore(
+            ReplicationModel(Config(**config)),
+            symmetry=symmetry,
+            max_states=100_000,
+            compiled=compiled,
+            compiled_from=1,
+        )
+        assert python.complete
+        assert outcome(rows) == outcome(python)
 
 
 def test_a_batch_of_rows_expands_in_row_order():
@@ -173,3 +180,21 @@ def test_a_state_property_the_kernel_does_not_know_stays_with_the_python_model()
     )
     model = ReplicationModel(Config(clients=("w", "r")), properties=(*CATALOGUE, nobody_down))
     assert model.compiled() is None
+
+
+def test_check_reports_the_same_with_the_kernel_and_without(capsys):
+    # The reference configuration, exact: a level of 26,113 states, so auto switches.
+    argv = [
+        "check",
+        *["--clients", "w,r", "--drift", "1", "--drops", "1", "--timeouts", "--anti-entropy"],
+        "--no-symmetry",
+        "--json",
+        "--quiet",
+        "--no-times",
+    ]
+    reports = []
+    for kernel in ("auto", "python"):
+        code = cli.main([*argv, "--kernel", kernel])
+        reports.append((code, json.loads(capsys.readouterr().out)))
+    assert reports[0] == reports[1]
+    assert reports[0][0] == 1 and reports[0][1]["complete"]
