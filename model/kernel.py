@@ -136,6 +136,17 @@ if numba is not None:
             return np.uint64(1546275796)
         return acc
 
+    @numba.njit(cache=True, inline="always")
+    def _history_hash(s: np.ndarray, h0: int, ops: int) -> np.uint64:
+        """hash() of HIST: a tuple of per-op 5-tuples."""
+        hist = _P5
+        for op in range(ops):
+            record = _P5
+            for f in range(5):
+                record = _lane(record, s[h0 + 5 * op + f])
+            hist = _lane_hash(hist, _finish(record, 5))
+        return _finish(hist, ops)
+
     @numba.njit(cache=True)
     def _fingerprint(s: np.ndarray, p: np.ndarray) -> np.uint64:
         n, ops, h0, l0, n0 = p[P_N], p[P_OPS], p[P_H0], p[P_L0], p[P_N0]
@@ -153,13 +164,7 @@ if numba is not None:
         acc = _lane_hash(acc, _finish(part, count))
         acc = _lane(acc, s[n + 2])
         acc = _lane(acc, s[n + 3])
-        hist = _P5
-        for op in range(ops):
-            record = _P5
-            for f in range(5):
-                record = _lane(record, s[h0 + 5 * op + f])
-            hist = _lane_hash(hist, _finish(record, 5))
-        acc = _lane_hash(acc, _finish(hist, ops))
+        acc = _lane_hash(acc, _history_hash(s, h0, ops))
         live = _P5
         for op in range(ops):
             at = l0 + (2 + n) * op
@@ -528,13 +533,7 @@ if numba is not None:
         acc = _lane(acc, s[n + 1])
         acc = _lane(acc, s[n + 2])
         acc = _lane(acc, s[n + 3])
-        hist = _P5
-        for op in range(ops):
-            record = _P5
-            for f in range(5):
-                record = _lane(record, s[h0 + 5 * op + f])
-            hist = _lane_hash(hist, _finish(record, 5))
-        acc = _lane_hash(acc, _finish(hist, ops))
+        acc = _lane_hash(acc, _history_hash(s, h0, ops))
         return _finish(acc, 5)
 
     @numba.njit(cache=True)
