@@ -339,6 +339,10 @@ class ParentLevels:
         """Close the level begun: it is the next level, even if no chunk came."""
         if not self._open:
             raise RuntimeError("no level was begun")
+        if self._open_paths is not None:
+            # Written before the level is closed, so that an interruption leaves it open
+            # with its chunks, not half on disk.
+            self._append_to_files(self._open_paths, self._chunks)
         chunks, self._chunks = self._chunks, []
         self._in_memory -= sum(s.nbytes + p.nbytes for s, p in chunks)
         self._open = False
@@ -348,7 +352,6 @@ class ParentLevels:
             del chunks
             self._add_sorted(states, parents)
         else:
-            self._append_to_files(self._open_paths, chunks)
             self._levels.append(_Level.on_disk(self._open_paths, self._open_size, False))
             self._spilled = len(self._levels)  # every level before went to disk first
         self._open_paths, self._open_size = None, 0
@@ -374,7 +377,11 @@ class ParentLevels:
                 if self._open_paths is None:
                     self._open_paths = self._paths(len(self._levels))
                 chunks, self._chunks = self._chunks, []
-                self._append_to_files(self._open_paths, chunks)
+                try:
+                    self._append_to_files(self._open_paths, chunks)
+                except BaseException:
+                    self._chunks = chunks + self._chunks  # not written: still held here
+                    raise
                 self._in_memory -= sum(s.nbytes + p.nbytes for s, p in chunks)
             else:
                 break
@@ -391,10 +398,20 @@ class ParentLevels:
     def _append_to_files(
         paths: tuple[str, str], chunks: list[tuple[np.ndarray, np.ndarray]]
     ) -> None:
-        for column, path in enumerate(paths):
-            with open(path, "ab") as file:
-                for chunk in chunks:
-                    chunk[column].tofile(file)
+        """Append the chunks' two columns to the two files, all or nothing: a Ctrl-C or a
+        full disk between two writes puts the files back as they were, so that the i-th
+        state and the i-th parent stay each other's."""
+        sizes = [os.path.getsize(path) if os.path.exists(path) else 0 for path in paths]
+        try:
+            for column, path in enumerate(paths):
+                with open(path, "ab") as file:
+                    for chunk in chunks:
+                        chunk[column].tofile(file)
+        except BaseException:
+            for path, size in zip(paths, sizes):
+                if os.path.exists(path):
+                    os.truncate(path, size)
+            raise
 
     def _search_order(self) -> Iterator[int]:
         # A trace walks down one level a step: look in the level below the last hit first.

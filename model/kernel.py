@@ -25,25 +25,44 @@ initial state before it offers the kernel.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
+from leaderless.model import state as reference
 from leaderless.model.actions import Transitions
-from leaderless.model.properties import Catalogue
-from leaderless.model.state import (
-    FAIL,
-    IDLE,
-    NO_RESULT,
-    OK,
-    PENDING,
-    REPAIRING,
-    RREQ,
-    RRESP,
-    WACK,
-    WREQ,
-    Scope,
+from leaderless.model.properties import HISTORY, QUIESCENT, STATE, Catalogue
+from leaderless.model.state import Scope
+
+# model/state.py's codes, written out: numba caches the compiled kernel by this file
+# alone, so a code taken from state.py would stay stale in the cache if it changed
+# there. `compiled_model` declines the kernel unless they agree.
+IDLE, PENDING, REPAIRING, OK, FAIL = 0, 1, 2, 3, 4
+WREQ, WACK, RREQ, RRESP = 0, 1, 2, 3
+NO_RESULT = -1
+_CODES_AGREE = (IDLE, PENDING, REPAIRING, OK, FAIL, WREQ, WACK, RREQ, RRESP, NO_RESULT) == (
+    reference.IDLE,
+    reference.PENDING,
+    reference.REPAIRING,
+    reference.OK,
+    reference.FAIL,
+    reference.WREQ,
+    reference.WACK,
+    reference.RREQ,
+    reference.RRESP,
+    reference.NO_RESULT,
 )
+# The state and quiescent properties the kernel evaluates: check -> (reads, situation).
+_COVERED: dict[Callable[..., str | None], tuple[str, Callable[..., bool]]] = {
+    Catalogue.write_atomicity: (STATE, Catalogue.write_failed),
+    Catalogue.availability: (STATE, Catalogue.op_in_flight),
+    Catalogue.no_lost_update: (STATE, Catalogue.update_acknowledged),
+    Catalogue.convergence: (QUIESCENT, Catalogue.written_value_on_live_replicas),
+}
+# CPython's hash of (0, 1) on 64 bits since 3.8 (the xxHash-based tuple hash), which
+# the kernel computes; another Python cannot meet the kernel's fingerprints.
+_TUPLE_HASH_OF_0_1 = -1950498447580522560
 
 try:
     import numba
@@ -866,6 +885,9 @@ def compiled_model(
     config = scope.config
     if (
         numba is None
+        or not _CODES_AGREE
+        or sys.hash_info.width != 64
+        or hash((0, 1)) != _TUPLE_HASH_OF_0_1
         or type(transitions) is not Transitions
         or scope.siblings
         or scope.needs is not None
@@ -874,25 +896,17 @@ def compiled_model(
         or (canonical_key is not None and len(scope.dc_masks) > 1)
     ):
         return None
-    covered = {
-        Catalogue.write_atomicity,
-        Catalogue.availability,
-        Catalogue.no_lost_update,
-        Catalogue.convergence,
-    }
-    if any(prop.reads != "history" and prop.check not in covered for prop in catalogue.properties):
-        return None
+    kernel_properties = [p for p in catalogue.properties if p.reads != HISTORY]
+    if any(_COVERED.get(p.check) != (p.reads, p.reached) for p in kernel_properties) or len(
+        {p.check for p in kernel_properties}
+    ) < len(kernel_properties):
+        return None  # a state property it does not know, or one it knows twice
     latest = scope.op_count + config.drift  # now never passes the number of ops
     largest_version = max(
         scope.version(op, latest if scope.lww else None) for op in range(scope.op_count)
     )
     largest_code = scope.message(RRESP, scope.op_count - 1, scope.n - 1, largest_version)
-    # Bitmasks of replicas and every code must fit a field.
-    if largest_code > _ROW_MAX or scope.n > 14:
+    # Every code must fit a field; replica bitmasks too, and op bitmasks an int64.
+    if largest_code > _ROW_MAX or scope.n > 14 or scope.op_count > 62:
         return None
-    model = CompiledReplicationModel(scope, catalogue, canonical_key is not None)
-    initial = scope.initial_state()
-    expected = hash(initial if canonical_key is None else canonical_key(initial))
-    if int(model.fingerprints(model.pack([initial]))[0]) != expected & 0xFFFFFFFFFFFFFFFF:
-        return None  # a Python whose tuple hash differs: rows could not meet states
-    return model
+    return CompiledReplicationModel(scope, catalogue, canonical_key is not None)

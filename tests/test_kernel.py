@@ -12,6 +12,7 @@ pinned configuration it covers.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import deque
 
@@ -198,3 +199,20 @@ def test_check_reports_the_same_with_the_kernel_and_without(capsys):
         reports.append((code, json.loads(capsys.readouterr().out)))
     assert reports[0] == reports[1]
     assert reports[0][0] == 1 and reports[0][1]["complete"]
+
+
+def test_more_ops_than_an_op_bitmask_holds_stay_with_the_python_model():
+    # 65 ops: op 64 would share op 0's bit in the kernel's int64 masks.
+    many = Config(n=1, w=1, r=1, clients=("w", "r" * 63, "w"), resolution="arrival")
+    assert ReplicationModel(many).compiled() is None
+    fewer = Config(n=1, w=1, r=1, clients=("w", "r" * 59, "w"), resolution="arrival")
+    assert ReplicationModel(fewer).compiled() is not None
+
+
+def test_a_known_state_property_given_twice_stays_with_the_python_model():
+    availability = next(p for p in CATALOGUE if p.id == "availability")
+    twice = (*CATALOGUE, dataclasses.replace(availability, id="availability-again"))
+    assert ReplicationModel(Config(clients=("w", "r")), properties=twice).compiled() is None
+    other_situation = dataclasses.replace(availability, reached=lambda catalogue, x: True)
+    changed = tuple(other_situation if p is availability else p for p in CATALOGUE)
+    assert ReplicationModel(Config(clients=("w", "r")), properties=changed).compiled() is None
