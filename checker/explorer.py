@@ -556,7 +556,7 @@ def explore(
     workers: int = 1,
     parallel_from: int = PARALLEL_FROM,
     transport: Callable[[int], Workers] | None = None,
-    compiled: CompiledModel | None = None,
+    compiled: CompiledModel | Callable[[], CompiledModel | None] | None = None,
     compiled_from: int = COMPILED_FROM,
 ) -> Exploration:
     """Explore `model` breadth-first; return counts and a verdict per property.
@@ -574,7 +574,9 @@ def explore(
     `compiled` (the model's `CompiledModel`, fingerprinting as the search does: the
     canonical keys' hashes with symmetry, the states' without): once a level has
     `compiled_from` states, the search packs it and goes on with rows in this process
-    (`workers` is then not used), with the same result as without it.
+    (`workers` is then not used), with the same result as without it. It may be given
+    as a function that makes it (or None: no compiled model), called only then, so that
+    a small search never loads compiled code.
     """
     return_freed_memory()
     search = Search(model, symmetry, max_states, max_seconds, max_memory, progress, progress_every)
@@ -586,8 +588,11 @@ def explore(
         frontier = search.initial_level()
         while frontier:
             if compiled is not None and len(frontier) >= compiled_from:
-                search.finish_with_rows(compiled, frontier)
-                break
+                kernel = compiled() if callable(compiled) else compiled
+                if kernel is not None:
+                    search.finish_with_rows(kernel, frontier)
+                    break
+                compiled = None
             if workers > 1 and len(frontier) >= parallel_from and make_workers is not None:
                 explore_in_parallel(search, list(frontier.drain()), make_workers(workers))
                 break

@@ -5,8 +5,10 @@
 It is split by the top bits of the scattered fingerprint into 64 shards, each its own
 power-of-two array kept between three eighths and three quarters full and grown on its
 own, so that a growth holds at most one shard twice (the old array and the new one),
-never the whole table. Probing is a compiled loop (numba) over a batch. The shards can
-live in files mapped by several processes, which then probe them without copying them.
+never the whole table. Probing is a compiled loop (numba, `leaderless.checker.shards`)
+over a batch. The shards can live in files mapped by several processes, which then
+probe them without copying them. A table starts as a Python set and moves to shards
+past 65,536 fingerprints, so that a small search does not load numba.
 
 What it costs: 8 / (3/4) to 8 / (3/8), i.e. 10.7 to 21.3 bytes a state, and while a
 shard grows, half a shard more (under 1% of the table). A billion states fill shards of
@@ -35,24 +37,26 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import numba
 import numpy as np
 
 # A slot holding 0 is empty. Fingerprints have at most 63 bits, so a stored word is the
 # fingerprint with the top bit set: never 0, even for the fingerprint 0.
 _PRESENT = np.uint64(1 << 63)
-_SCATTER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: any fingerprint bits spread
+_SCATTER = 0x9E3779B97F4A7C15  # Fibonacci hashing (as in checker/shards.py)
 _SHARD_BITS = 6  # 64 shards: the top 6 bits of a scattered word choose its shard
 _SHARDS = 1 << _SHARD_BITS
-_TO_SHARD = np.uint64(64 - _SHARD_BITS)
-_PAST_SHARD = np.uint64(_SHARD_BITS)
 _MIN_BITS = 10  # the least table: 1024 slots, 16 a shard
+# A table starts as a Python set and moves to the shards past this many fingerprints:
+# a small search (most commands, most tests) then never loads numba, which costs some
+# tenths of a second a process.
+SMALL = 1 << 16
 
 
 def _words(fingerprints: np.ndarray) -> np.ndarray:
@@ -60,86 +64,12 @@ def _words(fingerprints: np.ndarray) -> np.ndarray:
 
 
 def _shard(word: np.uint64) -> int:
-    return ((int(word) * int(_SCATTER)) & 0xFFFF_FFFF_FFFF_FFFF) >> int(_TO_SHARD)
+    return ((int(word) * _SCATTER) & 0xFFFF_FFFF_FFFF_FFFF) >> (64 - _SHARD_BITS)
 
 
 def _shifts(shards: Sequence[np.ndarray]) -> np.ndarray:
     """Per shard, the right shift that leaves a home slot's bits (64 - log2 of its size)."""
     return np.array([64 - (len(s).bit_length() - 1) for s in shards], dtype=np.uint64)
-
-
-@numba.njit(cache=True, inline="always")
-def _home(word: np.uint64, shifts: np.ndarray) -> tuple[np.int64, np.int64]:
-    """A word's shard (the scattered word's top bits) and home slot in it (the next ones)."""
-    scattered = word * _SCATTER
-    shard = np.int64(scattered >> _TO_SHARD)
-    return shard, np.int64((scattered << _PAST_SHARD) >> shifts[shard])
-
-
-@numba.njit(cache=True)
-def _insert(
-    shards: tuple[np.ndarray, ...],
-    shifts: np.ndarray,
-    counts: np.ndarray,
-    limits: np.ndarray,
-    words: np.ndarray,
-    added: np.ndarray,
-    start: int,
-) -> int:
-    """Add words[start:] in order, marking in `added` those not present before (a word
-    twice in the batch is added at its first occurrence). A word present lies past an
-    unbroken run of full slots from its home (nothing is ever removed), so reaching an
-    empty slot proves it absent. Stop at a word that would fill its shard past its
-    limit; return its index (for the shard to grow), or len(words) once all are in."""
-    for i in range(start, len(words)):
-        word = words[i]
-        shard, at = _home(word, shifts)
-        slots = shards[shard]
-        mask = len(slots) - 1
-        while True:
-            held = slots[at]
-            if held == word:
-                break
-            if held == 0:
-                if counts[shard] >= limits[shard]:
-                    return i
-                slots[at] = word
-                counts[shard] += 1
-                added[i] = True
-                break
-            at = (at + 1) & mask
-    return len(words)
-
-
-@numba.njit(cache=True)
-def _probe(shards: tuple[np.ndarray, ...], shifts: np.ndarray, words: np.ndarray) -> np.ndarray:
-    found = np.zeros(len(words), dtype=np.bool_)
-    for i in range(len(words)):
-        word = words[i]
-        shard, at = _home(word, shifts)
-        slots = shards[shard]
-        mask = len(slots) - 1
-        while True:
-            held = slots[at]
-            if held == word or held == 0:
-                found[i] = held == word
-                break
-            at = (at + 1) & mask
-    return found
-
-
-@numba.njit(cache=True)
-def _rehash(old: np.ndarray, new: np.ndarray, shift: np.uint64) -> None:
-    """Move a shard's words into its grown array (`shift`: its home slots' shift); they
-    are distinct, so each goes into the first empty slot from its home."""
-    mask = len(new) - 1
-    for word in old:
-        if word == 0:
-            continue
-        at = np.int64(((word * _SCATTER) << _PAST_SHARD) >> shift)
-        while new[at] != 0:
-            at = (at + 1) & mask
-        new[at] = word
 
 
 class FingerprintTable:
@@ -148,28 +78,52 @@ class FingerprintTable:
     `directory`: keep the shards in files there (mapped into memory), so that other
     processes can map the same table (`attach`) and probe it while this one does not
     change it; without it the shards are private memory. `bits`: the least table holds
-    2^bits slots.
+    2^bits slots. `small`: without a directory, the fingerprints are kept in a Python
+    set until there are more than `small` of them (0: shards from the start).
     """
 
-    def __init__(self, directory: str | None = None, bits: int = _MIN_BITS) -> None:
+    def __init__(
+        self, directory: str | None = None, bits: int = _MIN_BITS, small: int = SMALL
+    ) -> None:
         self._directory = directory
         self._files = 0  # files made so far, for their names
         self.path: str | None = None
         self._paths: list[str | None] = [None] * _SHARDS
-        shard_bits = max(bits - _SHARD_BITS, 2)
+        self._bits = bits
+        self._small: set[int] | None = set() if directory is None and small else None
+        self._small_limit = small
+        self.count = 0
+        self._shards: tuple[np.ndarray, ...] = ()
+        if self._small is None:
+            self._start_shards()
+
+    def _start_shards(self) -> None:
+        shard_bits = max(self._bits - _SHARD_BITS, 2)
         self._shards = tuple(self._allocate(index, shard_bits) for index in range(_SHARDS))
         self._shifts = _shifts(self._shards)
         self._counts = np.zeros(_SHARDS, dtype=np.int64)
         self._limits = np.array([_limit(len(s)) for s in self._shards], dtype=np.int64)
-        self.count = 0
         self._write_index()
+
+    def _leave_small(self) -> None:
+        """Move the fingerprints of the Python set into shards."""
+        if self._small is None:
+            return
+        words = np.fromiter(self._small, dtype=np.uint64, count=len(self._small))
+        self._small = None
+        self._start_shards()
+        self._add_to_shards(words)
 
     @property
     def capacity(self) -> int:
+        if self._small is not None:
+            return len(self._small)
         return sum(len(s) for s in self._shards)
 
     @property
     def nbytes(self) -> int:
+        if self._small is not None:
+            return sys.getsizeof(self._small)
         return sum(s.nbytes for s in self._shards)
 
     def _allocate(self, index: int, bits: int) -> np.ndarray:
@@ -194,6 +148,7 @@ class FingerprintTable:
 
     def share(self, directory: str) -> None:
         """Move the shards into files in `directory`, for `attach` in other processes."""
+        self._leave_small()
         self._directory = directory
         # A shard at a time: the list lets each old array go once copied.
         shards, self._shards = list(self._shards), ()
@@ -227,10 +182,27 @@ class FingerprintTable:
         `distinct`: the caller knows that no fingerprint is twice in the batch (the
         table needs not know: the words go in in order, a repeat finds the first)."""
         words = _words(fingerprints)
+        if self._small is None:
+            return self._add_to_shards(words)
+        small, added = self._small, []
+        for index, word in enumerate(words.tolist()):
+            if word not in small:
+                small.add(word)
+                added.append(index)
+        self.count = len(small)
+        if self.count > self._small_limit:
+            self._leave_small()
+        return np.array(added, dtype=np.int64)
+
+    def _add_to_shards(self, words: np.ndarray) -> np.ndarray:
+        from leaderless.checker import shards  # numba: loaded only once the table is large
+
         added = np.zeros(len(words), dtype=bool)
         at = 0
         while True:
-            at = _insert(self._shards, self._shifts, self._counts, self._limits, words, added, at)
+            at = shards.insert(
+                self._shards, self._shifts, self._counts, self._limits, words, added, at
+            )
             if at == len(words):
                 break
             self._grow(_shard(words[at]))
@@ -239,14 +211,20 @@ class FingerprintTable:
 
     def contains(self, fingerprints: np.ndarray) -> np.ndarray:
         """A boolean per fingerprint of the batch: whether it is in the table."""
-        return _probe(self._shards, self._shifts, _words(fingerprints))
+        if self._small is not None:
+            small = self._small
+            words = _words(fingerprints).tolist()
+            return np.fromiter((word in small for word in words), dtype=bool, count=len(words))
+        return contains(self._shards, fingerprints)
 
     def _grow(self, index: int) -> None:
         """Double one shard: only it is held twice for the while."""
+        from leaderless.checker import shards
+
         old, old_path = self._shards[index], self._paths[index]
         new = self._allocate(index, len(old).bit_length())
         self._shifts[index] -= 1
-        _rehash(old, new, self._shifts[index])
+        shards.rehash(old, new, self._shifts[index])
         self._shards = (*self._shards[:index], new, *self._shards[index + 1 :])
         self._limits[index] = _limit(len(new))
         if old_path is not None:
@@ -260,8 +238,10 @@ def _limit(size: int) -> int:
 
 def contains(shards: Sequence[np.ndarray], fingerprints: np.ndarray) -> np.ndarray:
     """Membership of a batch in a table's shards (its own, or `attach`ed from its files)."""
+    from leaderless.checker import shards as compiled
+
     shards = tuple(shards)
-    return _probe(shards, _shifts(shards), _words(fingerprints))
+    return compiled.probe(shards, _shifts(shards), _words(fingerprints))
 
 
 class ParentLevels:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ def same_home(count: int, seed: int) -> np.ndarray:
 
 
 def test_the_extreme_fingerprints_are_kept_apart_from_empty_slots():
-    table = FingerprintTable()
+    table = FingerprintTable(small=0)
     assert table.add(np.array([0, TOP, 0, TOP, 1], dtype=np.uint64)).tolist() == [0, 1, 4]
     assert table.count == 3
     assert table.contains(np.array([0, TOP, 1, 2, TOP - 1], dtype=np.uint64)).tolist() == [
@@ -62,7 +63,7 @@ def test_the_extreme_fingerprints_are_kept_apart_from_empty_slots():
     )
 )
 def test_small_batches_behave_as_a_set(batches):
-    table = FingerprintTable()
+    table = FingerprintTable(small=0)
     seen: set[int] = set()
     for batch in batches:
         array = np.array(batch, dtype=np.uint64)
@@ -75,7 +76,7 @@ def test_small_batches_behave_as_a_set(batches):
 
 def test_batches_across_many_growths_behave_as_a_set():
     rng = np.random.default_rng(11)
-    table = FingerprintTable()
+    table = FingerprintTable(small=0)
     seen: set[int] = set()
     pool = rng.integers(0, 2**63, size=30_000, dtype=np.uint64)  # repeats within and across
     capacities = {table.capacity}
@@ -98,7 +99,7 @@ def test_batches_across_many_growths_behave_as_a_set():
 
 
 def test_a_growth_doubles_one_shard_only():
-    table = FingerprintTable()
+    table = FingerprintTable(small=0)
     least = table.capacity
     crowded = same_home(2000, seed=1)
     assert table.add(crowded).tolist() == list(range(2000))
@@ -108,13 +109,13 @@ def test_a_growth_doubles_one_shard_only():
 
 
 def test_a_long_run_from_one_home_slot_resolves():
-    table = FingerprintTable()
+    table = FingerprintTable(small=0)
     crowded = same_home(3000, seed=2)
     members, strangers = crowded[::2], crowded[1::2]  # all of one home slot
     assert table.add(np.repeat(members, 2)).tolist() == list(range(0, 3000, 2))
     assert table.add(crowded).tolist() == list(range(1, 3000, 2))
     assert table.contains(crowded).all()
-    fresh = FingerprintTable()
+    fresh = FingerprintTable(small=0)
     fresh.add(members)
     assert (
         fresh.contains(np.concatenate((members, strangers))).tolist()
@@ -124,7 +125,7 @@ def test_a_long_run_from_one_home_slot_resolves():
 
 def test_a_shared_table_reads_the_same_in_another_mapping(tmp_path):
     rng = np.random.default_rng(5)
-    table = FingerprintTable()
+    table = FingerprintTable(small=0)
     first = rng.integers(0, 2**63, size=3000, dtype=np.uint64)
     table.add(first)
     table.share(str(tmp_path))
@@ -154,3 +155,22 @@ def test_a_table_made_in_a_directory_is_shared_from_the_start(tmp_path):
     assert contains(shards, np.array([7, 8, 9], dtype=np.uint64)).tolist() == [True, True, False]
     table.close()
     assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize("small", [0, 1, 100, 10_000])
+def test_the_small_set_then_the_shards_answer_as_one_table(small):
+    rng = np.random.default_rng(7)
+    table, seen = FingerprintTable(small=small), set()
+    for _ in range(30):
+        batch = rng.integers(0, 3000, size=200, dtype=np.uint64)
+        expected = []
+        for index, fp in enumerate(batch.tolist()):
+            if fp not in seen:
+                seen.add(fp)
+                expected.append(index)
+        assert table.add(batch).tolist() == expected
+        assert table.count == len(seen)
+    asked = np.arange(0, 3500, dtype=np.uint64)
+    assert table.contains(asked).tolist() == [int(a) in seen for a in asked]
+    # Past `small` the fingerprints are in the shards (unless it is the larger).
+    assert (table.capacity > table.count) == (small < len(seen))

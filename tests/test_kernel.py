@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from collections import deque
 
 import pytest
@@ -216,3 +218,34 @@ def test_a_known_state_property_given_twice_stays_with_the_python_model():
     other_situation = dataclasses.replace(availability, reached=lambda catalogue, x: True)
     changed = tuple(other_situation if p is availability else p for p in CATALOGUE)
     assert ReplicationModel(Config(clients=("w", "r")), properties=changed).compiled() is None
+
+
+def test_a_small_check_loads_no_compiled_code():
+    # numba costs some tenths of a second a process: only a large search pays them.
+    script = (
+        "import sys\n"
+        "from leaderless.checker.cli import main\n"
+        "code = main(['check', '--quiet', '--no-symmetry'])\n"
+        "print(code, 'numba' in sys.modules)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.stdout.splitlines()[-1].split() == ["1", "False"]
+
+
+def test_a_compiled_model_given_as_a_function_is_made_only_at_the_switch():
+    config = Config(n=3, w=2, r=2, clients=("w", "r"), drift=1, max_drops=1)
+    python = outcome(explore(ReplicationModel(config), symmetry=False))
+    made = []
+
+    def none_after_all():
+        made.append(True)
+        return None
+
+    model = ReplicationModel(config)
+    declined = explore(model, symmetry=False, compiled=none_after_all, compiled_from=1)
+    assert outcome(declined) == python and made == [True]
+    model = ReplicationModel(config)
+    switched = explore(model, symmetry=False, compiled=model.compiled, compiled_from=1)
+    assert outcome(switched) == python
+    never = explore(model, symmetry=False, compiled=none_after_all, compiled_from=10**9)
+    assert outcome(never) == python and made == [True]

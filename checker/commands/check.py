@@ -13,6 +13,7 @@ a subset (give it again to add more).
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,7 +108,7 @@ def explore_config(
         exploration, _ = explore_with_recovery(reduced, model, **limits)
     else:
         if kernel == "auto" and cluster is None:
-            limits["compiled"] = model.compiled(symmetry)
+            limits["compiled"] = functools.partial(model.compiled, symmetry)
         exploration = explore(model, **limits)
     if printer is not None:
         printer.done()
