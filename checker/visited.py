@@ -57,6 +57,7 @@ _MIN_BITS = 10  # the least table: 1024 slots, 16 a shard
 # a small search (most commands, most tests) then never loads numba, which costs some
 # tenths of a second a process.
 SMALL = 1 << 16
+_SHARED_SHARD_BITS = 12  # a shared table starts at 64 x 4,096 slots (2 MiB)
 
 
 def _words(fingerprints: np.ndarray) -> np.ndarray:
@@ -151,11 +152,21 @@ class FingerprintTable:
         self._leave_small()
         self._directory = directory
         # A shard at a time: the list lets each old array go once copied.
+        from leaderless.checker import shards as compiled
+
         shards, self._shards = list(self._shards), ()
         for index, old in enumerate(shards):
             old_path = self._paths[index]
-            shards[index] = self._allocate(index, len(old).bit_length() - 1)
-            shards[index][:] = old
+            # At least _SHARED_SHARD_BITS a shard: each growth of a shared table makes
+            # every worker map the shards again, which small shards would make often.
+            bits = max(len(old).bit_length() - 1, _SHARED_SHARD_BITS)
+            shards[index] = self._allocate(index, bits)
+            if len(shards[index]) == len(old):
+                shards[index][:] = old
+            else:
+                self._shifts[index] = 64 - bits
+                self._limits[index] = _limit(len(shards[index]))
+                compiled.rehash(old, shards[index], self._shifts[index])
             if old_path is not None:
                 Path(old_path).unlink(missing_ok=True)
         self._shards = tuple(shards)
