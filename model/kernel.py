@@ -26,7 +26,7 @@ initial state before it offers the kernel.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -876,11 +876,11 @@ class CompiledReplicationModel:
 def compiled_model(
     transitions: Transitions,
     catalogue: Catalogue,
-    canonical_key: Callable[[tuple], Hashable] | None = None,
+    symmetry: bool = False,
 ) -> CompiledReplicationModel | None:
     """The compiled kernel for this relation and catalogue, or None where it does not
-    cover them (see the module docstring) or numba is missing. With `canonical_key`
-    (symmetry), a row's fingerprint is the hash of its state's key."""
+    cover them (see the module docstring) or numba is missing. With `symmetry`, a row's
+    fingerprint is the hash of its state's canonical key (model/symmetry.py)."""
     scope = transitions.scope
     config = scope.config
     if (
@@ -893,7 +893,7 @@ def compiled_model(
         or scope.needs is not None
         or config.gc_grace is not None
         or scope.nodes != scope.n
-        or (canonical_key is not None and len(scope.dc_masks) > 1)
+        or (symmetry and len(scope.dc_masks) > 1)
     ):
         return None
     kernel_properties = [p for p in catalogue.properties if p.reads != HISTORY]
@@ -909,4 +909,4 @@ def compiled_model(
     # Every code must fit a field; replica bitmasks too, and op bitmasks an int64.
     if largest_code > _ROW_MAX or scope.n > 14 or scope.op_count > 62:
         return None
-    return CompiledReplicationModel(scope, catalogue, canonical_key is not None)
+    return CompiledReplicationModel(scope, catalogue, symmetry)

@@ -65,8 +65,7 @@ class ReplicationModel:
             # uses the kernel loads it.
             from leaderless.model.kernel import compiled_model
 
-            key = self.canonical_key if symmetry else None
-            self._compiled[symmetry] = compiled_model(self.transitions, self.catalogue, key)
+            self._compiled[symmetry] = compiled_model(self.transitions, self.catalogue, symmetry)
         return self._compiled[symmetry]
 
     def initial_states(self) -> list[tuple]:
